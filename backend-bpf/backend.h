@@ -1,0 +1,46 @@
+/*
+ * backend.h — IR to BPF ELF through the LLVM C API.
+ *
+ * be_emit() turns a module that went through every IR pass into an
+ * eBPF object (or its assembly, or LLVM IR) in memory:
+ *   - each entry becomes a global function in its SEC() section, a wrapper
+ *     that unpacks the program context (common/abi.h), calls the Wasm
+ *     function and reports a trap;
+ *   - each reachable Wasm function becomes a static subprogram (LLVM may
+ *     inline it);
+ *   - BTF and .BTF.ext come from debug info: one DISubprogram per function,
+ *     one DILocation per instruction whose line is the instruction's Wasm
+ *     byte offset, so the kernel's verifier log points into the module;
+ *   - the license section (opts->license).
+ * Optimisation runs LLVM's default<On> pipeline on the BPF target machine,
+ * which is the only way to get the BPF-specific IR passes.
+ *
+ * Output is deterministic: the same module and options give the same bytes.
+ */
+#ifndef W2B_BACKEND_BPF_BACKEND_H
+#define W2B_BACKEND_BPF_BACKEND_H
+
+#include <stddef.h>
+
+struct ir_module;
+struct diag_sink;
+
+enum be_emit_kind {
+	BE_EMIT_OBJ,	/* ELF relocatable object */
+	BE_EMIT_ASM,	/* BPF assembly text */
+	BE_EMIT_LL,	/* LLVM IR text, after optimisation */
+};
+
+struct be_options {
+	const char *mcpu;		/* "v3" (default) or "v4" */
+	int opt_level;			/* 0..3; default 2 */
+	const char *license;		/* "GPL" by default */
+	enum be_emit_kind emit;
+};
+
+/* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative
+ * errno with the diagnostic already reported. */
+int be_emit(const struct ir_module *m, const struct be_options *opts,
+	    struct diag_sink *d, void **out, size_t *out_size);
+
+#endif

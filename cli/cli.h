@@ -1,0 +1,37 @@
+/*
+ * cli.h — what the command's files share.
+ */
+#ifndef W2B_CLI_CLI_H
+#define W2B_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wasm2bpf.h"
+
+enum {
+	W2B_EXIT_OK = 0,
+	W2B_EXIT_REFUSED = 1,	/* the input was refused */
+	W2B_EXIT_FAILURE = 2,	/* anything else went wrong */
+	W2B_EXIT_TRAP = 3,	/* run: the program trapped */
+	W2B_EXIT_ICE = 4,	/* internal compiler error */
+};
+
+struct cli_opts {
+	const char *input;
+	const char *output;
+	struct w2b_compile_opts compile;
+	struct w2b_entry_spec *entries;
+	size_t nentries;
+	const char *invoke;	/* run: the export to call */
+	bool batch;		/* run: read invoke commands from stdin */
+	char **args;		/* run: TYPE:VALUE arguments */
+	size_t nargs;
+};
+
+int cli_parse(int argc, char **argv, struct cli_opts *c);
+void cli_opts_free(struct cli_opts *c);
+int cli_write_atomic(const char *path, const void *data, size_t size);
+int cli_run(struct cli_opts *c);
+
+#endif

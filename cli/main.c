@@ -1,0 +1,285 @@
+/*
+ * main.c — the wasm2bpf command.
+ *
+ *     wasm2bpf [OPTIONS] INPUT -o OUTPUT      compile (the default)
+ *     wasm2bpf check INPUT                    decode and validate only
+ *     wasm2bpf run INPUT --invoke FUNC ARGS   compile, load, run once (run.c)
+ *
+ * Exit status: 0 ok, 1 the input was refused, 2 any other failure,
+ * 3 (run) the program trapped, 4 internal compiler error. docs/cli.md is
+ * the reference; keep it in step with usage() below.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "wasm2bpf.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: wasm2bpf [OPTIONS] INPUT.wasm|INPUT.wat [-o OUTPUT]\n"
+	      "       wasm2bpf check INPUT\n"
+	      "       wasm2bpf run [OPTIONS] INPUT --invoke FUNC [TYPE:VALUE ...]\n"
+	      "       wasm2bpf run [OPTIONS] INPUT --all-exports --batch [--skip-unsupported]\n"
+	      "\n"
+	      "options:\n"
+	      "  -o FILE                 output file (default: INPUT with .bpf.o; '-' is stdout)\n"
+	      "  --entry FUNC=SECTION    make exported FUNC a program in SECTION (repeatable)\n"
+	      "  --all-exports[=SECTION] every exported function, in SECTION (default syscall)\n"
+	      "  --skip-unsupported      leave out entries outside the subset, listing why\n"
+	      "  --emit=obj|asm|ll|ir    what to write (default obj)\n"
+	      "  -O0 -O1 -O2 -O3         optimisation level (default -O2)\n"
+	      "  --mcpu=v3|v4            BPF ISA version (default v3)\n"
+	      "  --license=NAME          license section (default GPL)\n"
+	      "  --max-loop-iters=N      iterations per loop entry before a loop traps\n"
+	      "                          (default 1000000, at most 8388608)\n"
+	      "  -h, --help              this text\n", out);
+}
+
+static int exit_status(int err)
+{
+	if (!err)
+		return 0;
+	if (err == -EINVAL)
+		return W2B_EXIT_REFUSED;
+	if (err == -ENOTRECOVERABLE)
+		return W2B_EXIT_ICE;
+	return W2B_EXIT_FAILURE;
+}
+
+/* Adds "FUNC=SECTION" to the entry list. */
+static int add_entry_spec(struct cli_opts *c, const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+
+	if (!eq || eq == arg || !eq[1]) {
+		fprintf(stderr, "wasm2bpf: error: --entry %s: expected FUNC=SECTION\n", arg);
+		return -1;
+	}
+	c->entries = realloc(c->entries, (c->nentries + 1) * sizeof(*c->entries));
+	if (!c->entries)
+		abort();
+	c->entries[c->nentries].export_name = strndup(arg, (size_t)(eq - arg));
+	c->entries[c->nentries].section = eq + 1;
+	c->nentries++;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_opts *c)
+{
+	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
+	       O_INVOKE, O_BATCH };
+	static const struct option longopts[] = {
+		{ "entry", required_argument, NULL, O_ENTRY },
+		{ "all-exports", optional_argument, NULL, O_ALL },
+		{ "skip-unsupported", no_argument, NULL, O_SKIP },
+		{ "emit", required_argument, NULL, O_EMIT },
+		{ "mcpu", required_argument, NULL, O_MCPU },
+		{ "license", required_argument, NULL, O_LICENSE },
+		{ "max-loop-iters", required_argument, NULL, O_LOOPS },
+		{ "invoke", required_argument, NULL, O_INVOKE },
+		{ "batch", no_argument, NULL, O_BATCH },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	memset(c, 0, sizeof(*c));
+	c->compile.sz = sizeof(c->compile);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:O:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			c->output = optarg;
+			break;
+		case 'O':
+			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '3') {
+				fprintf(stderr, "wasm2bpf: error: -O%s: expected -O0 to -O3\n", optarg);
+				return -1;
+			}
+			c->compile.opt_level = optarg[0] - '0';
+			c->compile.opt_level_set = true;
+			break;
+		case O_ENTRY:
+			if (add_entry_spec(c, optarg))
+				return -1;
+			break;
+		case O_ALL:
+			c->compile.all_exports_section = optarg ? optarg : "syscall";
+			break;
+		case O_SKIP:
+			c->compile.skip_unsupported = true;
+			break;
+		case O_EMIT:
+			if (!strcmp(optarg, "obj"))
+				c->compile.emit = W2B_EMIT_OBJ;
+			else if (!strcmp(optarg, "asm"))
+				c->compile.emit = W2B_EMIT_ASM;
+			else if (!strcmp(optarg, "ll"))
+				c->compile.emit = W2B_EMIT_LL;
+			else if (!strcmp(optarg, "ir"))
+				c->compile.emit = W2B_EMIT_IR;
+			else {
+				fprintf(stderr, "wasm2bpf: error: --emit=%s: expected obj, asm, ll or ir\n", optarg);
+				return -1;
+			}
+			break;
+		case O_MCPU:
+			c->compile.mcpu = optarg;
+			break;
+		case O_LICENSE:
+			c->compile.license = optarg;
+			break;
+		case O_LOOPS: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !optarg[0] || v == 0 || v > 0xffffffffUL) {
+				fprintf(stderr, "wasm2bpf: error: --max-loop-iters=%s: expected a positive number\n", optarg);
+				return -1;
+			}
+			c->compile.max_loop_iters = (uint32_t)v;
+			break;
+		}
+		case O_INVOKE:
+			c->invoke = optarg;
+			break;
+		case O_BATCH:
+			c->batch = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "wasm2bpf: error: no input file\n");
+		usage(stderr);
+		return -1;
+	}
+	c->input = argv[optind++];
+	/* getopt_long() moved the operands to the end: after the input come
+	 * --invoke's TYPE:VALUE arguments */
+	c->args = argv + optind;
+	c->nargs = (size_t)(argc - optind);
+	c->compile.entries = c->entries;
+	c->compile.nentries = c->nentries;
+	return 0;
+}
+
+void cli_opts_free(struct cli_opts *c)
+{
+	for (size_t k = 0; k < c->nentries; k++)
+		free((char *)c->entries[k].export_name);
+	free(c->entries);
+}
+
+/* INPUT.wasm -> INPUT.bpf.o */
+static char *default_output(const char *input)
+{
+	size_t n = strlen(input);
+	const char *dot = strrchr(input, '.');
+	char *s;
+
+	if (dot && (!strcmp(dot, ".wasm") || !strcmp(dot, ".wat")) && !strchr(dot, '/'))
+		n = (size_t)(dot - input);
+	s = malloc(n + 7);
+	if (!s)
+		abort();
+	memcpy(s, input, n);
+	memcpy(s + n, ".bpf.o", 7);
+	return s;
+}
+
+static int cmd_compile(struct cli_opts *c)
+{
+	struct w2b_output *out = NULL;
+	char *path = NULL;
+	int err;
+
+	if (c->nargs) {
+		fprintf(stderr, "wasm2bpf: error: unexpected argument '%s'\n", c->args[0]);
+		return W2B_EXIT_FAILURE;
+	}
+	err = w2b_compile(c->input, &c->compile, &out);
+	if (err)
+		return exit_status(err);
+	if (c->output && !strcmp(c->output, "-")) {
+		err = fwrite(out->data, 1, out->size, stdout) == out->size ? 0 : -EIO;
+	} else if (!c->output && c->compile.emit != W2B_EMIT_OBJ) {
+		err = fwrite(out->data, 1, out->size, stdout) == out->size ? 0 : -EIO;
+	} else {
+		path = c->output ? strdup(c->output) : default_output(c->input);
+		err = cli_write_atomic(path, out->data, out->size);
+		if (err)
+			fprintf(stderr, "wasm2bpf: error: cannot write %s: %s\n", path, strerror(-err));
+	}
+	free(path);
+	w2b_output_free(out);
+	return err ? W2B_EXIT_FAILURE : 0;
+}
+
+int cli_write_atomic(const char *path, const void *data, size_t size)
+{
+	/* Write a temporary file beside the target and rename it over: a
+	 * failed or interrupted compile never leaves a half-written output. */
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	FILE *f;
+	int fd, err = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		free(tmp);
+		return err;
+	}
+	f = fdopen(fd, "wb");
+	if (!f) {
+		err = -errno;
+		close(fd);
+	} else {
+		if (fwrite(data, 1, size, f) != size)
+			err = -EIO;
+		if (fclose(f) != 0 && !err)
+			err = -errno;
+	}
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts c;
+	int status;
+
+	if (argc > 1 && !strcmp(argv[1], "check")) {
+		if (cli_parse(argc - 1, argv + 1, &c))
+			return W2B_EXIT_FAILURE;
+		status = exit_status(w2b_check(c.input, &c.compile));
+	} else if (argc > 1 && !strcmp(argv[1], "run")) {
+		if (cli_parse(argc - 1, argv + 1, &c))
+			return W2B_EXIT_FAILURE;
+		status = cli_run(&c);
+	} else {
+		if (cli_parse(argc, argv, &c))
+			return W2B_EXIT_FAILURE;
+		status = cmd_compile(&c);
+	}
+	cli_opts_free(&c);
+	return status;
+}

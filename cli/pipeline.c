@@ -1,0 +1,329 @@
+/*
+ * pipeline.c — the compiler, stage by stage.
+ *
+ * compile_module() is the architecture in one function: each stage and
+ * pass is one line, in order. Everything else here is plumbing: options,
+ * the choice of entries, and handing results to the caller.
+ */
+#include "wasm2bpf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend-bpf/backend.h"
+#include "common/arena.h"
+#include "common/diag.h"
+#include "frontend/frontend.h"
+#include "ir/ir.h"
+
+#define BPF_MAX_CALL_FRAMES 8	/* the kernel's MAX_CALL_FRAMES */
+
+struct compile {
+	const char *path;
+	struct w2b_compile_opts o;	/* a full copy, defaults filled in */
+	struct arena arena;
+	struct diag_sink diag;
+	const uint8_t *bytes;
+	size_t size;
+	struct fe_module *wasm;
+	struct ir_module *ir;
+	struct w2b_output *out;
+};
+
+static void forward_diag(void *user, enum diag_level level, const char *line)
+{
+	struct compile *c = user;
+
+	if (c->o.diag)
+		c->o.diag(c->o.diag_user, (enum w2b_diag_level)level, line);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+/* --- entries ------------------------------------------------------------ */
+
+struct capture {
+	char **lines;
+	size_t n;
+};
+
+static void capture_diag(void *user, enum diag_level level, const char *line)
+{
+	struct capture *cap = user;
+
+	if (level < DIAG_ERROR)
+		return;
+	cap->lines = realloc(cap->lines, (cap->n + 1) * sizeof(*cap->lines));
+	if (!cap->lines)
+		abort();
+	cap->lines[cap->n++] = strdup(line);
+}
+
+static void add_skipped(struct compile *c, const char *export_name, const char *reason)
+{
+	struct w2b_output *o = c->out;
+
+	o->skipped = realloc(o->skipped, (o->nskipped + 1) * sizeof(*o->skipped));
+	if (!o->skipped)
+		abort();
+	o->skipped[o->nskipped].export_name = strdup(export_name);
+	o->skipped[o->nskipped].reason = strdup(reason);
+	o->nskipped++;
+}
+
+/* With --all-exports and --skip-unsupported, entries that reach something
+ * outside the subset are dropped and listed instead of failing the module:
+ * the call graph is analysed once with the diagnostics captured, and each
+ * failing entry reported exactly one of them. */
+static void drop_unsupported_entries(struct compile *c)
+{
+	struct ir_module *m = c->ir;
+	struct diag_sink quiet;
+	struct capture cap = { NULL, 0 };
+	bool *ok = calloc(m->nentries ? m->nentries : 1, sizeof(*ok));
+	uint32_t kept = 0;
+	size_t line = 0;
+
+	if (!ok)
+		abort();
+	diag_init(&quiet, c->path);
+	quiet.cb = capture_diag;
+	quiet.user = &cap;
+	ir_analyze_calls(m, BPF_MAX_CALL_FRAMES, &quiet, ok);
+	for (uint32_t k = 0; k < m->nentries; k++) {
+		if (ok[k]) {
+			m->entries[kept++] = m->entries[k];
+			continue;
+		}
+		add_skipped(c, m->entries[k].export_name,
+			    line < cap.n ? cap.lines[line] : "outside the supported subset");
+		line++;
+	}
+	m->nentries = kept;
+	for (size_t k = 0; k < cap.n; k++)
+		free(cap.lines[k]);
+	free(cap.lines);
+	free(ok);
+}
+
+static int select_entries(struct compile *c)
+{
+	const struct fe_module *wm = c->wasm;
+	int err;
+
+	for (size_t k = 0; k < c->o.nentries; k++) {
+		err = fe_add_entry(c->ir, wm, c->o.entries[k].export_name, c->o.entries[k].section,
+				   &c->diag);
+		if (err)
+			return err;
+	}
+	if (c->o.all_exports_section) {
+		for (uint32_t k = 0; k < wm->nexports; k++) {
+			const struct fe_export *ex = &wm->exports[k];
+
+			if (ex->kind != FE_EXT_FUNC)
+				continue;
+			if (wm->funcs[ex->index].imported) {
+				if (c->o.skip_unsupported) {
+					add_skipped(c, ex->name, "an imported function cannot be an entry");
+					continue;
+				}
+			}
+			err = fe_add_entry(c->ir, wm, ex->name, c->o.all_exports_section, &c->diag);
+			if (err)
+				return err;
+		}
+	}
+	if (c->o.skip_unsupported)
+		drop_unsupported_entries(c);
+	if (c->ir->nentries == 0 && !c->o.skip_unsupported) {
+		diag_report(&c->diag, DIAG_ERROR, NULL,
+			    "no entries: name the exported functions that become programs with "
+			    "--entry FUNC=SECTION (or --all-exports)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --- the pipeline --------------------------------------------------------- */
+
+static int emit_ir_text(struct compile *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return -errno;
+	ir_print_module(f, c->ir);
+	fclose(f);
+	c->out->data = buf;
+	c->out->size = len;
+	return 0;
+}
+
+static int compile_module(struct compile *c)
+{
+	struct ir_loop_opts loops = { c->o.max_loop_iters, 0 };
+	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ };
+	int err;
+
+	if ((err = fe_read_input(c->path, &c->arena, &c->diag, &c->bytes, &c->size)))
+		return err;
+	if (!(c->wasm = fe_decode(c->bytes, c->size, &c->arena, &c->diag)))
+		return -EINVAL;
+	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
+		return err;
+	if (!(c->ir = fe_build_ir(c->wasm, c->path, &c->arena, &c->diag)))
+		return -EINVAL;
+	if ((err = select_entries(c)))
+		return err;
+	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, &c->diag, NULL)))
+		return err;
+	ir_insert_traps(c->ir);
+	ir_bound_loops(c->ir, &loops);
+	ir_compute_may_trap(c->ir);
+	if (c->o.emit == W2B_EMIT_IR)
+		return emit_ir_text(c);
+	be.emit = c->o.emit == W2B_EMIT_ASM ? BE_EMIT_ASM :
+		  c->o.emit == W2B_EMIT_LL ? BE_EMIT_LL : BE_EMIT_OBJ;
+	return be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size);
+}
+
+/* --- the library surface ---------------------------------------------------- */
+
+static void init_compile(struct compile *c, const char *path, const struct w2b_compile_opts *opts)
+{
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	if (opts)
+		memcpy(&c->o, opts, opts->sz && opts->sz < sizeof(c->o) ? opts->sz : sizeof(c->o));
+	if (!c->o.mcpu)
+		c->o.mcpu = "v3";
+	if (!c->o.opt_level_set)
+		c->o.opt_level = 2;
+	if (!c->o.license)
+		c->o.license = "GPL";
+	if (!c->o.max_loop_iters)
+		c->o.max_loop_iters = W2B_DEFAULT_MAX_LOOP_ITERS;
+	arena_init(&c->arena);
+	diag_init(&c->diag, path);
+	c->diag.cb = forward_diag;
+	c->diag.user = c;
+}
+
+static char *type_codes(const uint8_t *ir_types, uint32_t n)
+{
+	uint8_t *t = malloc(n ? n : 1);
+
+	if (!t)
+		abort();
+	for (uint32_t k = 0; k < n; k++)
+		t[k] = ir_types[k] == IR_I32 ? W2B_I32 : W2B_I64;
+	return (char *)t;
+}
+
+static void describe_entries(struct compile *c)
+{
+	struct ir_module *m = c->ir;
+	struct w2b_output *o = c->out;
+
+	o->entries = calloc(m->nentries ? m->nentries : 1, sizeof(*o->entries));
+	if (!o->entries)
+		abort();
+	for (uint32_t k = 0; k < m->nentries; k++) {
+		const struct ir_entry *e = &m->entries[k];
+		const struct ir_func *f = &m->funcs[e->func];
+		struct w2b_entry_info *info = &o->entries[k];
+
+		info->export_name = strdup(e->export_name);
+		info->symbol = strdup(e->symbol);
+		info->section = strdup(e->section);
+		info->nparams = f->nparams;
+		info->nresults = f->nresults;
+		info->param_types = (uint8_t *)type_codes(f->local_types, f->nparams);
+		info->result_types = (uint8_t *)type_codes(f->results, f->nresults);
+	}
+	o->nentries = m->nentries;
+}
+
+int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2b_output **out)
+{
+	struct compile c;
+	int err;
+
+	init_compile(&c, path, opts);
+	if (c.o.max_loop_iters > W2B_MAX_LOOP_ITERS_LIMIT) {
+		diag_report(&c.diag, DIAG_ERROR, NULL,
+			    "--max-loop-iters %u is above the kernel's limit of %u iterations per loop",
+			    c.o.max_loop_iters, W2B_MAX_LOOP_ITERS_LIMIT);
+		return -EINVAL;
+	}
+	if (strcmp(c.o.mcpu, "v3") && strcmp(c.o.mcpu, "v4")) {
+		diag_report(&c.diag, DIAG_ERROR, NULL, "--mcpu=%s: expected v3 or v4", c.o.mcpu);
+		return -EINVAL;
+	}
+	c.out = calloc(1, sizeof(*c.out));
+	if (!c.out)
+		return -ENOMEM;
+	err = compile_module(&c);
+	if (!err)
+		describe_entries(&c);
+	if (c.diag.nices)
+		err = -ENOTRECOVERABLE;
+	else if (!err && c.diag.nerrors)
+		err = -EINVAL;
+	arena_free(&c.arena);
+	if (err) {
+		w2b_output_free(c.out);
+		return err;
+	}
+	*out = c.out;
+	return 0;
+}
+
+int w2b_check(const char *path, const struct w2b_compile_opts *opts)
+{
+	struct compile c;
+	int err;
+
+	init_compile(&c, path, opts);
+	if ((err = fe_read_input(c.path, &c.arena, &c.diag, &c.bytes, &c.size)))
+		goto out;
+	if (!(c.wasm = fe_decode(c.bytes, c.size, &c.arena, &c.diag))) {
+		err = -EINVAL;
+		goto out;
+	}
+	if ((err = fe_binaryen_validate(c.bytes, c.size, &c.diag)))
+		goto out;
+	if (!fe_build_ir(c.wasm, c.path, &c.arena, &c.diag))
+		err = -EINVAL;
+out:
+	if (c.diag.nices)
+		err = -ENOTRECOVERABLE;
+	arena_free(&c.arena);
+	return err;
+}
+
+void w2b_output_free(struct w2b_output *o)
+{
+	if (!o)
+		return;
+	for (size_t k = 0; k < o->nentries; k++) {
+		free(o->entries[k].export_name);
+		free(o->entries[k].symbol);
+		free(o->entries[k].section);
+		free(o->entries[k].param_types);
+		free(o->entries[k].result_types);
+	}
+	for (size_t k = 0; k < o->nskipped; k++) {
+		free(o->skipped[k].export_name);
+		free(o->skipped[k].reason);
+	}
+	free(o->entries);
+	free(o->skipped);
+	free(o->data);
+	free(o);
+}

@@ -1,0 +1,29 @@
+/*
+ * abi.h — what an emitted object promises to whoever loads it.
+ * docs/abi.md is the prose version of this file; keep them together.
+ */
+#ifndef W2B_COMMON_ABI_H
+#define W2B_COMMON_ABI_H
+
+/*
+ * A `syscall` entry's context (BPF_PROG_TEST_RUN ctx_in, copied back out):
+ *
+ *     offset 0   u32 status     0 = the function returned; else a trap code
+ *                               (common/trap_kinds.def)
+ *     offset 4   u32 reserved   0
+ *     offset 8   u64 slots[]    parameters 0..P-1, then results 0..R-1
+ *
+ * Every slot is 8 bytes, little endian; an i32 occupies the low 4 bytes of
+ * its slot (the high 4 are ignored on input and zero on output). The caller
+ * passes a context of W2B_SYSCALL_CTX_SIZE(P, R) bytes; the program fails
+ * with status W2B_TRAP_INTERNAL if it is shorter.
+ */
+#define W2B_SYSCALL_CTX_STATUS 0
+#define W2B_SYSCALL_CTX_SLOTS 8
+#define W2B_SYSCALL_CTX_SIZE(nparams, nresults) (8 + 8 * ((nparams) + (nresults)))
+
+/* Maps every object carries. */
+#define W2B_ENV_MAP "w2b_env"			/* per-CPU scratch of the instance */
+#define W2B_TRAP_STATS_MAP "w2b_trap_stats"	/* per-CPU u64 count per trap code */
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * binaryen_check.c — binaryen's validator as the second opinion.
+ *
+ * build_ir.c type-checks every function it translates, but a function
+ * outside the subset is not translated past its first refused instruction,
+ * and module-level rules (export names, init expressions, segment indices)
+ * are not all re-checked there. Binaryen validates the whole module against
+ * the Wasm 2.0 feature set, in its own process (isolate.h,
+ * binaryen_tool.c); only bytes fe_decode() accepted ever reach it.
+ */
+#include "frontend/frontend.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "frontend/binaryen_tool.h"
+#include "frontend/isolate.h"
+
+/* The first line of binaryen's output that says what is wrong. */
+static void first_error_line(const char *msgs, char *out, size_t outsz)
+{
+	const char *p = strstr(msgs, "error");
+	const char *start, *end;
+
+	if (!p)
+		p = msgs;
+	start = p;
+	while (start > msgs && start[-1] != '\n')
+		start--;
+	end = strchr(start, '\n');
+	if (!end)
+		end = start + strlen(start);
+	snprintf(out, outsz, "%.*s", (int)(end - start), start);
+	if (!out[0])
+		snprintf(out, outsz, "(no message)");
+}
+
+int fe_binaryen_validate(const uint8_t *bytes, size_t size, struct diag_sink *d)
+{
+	struct isolated_result res;
+	char line[400];
+	int err;
+
+	err = isolate_binaryen("validate", bytes, size, &res);
+	if (err) {
+		diag_report(d, DIAG_ERROR, NULL, "cannot run the validator: %s", strerror(-err));
+		return err;
+	}
+	first_error_line(res.messages, line, sizeof(line));
+	if (res.status == W2B_BINARYEN_OK) {
+		err = 0;
+	} else if (res.status == W2B_BINARYEN_INVALID) {
+		diag_report(d, DIAG_ERROR, NULL, "invalid module: %s", line);
+		err = -EINVAL;
+	} else if (res.signal) {
+		diag_report(d, DIAG_ICE, NULL, "binaryen crashed (signal %d) validating the module", res.signal);
+		err = -EIO;
+	} else {
+		diag_report(d, DIAG_ERROR, NULL, "binaryen cannot read the module: %s", line);
+		err = -EINVAL;
+	}
+	isolate_result_free(&res);
+	return err;
+}

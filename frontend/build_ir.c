@@ -1,0 +1,1186 @@
+/*
+ * build_ir.c — from Wasm stack code to IR, validating as it goes.
+ *
+ * The algorithm is the validation algorithm of the Wasm spec's appendix: an
+ * operand stack of typed values and a stack of control frames. Each operand
+ * stack entry carries, next to its type, the vreg that holds its value, so
+ * simulating the stack *is* the translation: an instruction pops the vregs of
+ * its operands and pushes the vreg it defines. Instructions are emitted in
+ * Wasm order, so evaluation order and side effects stay exactly as written.
+ *
+ * Values that cross a scope boundary go through locals (see ir.h): a block's
+ * or if's results and a loop's parameters ("label locals", what a branch to
+ * the label carries) are stored before the branch or the `end` and reloaded
+ * after it. Block and if parameters need no locals: their vregs are defined
+ * before the scope and so dominate it. br_table with values branches to one
+ * trampoline block per distinct target, each of which stores the values into
+ * that target's label locals.
+ *
+ * Code after an unconditional branch is validated with the spec's polymorphic
+ * stack but not emitted ("dead" frames).
+ *
+ * A function that uses something outside the subset (floating point, memory
+ * before the memory stage, tables, ...) stops being translated at the first
+ * such instruction and gets ir_func.refusal instead: whether that is an error
+ * depends on whether an entry reaches it, which ir_analyze_calls() decides.
+ * A genuine type error is reported at once and fails the module.
+ *
+ * Nesting depth comes from the input, so both stacks are explicit arrays and
+ * nothing here recurses.
+ */
+#include "frontend/frontend.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/diag.h"
+#include "ir/ir.h"
+
+#define T_UNKNOWN 0	/* a value of the polymorphic stack after a branch */
+
+struct opnd {
+	uint8_t type;	/* enum fe_valtype, or T_UNKNOWN */
+	uint32_t vreg;	/* IR_NOVAL in dead code */
+};
+
+struct ctl {
+	uint16_t op;			/* FE_OP_BLOCK, _LOOP, _IF; FE_OP_END for the function */
+	uint32_t nparams, nresults;
+	const uint8_t *params, *results;
+	uint32_t height;		/* operand stack height below the params */
+	bool unreachable;		/* validation: stack is polymorphic */
+	bool dead;			/* emission: nothing here runs */
+	bool seen_else;
+	struct ir_inst *scope;		/* the IR block/loop/if, NULL for the function */
+	struct ir_region *region;	/* where emitted instructions go */
+	uint32_t *label_locals;		/* branch arity values: loop params or results */
+	uint32_t *result_locals;	/* values at `end` */
+	struct opnd *if_params;		/* IF: params, pushed again at `else` */
+};
+
+struct builder {
+	const struct fe_module *wm;
+	struct arena *a;
+	struct diag_sink *d;
+	struct ir_module *m;
+	struct ir_func *f;
+	const struct fe_func *wf;
+	uint32_t fidx;			/* Wasm function index */
+	const struct fe_instr *cur;	/* instruction being translated */
+
+	struct opnd *stk;
+	uint32_t nstk, capstk;
+	struct ctl *ctls;
+	uint32_t nctl, capctl;
+
+	bool refused;			/* f->refusal set: stop translating */
+	bool invalid;			/* a type error was reported */
+};
+
+static const char *valtype_name(uint8_t t)
+{
+	switch (t) {
+	case FE_I32: return "i32";
+	case FE_I64: return "i64";
+	case FE_F32: return "f32";
+	case FE_F64: return "f64";
+	case FE_V128: return "v128";
+	case FE_FUNCREF: return "funcref";
+	case FE_EXTERNREF: return "externref";
+	case T_UNKNOWN: return "any";
+	}
+	return "?";
+}
+
+static enum ir_type ir_type_of(uint8_t t)
+{
+	return t == FE_I32 ? IR_I32 : t == FE_I64 ? IR_I64 : IR_VOID;
+}
+
+static bool is_int(uint8_t t)
+{
+	return t == FE_I32 || t == FE_I64;
+}
+
+static const char *type_reason(uint8_t t)
+{
+	return t == FE_F32 || t == FE_F64 ? "eBPF has no floating point" :
+	       t == FE_V128 ? "SIMD is not supported (eBPF has no vector registers)" :
+	       "reference types are not supported";
+}
+
+/* --- errors ------------------------------------------------------------- */
+
+static void refuse(struct builder *b, uint32_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void refuse(struct builder *b, uint32_t offset, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	if (b->refused || b->invalid)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	b->f->refusal = arena_strdup(b->a, buf);
+	b->f->refusal_offset = offset;
+	b->refused = true;
+}
+
+static void invalid(struct builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void invalid(struct builder *b, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	if (b->refused || b->invalid)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_report(b->d, DIAG_ERROR, &(struct diag_loc){ b->cur ? b->cur->offset : b->wf->body_offset,
+			b->fidx, b->wf->name }, "invalid module: %s", buf);
+	b->invalid = true;
+}
+
+static bool stopped(const struct builder *b)
+{
+	return b->refused || b->invalid;
+}
+
+/* --- the two stacks ----------------------------------------------------- */
+
+static void push(struct builder *b, uint8_t type, uint32_t vreg)
+{
+	if (b->nstk == b->capstk) {
+		b->capstk = b->capstk ? b->capstk * 2 : 64;
+		b->stk = realloc(b->stk, b->capstk * sizeof(*b->stk));
+		if (!b->stk)
+			abort();
+	}
+	b->stk[b->nstk++] = (struct opnd){ type, vreg };
+}
+
+static struct ctl *top(struct builder *b)
+{
+	return &b->ctls[b->nctl - 1];
+}
+
+static struct opnd pop(struct builder *b)
+{
+	struct ctl *c = top(b);
+
+	if (b->nstk == c->height) {
+		if (!c->unreachable)
+			invalid(b, "type mismatch: operand stack is empty in %s",
+				fe_opinfo[b->cur->op].name);
+		return (struct opnd){ T_UNKNOWN, IR_NOVAL };
+	}
+	return b->stk[--b->nstk];
+}
+
+static struct opnd pop_expect(struct builder *b, uint8_t type)
+{
+	struct opnd o = pop(b);
+
+	if (o.type != type && o.type != T_UNKNOWN && type != T_UNKNOWN)
+		invalid(b, "type mismatch in %s: expected %s, got %s",
+			fe_opinfo[b->cur->op].name, valtype_name(type), valtype_name(o.type));
+	return o;
+}
+
+/* Pops n values of the given types (last type on top) into out. */
+static void pop_types(struct builder *b, uint32_t n, const uint8_t *types, struct opnd *out)
+{
+	for (uint32_t k = n; k-- > 0;) {
+		struct opnd o = pop_expect(b, types[k]);
+
+		if (out)
+			out[k] = o;
+	}
+}
+
+/* --- emission ----------------------------------------------------------- */
+
+static bool emitting(struct builder *b)
+{
+	return !stopped(b) && !top(b)->dead;
+}
+
+static struct ir_inst *emit(struct builder *b, enum ir_kind kind)
+{
+	struct ir_inst *i = ir_new_inst(b->a, kind, b->cur ? b->cur->offset : b->wf->body_offset);
+
+	ir_region_append(b->a, top(b)->region, i);
+	return i;
+}
+
+static uint32_t emit_def(struct builder *b, struct ir_inst *i, uint8_t type)
+{
+	i->type = (uint8_t)ir_type_of(type);
+	i->dst = ir_new_vreg(b->a, b->f, ir_type_of(type));
+	return i->dst;
+}
+
+static void emit_local_set(struct builder *b, uint32_t local, uint32_t vreg)
+{
+	struct ir_inst *i = emit(b, IR_LOCAL_SET);
+
+	i->u.local = local;
+	i->a = vreg;
+}
+
+static uint32_t emit_local_get(struct builder *b, uint32_t local, uint8_t type)
+{
+	struct ir_inst *i = emit(b, IR_LOCAL_GET);
+
+	i->u.local = local;
+	return emit_def(b, i, type);
+}
+
+static uint32_t *new_locals(struct builder *b, uint32_t n, const uint8_t *types)
+{
+	uint32_t *l;
+
+	if (!n)
+		return NULL;
+	l = arena_array(b->a, n, sizeof(*l));
+	for (uint32_t k = 0; k < n; k++)
+		l[k] = ir_new_local(b->a, b->f, ir_type_of(types[k]));
+	return l;
+}
+
+/* Label arity of frame c: what a branch to it carries. */
+static uint32_t label_arity(const struct ctl *c, const uint8_t **types)
+{
+	if (c->op == FE_OP_LOOP) {
+		*types = c->params;
+		return c->nparams;
+	}
+	*types = c->results;
+	return c->nresults;
+}
+
+/* Stores the top n stack values (not popped) into locals. */
+static void store_top(struct builder *b, uint32_t n, const uint32_t *locals)
+{
+	for (uint32_t k = 0; k < n; k++)
+		emit_local_set(b, locals[k], b->stk[b->nstk - n + k].vreg);
+}
+
+/* --- control ------------------------------------------------------------ */
+
+static void push_ctl(struct builder *b, uint16_t op, uint32_t np, const uint8_t *params,
+		     uint32_t nr, const uint8_t *results, struct ir_inst *scope,
+		     struct ir_region *region, bool dead)
+{
+	struct ctl *c;
+
+	if (b->nctl == b->capctl) {
+		b->capctl = b->capctl ? b->capctl * 2 : 16;
+		b->ctls = realloc(b->ctls, b->capctl * sizeof(*b->ctls));
+		if (!b->ctls)
+			abort();
+	}
+	c = &b->ctls[b->nctl++];
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	c->nparams = np;
+	c->params = params;
+	c->nresults = nr;
+	c->results = results;
+	c->height = b->nstk - np;
+	c->scope = scope;
+	c->region = region;
+	c->dead = dead;
+}
+
+static void set_unreachable(struct builder *b)
+{
+	struct ctl *c = top(b);
+
+	b->nstk = c->height;
+	c->unreachable = true;
+	c->dead = true;
+}
+
+/* Decodes a block type into params/results; false (reported) if unusable. */
+static bool block_type(struct builder *b, const struct fe_instr *in, uint32_t *np,
+		       const uint8_t **params, uint32_t *nr, const uint8_t **results)
+{
+	static const uint8_t one[256] = {
+		[FE_I32] = FE_I32, [FE_I64] = FE_I64, [FE_F32] = FE_F32, [FE_F64] = FE_F64,
+		[FE_V128] = FE_V128, [FE_FUNCREF] = FE_FUNCREF, [FE_EXTERNREF] = FE_EXTERNREF,
+	};
+
+	*np = *nr = 0;
+	*params = *results = NULL;
+	switch (in->u.block.kind) {
+	case FE_BT_EMPTY:
+		break;
+	case FE_BT_VALTYPE:
+		*nr = 1;
+		*results = &one[in->u.block.valtype];
+		break;
+	case FE_BT_TYPEIDX: {
+		const struct fe_functype *t;
+
+		if (in->u.block.typeidx >= b->wm->ntypes) {
+			invalid(b, "unknown type %u", in->u.block.typeidx);
+			return false;
+		}
+		t = &b->wm->types[in->u.block.typeidx];
+		*np = t->nparams;
+		*params = t->params;
+		*nr = t->nresults;
+		*results = t->results;
+		break;
+	}
+	}
+	for (uint32_t k = 0; k < *np; k++)
+		if (!is_int((*params)[k])) {
+			refuse(b, in->offset, "%s with a %s parameter is not supported (%s)",
+			       fe_opinfo[in->op].name, valtype_name((*params)[k]),
+			       type_reason((*params)[k]));
+			return false;
+		}
+	for (uint32_t k = 0; k < *nr; k++)
+		if (!is_int((*results)[k])) {
+			refuse(b, in->offset, "%s with a %s result is not supported (%s)",
+			       fe_opinfo[in->op].name, valtype_name((*results)[k]),
+			       type_reason((*results)[k]));
+			return false;
+		}
+	return true;
+}
+
+static void do_block(struct builder *b, const struct fe_instr *in)
+{
+	uint32_t np, nr;
+	const uint8_t *params, *results;
+	struct opnd *pv;
+	bool dead = !emitting(b);
+	struct ir_inst *scope = NULL;
+	struct ir_region *region = top(b)->region;
+	enum ir_label_kind lk = in->op == FE_OP_LOOP ? IR_LABEL_LOOP :
+				in->op == FE_OP_IF ? IR_LABEL_IF : IR_LABEL_BLOCK;
+	uint32_t cond = IR_NOVAL;
+
+	if (!block_type(b, in, &np, &params, &nr, &results))
+		return;
+	if (in->op == FE_OP_IF)
+		cond = pop_expect(b, FE_I32).vreg;
+	pv = np ? arena_array(b->a, np, sizeof(*pv)) : NULL;
+	pop_types(b, np, params, pv);
+	if (stopped(b))
+		return;
+	if (!dead) {
+		scope = emit(b, in->op == FE_OP_LOOP ? IR_LOOP : in->op == FE_OP_IF ? IR_IF : IR_BLOCK);
+		scope->u.scope.label = ir_new_label(b->a, b->f, lk, scope);
+		scope->a = cond;
+		region = &scope->u.scope.body;
+	}
+	/* Params go back on the stack, inside the new frame. */
+	for (uint32_t k = 0; k < np; k++)
+		push(b, pv[k].type, pv[k].vreg);
+	push_ctl(b, in->op, np, params, nr, results, scope, region, dead);
+	if (dead)
+		return;
+	top(b)->result_locals = new_locals(b, nr, results);
+	if (in->op == FE_OP_LOOP && np) {
+		/* A loop's params are what a branch to it carries: keep them in
+		 * locals, set before the loop and reloaded at its head. */
+		uint32_t *pl = new_locals(b, np, params);
+		struct ctl *c = top(b);
+
+		c->label_locals = pl;
+		for (uint32_t k = 0; k < np; k++) {
+			struct ir_inst *set = ir_new_inst(b->a, IR_LOCAL_SET, in->offset);
+
+			set->u.local = pl[k];
+			set->a = pv[k].vreg;
+			/* before the loop instruction itself */
+			b->ctls[b->nctl - 2].region->insts[b->ctls[b->nctl - 2].region->n - 1] = set;
+			ir_region_append(b->a, b->ctls[b->nctl - 2].region, scope);
+		}
+		b->nstk -= np;
+		for (uint32_t k = 0; k < np; k++)
+			push(b, params[k], emit_local_get(b, pl[k], params[k]));
+	} else {
+		top(b)->label_locals = top(b)->result_locals;
+	}
+	if (in->op == FE_OP_IF)
+		top(b)->if_params = pv;
+}
+
+/* Leaves the current frame's region at `end` or `else`: values on the
+ * stack go to the result locals. */
+static void close_region(struct builder *b)
+{
+	struct ctl *c = top(b);
+
+	pop_types(b, c->nresults, c->results, NULL);
+	if (b->nstk != c->height)
+		invalid(b, "type mismatch: %u values left on the stack at the end of a block",
+			b->nstk - c->height);
+	if (emitting(b) && c->nresults && c->result_locals) {
+		/* pop_types() lowered nstk; the values are still in the array */
+		b->nstk += c->nresults;
+		store_top(b, c->nresults, c->result_locals);
+		b->nstk -= c->nresults;
+	}
+}
+
+static void do_else(struct builder *b)
+{
+	struct ctl *c = top(b);
+
+	if (c->op != FE_OP_IF || c->seen_else) {
+		invalid(b, "else without if");
+		return;
+	}
+	close_region(b);
+	c->seen_else = true;
+	c->unreachable = false;
+	c->dead = b->ctls[b->nctl - 2].dead;
+	if (c->scope)
+		c->region = &c->scope->u.scope.else_body;
+	b->nstk = c->height;
+	for (uint32_t k = 0; k < c->nparams; k++)
+		push(b, c->if_params[k].type, c->if_params[k].vreg);
+}
+
+/* Returns true when the function's final `end` was reached. */
+static bool do_end(struct builder *b)
+{
+	struct ctl *c = top(b);
+	struct ctl saved;
+
+	if (c->op == FE_OP_IF && !c->seen_else) {
+		/* An if without else passes its params through as results. */
+		if (c->nparams != c->nresults ||
+		    memcmp(c->params, c->results, c->nparams)) {
+			invalid(b, "type mismatch: if without else must have matching params and results");
+			return false;
+		}
+		close_region(b);
+		if (c->scope && c->nresults) {
+			b->nstk = c->height;
+			c->region = &c->scope->u.scope.else_body;
+			for (uint32_t k = 0; k < c->nparams; k++)
+				emit_local_set(b, c->result_locals[k], c->if_params[k].vreg);
+		}
+	} else {
+		close_region(b);
+	}
+	if (stopped(b))
+		return false;
+	saved = *c;
+	b->nctl--;
+	b->nstk = saved.height;
+	if (saved.op == FE_OP_END) {
+		/* the function body: falling off its end returns the results */
+		if (!saved.dead) {
+			struct ir_inst *r;
+
+			b->nctl++;
+			r = emit(b, IR_RETURN);
+			b->nctl--;
+			r->u.ret.nvals = saved.nresults;
+			r->u.ret.vals = arena_array(b->a, saved.nresults ? saved.nresults : 1,
+						    sizeof(uint32_t));
+			for (uint32_t k = 0; k < saved.nresults; k++)
+				r->u.ret.vals[k] = b->stk[saved.height + k].vreg;
+		}
+		return true;
+	}
+	for (uint32_t k = 0; k < saved.nresults; k++)
+		push(b, saved.results[k],
+		     saved.scope ? emit_local_get(b, saved.result_locals[k], saved.results[k]) : IR_NOVAL);
+	return false;
+}
+
+/* Frame targeted by a branch of depth `depth`, or NULL (reported). */
+static struct ctl *branch_target(struct builder *b, uint32_t depth)
+{
+	if (depth >= b->nctl) {
+		invalid(b, "unknown label %u", depth);
+		return NULL;
+	}
+	return &b->ctls[b->nctl - 1 - depth];
+}
+
+/* Checks the top values against the label's types without popping. */
+static void check_label_values(struct builder *b, struct ctl *t)
+{
+	const uint8_t *types;
+	uint32_t n = label_arity(t, &types);
+	struct opnd *saved = n ? malloc(n * sizeof(*saved)) : NULL;
+	uint32_t got = 0;
+
+	if (n && !saved)
+		abort();
+	for (uint32_t k = n; k-- > 0;) {
+		uint32_t before = b->nstk;
+
+		saved[k] = pop_expect(b, types[k]);
+		if (b->nstk < before)
+			got++;
+	}
+	/* push back what was really there (the polymorphic rest is implicit) */
+	for (uint32_t k = n - got; k < n; k++)
+		push(b, saved[k].type == T_UNKNOWN ? types[k] : saved[k].type, saved[k].vreg);
+	free(saved);
+}
+
+/* The IR for a branch to frame t, with the carried values on the stack top.
+ * A branch to the function frame is a return. */
+static void emit_branch(struct builder *b, struct ctl *t, uint32_t cond)
+{
+	const uint8_t *types;
+	uint32_t n = label_arity(t, &types);
+	struct ir_inst *i;
+
+	if (t->op == FE_OP_END) {
+		struct ir_region *outer = top(b)->region;
+
+		if (cond != IR_NOVAL) {
+			/* br_if out of the function: if cond { return vals } */
+			struct ir_inst *ifi = emit(b, IR_IF);
+
+			ifi->a = cond;
+			ifi->u.scope.label = ir_new_label(b->a, b->f, IR_LABEL_IF, ifi);
+			top(b)->region = &ifi->u.scope.body;
+		}
+		i = emit(b, IR_RETURN);
+		i->u.ret.nvals = n;
+		i->u.ret.vals = arena_array(b->a, n ? n : 1, sizeof(uint32_t));
+		for (uint32_t k = 0; k < n; k++)
+			i->u.ret.vals[k] = b->stk[b->nstk - n + k].vreg;
+		top(b)->region = outer;
+		return;
+	}
+	store_top(b, n, t->label_locals);
+	i = emit(b, cond == IR_NOVAL ? IR_BR : IR_BR_IF);
+	i->a = cond;
+	i->u.target = t->scope->u.scope.label;
+}
+
+static void do_br(struct builder *b, const struct fe_instr *in, bool conditional)
+{
+	uint32_t cond = IR_NOVAL;
+	struct ctl *t;
+
+	if (conditional)
+		cond = pop_expect(b, FE_I32).vreg;
+	t = branch_target(b, in->u.index);
+	if (!t)
+		return;
+	check_label_values(b, t);
+	if (emitting(b) && (t->scope || t->op == FE_OP_END))
+		emit_branch(b, t, cond);
+	if (!conditional)
+		set_unreachable(b);
+}
+
+static void do_br_table(struct builder *b, const struct fe_instr *in)
+{
+	uint32_t idx = pop_expect(b, FE_I32).vreg;
+	uint32_t n = in->u.br_table.count;
+	struct ctl *dflt = branch_target(b, in->u.br_table.dflt);
+	const uint8_t *dtypes;
+	uint32_t arity;
+
+	if (!dflt)
+		return;
+	arity = label_arity(dflt, &dtypes);
+	for (uint32_t k = 0; k < n; k++) {
+		struct ctl *t = branch_target(b, in->u.br_table.targets[k]);
+		const uint8_t *types;
+
+		if (!t)
+			return;
+		if (label_arity(t, &types) != arity) {
+			invalid(b, "type mismatch: br_table targets have different arities");
+			return;
+		}
+		check_label_values(b, t);
+	}
+	check_label_values(b, dflt);
+	if (stopped(b))
+		return;
+	if (emitting(b)) {
+		/* Targets are given as depths; each distinct one (and returns)
+		 * needs the values stored into its own label locals, so with
+		 * values the table jumps to one trampoline block per distinct
+		 * target. Without values it jumps to the targets directly. */
+		uint32_t *depths = arena_array(b->a, n + 1, sizeof(*depths));
+		uint32_t ndistinct = 0, *distinct = arena_array(b->a, n + 1, sizeof(*distinct));
+		uint32_t *slot = arena_array(b->a, n + 1, sizeof(*slot));
+		bool direct = arity == 0;
+
+		memcpy(depths, in->u.br_table.targets, n * sizeof(*depths));
+		depths[n] = in->u.br_table.dflt;
+		for (uint32_t k = 0; k <= n; k++) {
+			uint32_t j;
+
+			if (branch_target(b, depths[k])->op == FE_OP_END)
+				direct = false;	/* a return needs a trampoline too */
+			for (j = 0; j < ndistinct && distinct[j] != depths[k]; j++)
+				;
+			if (j == ndistinct)
+				distinct[ndistinct++] = depths[k];
+			slot[k] = j;
+		}
+		if (direct) {
+			struct ir_inst *i = emit(b, IR_BR_TABLE);
+
+			i->a = idx;
+			i->u.table.ntargets = n;
+			i->u.table.targets = arena_array(b->a, n ? n : 1, sizeof(struct ir_label *));
+			for (uint32_t k = 0; k < n; k++)
+				i->u.table.targets[k] = branch_target(b, depths[k])->scope->u.scope.label;
+			i->u.table.dflt = dflt->scope->u.scope.label;
+		} else {
+			/* block T_{d-1} ... block T_0 { br_table } ; tramp 0 ; ... */
+			struct ir_region *outer = top(b)->region;
+			struct ir_inst **tramp = arena_array(b->a, ndistinct, sizeof(*tramp));
+			struct ir_region *r = outer;
+			struct ir_inst *bt;
+
+			for (uint32_t j = ndistinct; j-- > 0;) {
+				tramp[j] = ir_new_inst(b->a, IR_BLOCK, in->offset);
+				tramp[j]->u.scope.label = ir_new_label(b->a, b->f, IR_LABEL_BLOCK, tramp[j]);
+				ir_region_append(b->a, r, tramp[j]);
+				r = &tramp[j]->u.scope.body;
+			}
+			bt = ir_new_inst(b->a, IR_BR_TABLE, in->offset);
+			bt->a = idx;
+			bt->u.table.ntargets = n;
+			bt->u.table.targets = arena_array(b->a, n ? n : 1, sizeof(struct ir_label *));
+			for (uint32_t k = 0; k < n; k++)
+				bt->u.table.targets[k] = tramp[slot[k]]->u.scope.label;
+			bt->u.table.dflt = tramp[slot[n]]->u.scope.label;
+			ir_region_append(b->a, r, bt);
+			/* after block T_j ends: branch on to target j */
+			for (uint32_t j = 0; j < ndistinct; j++) {
+				top(b)->region = j + 1 < ndistinct ? &tramp[j + 1]->u.scope.body : outer;
+				emit_branch(b, branch_target(b, distinct[j]), IR_NOVAL);
+			}
+			top(b)->region = outer;
+		}
+	}
+	set_unreachable(b);
+}
+
+static void do_return(struct builder *b)
+{
+	struct ctl *fn = &b->ctls[0];
+
+	check_label_values(b, fn);
+	if (emitting(b))
+		emit_branch(b, fn, IR_NOVAL);
+	set_unreachable(b);
+}
+
+static void do_call(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_module *wm = b->wm;
+	const struct fe_functype *t;
+	struct opnd *args;
+	uint32_t callee = in->u.index;
+
+	if (callee >= wm->nfuncs) {
+		invalid(b, "unknown function %u", callee);
+		return;
+	}
+	t = &wm->types[wm->funcs[callee].type_index];
+	for (uint32_t k = 0; k < t->nparams; k++)
+		if (!is_int(t->params[k])) {
+			refuse(b, in->offset, "call to func[%u] with a %s parameter is not supported (%s)",
+			       callee, valtype_name(t->params[k]), type_reason(t->params[k]));
+			return;
+		}
+	for (uint32_t k = 0; k < t->nresults; k++)
+		if (!is_int(t->results[k])) {
+			refuse(b, in->offset, "call to func[%u] with a %s result is not supported (%s)",
+			       callee, valtype_name(t->results[k]), type_reason(t->results[k]));
+			return;
+		}
+	if (wm->funcs[callee].imported) {
+		const struct fe_import *im = &wm->imports[wm->funcs[callee].import_index];
+
+		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not supported yet)",
+		       im->module, im->name);
+		return;
+	}
+	args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(*args));
+	pop_types(b, t->nparams, t->params, args);
+	if (emitting(b)) {
+		struct ir_inst *i = emit(b, IR_CALL);
+
+		i->u.call.func = callee - wm->nimported_funcs;
+		i->u.call.nargs = t->nparams;
+		i->u.call.args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(uint32_t));
+		for (uint32_t k = 0; k < t->nparams; k++)
+			i->u.call.args[k] = args[k].vreg;
+		i->u.call.nresults = t->nresults;
+		i->u.call.results = arena_array(b->a, t->nresults ? t->nresults : 1, sizeof(uint32_t));
+		for (uint32_t k = 0; k < t->nresults; k++) {
+			i->u.call.results[k] = ir_new_vreg(b->a, b->f, ir_type_of(t->results[k]));
+			push(b, t->results[k], i->u.call.results[k]);
+		}
+		if (t->nresults == 1) {
+			i->type = (uint8_t)ir_type_of(t->results[0]);
+			i->dst = i->u.call.results[0];
+		}
+	} else {
+		for (uint32_t k = 0; k < t->nresults; k++)
+			push(b, t->results[k], IR_NOVAL);
+	}
+}
+
+/* --- locals and globals --------------------------------------------------- */
+
+static uint8_t local_type(struct builder *b, uint32_t idx)
+{
+	const struct fe_functype *t = &b->wm->types[b->wf->type_index];
+
+	if (idx < t->nparams)
+		return t->params[idx];
+	idx -= t->nparams;
+	if (idx < b->wf->nlocals)
+		return b->wf->local_types[idx];
+	return 0;
+}
+
+static void do_local(struct builder *b, const struct fe_instr *in)
+{
+	uint8_t t = local_type(b, in->u.index);
+
+	if (!t) {
+		invalid(b, "unknown local %u", in->u.index);
+		return;
+	}
+	if (!is_int(t)) {
+		refuse(b, in->offset, "%s of a %s local is not supported (%s)",
+		       fe_opinfo[in->op].name, valtype_name(t), type_reason(t));
+		return;
+	}
+	switch (in->op) {
+	case FE_OP_LOCAL_GET:
+		push(b, t, emitting(b) ? emit_local_get(b, in->u.index, t) : IR_NOVAL);
+		break;
+	case FE_OP_LOCAL_SET: {
+		struct opnd v = pop_expect(b, t);
+
+		if (emitting(b))
+			emit_local_set(b, in->u.index, v.vreg);
+		break;
+	}
+	case FE_OP_LOCAL_TEE: {
+		struct opnd v = pop_expect(b, t);
+
+		if (emitting(b))
+			emit_local_set(b, in->u.index, v.vreg);
+		push(b, t, v.vreg);
+		break;
+	}
+	}
+}
+
+static void do_global_get(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_global *g;
+	const struct fe_instr *init;
+
+	if (in->u.index >= b->wm->nglobals) {
+		invalid(b, "unknown global %u", in->u.index);
+		return;
+	}
+	g = &b->wm->globals[in->u.index];
+	if (!is_int(g->type.valtype)) {
+		refuse(b, in->offset, "global.get of a %s global is not supported (%s)",
+		       valtype_name(g->type.valtype), type_reason(g->type.valtype));
+		return;
+	}
+	if (g->imported) {
+		refuse(b, in->offset, "global.get of an imported global is not supported (imports are not supported yet)");
+		return;
+	}
+	if (g->type.mutable_) {
+		refuse(b, in->offset, "global.get of a mutable global is not supported yet (per-CPU instance state)");
+		return;
+	}
+	init = g->init.ninstrs == 1 ? &g->init.instrs[0] : NULL;
+	if (!init || (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST)) {
+		refuse(b, in->offset, "global.get of a global whose initializer is not a constant is not supported");
+		return;
+	}
+	if (emitting(b)) {
+		struct ir_inst *i = emit(b, IR_CONST);
+
+		i->u.imm = init->u.i64;
+		push(b, g->type.valtype, emit_def(b, i, g->type.valtype));
+	} else {
+		push(b, g->type.valtype, IR_NOVAL);
+	}
+}
+
+/* --- numeric ------------------------------------------------------------ */
+
+/* Maps a Wasm numeric opcode to its IR op; -1 if it is not one. */
+static int numop_of(uint16_t op)
+{
+	switch (op) {
+#define X(id, text, nops, rtype) case FE_OP_##id: return IR_##id;
+#include "ir/ir_ops.def"
+#undef X
+	}
+	return -1;
+}
+
+static void do_numeric(struct builder *b, const struct fe_instr *in, int numop)
+{
+	const struct ir_numop_info *info = &ir_numop_info[numop];
+	uint8_t opt = info->operand == IR_I32 ? FE_I32 : FE_I64;
+	uint8_t rt = info->result == IR_I32 ? FE_I32 : FE_I64;
+	struct opnd x = { 0, IR_NOVAL }, y = { 0, IR_NOVAL };
+
+	if (info->nops == 2)
+		y = pop_expect(b, opt);
+	x = pop_expect(b, opt);
+	if (emitting(b)) {
+		struct ir_inst *i = emit(b, IR_NUM);
+
+		i->u.numop = (uint32_t)numop;
+		i->a = x.vreg;
+		i->b = y.vreg;
+		push(b, rt, emit_def(b, i, rt));
+	} else {
+		push(b, rt, IR_NOVAL);
+	}
+}
+
+static void do_select(struct builder *b, const struct fe_instr *in)
+{
+	struct opnd c, y, x;
+	uint8_t t;
+
+	if (in->op == FE_OP_SELECT_T) {
+		if (in->u.select_t.count != 1) {
+			invalid(b, "invalid result arity of select");
+			return;
+		}
+		t = in->u.select_t.types[0];
+		if (!is_int(t)) {
+			refuse(b, in->offset, "select of %s is not supported (%s)",
+			       valtype_name(t), type_reason(t));
+			return;
+		}
+	} else {
+		t = T_UNKNOWN;
+	}
+	c = pop_expect(b, FE_I32);
+	y = pop_expect(b, t);
+	x = pop_expect(b, t);
+	if (t == T_UNKNOWN) {
+		t = x.type != T_UNKNOWN ? x.type : y.type;
+		if (x.type != T_UNKNOWN && y.type != T_UNKNOWN && x.type != y.type) {
+			invalid(b, "type mismatch in select: %s and %s",
+				valtype_name(x.type), valtype_name(y.type));
+			return;
+		}
+		if (t != T_UNKNOWN && !is_int(t)) {
+			if (t == FE_F32 || t == FE_F64 || t == FE_V128)
+				refuse(b, in->offset, "select of %s is not supported (%s)",
+				       valtype_name(t), type_reason(t));
+			else
+				invalid(b, "type mismatch: select without a type needs numeric operands");
+			return;
+		}
+	}
+	if (emitting(b) && t != T_UNKNOWN) {
+		struct ir_inst *i = emit(b, IR_SELECT);
+
+		i->a = c.vreg;
+		i->b = x.vreg;
+		i->c = y.vreg;
+		push(b, t, emit_def(b, i, t));
+	} else {
+		push(b, t, IR_NOVAL);
+	}
+}
+
+/* --- one instruction ------------------------------------------------------ */
+
+/* Returns true at the function's final end. */
+static bool translate(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_opinfo *info = &fe_opinfo[in->op];
+	int numop;
+
+	b->cur = in;
+	if (info->support != FE_SUPPORT_OK) {
+		refuse(b, in->offset, "%s is not supported (%s)", info->name,
+		       fe_support_reason(info->support));
+		return false;
+	}
+	numop = numop_of(in->op);
+	if (numop >= 0) {
+		do_numeric(b, in, numop);
+		return false;
+	}
+	switch (in->op) {
+	case FE_OP_UNREACHABLE:
+		if (emitting(b))
+			emit(b, IR_TRAP)->u.trap = W2B_TRAP_UNREACHABLE;
+		set_unreachable(b);
+		break;
+	case FE_OP_NOP:
+		break;
+	case FE_OP_BLOCK:
+	case FE_OP_LOOP:
+	case FE_OP_IF:
+		do_block(b, in);
+		break;
+	case FE_OP_ELSE:
+		do_else(b);
+		break;
+	case FE_OP_END:
+		return do_end(b);
+	case FE_OP_BR:
+		do_br(b, in, false);
+		break;
+	case FE_OP_BR_IF:
+		do_br(b, in, true);
+		break;
+	case FE_OP_BR_TABLE:
+		do_br_table(b, in);
+		break;
+	case FE_OP_RETURN:
+		do_return(b);
+		break;
+	case FE_OP_CALL:
+		do_call(b, in);
+		break;
+	case FE_OP_DROP:
+		pop(b);
+		break;
+	case FE_OP_SELECT:
+	case FE_OP_SELECT_T:
+		do_select(b, in);
+		break;
+	case FE_OP_LOCAL_GET:
+	case FE_OP_LOCAL_SET:
+	case FE_OP_LOCAL_TEE:
+		do_local(b, in);
+		break;
+	case FE_OP_GLOBAL_GET:
+		do_global_get(b, in);
+		break;
+	case FE_OP_GLOBAL_SET:
+		if (in->u.index >= b->wm->nglobals)
+			invalid(b, "unknown global %u", in->u.index);
+		else if (!b->wm->globals[in->u.index].type.mutable_)
+			invalid(b, "global is immutable");
+		else
+			refuse(b, in->offset, "global.set is not supported yet (mutable globals are per-CPU instance state)");
+		break;
+	case FE_OP_I32_CONST:
+	case FE_OP_I64_CONST: {
+		uint8_t t = in->op == FE_OP_I32_CONST ? FE_I32 : FE_I64;
+
+		if (emitting(b)) {
+			struct ir_inst *i = emit(b, IR_CONST);
+
+			i->u.imm = in->u.i64;
+			push(b, t, emit_def(b, i, t));
+		} else {
+			push(b, t, IR_NOVAL);
+		}
+		break;
+	}
+	default:
+		refuse(b, in->offset, "%s is not supported", info->name);
+		break;
+	}
+	return false;
+}
+
+/* --- functions and the module ------------------------------------------- */
+
+static void build_func(struct builder *b, uint32_t fidx)
+{
+	const struct fe_module *wm = b->wm;
+	const struct fe_func *wf = &wm->funcs[fidx];
+	const struct fe_functype *t = &wm->types[wf->type_index];
+	struct ir_func *f = &b->m->funcs[fidx - wm->nimported_funcs];
+	bool done = false;
+
+	b->f = f;
+	b->wf = wf;
+	b->fidx = fidx;
+	b->cur = NULL;
+	b->nstk = b->nctl = 0;
+	b->refused = false;
+
+	f->name = wf->name;
+	f->wasm_index = fidx;
+	f->offset = wf->body_offset;
+	f->nparams = t->nparams;
+	f->nresults = t->nresults;
+	f->results = arena_array(b->a, t->nresults ? t->nresults : 1, 1);
+	for (uint32_t k = 0; k < t->nresults; k++) {
+		if (!is_int(t->results[k])) {
+			refuse(b, wf->body_offset, "a %s result is not supported (%s)",
+			       valtype_name(t->results[k]), type_reason(t->results[k]));
+			return;
+		}
+		f->results[k] = (uint8_t)ir_type_of(t->results[k]);
+	}
+	f->nlocals = t->nparams + wf->nlocals;
+	f->local_types = arena_array(b->a, f->nlocals ? f->nlocals : 1, 1);
+	for (uint32_t k = 0; k < t->nparams; k++) {
+		if (!is_int(t->params[k])) {
+			refuse(b, wf->body_offset, "a %s parameter is not supported (%s)",
+			       valtype_name(t->params[k]), type_reason(t->params[k]));
+			return;
+		}
+		f->local_types[k] = (uint8_t)ir_type_of(t->params[k]);
+	}
+	/* Locals of other types get a placeholder slot: using one is refused
+	 * at the instruction that does, so an unused one costs nothing. */
+	for (uint32_t k = 0; k < wf->nlocals; k++)
+		f->local_types[t->nparams + k] = is_int(wf->local_types[k]) ?
+			(uint8_t)ir_type_of(wf->local_types[k]) : (uint8_t)IR_I64;
+
+	push_ctl(b, FE_OP_END, 0, NULL, t->nresults, t->results, NULL, &f->body, false);
+	for (uint32_t k = 0; k < wf->ninstrs && !stopped(b) && !done; k++)
+		done = translate(b, &wf->instrs[k]);
+	if (stopped(b))
+		return;
+	if (wf->refused != FE_SUPPORT_OK) {
+		refuse(b, wf->refused_offset, "%s", fe_support_reason(wf->refused));
+		return;
+	}
+	if (!done)
+		invalid(b, "function body does not end with end");
+}
+
+/* A C identifier made of `name`, for ELF and BTF: other bytes become '_'. */
+static char *c_identifier(struct arena *a, const char *prefix, const char *name)
+{
+	size_t pl = strlen(prefix), nl = strlen(name);
+	char *s;
+
+	if (nl > 100)
+		nl = 100;
+	s = arena_alloc(a, pl + nl + 2);
+	memcpy(s, prefix, pl);
+	for (size_t k = 0; k < nl; k++) {
+		char c = name[k];
+
+		s[pl + k] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' ? c : '_';
+	}
+	if (!pl && (s[0] == '\0' || (s[0] >= '0' && s[0] <= '9'))) {
+		memmove(s + 1, s, nl + 1);
+		s[0] = '_';
+	}
+	return s;
+}
+
+struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
+			      struct arena *a, struct diag_sink *d)
+{
+	struct builder b = { .wm = wm, .a = a, .d = d };
+	struct ir_module *m = arena_alloc(a, sizeof(*m));
+	bool invalid_module = false;
+
+	m->arena = a;
+	m->file = file;
+	m->nfuncs = wm->nfuncs - wm->nimported_funcs;
+	m->funcs = arena_array(a, m->nfuncs ? m->nfuncs : 1, sizeof(*m->funcs));
+	b.m = m;
+	for (uint32_t k = wm->nimported_funcs; k < wm->nfuncs; k++) {
+		struct ir_func *f = &m->funcs[k - wm->nimported_funcs];
+
+		b.invalid = false;
+		build_func(&b, k);
+		invalid_module |= b.invalid;
+		/* Internal symbols are "w<index>_<name>", so they can never
+		 * clash with each other or with entry symbols (see fe_add_entry). */
+		f->symbol = c_identifier(a, arena_printf(a, "w%u_", k),
+					 wm->funcs[k].name ? wm->funcs[k].name : "f");
+		if (f->refusal)
+			f->body = (struct ir_region){ 0 };
+	}
+	free(b.stk);
+	free(b.ctls);
+	return invalid_module ? NULL : m;
+}
+
+/* --- entries ------------------------------------------------------------ */
+
+bool fe_section_supported(const char *section)
+{
+	return strcmp(section, "syscall") == 0;
+}
+
+int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
+		 const char *export_name, const char *section, struct diag_sink *d)
+{
+	const struct fe_export *ex = NULL;
+	struct ir_entry *e;
+	char *sym;
+
+	for (uint32_t k = 0; k < wm->nexports; k++)
+		if (strcmp(wm->exports[k].name, export_name) == 0) {
+			ex = &wm->exports[k];
+			break;
+		}
+	if (!ex) {
+		diag_report(d, DIAG_ERROR, NULL, "--entry: no export named '%s'", export_name);
+		return -ENOENT;
+	}
+	if (ex->kind != FE_EXT_FUNC) {
+		diag_error_at(d, ex->offset, "--entry: export '%s' is not a function", export_name);
+		return -EINVAL;
+	}
+	if (wm->funcs[ex->index].imported) {
+		diag_error_at(d, ex->offset, "--entry: export '%s' is an imported function", export_name);
+		return -EINVAL;
+	}
+	if (!fe_section_supported(section)) {
+		diag_error_at(d, ex->offset, "--entry: section '%s' for '%s' is not supported (supported: syscall)",
+			      section, export_name);
+		return -EINVAL;
+	}
+	/* Entry symbols are the export name as a C identifier; internal
+	 * function symbols start with "w<digit>", so an entry that would look
+	 * like one gets a leading underscore, and duplicates get a suffix. */
+	sym = c_identifier(m->arena, "", export_name);
+	if (sym[0] == 'w' && sym[1] >= '0' && sym[1] <= '9')
+		sym = arena_printf(m->arena, "_%s", sym);
+	for (uint32_t k = 0, n = 2; k < m->nentries; k++)
+		if (strcmp(m->entries[k].symbol, sym) == 0) {
+			sym = arena_printf(m->arena, "%s_%u", c_identifier(m->arena, "", export_name), n++);
+			k = (uint32_t)-1;
+		}
+	m->entries = arena_grow(m->arena, m->entries, m->nentries, m->nentries + 1, sizeof(*m->entries));
+	e = &m->entries[m->nentries++];
+	e->export_name = ex->name;
+	e->symbol = sym;
+	e->section = arena_strdup(m->arena, section);
+	e->kind = IR_PROG_SYSCALL;
+	e->func = ex->index - wm->nimported_funcs;
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * frontend.h — bytes in, checked module out, then IR.
+ *
+ * The stages, in the order the driver calls them:
+ *   fe_read_input()        the file's bytes; a .wat is first turned into a
+ *                          binary by binaryen's text parser (in a child
+ *                          process, because binaryen exits on bad input)
+ *   fe_decode()            our own strict binary reader (wasm_module.h):
+ *                          nothing malformed gets past it
+ *   fe_binaryen_validate() binaryen validates the whole module (again in a
+ *                          child process, so no input can take us down)
+ *   fe_build_ir()          validates each function's types while turning
+ *                          its stack code into IR; records per function why
+ *                          it is outside the subset, if it is
+ *   fe_add_entry() ...     choose which exports become programs
+ */
+#ifndef W2B_FRONTEND_FRONTEND_H
+#define W2B_FRONTEND_FRONTEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontend/wasm_module.h"
+
+struct arena;
+struct diag_sink;
+struct ir_module;
+
+/* Reads path into memory (arena-owned). A file that does not start with the
+ * Wasm magic is taken as text format and converted. Returns 0 or -errno
+ * (-EINVAL: refused input, reported). */
+int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
+		  const uint8_t **bytes, size_t *size);
+
+/* Validates the module with binaryen. 0 if valid, -EINVAL if not (reported),
+ * other -errno if binaryen could not be run. */
+int fe_binaryen_validate(const uint8_t *bytes, size_t size, struct diag_sink *d);
+
+/* Builds the IR of every defined function. Functions outside the subset
+ * get ir_func.refusal instead of a body; type errors are reported and make
+ * it return NULL. */
+struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
+			      struct arena *a, struct diag_sink *d);
+
+/* Makes the exported function `export_name` a program in `section`.
+ * Returns 0, or -ENOENT / -EINVAL (reported: unknown export, not a function,
+ * imported function, unknown section). */
+int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
+		 const char *export_name, const char *section, struct diag_sink *d);
+
+/* Whether a program section name is one wasm2bpf can emit. */
+bool fe_section_supported(const char *section);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * opcodes.c — the opcode table (opcodes.def) as data, and the reasons the
+ * subset check gives for each class of instruction it refuses.
+ */
+#include "wasm_module.h"
+
+const struct fe_opinfo fe_opinfo[FE_OP_COUNT] = {
+#define X(id, name, prefix, code, imm, support) \
+	[FE_OP_##id] = { name, prefix, code, FE_IMM_##imm, FE_SUPPORT_##support },
+#include "opcodes.def"
+#undef X
+};
+
+const char *fe_support_reason(enum fe_support s)
+{
+	switch (s) {
+	case FE_SUPPORT_OK: return "supported";
+	case FE_SUPPORT_MEM: return "linear memory is not supported yet";
+	case FE_SUPPORT_FLOAT: return "eBPF has no floating point";
+	case FE_SUPPORT_TABLE: return "tables and indirect calls are not supported (eBPF has no indirect calls)";
+	case FE_SUPPORT_TAIL: return "tail calls are not supported";
+	case FE_SUPPORT_GROW: return "memory.grow is not supported (an instance's memory has a fixed size in eBPF)";
+	case FE_SUPPORT_REF: return "reference types are not supported";
+	case FE_SUPPORT_PASSIVE: return "passive data segments are not supported";
+	case FE_SUPPORT_SIMD: return "SIMD is not supported (eBPF has no vector registers)";
+	case FE_SUPPORT_ATOMIC: return "atomics and threads are not supported (one instance per CPU has no shared memory)";
+	}
+	return "not supported";
+}

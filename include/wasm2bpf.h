@@ -1,0 +1,94 @@
+/*
+ * wasm2bpf.h — the compiler as a library.
+ *
+ *     struct w2b_compile_opts opts = { .sz = sizeof(opts), .mcpu = "v3" };
+ *     struct w2b_output *out;
+ *     int err = w2b_compile("policy.wasm", &opts, &out);
+ *     ... out->data, out->size: the BPF ELF object ...
+ *     w2b_output_free(out);
+ *
+ * Options structs start with their size (libbpf's convention), so fields can
+ * be added without breaking callers compiled against an older header; zero
+ * means "default" for every field.
+ */
+#ifndef WASM2BPF_H
+#define WASM2BPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum w2b_emit {
+	W2B_EMIT_OBJ = 0,	/* BPF ELF object */
+	W2B_EMIT_ASM,		/* BPF assembly */
+	W2B_EMIT_LL,		/* LLVM IR after optimisation */
+	W2B_EMIT_IR,		/* wasm2bpf IR after all passes */
+};
+
+/* Diagnostic levels given to the callback. */
+enum w2b_diag_level { W2B_NOTE, W2B_WARNING, W2B_ERROR, W2B_ICE };
+typedef void (*w2b_diag_fn)(void *user, enum w2b_diag_level level, const char *line);
+
+struct w2b_entry_spec {
+	const char *export_name;	/* exported function */
+	const char *section;		/* program section, libbpf SEC() name */
+};
+
+struct w2b_compile_opts {
+	size_t sz;				/* sizeof(struct w2b_compile_opts) */
+	const char *mcpu;			/* "v3" (default) or "v4" */
+	int opt_level;				/* 0..3; -1 or unset: 2 */
+	bool opt_level_set;			/* opt_level 0 is meant, not "unset" */
+	const char *license;			/* default "GPL" */
+	uint32_t max_loop_iters;		/* fuel per loop entry; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
+	const struct w2b_entry_spec *entries;
+	size_t nentries;
+	const char *all_exports_section;	/* every exported function in this section */
+	bool skip_unsupported;			/* drop entries outside the subset, list them */
+	enum w2b_emit emit;
+	w2b_diag_fn diag;			/* NULL: print to stderr */
+	void *diag_user;
+};
+
+#define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
+#define W2B_MAX_LOOP_ITERS_LIMIT 8388608u	/* the kernel's BPF_MAX_LOOPS */
+
+enum w2b_valtype { W2B_I32 = 1, W2B_I64 = 2 };
+
+struct w2b_entry_info {
+	char *export_name;
+	char *symbol;		/* the program's ELF symbol */
+	char *section;
+	uint32_t nparams, nresults;
+	uint8_t *param_types;	/* enum w2b_valtype */
+	uint8_t *result_types;
+};
+
+struct w2b_skipped_entry {
+	char *export_name;
+	char *reason;		/* the diagnostic that refused it */
+};
+
+struct w2b_output {
+	void *data;		/* the emitted object or text */
+	size_t size;
+	struct w2b_entry_info *entries;
+	size_t nentries;
+	struct w2b_skipped_entry *skipped;
+	size_t nskipped;
+};
+
+/*
+ * Compile a module file (.wasm, or .wat text). Returns 0 and *out, or:
+ *   -EINVAL  the input was refused (malformed, invalid, outside the subset)
+ *   -ENOTRECOVERABLE  internal compiler error
+ *   other -errno  anything else (I/O, ...)
+ * Diagnostics go to opts->diag.
+ */
+int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2b_output **out);
+void w2b_output_free(struct w2b_output *out);
+
+/* Decode and validate only (`wasm2bpf check`): 0 valid, -EINVAL not. */
+int w2b_check(const char *path, const struct w2b_compile_opts *opts);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * ir.c — constructors for the IR (see ir.h), and its static tables.
+ *
+ * Builders allocate every node in the module's arena. Regions grow by
+ * doubling; the replaced storage stays in the arena (it is small, and the
+ * arena is freed as a whole at the end of the compile).
+ */
+#include "ir.h"
+
+#include <stdlib.h>
+
+const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
+#define X(id, txt, n, rtype) \
+	[IR_##id] = { txt, n, IR_##rtype, (txt)[1] == '3' ? IR_I32 : IR_I64 },
+#include "ir_ops.def"
+#undef X
+};
+
+struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset)
+{
+	struct ir_inst *i = arena_alloc(a, sizeof(*i));
+
+	i->kind = kind;
+	i->type = IR_VOID;
+	i->dst = IR_NOVAL;
+	i->a = i->b = i->c = IR_NOVAL;
+	i->offset = offset;
+	return i;
+}
+
+void ir_region_append(struct arena *a, struct ir_region *r, struct ir_inst *inst)
+{
+	if (r->n == r->cap) {
+		uint32_t nc = r->cap ? r->cap * 2 : 8;
+
+		r->insts = arena_grow(a, r->insts, r->n, nc, sizeof(*r->insts));
+		r->cap = nc;
+	}
+	r->insts[r->n++] = inst;
+}
+
+uint32_t ir_new_vreg(struct arena *a, struct ir_func *f, enum ir_type type)
+{
+	/* Grow in powers of two: nvregs is the length, capacity is implied. */
+	uint32_t n = f->nvregs;
+
+	if ((n & (n - 1)) == 0 && n >= 8)
+		f->vreg_types = arena_grow(a, f->vreg_types, n, (size_t)n * 2, 1);
+	else if (n == 0)
+		f->vreg_types = arena_alloc(a, 8);
+	f->vreg_types[n] = (uint8_t)type;
+	f->nvregs = n + 1;
+	return n;
+}
+
+uint32_t ir_new_local(struct arena *a, struct ir_func *f, enum ir_type type)
+{
+	/* Locals are few and added rarely (block results); copy each time. */
+	f->local_types = arena_grow(a, f->local_types, f->nlocals, f->nlocals + 1, 1);
+	f->local_types[f->nlocals] = (uint8_t)type;
+	return f->nlocals++;
+}
+
+struct ir_label *ir_new_label(struct arena *a, struct ir_func *f,
+			      enum ir_label_kind kind, struct ir_inst *owner)
+{
+	struct ir_label *l = arena_alloc(a, sizeof(*l));
+
+	l->id = f->nlabels++;
+	l->kind = (uint8_t)kind;
+	l->owner = owner;
+	return l;
+}
+
+const char *ir_type_name(enum ir_type t)
+{
+	switch (t) {
+	case IR_VOID: return "void";
+	case IR_I32: return "i32";
+	case IR_I64: return "i64";
+	}
+	return "?";
+}
+
+/*
+ * Region walk with an explicit stack: input nesting can be deep, and the
+ * IR mirrors it, so no pass recurses over scopes.
+ */
+void ir_walk_regions(struct ir_region *root, ir_region_fn fn, void *user)
+{
+	struct ir_region **stack = NULL;
+	size_t n = 0, cap = 0;
+
+#define PUSH(r) do { \
+		if (n == cap) { \
+			cap = cap ? cap * 2 : 32; \
+			stack = realloc(stack, cap * sizeof(*stack)); \
+			if (!stack) \
+				abort(); \
+		} \
+		stack[n++] = (r); \
+	} while (0)
+
+	PUSH(root);
+	while (n) {
+		struct ir_region *r = stack[--n];
+
+		fn(r, user);
+		/* after fn, which may have rewritten r: its scopes' bodies */
+		for (uint32_t k = r->n; k-- > 0;) {
+			struct ir_inst *i = r->insts[k];
+
+			if (i->kind == IR_BLOCK || i->kind == IR_LOOP || i->kind == IR_IF) {
+				if (i->kind == IR_IF)
+					PUSH(&i->u.scope.else_body);
+				PUSH(&i->u.scope.body);
+			}
+		}
+	}
+#undef PUSH
+	free(stack);
+}
+
+struct walk_insts {
+	ir_inst_fn fn;
+	void *user;
+};
+
+static void walk_insts_region(struct ir_region *r, void *user)
+{
+	struct walk_insts *w = user;
+
+	for (uint32_t k = 0; k < r->n; k++)
+		w->fn(r->insts[k], w->user);
+}
+
+void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user)
+{
+	struct walk_insts w = { fn, user };
+
+	ir_walk_regions(root, walk_insts_region, &w);
+}

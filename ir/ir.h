@@ -1,0 +1,251 @@
+/*
+ * ir.h — wasm2bpf's intermediate representation.
+ *
+ * The IR keeps Wasm's structured control flow (block, loop, if, br with
+ * label) but drops the operand stack: every value is a virtual register
+ * (vreg) defined by exactly one instruction, and instructions run in the
+ * order they are listed, exactly as the Wasm instructions did. Because the
+ * control flow is structured, a vreg's definition dominates every use; a
+ * value that flows out of a block, a loop or an if (Wasm block results and
+ * block parameters) goes through a local instead, so blocks carry no values.
+ * Locals are mutable variables (params first); the backend gives them stack
+ * slots and LLVM's mem2reg turns them into SSA.
+ *
+ * Only i32 and i64 exist: anything else was refused by the frontend.
+ *
+ * What the passes add is explicit in the IR, never implied:
+ *   - ir_insert_traps(): trap_if guards before divisions; IR_F_GUARDED.
+ *   - ir_bound_loops(): every loop's bound (how it is kept finite for the
+ *     verifier) and the locals whose values the verifier must not track.
+ *   - ir_analyze_calls(): reachability from the entries, may_trap, and the
+ *     refusal of recursion and too-deep call chains.
+ *
+ * Ownership: an ir_module and everything it points to lives in the arena it
+ * was built in (m->arena); nothing is freed on its own.
+ */
+#ifndef W2B_IR_IR_H
+#define W2B_IR_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/arena.h"
+#include "common/trap_kinds.h"
+
+struct diag_sink;
+
+enum ir_type {
+	IR_VOID = 0,
+	IR_I32,
+	IR_I64,
+};
+
+enum ir_numop {
+#define X(id, text, nops, rtype) IR_##id,
+#include "ir_ops.def"
+#undef X
+	IR_NUMOP_COUNT
+};
+
+struct ir_numop_info {
+	const char *text;
+	uint8_t nops;
+	uint8_t result;		/* enum ir_type */
+	uint8_t operand;	/* enum ir_type of the operands */
+};
+extern const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT];
+
+enum ir_kind {
+	IR_CONST,	/* dst = imm */
+	IR_NUM,		/* dst = numop(a[, b]) */
+	IR_SELECT,	/* dst = a ? b : c        (a is i32) */
+	IR_LOCAL_GET,	/* dst = local */
+	IR_LOCAL_SET,	/* local = a */
+	IR_CALL,	/* results... = call func(args...) */
+	IR_BLOCK,	/* label: body; a br to label continues after the block */
+	IR_LOOP,	/* label: body; a br to label starts the next iteration */
+	IR_IF,		/* if a then body else else_body; br to label leaves the if */
+	IR_BR,		/* jump to label */
+	IR_BR_IF,	/* if a != 0 jump to label */
+	IR_BR_TABLE,	/* jump to targets[a], or dflt if a >= ntargets */
+	IR_RETURN,	/* return vals... */
+	IR_TRAP,	/* trap with kind */
+	IR_TRAP_IF,	/* if a != 0 trap with kind */
+};
+
+#define IR_NOVAL UINT32_MAX
+
+/* Instruction flags. */
+#define IR_F_GUARDED 0x1	/* division: operands proven in its defined domain */
+
+struct ir_inst;
+
+/* A sequence of instructions. */
+struct ir_region {
+	struct ir_inst **insts;
+	uint32_t n, cap;
+};
+
+enum ir_label_kind { IR_LABEL_BLOCK, IR_LABEL_LOOP, IR_LABEL_IF };
+
+struct ir_label {
+	uint32_t id;		/* unique in the function; printed as @N */
+	uint8_t kind;		/* enum ir_label_kind */
+	struct ir_inst *owner;	/* the block, loop or if */
+};
+
+/* How a loop is kept finite for the verifier (ir_bound_loops()). */
+enum ir_loop_lowering {
+	IR_LOOP_UNLOWERED = 0,	/* not yet decided: the backend refuses it */
+	IR_LOOP_PLAIN,		/* a proven small bound: an ordinary loop */
+	IR_LOOP_ITER,		/* bpf_iter_num fuel: traps after max_iters iterations */
+};
+
+struct ir_loop_info {
+	uint8_t lowering;	/* enum ir_loop_lowering */
+	uint32_t max_iters;	/* PLAIN: proven bound; ITER: fuel per entry of the loop */
+	/* Locals written inside the loop. Their values at loop entry are made
+	 * opaque to the verifier (ITER only), so that the verifier's states
+	 * at the loop head converge instead of being walked one iteration
+	 * at a time. */
+	uint32_t nlaundered;
+	uint32_t *laundered;
+};
+
+struct ir_inst {
+	uint8_t kind;		/* enum ir_kind */
+	uint8_t type;		/* enum ir_type of dst; IR_VOID if none */
+	uint16_t flags;		/* IR_F_* */
+	uint32_t dst;		/* vreg defined, or IR_NOVAL */
+	uint32_t offset;	/* Wasm byte offset this came from (line info) */
+	uint32_t a, b, c;	/* operand vregs, IR_NOVAL where unused */
+	union {
+		int64_t imm;			/* IR_CONST (i32: sign-extended) */
+		uint32_t numop;			/* IR_NUM: enum ir_numop */
+		uint32_t local;			/* IR_LOCAL_GET, IR_LOCAL_SET */
+		uint32_t trap;			/* IR_TRAP, IR_TRAP_IF: enum w2b_trap_kind */
+		struct {
+			uint32_t func;		/* index into ir_module.funcs */
+			uint32_t nargs, nresults;
+			uint32_t *args;		/* vregs */
+			uint32_t *results;	/* vregs defined by the call */
+		} call;
+		struct {
+			struct ir_label *label;
+			struct ir_region body;
+			struct ir_region else_body;	/* IR_IF only */
+			struct ir_loop_info loop;	/* IR_LOOP only */
+		} scope;			/* IR_BLOCK, IR_LOOP, IR_IF */
+		struct ir_label *target;	/* IR_BR, IR_BR_IF */
+		struct {
+			uint32_t ntargets;
+			struct ir_label **targets;
+			struct ir_label *dflt;
+		} table;			/* IR_BR_TABLE */
+		struct {
+			uint32_t nvals;
+			uint32_t *vals;
+		} ret;				/* IR_RETURN */
+	} u;
+};
+
+struct ir_func {
+	const char *name;	/* Wasm name (name section or export), or NULL */
+	const char *symbol;	/* ELF/BTF symbol name: a C identifier, unique */
+	uint32_t wasm_index;	/* index in the Wasm function index space */
+	uint32_t offset;	/* byte offset of the body in the module */
+	uint32_t nparams, nresults;
+	uint8_t *results;	/* enum ir_type */
+	uint32_t nlocals;	/* including params (the first nparams) */
+	uint8_t *local_types;	/* enum ir_type */
+	uint32_t nvregs;
+	uint8_t *vreg_types;	/* enum ir_type */
+	uint32_t nlabels;
+	struct ir_region body;
+
+	/* Set by ir_analyze_calls(). */
+	bool reachable;		/* from some entry */
+	bool may_trap;		/* it or a callee can trap */
+	uint32_t call_depth;	/* frames it needs, itself included */
+
+	/* Set by the frontend when the function is outside the subset: the
+	 * first reason, with its offset. Such a function has no body and is
+	 * an error only if an entry reaches it. */
+	const char *refusal;
+	uint32_t refusal_offset;
+};
+
+/* How a program section behaves; from the section name. */
+enum ir_prog_kind {
+	IR_PROG_SYSCALL,	/* "syscall": parameters and results in the context */
+};
+
+struct ir_entry {
+	const char *export_name;	/* the Wasm export */
+	const char *symbol;		/* the program's ELF symbol (C identifier) */
+	const char *section;		/* ELF section, libbpf SEC() name */
+	uint8_t kind;			/* enum ir_prog_kind */
+	uint32_t func;			/* index into ir_module.funcs */
+};
+
+struct ir_module {
+	struct arena *arena;
+	const char *file;		/* input path, for debug info */
+	uint32_t nfuncs;
+	struct ir_func *funcs;		/* defined functions, in Wasm order */
+	uint32_t nentries;
+	struct ir_entry *entries;
+};
+
+/* --- building (ir.c) -------------------------------------------------- */
+
+struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset);
+void ir_region_append(struct arena *a, struct ir_region *r, struct ir_inst *inst);
+uint32_t ir_new_vreg(struct arena *a, struct ir_func *f, enum ir_type type);
+uint32_t ir_new_local(struct arena *a, struct ir_func *f, enum ir_type type);
+struct ir_label *ir_new_label(struct arena *a, struct ir_func *f,
+			      enum ir_label_kind kind, struct ir_inst *owner);
+const char *ir_type_name(enum ir_type t);
+
+/* Visit every region under root (root first; order among the others is
+ * unspecified). fn may rewrite the region it is given; the walk then goes
+ * into the scopes of the rewritten region. No recursion. */
+typedef void (*ir_region_fn)(struct ir_region *r, void *user);
+void ir_walk_regions(struct ir_region *root, ir_region_fn fn, void *user);
+/* Visit every instruction under root (each region in order). */
+typedef void (*ir_inst_fn)(struct ir_inst *i, void *user);
+void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user);
+
+/* --- printing (ir_print.c) -------------------------------------------- */
+
+void ir_print_module(FILE *out, const struct ir_module *m);
+void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f);
+
+/* --- passes, in pipeline order ----------------------------------------- */
+
+/* require: entries set. Marks reachable functions, computes may_trap and
+ * call depth; refuses (located error) a reachable function that the frontend
+ * refused, recursion (printing the cycle) and call chains deeper than
+ * max_depth frames. Returns 0 or -EINVAL. */
+int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *d,
+		     bool *entry_ok);
+/* entry_ok, if non-NULL, receives per entry whether it passed (all entries
+ * are checked and reported either way). */
+
+/* require: reachable set. Guards every division and remainder with the
+ * trap_if the Wasm semantics demand, and makes rem_s by -1 defined. */
+void ir_insert_traps(struct ir_module *m);
+
+struct ir_loop_opts {
+	uint32_t max_loop_iters;	/* fuel per loop entry */
+	uint32_t plain_max_iters;	/* proven bounds up to this stay plain loops */
+};
+/* require: reachable set. Decides every loop's lowering and laundered locals. */
+void ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts);
+
+/* require: all passes above. Sets may_trap on every reachable function
+ * that can trap itself or calls one that can. */
+void ir_compute_may_trap(struct ir_module *m);
+
+#endif

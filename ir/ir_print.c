@@ -1,0 +1,203 @@
+/*
+ * ir_print.c — the IR's text form (`wasm2bpf --emit=ir`).
+ *
+ * One instruction per line, nested scopes indented, vregs as %N with their
+ * type at the definition, locals as $N, labels as @N:
+ *
+ *     func $fac (param i64) (result i64)
+ *       local $1 i64
+ *       %0:i64 = local.get $0
+ *       loop @1 iter(max=1000000 launder=$1)
+ *         ...
+ *         br_if %7 @1
+ *       end
+ *       return %9
+ *     end
+ *
+ * The text is what golden tests compare, so it is stable: no addresses, no
+ * hash order, nothing that depends on the machine.
+ */
+#include "ir.h"
+
+#include <inttypes.h>
+
+static void indent(FILE *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputs("  ", out);
+}
+
+static void print_vreg_def(FILE *out, const struct ir_func *f, uint32_t v)
+{
+	fprintf(out, "%%%u:%s", v, ir_type_name(f->vreg_types[v]));
+}
+
+static void print_region(FILE *out, const struct ir_module *m, const struct ir_func *f,
+			 const struct ir_region *r, int depth);
+
+static void print_inst(FILE *out, const struct ir_module *m, const struct ir_func *f,
+		       const struct ir_inst *i, int depth)
+{
+	indent(out, depth);
+	switch ((enum ir_kind)i->kind) {
+	case IR_CONST:
+		print_vreg_def(out, f, i->dst);
+		if (i->type == IR_I32)
+			fprintf(out, " = i32.const %" PRId32 "\n", (int32_t)i->u.imm);
+		else
+			fprintf(out, " = i64.const %" PRId64 "\n", i->u.imm);
+		break;
+	case IR_NUM: {
+		const struct ir_numop_info *info = &ir_numop_info[i->u.numop];
+
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = %s %%%u", info->text, i->a);
+		if (info->nops > 1)
+			fprintf(out, " %%%u", i->b);
+		if (i->flags & IR_F_GUARDED)
+			fputs(" guarded", out);
+		fputc('\n', out);
+		break;
+	}
+	case IR_SELECT:
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = select %%%u %%%u %%%u\n", i->a, i->b, i->c);
+		break;
+	case IR_LOCAL_GET:
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = local.get $%u\n", i->u.local);
+		break;
+	case IR_LOCAL_SET:
+		fprintf(out, "local.set $%u %%%u\n", i->u.local, i->a);
+		break;
+	case IR_CALL: {
+		const struct ir_func *callee = &m->funcs[i->u.call.func];
+
+		for (uint32_t k = 0; k < i->u.call.nresults; k++) {
+			if (k)
+				fputs(", ", out);
+			print_vreg_def(out, f, i->u.call.results[k]);
+		}
+		if (i->u.call.nresults)
+			fputs(" = ", out);
+		fprintf(out, "call $%s(", callee->symbol);
+		for (uint32_t k = 0; k < i->u.call.nargs; k++)
+			fprintf(out, "%s%%%u", k ? ", " : "", i->u.call.args[k]);
+		fputs(")\n", out);
+		break;
+	}
+	case IR_BLOCK:
+		fprintf(out, "block @%u\n", i->u.scope.label->id);
+		print_region(out, m, f, &i->u.scope.body, depth + 1);
+		indent(out, depth);
+		fputs("end\n", out);
+		break;
+	case IR_LOOP: {
+		const struct ir_loop_info *li = &i->u.scope.loop;
+
+		fprintf(out, "loop @%u", i->u.scope.label->id);
+		switch ((enum ir_loop_lowering)li->lowering) {
+		case IR_LOOP_UNLOWERED: break;
+		case IR_LOOP_PLAIN:
+			fprintf(out, " plain(max=%u)", li->max_iters);
+			break;
+		case IR_LOOP_ITER:
+			fprintf(out, " iter(max=%u", li->max_iters);
+			if (li->nlaundered) {
+				fputs(" launder=", out);
+				for (uint32_t k = 0; k < li->nlaundered; k++)
+					fprintf(out, "%s$%u", k ? "," : "", li->laundered[k]);
+			}
+			fputc(')', out);
+			break;
+		}
+		fputc('\n', out);
+		print_region(out, m, f, &i->u.scope.body, depth + 1);
+		indent(out, depth);
+		fputs("end\n", out);
+		break;
+	}
+	case IR_IF:
+		fprintf(out, "if %%%u @%u\n", i->a, i->u.scope.label->id);
+		print_region(out, m, f, &i->u.scope.body, depth + 1);
+		if (i->u.scope.else_body.n) {
+			indent(out, depth);
+			fputs("else\n", out);
+			print_region(out, m, f, &i->u.scope.else_body, depth + 1);
+		}
+		indent(out, depth);
+		fputs("end\n", out);
+		break;
+	case IR_BR:
+		fprintf(out, "br @%u\n", i->u.target->id);
+		break;
+	case IR_BR_IF:
+		fprintf(out, "br_if %%%u @%u\n", i->a, i->u.target->id);
+		break;
+	case IR_BR_TABLE:
+		fprintf(out, "br_table %%%u [", i->a);
+		for (uint32_t k = 0; k < i->u.table.ntargets; k++)
+			fprintf(out, "%s@%u", k ? " " : "", i->u.table.targets[k]->id);
+		fprintf(out, "] @%u\n", i->u.table.dflt->id);
+		break;
+	case IR_RETURN:
+		fputs("return", out);
+		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
+			fprintf(out, " %%%u", i->u.ret.vals[k]);
+		fputc('\n', out);
+		break;
+	case IR_TRAP:
+		fprintf(out, "trap %s\n", w2b_trap_id(i->u.trap));
+		break;
+	case IR_TRAP_IF:
+		fprintf(out, "trap_if %%%u %s\n", i->a, w2b_trap_id(i->u.trap));
+		break;
+	}
+}
+
+static void print_region(FILE *out, const struct ir_module *m, const struct ir_func *f,
+			 const struct ir_region *r, int depth)
+{
+	for (uint32_t k = 0; k < r->n; k++)
+		print_inst(out, m, f, r->insts[k], depth);
+}
+
+void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f)
+{
+	fprintf(out, "func $%s", f->symbol);
+	if (f->nparams) {
+		fputs(" (param", out);
+		for (uint32_t k = 0; k < f->nparams; k++)
+			fprintf(out, " %s", ir_type_name(f->local_types[k]));
+		fputc(')', out);
+	}
+	if (f->nresults) {
+		fputs(" (result", out);
+		for (uint32_t k = 0; k < f->nresults; k++)
+			fprintf(out, " %s", ir_type_name(f->results[k]));
+		fputc(')', out);
+	}
+	if (f->may_trap)
+		fputs(" may_trap", out);
+	fputc('\n', out);
+	for (uint32_t k = f->nparams; k < f->nlocals; k++)
+		fprintf(out, "  local $%u %s\n", k, ir_type_name(f->local_types[k]));
+	print_region(out, m, f, &f->body, 1);
+	fputs("end\n", out);
+}
+
+void ir_print_module(FILE *out, const struct ir_module *m)
+{
+	for (uint32_t k = 0; k < m->nentries; k++) {
+		const struct ir_entry *e = &m->entries[k];
+
+		fprintf(out, "entry %s \"%s\" $%s\n", e->section, e->export_name,
+			m->funcs[e->func].symbol);
+	}
+	for (uint32_t k = 0; k < m->nfuncs; k++) {
+		if (!m->funcs[k].reachable)
+			continue;
+		fputc('\n', out);
+		ir_print_func(out, m, &m->funcs[k]);
+	}
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything wasm2bpf needs to build, test and run on a bare
+# Debian 12, from Debian's own packages, and mounts bpffs. Run as root.
+# Idempotent: a second run only checks.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config python3
+  llvm-19-dev clang-19 lld-19          # backend (LLVM C API), samples and tests (wasm32 C)
+  binaryen                              # frontend: validation, text format
+  libbpf-dev libelf-dev zlib1g-dev bpftool   # loading and inspecting objects
+  wabt                                  # wast2json for the spec tests, reference tools
+  iproute2 curl                         # end-to-end traffic tests
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Programs are pinned and loaded through bpffs.
+if ! mountpoint -q /sys/fs/bpf 2>/dev/null; then
+  mount -t bpf bpf /sys/fs/bpf 2>/dev/null || echo "setup: warning: could not mount bpffs on /sys/fs/bpf" >&2
+fi

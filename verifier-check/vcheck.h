@@ -1,0 +1,53 @@
+/*
+ * vcheck.h — the kernel side: load an emitted object through libbpf, run its
+ * programs with BPF_PROG_TEST_RUN, and report what the verifier said.
+ *
+ * This stage reads only BPF bytes (an ELF object in memory); it knows
+ * nothing of Wasm or of the IR. When the kernel rejects a program, the
+ * verifier log is handed back whole, so the caller can map its line info
+ * (`; ... line_num:OFFSET`) back to the Wasm module.
+ */
+#ifndef W2B_VERIFIER_CHECK_VCHECK_H
+#define W2B_VERIFIER_CHECK_VCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vc_object;
+struct diag_sink;
+
+struct vc_load_opts {
+	size_t sz;			/* sizeof(struct vc_load_opts) */
+	const char *name;		/* object name for libbpf messages */
+	unsigned log_level;		/* 0: log only on failure; 1, 2: as the kernel */
+};
+
+/*
+ * Open and load every program and map of the object. On failure, reports
+ * "error: program 'x' rejected by the kernel verifier: ..." with the tail of
+ * the verifier log to d and returns NULL. *log (if non-NULL) receives the
+ * whole malloc'd log of the failing program (caller frees), or NULL.
+ */
+struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opts *opts,
+			  struct diag_sink *d, char **log);
+void vc_close(struct vc_object *o);
+
+/* Program fd by ELF symbol name, or -ENOENT. */
+int vc_prog_fd(struct vc_object *o, const char *symbol);
+
+/* Instructions the verifier processed for the program (bpf_prog_info
+ * verified_insns), or 0 if unknown. */
+uint32_t vc_verified_insns(struct vc_object *o, const char *symbol);
+/* Translated (xlated) instruction count of the loaded program. */
+uint32_t vc_xlated_insns(struct vc_object *o, const char *symbol);
+
+/*
+ * Run a program once with BPF_PROG_TEST_RUN. ctx/ctx_size is the context
+ * (for `syscall` programs it is copied back into ctx); data/data_size the
+ * packet, if the program type takes one. Returns 0 and the program's return
+ * value in *retval, or a negative errno (reported to d).
+ */
+int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
+		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d);
+
+#endif
