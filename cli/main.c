@@ -35,8 +35,8 @@ static void usage(FILE *out)
 	      "  -O0 -O1 -O2 -O3         optimisation level (default -O2)\n"
 	      "  --mcpu=v3|v4            BPF ISA version (default v3)\n"
 	      "  --license=NAME          license section (default GPL)\n"
-	      "  --max-loop-iters=N      iterations per loop entry before a loop traps\n"
-	      "                          (default 1000000, at most 8388608)\n"
+	      "  --max-loop-iters=N      times a loop may jump back per entry before it\n"
+	      "                          traps (default 1000000, at most 8388607)\n"
 	      "  -h, --help              this text\n", out);
 }
 

@@ -174,10 +174,10 @@ static int compile_module(struct compile *c)
 		return err;
 	if (!(c->wasm = fe_decode(c->bytes, c->size, &c->arena, &c->diag)))
 		return -EINVAL;
-	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
-		return err;
 	if (!(c->ir = fe_build_ir(c->wasm, c->path, &c->arena, &c->diag)))
 		return -EINVAL;
+	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
+		return err;
 	if ((err = select_entries(c)))
 		return err;
 	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, &c->diag, NULL)))
@@ -296,10 +296,11 @@ int w2b_check(const char *path, const struct w2b_compile_opts *opts)
 		err = -EINVAL;
 		goto out;
 	}
-	if ((err = fe_binaryen_validate(c.bytes, c.size, &c.diag)))
-		goto out;
-	if (!fe_build_ir(c.wasm, c.path, &c.arena, &c.diag))
+	if (!fe_build_ir(c.wasm, c.path, &c.arena, &c.diag)) {
 		err = -EINVAL;
+		goto out;
+	}
+	err = fe_binaryen_validate(c.bytes, c.size, &c.diag);
 out:
 	if (c.diag.nices)
 		err = -ENOTRECOVERABLE;

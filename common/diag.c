@@ -65,6 +65,8 @@ void diag_vreport(struct diag_sink *d, enum diag_level level,
 		return;
 	if (loc && loc->offset != DIAG_NO_OFFSET)
 		snprintf(where, sizeof(where), ":0x%x", loc->offset);
+	else if (loc && loc->text_pos)
+		snprintf(where, sizeof(where), ":%.24s", loc->text_pos);
 	if (loc && loc->func != DIAG_NO_FUNC)
 		snprintf(func, sizeof(func), "func[%u]", loc->func);
 

@@ -31,6 +31,7 @@ struct diag_loc {
 	uint32_t offset;	/* byte offset in the module, or DIAG_NO_OFFSET */
 	uint32_t func;		/* Wasm function index, or DIAG_NO_FUNC */
 	const char *func_name;	/* may be NULL */
+	const char *text_pos;	/* "LINE:COL" in a text-format input, or NULL */
 };
 
 /* Receives the formatted line (no trailing newline) and the level. */
@@ -53,9 +54,9 @@ void diag_vreport(struct diag_sink *d, enum diag_level level,
 
 /* Shorthands. */
 #define diag_error_at(d, off, ...) \
-	diag_report((d), DIAG_ERROR, &(struct diag_loc){ (off), DIAG_NO_FUNC, NULL }, __VA_ARGS__)
+	diag_report((d), DIAG_ERROR, &(struct diag_loc){ (off), DIAG_NO_FUNC, NULL, NULL }, __VA_ARGS__)
 #define diag_error_func(d, off, fidx, fname, ...) \
-	diag_report((d), DIAG_ERROR, &(struct diag_loc){ (off), (fidx), (fname) }, __VA_ARGS__)
+	diag_report((d), DIAG_ERROR, &(struct diag_loc){ (off), (fidx), (fname), NULL }, __VA_ARGS__)
 #define diag_ice(d, ...) diag_report((d), DIAG_ICE, NULL, __VA_ARGS__)
 
 #endif

@@ -32,6 +32,14 @@ static void first_error_line(const char *msgs, char *out, size_t outsz)
 	end = strchr(start, '\n');
 	if (!end)
 		end = start + strlen(start);
+	/* binaryen ends the line with ", on" before the expression it prints
+	 * on the next lines */
+	while (end > start && (end[-1] == ' ' || end[-1] == ','))
+		end--;
+	if (end - start > 3 && !strncmp(end - 3, " on", 3))
+		end -= 3;
+	while (end > start && (end[-1] == ' ' || end[-1] == ','))
+		end--;
 	snprintf(out, outsz, "%.*s", (int)(end - start), start);
 	if (!out[0])
 		snprintf(out, outsz, "(no message)");

@@ -58,7 +58,9 @@ static BinaryenFeatures wasm2_features(void)
 	return BinaryenFeatureMVP() | BinaryenFeatureMutableGlobals() |
 	       BinaryenFeatureNontrappingFPToInt() | BinaryenFeatureSignExt() |
 	       BinaryenFeatureBulkMemory() | BinaryenFeatureMultivalue() |
-	       BinaryenFeatureReferenceTypes() | BinaryenFeatureSIMD128();
+	       BinaryenFeatureReferenceTypes() | BinaryenFeatureSIMD128() |
+	       /* valid Wasm the subset check refuses with its own reasons */
+	       BinaryenFeatureTailCall() | BinaryenFeatureAtomics();
 }
 
 int main(int argc, char **argv)

@@ -107,9 +107,8 @@ static bool is_int(uint8_t t)
 
 static const char *type_reason(uint8_t t)
 {
-	return t == FE_F32 || t == FE_F64 ? "eBPF has no floating point" :
-	       t == FE_V128 ? "SIMD is not supported (eBPF has no vector registers)" :
-	       "reference types are not supported";
+	return fe_support_reason(t == FE_F32 || t == FE_F64 ? FE_SUPPORT_FLOAT :
+				 t == FE_V128 ? FE_SUPPORT_SIMD : FE_SUPPORT_REF);
 }
 
 /* --- errors ------------------------------------------------------------- */
@@ -146,7 +145,7 @@ static void invalid(struct builder *b, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	diag_report(b->d, DIAG_ERROR, &(struct diag_loc){ b->cur ? b->cur->offset : b->wf->body_offset,
-			b->fidx, b->wf->name }, "invalid module: %s", buf);
+			b->fidx, b->f->name, NULL }, "invalid module: %s", buf);
 	b->invalid = true;
 }
 
@@ -717,7 +716,7 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 	if (wm->funcs[callee].imported) {
 		const struct fe_import *im = &wm->imports[wm->funcs[callee].import_index];
 
-		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not supported yet)",
+		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not implemented yet)",
 		       im->module, im->name);
 		return;
 	}
@@ -812,7 +811,7 @@ static void do_global_get(struct builder *b, const struct fe_instr *in)
 		return;
 	}
 	if (g->imported) {
-		refuse(b, in->offset, "global.get of an imported global is not supported (imports are not supported yet)");
+		refuse(b, in->offset, "global.get of an imported global is not supported (imports are not implemented yet)");
 		return;
 	}
 	if (g->type.mutable_) {
@@ -840,7 +839,7 @@ static void do_global_get(struct builder *b, const struct fe_instr *in)
 static int numop_of(uint16_t op)
 {
 	switch (op) {
-#define X(id, text, nops, rtype) case FE_OP_##id: return IR_##id;
+#define X(id, text, nops, rtype, otype) case FE_OP_##id: return IR_##id;
 #include "ir/ir_ops.def"
 #undef X
 	}
@@ -1017,6 +1016,24 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 
 /* --- functions and the module ------------------------------------------- */
 
+/* The name diagnostics and symbols use: the name section's, unless it is
+ * just the index (binaryen writes those for unnamed functions), else the
+ * first export's. */
+static const char *display_name(const struct fe_module *wm, uint32_t fidx)
+{
+	const char *n = wm->funcs[fidx].name;
+	bool numeric = n && *n;
+
+	for (const char *p = n; numeric && *p; p++)
+		numeric = *p >= '0' && *p <= '9';
+	if (n && !numeric)
+		return n;
+	for (uint32_t k = 0; k < wm->nexports; k++)
+		if (wm->exports[k].kind == FE_EXT_FUNC && wm->exports[k].index == fidx)
+			return wm->exports[k].name;
+	return NULL;
+}
+
 static void build_func(struct builder *b, uint32_t fidx)
 {
 	const struct fe_module *wm = b->wm;
@@ -1032,7 +1049,7 @@ static void build_func(struct builder *b, uint32_t fidx)
 	b->nstk = b->nctl = 0;
 	b->refused = false;
 
-	f->name = wf->name;
+	f->name = display_name(wm, fidx);
 	f->wasm_index = fidx;
 	f->offset = wf->body_offset;
 	f->nparams = t->nparams;
@@ -1068,7 +1085,8 @@ static void build_func(struct builder *b, uint32_t fidx)
 	if (stopped(b))
 		return;
 	if (wf->refused != FE_SUPPORT_OK) {
-		refuse(b, wf->refused_offset, "%s", fe_support_reason(wf->refused));
+		refuse(b, wf->refused_offset, "%s are not supported (%s)",
+		       fe_support_family(wf->refused), fe_support_reason(wf->refused));
 		return;
 	}
 	if (!done)
@@ -1118,8 +1136,7 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 		invalid_module |= b.invalid;
 		/* Internal symbols are "w<index>_<name>", so they can never
 		 * clash with each other or with entry symbols (see fe_add_entry). */
-		f->symbol = c_identifier(a, arena_printf(a, "w%u_", k),
-					 wm->funcs[k].name ? wm->funcs[k].name : "f");
+		f->symbol = c_identifier(a, arena_printf(a, "w%u_", k), f->name ? f->name : "f");
 		if (f->refusal)
 			f->body = (struct ir_region){ 0 };
 	}

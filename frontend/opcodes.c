@@ -11,19 +11,28 @@ const struct fe_opinfo fe_opinfo[FE_OP_COUNT] = {
 #undef X
 };
 
+const char *fe_support_family(enum fe_support s)
+{
+	switch (s) {
+	case FE_SUPPORT_SIMD: return "SIMD (0xfd) instructions";
+	case FE_SUPPORT_ATOMIC: return "atomic (0xfe) instructions";
+	default: return "instructions";
+	}
+}
+
 const char *fe_support_reason(enum fe_support s)
 {
 	switch (s) {
 	case FE_SUPPORT_OK: return "supported";
-	case FE_SUPPORT_MEM: return "linear memory is not supported yet";
+	case FE_SUPPORT_MEM: return "linear memory is not implemented yet";
 	case FE_SUPPORT_FLOAT: return "eBPF has no floating point";
-	case FE_SUPPORT_TABLE: return "tables and indirect calls are not supported (eBPF has no indirect calls)";
-	case FE_SUPPORT_TAIL: return "tail calls are not supported";
-	case FE_SUPPORT_GROW: return "memory.grow is not supported (an instance's memory has a fixed size in eBPF)";
-	case FE_SUPPORT_REF: return "reference types are not supported";
-	case FE_SUPPORT_PASSIVE: return "passive data segments are not supported";
-	case FE_SUPPORT_SIMD: return "SIMD is not supported (eBPF has no vector registers)";
-	case FE_SUPPORT_ATOMIC: return "atomics and threads are not supported (one instance per CPU has no shared memory)";
+	case FE_SUPPORT_TABLE: return "tables: eBPF has no indirect calls";
+	case FE_SUPPORT_TAIL: return "tail calls between Wasm functions are not implemented";
+	case FE_SUPPORT_GROW: return "an instance's memory has a fixed size in eBPF";
+	case FE_SUPPORT_REF: return "reference types have no meaning in eBPF";
+	case FE_SUPPORT_PASSIVE: return "passive data segments are not implemented";
+	case FE_SUPPORT_SIMD: return "eBPF has no vector registers";
+	case FE_SUPPORT_ATOMIC: return "threads: one instance per CPU shares no memory";
 	}
 	return "not supported";
 }

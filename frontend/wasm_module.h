@@ -90,7 +90,10 @@ struct fe_opinfo {
 };
 
 extern const struct fe_opinfo fe_opinfo[FE_OP_COUNT];
+/* Why a class is refused ("eBPF has no floating point"). */
 const char *fe_support_reason(enum fe_support s);
+/* What the reader calls a whole refused prefix ("SIMD (0xfd) instructions"). */
+const char *fe_support_family(enum fe_support s);
 
 /* A block type: no value, one value type, or a type index (multi-value). */
 enum fe_blocktype_kind { FE_BT_EMPTY, FE_BT_VALTYPE, FE_BT_TYPEIDX };

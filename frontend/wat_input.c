@@ -119,8 +119,8 @@ int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
 		if (res.signal)
 			diag_report(d, DIAG_ICE, NULL, "the text parser crashed (signal %d)", res.signal);
 		else
-			diag_report(d, DIAG_ERROR, NULL, "%s%s%s", where[0] ? where + 1 : "",
-				    where[0] ? ": " : "", what);
+			diag_report(d, DIAG_ERROR, &(struct diag_loc){ DIAG_NO_OFFSET, DIAG_NO_FUNC,
+				    NULL, where[0] ? where + 1 : NULL }, "text format: %s", what);
 		isolate_result_free(&res);
 		return -EINVAL;
 	}

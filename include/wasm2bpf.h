@@ -51,7 +51,10 @@ struct w2b_compile_opts {
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
-#define W2B_MAX_LOOP_ITERS_LIMIT 8388608u	/* the kernel's BPF_MAX_LOOPS */
+/* A loop may jump back to its start --max-loop-iters times per entry; the
+ * iterator behind it counts one more (the first arrival), and the kernel's
+ * BPF_MAX_LOOPS (8M) bounds that. */
+#define W2B_MAX_LOOP_ITERS_LIMIT (8u * 1024 * 1024 - 1)
 
 enum w2b_valtype { W2B_I32 = 1, W2B_I64 = 2 };
 

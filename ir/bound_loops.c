@@ -82,7 +82,9 @@ static void bound_loop(struct bound_ctx *c, struct ir_inst *loop)
 		return;
 	}
 	li->lowering = IR_LOOP_ITER;
-	li->max_iters = c->opts->max_loop_iters;
+	/* The fuel is spent at the loop head, which the first entry reaches
+	 * too: N jumps back need N + 1 units. */
+	li->max_iters = c->opts->max_loop_iters + 1;
 	for (uint32_t k = 0; k < c->f->nlocals; k++)
 		n += c->written[k];
 	li->nlaundered = n;

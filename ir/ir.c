@@ -10,8 +10,7 @@
 #include <stdlib.h>
 
 const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
-#define X(id, txt, n, rtype) \
-	[IR_##id] = { txt, n, IR_##rtype, (txt)[1] == '3' ? IR_I32 : IR_I64 },
+#define X(id, txt, n, rtype, otype) [IR_##id] = { txt, n, IR_##rtype, IR_##otype },
 #include "ir_ops.def"
 #undef X
 };

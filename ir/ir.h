@@ -42,7 +42,7 @@ enum ir_type {
 };
 
 enum ir_numop {
-#define X(id, text, nops, rtype) IR_##id,
+#define X(id, text, nops, rtype, otype) IR_##id,
 #include "ir_ops.def"
 #undef X
 	IR_NUMOP_COUNT
@@ -104,7 +104,8 @@ enum ir_loop_lowering {
 
 struct ir_loop_info {
 	uint8_t lowering;	/* enum ir_loop_lowering */
-	uint32_t max_iters;	/* PLAIN: proven bound; ITER: fuel per entry of the loop */
+	uint32_t max_iters;	/* times the loop head may be reached per entry of
+				 * the loop (PLAIN: proven; ITER: fuel) */
 	/* Locals written inside the loop. Their values at loop entry are made
 	 * opaque to the verifier (ITER only), so that the verifier's states
 	 * at the loop head converge instead of being walked one iteration

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Golden tests: one .wat file per test, its expectation beside it.
+
+Three kinds, by directory:
+
+  tests/reject/NAME.wat  compiled with its ;; ARGS: (default --all-exports);
+                         must exit 1 (or its ;; EXIT:) and print exactly
+                         NAME.err on stderr ({file} stands for the input
+                         path). One file per refusal rule, named after it.
+                         ;; WAT2WASM: FLAGS converts with wabt first.
+  tests/ir/NAME.wat      `wasm2bpf --emit=ir`: stdout must equal NAME.ir.
+  tests/run/NAME.wat     loaded into the kernel once (`wasm2bpf run --batch`)
+                         and called per directive:
+                           ;; INVOKE: EXPORT ARG... => RESULT...
+                           ;; INVOKE: EXPORT ARG... => trap MESSAGE
+                           ;; STATS: EXPORT verified_insns < N
+                         ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
+
+--rebase rewrites the .err/.ir expectations from what the compiler does now
+(review the diff before committing it). The closing line is
+"golden: N passed, M failed".
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def directives(path, name):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"\s*;;\s*" + name + r":\s*(.*?)\s*$", line)
+            if m:
+                out.append(m.group(1))
+    return out
+
+
+def run(cmd, stdin=None, timeout=120):
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
+
+
+def input_for(path, tmp):
+    """The file to compile: the .wat itself, or its wat2wasm binary when the
+    test says `;; WAT2WASM: FLAGS` (for features binaryen's text parser lacks)."""
+    flags = directives(path, "WAT2WASM")
+    if not flags:
+        return path
+    out = os.path.join(tmp, os.path.basename(path)[:-4] + ".wasm")
+    subprocess.run(["wat2wasm"] + " ".join(flags).split() + [path, "-o", out], check=True)
+    return out
+
+
+def check_reject(w2b, path, rebase):
+    args = " ".join(directives(path, "ARGS")) or "--all-exports"
+    want_exit = int((directives(path, "EXIT") or ["1"])[0])
+    with tempfile.TemporaryDirectory() as tmp:
+        src = input_for(path, tmp)
+        out = os.path.join(tmp, "out.o")
+        p = run([w2b] + args.split() + [src, "-o", out])
+        if os.path.exists(out) or any(f.startswith("out.o") for f in os.listdir(tmp)):
+            return "output file left behind after a refusal"
+    got = p.stderr.replace(src, "{file}")
+    exp_path = path[:-4] + ".err"
+    if rebase:
+        with open(exp_path, "w", encoding="utf-8") as f:
+            f.write(got)
+    if p.returncode != want_exit:
+        return "exit status %d, expected %d; stderr:\n%s" % (p.returncode, want_exit, p.stderr)
+    exp = open(exp_path, encoding="utf-8").read() if os.path.exists(exp_path) else None
+    if exp is None:
+        return "missing %s (run with --rebase)" % exp_path
+    if got != exp:
+        return "stderr differs:\n--- expected\n%s--- got\n%s" % (exp, got)
+    return None
+
+
+def check_ir(w2b, path, rebase):
+    args = " ".join(directives(path, "ARGS")) or "--all-exports"
+    with tempfile.TemporaryDirectory() as tmp:
+        p = run([w2b] + args.split() + ["--emit=ir", input_for(path, tmp), "-o", "-"])
+    exp_path = path[:-4] + ".ir"
+    if p.returncode != 0:
+        return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
+    if rebase:
+        with open(exp_path, "w", encoding="utf-8") as f:
+            f.write(p.stdout)
+    exp = open(exp_path, encoding="utf-8").read() if os.path.exists(exp_path) else None
+    if exp is None:
+        return "missing %s (run with --rebase)" % exp_path
+    if p.stdout != exp:
+        return "IR differs:\n--- expected\n%s--- got\n%s" % (exp, p.stdout)
+    return None
+
+
+def check_run(w2b, path, rebase):
+    args = " ".join(directives(path, "ARGS")) or "--all-exports"
+    cmds, expects = [], []
+    for d in directives(path, "INVOKE"):
+        call, _, want = d.partition("=>")
+        words = call.split()
+        cmds.append("invoke %s %s" % (words[0].encode().hex(), " ".join(words[1:])))
+        want = want.strip()
+        expects.append("ok" + (" " + want if want else "") if not want.startswith("trap") else want)
+    for d in directives(path, "STATS"):
+        m = re.match(r"(\S+)\s+verified_insns\s*<\s*(\d+)$", d)
+        if not m:
+            return "bad STATS directive: " + d
+        cmds.append("stats %s" % m.group(1).encode().hex())
+        expects.append(("<", int(m.group(2))))
+    if not cmds:
+        return "no INVOKE or STATS directives"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = input_for(path, tmp)
+        p = run([w2b, "run"] + args.split() + ["--batch", src], stdin="\n".join(cmds) + "\n")
+    if p.returncode != 0:
+        return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
+    lines = [l for l in p.stdout.splitlines() if not l.startswith("skip ")]
+    if not lines or lines[0] != "ready":
+        return "no 'ready' line; stdout:\n%s\nstderr:\n%s" % (p.stdout, p.stderr)
+    lines = lines[1:]
+    errors = []
+    for cmd, want, got in zip(cmds, expects, lines + [None] * len(cmds)):
+        if isinstance(want, tuple):
+            m = re.search(r"verified_insns=(\d+)", got or "")
+            if not m or not int(m.group(1)) < want[1]:
+                errors.append("%s: got %r, want verified_insns < %d" % (cmd, got, want[1]))
+            else:
+                print("    %s: verified_insns=%s" % (os.path.basename(path), m.group(1)))
+        elif got != want:
+            errors.append("%s: got %r, want %r" % (cmd, got, want))
+    return "\n".join(errors) or None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wasm2bpf", required=True)
+    ap.add_argument("--rebase", action="store_true")
+    ap.add_argument("kinds", nargs="*", default=["reject", "ir", "run"])
+    a = ap.parse_args()
+    checks = {"reject": check_reject, "ir": check_ir, "run": check_run}
+    passed = failed = 0
+    for kind in a.kinds:
+        d = os.path.join(ROOT, "tests", kind)
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(".wat"):
+                continue
+            path = os.path.join(d, name)
+            try:
+                err = checks[kind](a.wasm2bpf, path, a.rebase)
+            except subprocess.TimeoutExpired:
+                err = "timeout"
+            if err:
+                failed += 1
+                print("FAIL %s/%s: %s" % (kind, name, err))
+            else:
+                passed += 1
+                print("PASS %s/%s" % (kind, name))
+    print("golden: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+;; ARGS: --entry f=kprobe/nothing
+(module
+  (func (export "f") (result i32) (i32.const 1)))
