@@ -122,7 +122,7 @@ static void refuse(struct builder *b, uint32_t offset, const char *fmt, ...)
 	char buf[512];
 
 	if (b->refused || b->invalid)
-		return;
+		return;	/* the first reason is the one reported */
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -139,7 +139,7 @@ static void invalid(struct builder *b, const char *fmt, ...)
 	va_list ap;
 	char buf[512];
 
-	if (b->refused || b->invalid)
+	if (b->invalid)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -149,9 +149,13 @@ static void invalid(struct builder *b, const char *fmt, ...)
 	b->invalid = true;
 }
 
+/* Translation stops at a type error. A refusal only stops emission: the
+ * rest of the function is still validated, because binaryen 108 is no
+ * reliable validator (it cannot read block parameters and tolerates
+ * leftover stack values), so this is the module's validation. */
 static bool stopped(const struct builder *b)
 {
-	return b->refused || b->invalid;
+	return b->invalid;
 }
 
 /* --- the two stacks ----------------------------------------------------- */
@@ -210,7 +214,7 @@ static void pop_types(struct builder *b, uint32_t n, const uint8_t *types, struc
 
 static bool emitting(struct builder *b)
 {
-	return !stopped(b) && !top(b)->dead;
+	return !b->invalid && !b->refused && !top(b)->dead;
 }
 
 static struct ir_inst *emit(struct builder *b, enum ir_kind kind)
@@ -344,19 +348,15 @@ static bool block_type(struct builder *b, const struct fe_instr *in, uint32_t *n
 	}
 	}
 	for (uint32_t k = 0; k < *np; k++)
-		if (!is_int((*params)[k])) {
+		if (!is_int((*params)[k]))
 			refuse(b, in->offset, "%s with a %s parameter is not supported (%s)",
 			       fe_opinfo[in->op].name, valtype_name((*params)[k]),
 			       type_reason((*params)[k]));
-			return false;
-		}
 	for (uint32_t k = 0; k < *nr; k++)
-		if (!is_int((*results)[k])) {
+		if (!is_int((*results)[k]))
 			refuse(b, in->offset, "%s with a %s result is not supported (%s)",
 			       fe_opinfo[in->op].name, valtype_name((*results)[k]),
 			       type_reason((*results)[k]));
-			return false;
-		}
 	return true;
 }
 
@@ -390,6 +390,7 @@ static void do_block(struct builder *b, const struct fe_instr *in)
 	for (uint32_t k = 0; k < np; k++)
 		push(b, pv[k].type, pv[k].vreg);
 	push_ctl(b, in->op, np, params, nr, results, scope, region, dead);
+	top(b)->if_params = pv;
 	if (dead)
 		return;
 	top(b)->result_locals = new_locals(b, nr, results);
@@ -415,8 +416,6 @@ static void do_block(struct builder *b, const struct fe_instr *in)
 	} else {
 		top(b)->label_locals = top(b)->result_locals;
 	}
-	if (in->op == FE_OP_IF)
-		top(b)->if_params = pv;
 }
 
 /* Leaves the current frame's region at `end` or `else`: values on the
@@ -702,23 +701,18 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 	}
 	t = &wm->types[wm->funcs[callee].type_index];
 	for (uint32_t k = 0; k < t->nparams; k++)
-		if (!is_int(t->params[k])) {
+		if (!is_int(t->params[k]))
 			refuse(b, in->offset, "call to func[%u] with a %s parameter is not supported (%s)",
 			       callee, valtype_name(t->params[k]), type_reason(t->params[k]));
-			return;
-		}
 	for (uint32_t k = 0; k < t->nresults; k++)
-		if (!is_int(t->results[k])) {
+		if (!is_int(t->results[k]))
 			refuse(b, in->offset, "call to func[%u] with a %s result is not supported (%s)",
 			       callee, valtype_name(t->results[k]), type_reason(t->results[k]));
-			return;
-		}
 	if (wm->funcs[callee].imported) {
 		const struct fe_import *im = &wm->imports[wm->funcs[callee].import_index];
 
 		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not implemented yet)",
 		       im->module, im->name);
-		return;
 	}
 	args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(*args));
 	pop_types(b, t->nparams, t->params, args);
@@ -768,11 +762,9 @@ static void do_local(struct builder *b, const struct fe_instr *in)
 		invalid(b, "unknown local %u", in->u.index);
 		return;
 	}
-	if (!is_int(t)) {
+	if (!is_int(t))
 		refuse(b, in->offset, "%s of a %s local is not supported (%s)",
 		       fe_opinfo[in->op].name, valtype_name(t), type_reason(t));
-		return;
-	}
 	switch (in->op) {
 	case FE_OP_LOCAL_GET:
 		push(b, t, emitting(b) ? emit_local_get(b, in->u.index, t) : IR_NOVAL);
@@ -805,24 +797,16 @@ static void do_global_get(struct builder *b, const struct fe_instr *in)
 		return;
 	}
 	g = &b->wm->globals[in->u.index];
-	if (!is_int(g->type.valtype)) {
+	init = !g->imported && g->init.ninstrs == 1 ? &g->init.instrs[0] : NULL;
+	if (!is_int(g->type.valtype))
 		refuse(b, in->offset, "global.get of a %s global is not supported (%s)",
 		       valtype_name(g->type.valtype), type_reason(g->type.valtype));
-		return;
-	}
-	if (g->imported) {
+	else if (g->imported)
 		refuse(b, in->offset, "global.get of an imported global is not supported (imports are not implemented yet)");
-		return;
-	}
-	if (g->type.mutable_) {
+	else if (g->type.mutable_)
 		refuse(b, in->offset, "global.get of a mutable global is not supported yet (per-CPU instance state)");
-		return;
-	}
-	init = g->init.ninstrs == 1 ? &g->init.instrs[0] : NULL;
-	if (!init || (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST)) {
+	else if (!init || (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST))
 		refuse(b, in->offset, "global.get of a global whose initializer is not a constant is not supported");
-		return;
-	}
 	if (emitting(b)) {
 		struct ir_inst *i = emit(b, IR_CONST);
 
@@ -879,11 +863,9 @@ static void do_select(struct builder *b, const struct fe_instr *in)
 			return;
 		}
 		t = in->u.select_t.types[0];
-		if (!is_int(t)) {
+		if (!is_int(t))
 			refuse(b, in->offset, "select of %s is not supported (%s)",
 			       valtype_name(t), type_reason(t));
-			return;
-		}
 	} else {
 		t = T_UNKNOWN;
 	}
@@ -898,15 +880,16 @@ static void do_select(struct builder *b, const struct fe_instr *in)
 			return;
 		}
 		if (t != T_UNKNOWN && !is_int(t)) {
-			if (t == FE_F32 || t == FE_F64 || t == FE_V128)
+			if (t == FE_F32 || t == FE_F64 || t == FE_V128) {
 				refuse(b, in->offset, "select of %s is not supported (%s)",
 				       valtype_name(t), type_reason(t));
-			else
+			} else {
 				invalid(b, "type mismatch: select without a type needs numeric operands");
-			return;
+				return;
+			}
 		}
 	}
-	if (emitting(b) && t != T_UNKNOWN) {
+	if (emitting(b) && is_int(t)) {
 		struct ir_inst *i = emit(b, IR_SELECT);
 
 		i->a = c.vreg;
@@ -915,6 +898,179 @@ static void do_select(struct builder *b, const struct fe_instr *in)
 		push(b, t, emit_def(b, i, t));
 	} else {
 		push(b, t, IR_NOVAL);
+	}
+}
+
+/* --- validation of what is not translated ---------------------------------- */
+
+static uint8_t type_letter(char c)
+{
+	switch (c) {
+	case 'i': return FE_I32;
+	case 'I': return FE_I64;
+	case 'f': return FE_F32;
+	case 'F': return FE_F64;
+	}
+	return T_UNKNOWN;
+}
+
+/* Natural alignment (log2) of a load or store, from its name. */
+static uint32_t natural_align(const char *name)
+{
+	if (strstr(name, "8"))
+		return strstr(name, "load8") || strstr(name, "store8") ? 0 : 3;
+	if (strstr(name, "16"))
+		return 1;
+	if (strstr(name, "32_") || strstr(name, "store32"))
+		return 2;
+	return name[1] == '6' ? 3 : 2;	/* i64/f64 : i32/f32 */
+}
+
+static void check_memory(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_opinfo *info = &fe_opinfo[in->op];
+
+	if (b->wm->nmemories == 0) {
+		invalid(b, "unknown memory 0");
+		return;
+	}
+	if (info->imm == FE_IMM_MEMARG && in->u.mem.align > natural_align(info->name))
+		invalid(b, "alignment must not be larger than natural");
+	if ((in->op == FE_OP_MEMORY_INIT || in->op == FE_OP_DATA_DROP) &&
+	    (in->op == FE_OP_MEMORY_INIT ? in->u.pair.a : in->u.index) >=
+	    (b->wm->has_datacount ? b->wm->datacount : b->wm->ndatas))
+		invalid(b, "unknown data segment");
+}
+
+/* Instructions whose typing is their "PARAMS:RESULTS" column. */
+static void validate_by_type(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_opinfo *info = &fe_opinfo[in->op];
+	const char *colon = strchr(info->type, ':');
+
+	if (info->imm == FE_IMM_MEMARG || info->imm == FE_IMM_MEMIDX ||
+	    info->imm == FE_IMM_MEMORY_COPY || info->imm == FE_IMM_MEMORY_INIT ||
+	    info->imm == FE_IMM_DATA)
+		check_memory(b, in);
+	for (const char *p = colon; p-- > info->type;)
+		pop_expect(b, type_letter(*p));
+	for (const char *p = colon + 1; *p; p++)
+		push(b, type_letter(*p), IR_NOVAL);
+}
+
+static bool is_ref(uint8_t t)
+{
+	return t == FE_FUNCREF || t == FE_EXTERNREF || t == T_UNKNOWN;
+}
+
+static uint8_t table_type(struct builder *b, uint32_t idx)
+{
+	if (idx >= b->wm->ntables) {
+		invalid(b, "unknown table %u", idx);
+		return T_UNKNOWN;
+	}
+	return b->wm->tables[idx].reftype;
+}
+
+/* Instructions outside the subset whose typing depends on immediates. */
+static void validate_special(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_module *wm = b->wm;
+	const struct fe_functype *t;
+	uint8_t tt;
+
+	switch (in->op) {
+	case FE_OP_CALL_INDIRECT:
+	case FE_OP_RETURN_CALL_INDIRECT:
+		table_type(b, in->u.call_indirect.table);
+		if (in->u.call_indirect.typeidx >= wm->ntypes) {
+			invalid(b, "unknown type %u", in->u.call_indirect.typeidx);
+			return;
+		}
+		t = &wm->types[in->u.call_indirect.typeidx];
+		pop_expect(b, FE_I32);
+		goto call;
+	case FE_OP_RETURN_CALL:
+		if (in->u.index >= wm->nfuncs) {
+			invalid(b, "unknown function %u", in->u.index);
+			return;
+		}
+		t = &wm->types[wm->funcs[in->u.index].type_index];
+	call:
+		pop_types(b, t->nparams, t->params, NULL);
+		if (in->op == FE_OP_CALL_INDIRECT) {
+			for (uint32_t k = 0; k < t->nresults; k++)
+				push(b, t->results[k], IR_NOVAL);
+		} else {
+			const struct fe_functype *ft = &wm->types[b->wf->type_index];
+
+			if (t->nresults != ft->nresults || memcmp(t->results, ft->results, t->nresults))
+				invalid(b, "type mismatch: tail call results differ from the function's");
+			set_unreachable(b);
+		}
+		break;
+	case FE_OP_REF_NULL:
+		push(b, (uint8_t)in->u.index, IR_NOVAL);
+		break;
+	case FE_OP_REF_IS_NULL: {
+		struct opnd o = pop(b);
+
+		if (!is_ref(o.type))
+			invalid(b, "type mismatch: ref.is_null needs a reference");
+		push(b, FE_I32, IR_NOVAL);
+		break;
+	}
+	case FE_OP_REF_FUNC:
+		if (in->u.index >= wm->nfuncs)
+			invalid(b, "unknown function %u", in->u.index);
+		push(b, FE_FUNCREF, IR_NOVAL);
+		break;
+	case FE_OP_TABLE_GET:
+		tt = table_type(b, in->u.index);
+		pop_expect(b, FE_I32);
+		push(b, tt, IR_NOVAL);
+		break;
+	case FE_OP_TABLE_SET:
+		tt = table_type(b, in->u.index);
+		pop_expect(b, tt);
+		pop_expect(b, FE_I32);
+		break;
+	case FE_OP_TABLE_SIZE:
+		table_type(b, in->u.index);
+		push(b, FE_I32, IR_NOVAL);
+		break;
+	case FE_OP_TABLE_GROW:
+		tt = table_type(b, in->u.index);
+		pop_expect(b, FE_I32);
+		pop_expect(b, tt);
+		push(b, FE_I32, IR_NOVAL);
+		break;
+	case FE_OP_TABLE_FILL:
+		tt = table_type(b, in->u.index);
+		pop_expect(b, FE_I32);
+		pop_expect(b, tt);
+		pop_expect(b, FE_I32);
+		break;
+	case FE_OP_TABLE_COPY:
+		table_type(b, in->u.pair.a);
+		table_type(b, in->u.pair.b);
+		goto three_i32;
+	case FE_OP_TABLE_INIT:
+		table_type(b, in->u.pair.b);
+		if (in->u.pair.a >= wm->nelems)
+			invalid(b, "unknown elem segment %u", in->u.pair.a);
+	three_i32:
+		pop_expect(b, FE_I32);
+		pop_expect(b, FE_I32);
+		pop_expect(b, FE_I32);
+		break;
+	case FE_OP_ELEM_DROP:
+		if (in->u.index >= wm->nelems)
+			invalid(b, "unknown elem segment %u", in->u.index);
+		break;
+	default:
+		invalid(b, "%s cannot be validated", fe_opinfo[in->op].name);
+		break;
 	}
 }
 
@@ -927,11 +1083,9 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 	int numop;
 
 	b->cur = in;
-	if (info->support != FE_SUPPORT_OK) {
+	if (info->support != FE_SUPPORT_OK)
 		refuse(b, in->offset, "%s is not supported (%s)", info->name,
 		       fe_support_reason(info->support));
-		return false;
-	}
 	numop = numop_of(in->op);
 	if (numop >= 0) {
 		do_numeric(b, in, numop);
@@ -986,12 +1140,14 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 		do_global_get(b, in);
 		break;
 	case FE_OP_GLOBAL_SET:
-		if (in->u.index >= b->wm->nglobals)
+		if (in->u.index >= b->wm->nglobals) {
 			invalid(b, "unknown global %u", in->u.index);
-		else if (!b->wm->globals[in->u.index].type.mutable_)
+		} else if (!b->wm->globals[in->u.index].type.mutable_) {
 			invalid(b, "global is immutable");
-		else
+		} else {
 			refuse(b, in->offset, "global.set is not supported yet (mutable globals are per-CPU instance state)");
+			pop_expect(b, b->wm->globals[in->u.index].type.valtype);
+		}
 		break;
 	case FE_OP_I32_CONST:
 	case FE_OP_I64_CONST: {
@@ -1008,7 +1164,11 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 		break;
 	}
 	default:
-		refuse(b, in->offset, "%s is not supported", info->name);
+		/* outside the subset: refused above, validated here */
+		if (info->type[0] != '*')
+			validate_by_type(b, in);
+		else
+			validate_special(b, in);
 		break;
 	}
 	return false;
@@ -1056,22 +1216,18 @@ static void build_func(struct builder *b, uint32_t fidx)
 	f->nresults = t->nresults;
 	f->results = arena_array(b->a, t->nresults ? t->nresults : 1, 1);
 	for (uint32_t k = 0; k < t->nresults; k++) {
-		if (!is_int(t->results[k])) {
+		if (!is_int(t->results[k]))
 			refuse(b, wf->body_offset, "a %s result is not supported (%s)",
 			       valtype_name(t->results[k]), type_reason(t->results[k]));
-			return;
-		}
-		f->results[k] = (uint8_t)ir_type_of(t->results[k]);
+		f->results[k] = is_int(t->results[k]) ? (uint8_t)ir_type_of(t->results[k]) : IR_I64;
 	}
 	f->nlocals = t->nparams + wf->nlocals;
 	f->local_types = arena_array(b->a, f->nlocals ? f->nlocals : 1, 1);
 	for (uint32_t k = 0; k < t->nparams; k++) {
-		if (!is_int(t->params[k])) {
+		if (!is_int(t->params[k]))
 			refuse(b, wf->body_offset, "a %s parameter is not supported (%s)",
 			       valtype_name(t->params[k]), type_reason(t->params[k]));
-			return;
-		}
-		f->local_types[k] = (uint8_t)ir_type_of(t->params[k]);
+		f->local_types[k] = is_int(t->params[k]) ? (uint8_t)ir_type_of(t->params[k]) : IR_I64;
 	}
 	/* Locals of other types get a placeholder slot: using one is refused
 	 * at the instruction that does, so an unused one costs nothing. */
@@ -1085,6 +1241,7 @@ static void build_func(struct builder *b, uint32_t fidx)
 	if (stopped(b))
 		return;
 	if (wf->refused != FE_SUPPORT_OK) {
+		/* the reader stopped decoding here: nothing after it to validate */
 		refuse(b, wf->refused_offset, "%s are not supported (%s)",
 		       fe_support_family(wf->refused), fe_support_reason(wf->refused));
 		return;
@@ -1116,12 +1273,169 @@ static char *c_identifier(struct arena *a, const char *prefix, const char *name)
 	return s;
 }
 
+/* --- module-level validation --------------------------------------------- */
+
+static bool check_limits(struct diag_sink *d, uint32_t off, const struct fe_limits *l,
+			 uint64_t most, const char *what)
+{
+	if (l->has_max && l->min > l->max) {
+		diag_error_at(d, off, "invalid module: size minimum must not be greater than maximum");
+		return false;
+	}
+	if (l->min > most || (l->has_max && l->max > most)) {
+		diag_error_at(d, off, "invalid module: %s size must be at most %llu", what,
+			      (unsigned long long)most);
+		return false;
+	}
+	return true;
+}
+
+/* A constant expression of the given type. */
+static bool check_const(struct diag_sink *d, const struct fe_module *wm,
+			const struct fe_constexpr *e, uint8_t type)
+{
+	const struct fe_instr *in = e->ninstrs == 1 ? &e->instrs[0] : NULL;
+	uint8_t got;
+
+	if (!in) {
+		diag_error_at(d, e->offset, e->ninstrs ? "invalid module: constant expression required"
+						       : "invalid module: type mismatch (empty constant expression)");
+		return false;
+	}
+	switch (in->op) {
+	case FE_OP_I32_CONST: got = FE_I32; break;
+	case FE_OP_I64_CONST: got = FE_I64; break;
+	case FE_OP_F32_CONST: got = FE_F32; break;
+	case FE_OP_F64_CONST: got = FE_F64; break;
+	case FE_OP_REF_NULL: got = (uint8_t)in->u.index; break;
+	case FE_OP_REF_FUNC:
+		if (in->u.index >= wm->nfuncs) {
+			diag_error_at(d, in->offset, "invalid module: unknown function %u", in->u.index);
+			return false;
+		}
+		got = FE_FUNCREF;
+		break;
+	case FE_OP_GLOBAL_GET:
+		if (in->u.index >= wm->nglobals || !wm->globals[in->u.index].imported) {
+			diag_error_at(d, in->offset, "invalid module: unknown global %u", in->u.index);
+			return false;
+		}
+		if (wm->globals[in->u.index].type.mutable_) {
+			diag_error_at(d, in->offset, "invalid module: constant expression required");
+			return false;
+		}
+		got = wm->globals[in->u.index].type.valtype;
+		break;
+	default:
+		diag_error_at(d, in->offset, "invalid module: constant expression required");
+		return false;
+	}
+	if (got != type) {
+		diag_error_at(d, in->offset, "invalid module: type mismatch in constant expression: expected %s, got %s",
+			      valtype_name(type), valtype_name(got));
+		return false;
+	}
+	return true;
+}
+
+/* What the function bodies do not show: index spaces, limits, exports,
+ * the start function, initializers and segments. */
+static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
+{
+	bool ok = true;
+
+	for (uint32_t k = 0; k < wm->nfuncs; k++)
+		if (wm->funcs[k].type_index >= wm->ntypes) {
+			diag_error_at(d, wm->funcs[k].imported ? wm->imports[wm->funcs[k].import_index].offset
+							       : wm->funcs[k].decl_offset,
+				      "invalid module: func[%u]: unknown type %u", k, wm->funcs[k].type_index);
+			return false;	/* nothing below can look at its signature */
+		}
+	if (wm->nmemories > 1) {
+		diag_error_at(d, wm->memories[1].offset, "invalid module: multiple memories");
+		ok = false;
+	}
+	for (uint32_t k = 0; k < wm->nmemories; k++)
+		ok &= check_limits(d, wm->memories[k].offset, &wm->memories[k].limits, 65536, "memory");
+	for (uint32_t k = 0; k < wm->ntables; k++)
+		ok &= check_limits(d, wm->tables[k].offset, &wm->tables[k].limits, UINT32_MAX, "table");
+	for (uint32_t k = 0; k < wm->nglobals; k++)
+		if (!wm->globals[k].imported)
+			ok &= check_const(d, wm, &wm->globals[k].init, wm->globals[k].type.valtype);
+	for (uint32_t k = 0; k < wm->nexports; k++) {
+		const struct fe_export *ex = &wm->exports[k];
+		uint32_t n = ex->kind == FE_EXT_FUNC ? wm->nfuncs : ex->kind == FE_EXT_TABLE ? wm->ntables :
+			     ex->kind == FE_EXT_MEMORY ? wm->nmemories : wm->nglobals;
+
+		if (ex->index >= n) {
+			diag_error_at(d, ex->offset, "invalid module: export '%s' names an unknown index %u",
+				      ex->name, ex->index);
+			ok = false;
+		}
+		for (uint32_t j = 0; j < k; j++)
+			if (!strcmp(wm->exports[j].name, ex->name)) {
+				diag_error_at(d, ex->offset, "invalid module: duplicate export name '%s'", ex->name);
+				ok = false;
+				break;
+			}
+	}
+	if (wm->has_start) {
+		if (wm->start >= wm->nfuncs) {
+			diag_error_at(d, wm->start_offset, "invalid module: unknown function %u", wm->start);
+			ok = false;
+		} else {
+			const struct fe_functype *t = &wm->types[wm->funcs[wm->start].type_index];
+
+			if (t->nparams || t->nresults) {
+				diag_error_at(d, wm->start_offset, "invalid module: start function must have type [] -> []");
+				ok = false;
+			}
+		}
+	}
+	for (uint32_t k = 0; k < wm->nelems; k++) {
+		const struct fe_elem *e = &wm->elems[k];
+
+		if (e->mode == FE_SEG_ACTIVE) {
+			if (e->table >= wm->ntables) {
+				diag_error_at(d, e->offset, "invalid module: unknown table %u", e->table);
+				ok = false;
+			} else {
+				ok &= check_const(d, wm, &e->table_offset, FE_I32);
+			}
+		}
+		for (uint32_t j = 0; e->func_indices && j < e->count; j++)
+			if (e->func_indices[j] >= wm->nfuncs) {
+				diag_error_at(d, e->offset, "invalid module: unknown function %u", e->func_indices[j]);
+				ok = false;
+				break;
+			}
+		for (uint32_t j = 0; e->exprs && j < e->count; j++)
+			ok &= check_const(d, wm, &e->exprs[j], e->reftype);
+	}
+	for (uint32_t k = 0; k < wm->ndatas; k++) {
+		const struct fe_data *s = &wm->datas[k];
+
+		if (s->mode != FE_SEG_ACTIVE)
+			continue;
+		if (s->memory >= wm->nmemories) {
+			diag_error_at(d, s->offset, "invalid module: unknown memory %u", s->memory);
+			ok = false;
+		} else {
+			ok &= check_const(d, wm, &s->mem_offset, FE_I32);
+		}
+	}
+	return ok;
+}
+
 struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 			      struct arena *a, struct diag_sink *d)
 {
 	struct builder b = { .wm = wm, .a = a, .d = d };
 	struct ir_module *m = arena_alloc(a, sizeof(*m));
-	bool invalid_module = false;
+	bool invalid_module = !validate_module(wm, d);
+
+	if (invalid_module)
+		return NULL;
 
 	m->arena = a;
 	m->file = file;

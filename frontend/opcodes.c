@@ -5,8 +5,8 @@
 #include "wasm_module.h"
 
 const struct fe_opinfo fe_opinfo[FE_OP_COUNT] = {
-#define X(id, name, prefix, code, imm, support) \
-	[FE_OP_##id] = { name, prefix, code, FE_IMM_##imm, FE_SUPPORT_##support },
+#define X(id, name, prefix, code, imm, support, type) \
+	[FE_OP_##id] = { name, prefix, code, FE_IMM_##imm, FE_SUPPORT_##support, type },
 #include "opcodes.def"
 #undef X
 };

@@ -33,7 +33,7 @@ enum fe_valtype {
 
 /* Instruction ids, from opcodes.def. */
 enum fe_op {
-#define X(id, name, prefix, code, imm, support) FE_OP_##id,
+#define X(id, name, prefix, code, imm, support, type) FE_OP_##id,
 #include "opcodes.def"
 #undef X
 	FE_OP_COUNT
@@ -87,6 +87,7 @@ struct fe_opinfo {
 	uint32_t code;
 	enum fe_imm imm;
 	enum fe_support support;
+	const char *type;	/* "PARAMS:RESULTS" or "*" (see opcodes.def) */
 };
 
 extern const struct fe_opinfo fe_opinfo[FE_OP_COUNT];
