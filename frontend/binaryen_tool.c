@@ -10,7 +10,6 @@
  *
  *     wasm2bpf-binaryen validate    binary module on stdin; exit 0 valid,
  *                                   3 invalid (binaryen's reasons on stderr)
- *     wasm2bpf-binaryen wat2wasm    text module on stdin; binary on stdout
  *
  * Binaryen's own fatal errors exit with status 1.
  */
@@ -68,9 +67,10 @@ int main(int argc, char **argv)
 	size_t size;
 	char *in;
 	BinaryenModuleRef m;
+	bool ok;
 
-	if (argc != 2 || (strcmp(argv[1], "validate") && strcmp(argv[1], "wat2wasm"))) {
-		fprintf(stderr, "usage: wasm2bpf-binaryen validate|wat2wasm < INPUT\n");
+	if (argc != 2 || strcmp(argv[1], "validate")) {
+		fprintf(stderr, "usage: wasm2bpf-binaryen validate < MODULE.wasm\n");
 		return W2B_BINARYEN_USAGE;
 	}
 	in = read_all(stdin, &size);
@@ -78,27 +78,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wasm2bpf-binaryen: cannot read stdin\n");
 		return W2B_BINARYEN_USAGE;
 	}
-	if (!strcmp(argv[1], "validate")) {
-		bool ok;
-
-		m = BinaryenModuleRead(in, size);
-		BinaryenModuleSetFeatures(m, wasm2_features());
-		ok = BinaryenModuleValidate(m);
-		BinaryenModuleDispose(m);
-		free(in);
-		return ok ? W2B_BINARYEN_OK : W2B_BINARYEN_INVALID;
-	} else {
-		BinaryenModuleAllocateAndWriteResult r;
-
-		BinaryenSetDebugInfo(1);	/* keep names: they become symbols */
-		m = BinaryenModuleParse(in);
-		r = BinaryenModuleAllocateAndWrite(m, NULL);
-		if (fwrite(r.binary, 1, r.binaryBytes, stdout) != r.binaryBytes)
-			return W2B_BINARYEN_USAGE;
-		free(r.binary);
-		free(r.sourceMap);
-		BinaryenModuleDispose(m);
-		free(in);
-		return W2B_BINARYEN_OK;
-	}
+	m = BinaryenModuleRead(in, size);
+	BinaryenModuleSetFeatures(m, wasm2_features());
+	ok = BinaryenModuleValidate(m);
+	BinaryenModuleDispose(m);
+	free(in);
+	return ok ? W2B_BINARYEN_OK : W2B_BINARYEN_INVALID;
 }

@@ -2,9 +2,8 @@
  * frontend.h — bytes in, checked module out, then IR.
  *
  * The stages, in the order the driver calls them:
- *   fe_read_input()        the file's bytes; a .wat is first turned into a
- *                          binary by binaryen's text parser (in a child
- *                          process, because binaryen exits on bad input)
+ *   fe_read_input()        the file's bytes; a text module is first turned
+ *                          into a binary by wabt's wat2wasm (a child process)
  *   fe_decode()            our own strict binary reader (wasm_module.h):
  *                          nothing malformed gets past it
  *   fe_binaryen_validate() binaryen validates the whole module (again in a

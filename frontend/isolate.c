@@ -84,17 +84,28 @@ static void close_fd(int *fd)
 int isolate_binaryen(const char *mode, const void *in, size_t in_size,
 		     struct isolated_result *res)
 {
+	char *path = tool_path();
+	const char *argv[] = { path, mode, NULL };
+	int err;
+
+	if (!path)
+		return -ENOMEM;
+	err = isolate_exec(argv, in, in_size, res);
+	free(path);
+	return err;
+}
+
+int isolate_exec(const char *const *argv, const void *in, size_t in_size,
+		 struct isolated_result *res)
+{
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, st, err = 0;
 	struct growbuf go = { 0 }, ge = { 0 };
 	const uint8_t *inp = in;
 	size_t left = in_size;
-	char *path = tool_path();
 	struct sigaction old_pipe;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	if (!path)
-		return -ENOMEM;
 	if (pipe2(pin, O_CLOEXEC) < 0 || pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) {
 		err = -errno;
 		goto out;
@@ -110,8 +121,8 @@ int isolate_binaryen(const char *mode, const void *in, size_t in_size,
 		dup2(pin[0], STDIN_FILENO);
 		dup2(pout[1], STDOUT_FILENO);
 		dup2(perr[1], STDERR_FILENO);
-		execl(path, path, mode, (char *)NULL);
-		dprintf(STDERR_FILENO, "cannot run %s: %s\n", path, strerror(errno));
+		execvp(argv[0], (char *const *)argv);
+		dprintf(STDERR_FILENO, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close_fd(&pin[0]);
@@ -181,7 +192,6 @@ out:
 	close_fd(&perr[0]); close_fd(&perr[1]);
 	free(ge.p);
 	free(go.p);
-	free(path);
 	return err;
 }
 

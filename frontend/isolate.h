@@ -1,5 +1,5 @@
 /*
- * isolate.h — run wasm2bpf-binaryen and collect what it says.
+ * isolate.h — run a tool (wasm2bpf-binaryen, wat2wasm) and collect what it says.
  *
  * Binaryen cannot live in our process (binaryen_tool.c says why), and it
  * exits on bad input, so every use of it is a child process: input on its
@@ -23,8 +23,12 @@ struct isolated_result {
 	size_t output_size;
 };
 
-/* Runs `wasm2bpf-binaryen MODE` with `in` on stdin. Returns 0 when the
- * child ran (whatever its status), -errno if it could not be started. */
+/* Runs argv (argv[0] looked up in PATH) with `in` on stdin. Returns 0
+ * when the child ran (whatever its status), -errno if it could not be
+ * started. */
+int isolate_exec(const char *const *argv, const void *in, size_t in_size,
+		 struct isolated_result *res);
+/* Runs `wasm2bpf-binaryen MODE` the same way. */
 int isolate_binaryen(const char *mode, const void *in, size_t in_size,
 		     struct isolated_result *res);
 void isolate_result_free(struct isolated_result *res);

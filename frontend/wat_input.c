@@ -1,13 +1,15 @@
 /*
  * wat_input.c — the input file: a binary module as is, a text module
- * through binaryen's parser.
+ * through wabt's wat2wasm.
  *
  * A file is binary if it starts with the Wasm magic "\0asm"; anything else
- * is taken as text format, which binaryen's parser turns into a binary in
- * its own process (isolate.h, binaryen_tool.c).
- * Byte offsets in later diagnostics of a text module refer to that binary
- * (`wasm2bpf --emit=wasm` is not needed to see it: `wat2wasm` gives the same
- * layout for the same module in most cases, but not always).
+ * is taken as text format. Text goes through wat2wasm (wabt, the reference
+ * text parser the spec tests are written against; binaryen 108's parser
+ * reads its own dialect and accepts malformed literals and duplicate local
+ * names) in a child process (isolate.h). Its proposals are switched on
+ * where they are valid Wasm the subset check refuses with its own reasons
+ * (threads, tail calls). Byte offsets in later diagnostics of a text module
+ * refer to wat2wasm's binary: `wat2wasm FILE` shows the same bytes.
  */
 #include "frontend/frontend.h"
 
@@ -15,41 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/arena.h"
 #include "common/diag.h"
 #include "frontend/isolate.h"
-
-/* "[parse exception: msg (at 3:14)]" -> "3:14" and "msg". */
-static void parse_message(const char *msgs, char *where, size_t wsz, char *what, size_t sz)
-{
-	const char *p = strstr(msgs, "parse exception: ");
-	const char *at, *end;
-
-	where[0] = '\0';
-	if (!p) {
-		const char *nl = strchr(msgs, '\n');
-
-		snprintf(what, sz, "%.*s", nl ? (int)(nl - msgs) : (int)strlen(msgs), msgs);
-		if (!what[0])
-			snprintf(what, sz, "cannot parse the text format");
-		return;
-	}
-	p += strlen("parse exception: ");
-	end = strchr(p, ']');
-	if (!end)
-		end = p + strlen(p);
-	at = strstr(p, " (at ");
-	if (at && at < end) {
-		const char *close = strchr(at, ')');
-
-		if (close && close < end)
-			snprintf(where, wsz, ":%.*s", (int)(close - at - 5), at + 5);
-		end = at;
-	}
-	snprintf(what, sz, "%.*s", (int)(end - p), p);
-}
 
 static int read_file(const char *path, struct arena *a, struct diag_sink *d,
 		     uint8_t **bytes, size_t *size)
@@ -84,6 +55,37 @@ static int read_file(const char *path, struct arena *a, struct diag_sink *d,
 	return 0;
 }
 
+/* Reports wat2wasm's first error, "PATH:LINE:COL: error: MESSAGE", as ours. */
+static void report_text_error(struct diag_sink *d, const char *path, const char *msgs)
+{
+	const char *p = strstr(msgs, ": error: ");
+	const char *start, *end;
+	char pos[32] = "";
+
+	if (!p) {
+		end = strchr(msgs, '\n');
+		diag_report(d, DIAG_ERROR, NULL, "text format: %.*s",
+			    end ? (int)(end - msgs) : (int)strlen(msgs), msgs);
+		return;
+	}
+	start = p;
+	while (start > msgs && start[-1] != '\n')
+		start--;
+	/* what stands between the path and ": error: " is LINE:COL */
+	if (!strncmp(start, path, strlen(path)) && start[strlen(path)] == ':') {
+		const char *lc = start + strlen(path) + 1;
+
+		if (p - lc > 0 && p - lc < (long)sizeof(pos))
+			snprintf(pos, sizeof(pos), "%.*s", (int)(p - lc), lc);
+	}
+	p += strlen(": error: ");
+	end = strchr(p, '\n');
+	if (!end)
+		end = p + strlen(p);
+	diag_report(d, DIAG_ERROR, &(struct diag_loc){ DIAG_NO_OFFSET, DIAG_NO_FUNC, NULL,
+		    pos[0] ? pos : NULL }, "text format: %.*s", (int)(end - p), p);
+}
+
 int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
 		  const uint8_t **bytes_out, size_t *size_out)
 {
@@ -106,23 +108,32 @@ int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
 		diag_error_at(d, 0, "magic header not detected (not a Wasm binary, and not text format)");
 		return -EINVAL;
 	}
-	bytes[size] = '\0';
-	err = isolate_binaryen("wat2wasm", bytes, size, &res);
-	if (err) {
-		diag_report(d, DIAG_ERROR, NULL, "cannot run the text parser: %s", strerror(-err));
-		return err;
-	}
-	if (res.status != 0 || res.output_size == 0) {
-		char where[64], what[400];
+	{
+		/* a path that starts with '-' would read as an option */
+		char *arg = arena_printf(a, "%s%s", path[0] == '-' ? "./" : "", path);
+		/* parse only (--no-check): validation is ours, so a text module
+		 * and its binary are judged alike; keep $names for symbols */
+		const char *argv[] = { "wat2wasm", "--no-check", "--debug-names",
+				       "--enable-threads", "--enable-tail-call",
+				       arg, "--output=/dev/stdout", NULL };
 
-		parse_message(res.messages, where, sizeof(where), what, sizeof(what));
-		if (res.signal)
-			diag_report(d, DIAG_ICE, NULL, "the text parser crashed (signal %d)", res.signal);
-		else
-			diag_report(d, DIAG_ERROR, &(struct diag_loc){ DIAG_NO_OFFSET, DIAG_NO_FUNC,
-				    NULL, where[0] ? where + 1 : NULL }, "text format: %s", what);
-		isolate_result_free(&res);
-		return -EINVAL;
+		err = isolate_exec(argv, NULL, 0, &res);
+		if (err) {
+			diag_report(d, DIAG_ERROR, NULL, "cannot run wat2wasm (from wabt): %s",
+				    strerror(-err));
+			return err;
+		}
+		if (res.status != 0 || res.output_size == 0) {
+			if (res.signal)
+				diag_report(d, DIAG_ICE, NULL, "wat2wasm crashed (signal %d)", res.signal);
+			else if (res.status == 127)
+				diag_report(d, DIAG_ERROR, NULL, "cannot run wat2wasm: install wabt (%s)",
+					    res.messages);
+			else
+				report_text_error(d, arg, res.messages);
+			isolate_result_free(&res);
+			return -EINVAL;
+		}
 	}
 	*bytes_out = arena_alloc(a, res.output_size);
 	memcpy((uint8_t *)*bytes_out, res.output, res.output_size);

@@ -9,7 +9,7 @@ PACKAGES=(
   llvm-19-dev clang-19 lld-19          # backend (LLVM C API), samples and tests (wasm32 C)
   binaryen                              # frontend: validation, text format
   libbpf-dev libelf-dev zlib1g-dev bpftool   # loading and inspecting objects
-  wabt                                  # wast2json for the spec tests, reference tools
+  wabt                                  # wat2wasm reads text modules; wast2json for the spec tests
   iproute2 curl                         # end-to-end traffic tests
 )
 

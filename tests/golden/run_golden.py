@@ -7,7 +7,6 @@ Three kinds, by directory:
                          must exit 1 (or its ;; EXIT:) and print exactly
                          NAME.err on stderr ({file} stands for the input
                          path). One file per refusal rule, named after it.
-                         ;; WAT2WASM: FLAGS converts with wabt first.
   tests/ir/NAME.wat      `wasm2bpf --emit=ir`: stdout must equal NAME.ir.
   tests/run/NAME.wat     loaded into the kernel once (`wasm2bpf run --batch`)
                          and called per directive:
@@ -44,22 +43,11 @@ def run(cmd, stdin=None, timeout=120):
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
 
 
-def input_for(path, tmp):
-    """The file to compile: the .wat itself, or its wat2wasm binary when the
-    test says `;; WAT2WASM: FLAGS` (for features binaryen's text parser lacks)."""
-    flags = directives(path, "WAT2WASM")
-    if not flags:
-        return path
-    out = os.path.join(tmp, os.path.basename(path)[:-4] + ".wasm")
-    subprocess.run(["wat2wasm"] + " ".join(flags).split() + [path, "-o", out], check=True)
-    return out
-
-
 def check_reject(w2b, path, rebase):
     args = " ".join(directives(path, "ARGS")) or "--all-exports"
     want_exit = int((directives(path, "EXIT") or ["1"])[0])
     with tempfile.TemporaryDirectory() as tmp:
-        src = input_for(path, tmp)
+        src = path
         out = os.path.join(tmp, "out.o")
         p = run([w2b] + args.split() + [src, "-o", out])
         if os.path.exists(out) or any(f.startswith("out.o") for f in os.listdir(tmp)):
@@ -81,8 +69,7 @@ def check_reject(w2b, path, rebase):
 
 def check_ir(w2b, path, rebase):
     args = " ".join(directives(path, "ARGS")) or "--all-exports"
-    with tempfile.TemporaryDirectory() as tmp:
-        p = run([w2b] + args.split() + ["--emit=ir", input_for(path, tmp), "-o", "-"])
+    p = run([w2b] + args.split() + ["--emit=ir", path, "-o", "-"])
     exp_path = path[:-4] + ".ir"
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
@@ -114,9 +101,7 @@ def check_run(w2b, path, rebase):
         expects.append(("<", int(m.group(2))))
     if not cmds:
         return "no INVOKE or STATS directives"
-    with tempfile.TemporaryDirectory() as tmp:
-        src = input_for(path, tmp)
-        p = run([w2b, "run"] + args.split() + ["--batch", src], stdin="\n".join(cmds) + "\n")
+    p = run([w2b, "run"] + args.split() + ["--batch", path], stdin="\n".join(cmds) + "\n")
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
     lines = [l for l in p.stdout.splitlines() if not l.startswith("skip ")]

@@ -1,4 +1,3 @@
-;; WAT2WASM: --enable-threads
 ;; Threads and atomics: one instance per CPU shares no memory.
 (module
   (memory 1 1 shared)

@@ -1,4 +1,3 @@
-;; WAT2WASM:
 ;; Calls: more than five parameters, several results, and traps that
 ;; happen inside a callee and end the whole program.
 ;; INVOKE: sum7 i32:1 i32:2 i32:3 i32:4 i32:5 i32:6 i64:7 => i64:28
