@@ -464,7 +464,7 @@ static bool do_end(struct builder *b)
 	if (c->op == FE_OP_IF && !c->seen_else) {
 		/* An if without else passes its params through as results. */
 		if (c->nparams != c->nresults ||
-		    memcmp(c->params, c->results, c->nparams)) {
+		    (c->nparams && memcmp(c->params, c->results, c->nparams))) {
 			invalid(b, "type mismatch: if without else must have matching params and results");
 			return false;
 		}
@@ -1004,7 +1004,8 @@ static void validate_special(struct builder *b, const struct fe_instr *in)
 		} else {
 			const struct fe_functype *ft = &wm->types[b->wf->type_index];
 
-			if (t->nresults != ft->nresults || memcmp(t->results, ft->results, t->nresults))
+			if (t->nresults != ft->nresults ||
+			    (t->nresults && memcmp(t->results, ft->results, t->nresults)))
 				invalid(b, "type mismatch: tail call results differ from the function's");
 			set_unreachable(b);
 		}
@@ -1211,7 +1212,7 @@ static void build_func(struct builder *b, uint32_t fidx)
 
 	f->name = display_name(wm, fidx);
 	f->wasm_index = fidx;
-	f->offset = wf->body_offset;
+	f->offset = wf->body_start;	/* where wasm-objdump places the function */
 	f->nparams = t->nparams;
 	f->nresults = t->nresults;
 	f->results = arena_array(b->a, t->nresults ? t->nresults : 1, 1);

@@ -143,11 +143,11 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
 
 				if (sp > 1)
 					diag_report(d, DIAG_ERROR, &(struct diag_loc){ fn->refusal_offset,
-						    fn->wasm_index, fn->name }, "%s (reached from entry '%s': %s)",
+						    fn->wasm_index, fn->name, NULL }, "%s (reached from entry '%s': %s)",
 						    fn->refusal, en->export_name, chain);
 				else
 					diag_report(d, DIAG_ERROR, &(struct diag_loc){ fn->refusal_offset,
-						    fn->wasm_index, fn->name }, "%s (entry '%s')",
+						    fn->wasm_index, fn->name, NULL }, "%s (entry '%s')",
 						    fn->refusal, en->export_name);
 				free(chain);
 				ok = false;
@@ -164,7 +164,7 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
 						from++;
 					chain = chain_text(m, path, from, sp - 1, c->func);
 					diag_report(d, DIAG_ERROR, &(struct diag_loc){ c->offset,
-						    fn->wasm_index, fn->name },
+						    fn->wasm_index, fn->name, NULL },
 						    "recursion is not supported (eBPF has no recursive calls): %s",
 						    chain);
 					free(chain);
@@ -191,7 +191,7 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
 		if (ok && depth[en->func] + 1 > max_depth) {
 			const struct ir_func *fn = &m->funcs[en->func];
 
-			diag_report(d, DIAG_ERROR, &(struct diag_loc){ fn->offset, fn->wasm_index, fn->name },
+			diag_report(d, DIAG_ERROR, &(struct diag_loc){ fn->offset, fn->wasm_index, fn->name, NULL },
 				    "call chain too deep: entry '%s' needs %u stack frames, the kernel allows %u",
 				    en->export_name, depth[en->func] + 1, max_depth);
 			ok = false;

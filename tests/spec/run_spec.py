@@ -266,6 +266,7 @@ class Batch:
         self.proc = None
         self.buf = b""
         self.skips = {}         # hex export name -> reason
+        self.measured = set()   # hex export names whose verifier cost was read
         self.state = None       # "ready" | "refused" | "broken"
         self.reason = None      # why refused or broken
 
@@ -370,6 +371,18 @@ class Batch:
             return word, rest
         return "protocol", line
 
+    def verified_insns(self, hexname, timeout):
+        """What the kernel's verifier processed for the export's program
+        (`stats` line), or None if the compiler does not say."""
+        try:
+            self.proc.stdin.write(("stats %s\n" % hexname).encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return None
+        line = self._readline(time.monotonic() + timeout)
+        m = re.match(r"ok verified_insns=(\d+)", line or "")
+        return int(m.group(1)) if m else None
+
     def _died(self):
         try:
             status = self.proc.wait(timeout=5)
@@ -413,6 +426,7 @@ class Result:
         self.passed = 0
         self.failures = []      # (line, what, details)
         self.skips = collections.Counter()
+        self.verified = []      # verifier-processed insns per program run
         self.error = None
         self.seconds = 0.0
 
@@ -583,6 +597,11 @@ def run_file(name, wast_path, args, work_root):
                 continue
 
             kindr, payload = target.invoke(hexname, argv, args.timeout)
+            if kindr in ("ok", "trap") and hexname not in target.measured:
+                target.measured.add(hexname)
+                n = target.verified_insns(hexname, args.timeout)
+                if n is not None:
+                    res.verified.append(n)
             if kindr == "timeout":
                 fail(line, t, "%s: timeout after %gs" % (sent, args.timeout))
                 target.kill()
@@ -714,6 +733,9 @@ def main():
                 nskip = sum(r.skips.values())
                 print("%s: %d passed, %d failed, %d skipped" % (r.name, r.passed,
                                                                 len(r.failures), nskip))
+                if r.verified:
+                    print("    verifier: %d programs, %d processed insns in all, at most %d" % (
+                        len(r.verified), sum(r.verified), max(r.verified)))
                 for reason, n in sorted(r.skips.items(), key=lambda kv: (-kv[1], kv[0])):
                     print("    skipped %d: %s" % (n, reason))
                 if args.verbose:

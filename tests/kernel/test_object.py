@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""What an emitted object looks like to the kernel's own tools.
+
+- BTF: `bpftool btf dump file` shows the program and subprogram FUNCs.
+- Line info: after `bpftool prog loadall`, every line number in
+  `bpftool prog dump xlated ... linum` is the byte offset of a Wasm
+  instruction of the module or of a function's start (its prologue and the
+  entry wrapper), checked against wabt's wasm-objdump, and the division's
+  offset is among them.
+- License: GPL by default (the kernel marks the program gpl_compatible);
+  --license=MIT is not GPL-compatible.
+- --emit=asm/ll/ir write text; a refused compile leaves no output file.
+
+Closing line: "object: N passed, M failed".
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print("%s %s%s" % ("PASS" if ok else "FAIL", name, "" if ok else ": " + detail))
+
+
+def sh(*cmd, check_rc=True):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if check_rc and p.returncode != 0:
+        raise RuntimeError("%s: exit %d\n%s%s" % (" ".join(cmd), p.returncode, p.stdout, p.stderr))
+    return p
+
+
+def instruction_offsets(wasm):
+    offs = set()
+    for line in sh("wasm-objdump", "-d", wasm).stdout.splitlines():
+        # instructions, and function starts (prologue and entry wrapper)
+        m = re.match(r"\s*([0-9a-f]{6}):", line) or re.match(r"([0-9a-f]{6}) func\[", line)
+        if m:
+            offs.add(int(m.group(1), 16))
+    return offs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wasm2bpf", required=True)
+    w2b = ap.parse_args().wasm2bpf
+    tmp = tempfile.mkdtemp(prefix="w2b-object-")
+    pin = "/sys/fs/bpf/w2b-test-object-%d" % os.getpid()
+    try:
+        wasm = os.path.join(tmp, "traps.wasm")
+        obj = os.path.join(tmp, "traps.bpf.o")
+        sh("wat2wasm", os.path.join(ROOT, "tests/run/traps.wat"), "-o", wasm)
+        sh(w2b, "--all-exports", wasm, "-o", obj)
+
+        btf = sh("bpftool", "btf", "dump", "file", obj).stdout
+        check("btf has the program FUNC", re.search(r"FUNC 'div_s' type_id=\d+ linkage=global", btf) is not None, btf[:400])
+        check("btf has the maps", "w2b_env" in btf and "w2b_trap_stats" in btf, btf[:400])
+
+        sh("bpftool", "prog", "loadall", obj, pin)
+        show = sh("bpftool", "prog", "show", "pinned", pin + "/div_s").stdout
+        check("default license is GPL", " gpl" in show, show)
+        dump = sh("bpftool", "prog", "dump", "xlated", "pinned", pin + "/div_s", "linum").stdout
+        lines = {int(x) for x in re.findall(r"line_num:(\d+)", dump)}
+        offsets = instruction_offsets(wasm)
+        div = [o for o in offsets if o in range(0x50, 0x60)]
+        check("line info present", len(lines) > 0, dump[:400])
+        check("line numbers are Wasm instruction offsets", lines <= offsets,
+              "not instruction offsets: %s" % sorted(lines - offsets))
+        check("the division's offset is in the line info", 0x59 in lines, "lines %s" % sorted(lines))
+        check("line info names the module", "traps.wasm" in dump, dump[:300])
+        shutil.rmtree(pin, ignore_errors=True)
+        subprocess.run(["rm", "-rf", pin])
+
+        obj2 = os.path.join(tmp, "mit.bpf.o")
+        sh(w2b, "--all-exports", "--license=MIT", wasm, "-o", obj2)
+        sh("bpftool", "prog", "loadall", obj2, pin)
+        show = sh("bpftool", "prog", "show", "pinned", pin + "/div_s").stdout
+        check("--license=MIT is not gpl", " gpl" not in show, show)
+        subprocess.run(["rm", "-rf", pin])
+
+        asm = sh(w2b, "--all-exports", "--emit=asm", wasm, "-o", "-").stdout
+        check("--emit=asm writes BPF assembly", "exit" in asm and "call" in asm, asm[:300])
+        ll = sh(w2b, "--all-exports", "--emit=ll", wasm, "-o", "-").stdout
+        check("--emit=ll writes LLVM IR", 'section "syscall"' in ll, ll[:300])
+        ir = sh(w2b, "--all-exports", "--emit=ir", wasm, "-o", "-").stdout
+        check("--emit=ir writes wasm2bpf IR", "trap_if" in ir, ir[:300])
+
+        a = sh(w2b, "--all-exports", wasm, "-o", os.path.join(tmp, "a.o")).returncode
+        b = sh(w2b, "--all-exports", wasm, "-o", os.path.join(tmp, "b.o")).returncode
+        same = open(os.path.join(tmp, "a.o"), "rb").read() == open(os.path.join(tmp, "b.o"), "rb").read()
+        check("output is deterministic", a == 0 and b == 0 and same)
+
+        bad = os.path.join(tmp, "bad.wasm")
+        with open(bad, "wb") as f:
+            f.write(open(wasm, "rb").read()[:-3])
+        out = os.path.join(tmp, "bad.o")
+        p = sh(w2b, "--all-exports", bad, "-o", out, check_rc=False)
+        check("a refused compile exits 1 and writes nothing",
+              p.returncode == 1 and not os.path.exists(out) and
+              not [f for f in os.listdir(tmp) if f.startswith("bad.o")], p.stderr)
+    except RuntimeError as e:
+        check("commands ran", False, str(e))
+    finally:
+        subprocess.run(["rm", "-rf", pin])
+        shutil.rmtree(tmp, ignore_errors=True)
+    passed = sum(results)
+    print("object: %d passed, %d failed" % (passed, len(results) - passed))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
