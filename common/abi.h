@@ -15,8 +15,9 @@
  *
  * Every slot is 8 bytes, little endian; an i32 occupies the low 4 bytes of
  * its slot (the high 4 are ignored on input and zero on output). The caller
- * passes a context of W2B_SYSCALL_CTX_SIZE(P, R) bytes; the program fails
- * with status W2B_TRAP_INTERNAL if it is shorter.
+ * passes a context of W2B_SYSCALL_CTX_SIZE(P, R) bytes; with a shorter one
+ * the kernel refuses the test run itself (EINVAL): syscall programs' context
+ * accesses are checked against ctx_size_in at run time.
  */
 #define W2B_SYSCALL_CTX_STATUS 0
 #define W2B_SYSCALL_CTX_SLOTS 8

@@ -1,0 +1,177 @@
+/*
+ * emit_debuginfo.c — the DWARF that becomes the object's BTF.
+ *
+ * The kernel needs BTF for three things this backend relies on: BTF-defined
+ * maps (libbpf refuses `.maps` without it), kfunc externs (libbpf resolves
+ * bpf_iter_num_* by their BTF prototype) and line info (.BTF.ext, which is
+ * how the verifier log points back into the Wasm module). LLVM's BPF
+ * backend derives BTF from debug info only, so the DI here is not optional
+ * decoration but part of the object's contract:
+ *
+ *   - one DIFile, the Wasm module itself (basename + dirname of m->file);
+ *     its "lines" are Wasm byte offsets: every instruction's DILocation has
+ *     line = its offset, column 1, so `bpftool prog dump xlated linum`
+ *     shows line_num = Wasm offset;
+ *   - one DISubprogram per function, prototyped, with a named
+ *     DILocalVariable per parameter: BTF takes argument names from those,
+ *     and the kernel rejects a FUNC_PROTO with unnamed arguments
+ *     ("Invalid arg#1"), after which libbpf drops the whole BTF;
+ *   - a kfunc declaration is a non-definition DISubprogram: that is what
+ *     puts its prototype into BTF (linkage extern), which libbpf matches
+ *     against the kernel's. LLVM writes an extern's arguments without
+ *     names, as it does for clang's __ksym declarations, and libbpf accepts
+ *     that; the parameter variables are still made, and finalized by hand
+ *     (DIBuilder finalizes only definitions), so the DWARF has the names;
+ *   - maps are described as libbpf's __uint/__type structs: an anonymous
+ *     struct of pointers, `int (*type)[T]`, `int (*max_entries)[N]`,
+ *     `K *key`, `V *value`.
+ *
+ * Type names are C's ("int", "unsigned long long"): BTF INT types with the
+ * usual names, nothing the kernel's BTF checker could object to.
+ */
+#include "backend-bpf/emit.h"
+
+#include <string.h>
+
+/* DWARF base type encodings (DW_ATE_*). */
+#define DW_ATE_SIGNED 0x05
+#define DW_ATE_UNSIGNED 0x07
+
+static LLVMMetadataRef basic(struct be_ctx *cx, const char *name, unsigned bits,
+			     unsigned enc)
+{
+	return LLVMDIBuilderCreateBasicType(cx->D, name, strlen(name), bits, enc,
+					    LLVMDIFlagZero);
+}
+
+static LLVMMetadataRef pointer(struct be_ctx *cx, LLVMMetadataRef to)
+{
+	return LLVMDIBuilderCreatePointerType(cx->D, to, 64, 64, 0, "", 0);
+}
+
+static LLVMMetadataRef array(struct be_ctx *cx, LLVMMetadataRef elem, unsigned elem_bits,
+			     uint64_t n)
+{
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cx->D, 0, (int64_t)n);
+
+	return LLVMDIBuilderCreateArrayType(cx->D, elem_bits * n, elem_bits, elem, &sub, 1);
+}
+
+static LLVMMetadataRef member(struct be_ctx *cx, const char *name, uint64_t bits,
+			      uint64_t offset, LLVMMetadataRef ty)
+{
+	return LLVMDIBuilderCreateMemberType(cx->D, cx->di_file, name, strlen(name),
+					     cx->di_file, 0, bits, 64, offset,
+					     LLVMDIFlagZero, ty);
+}
+
+static LLVMMetadataRef structure(struct be_ctx *cx, const char *name, uint64_t bits,
+				 LLVMMetadataRef *members, unsigned n)
+{
+	return LLVMDIBuilderCreateStructType(cx->D, cx->di_file, name, strlen(name),
+					     cx->di_file, 0, bits, 64, LLVMDIFlagZero,
+					     NULL, members, n, 0, NULL, "", 0);
+}
+
+void be_di_init(struct be_ctx *cx)
+{
+	const char *path = cx->m->file ? cx->m->file : "module.wasm";
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t dirlen = slash ? (size_t)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	LLVMMetadataRef mem[3];
+	uint64_t r = cx->env_nresults, s = cx->env_nscratch;
+
+	if (slash == path)
+		dirlen = 1;	/* "/x.wasm": the directory is "/" */
+	cx->D = LLVMCreateDIBuilder(cx->M);
+	cx->di_file = LLVMDIBuilderCreateFile(cx->D, name, strlen(name), dir, dirlen);
+	cx->di_cu = LLVMDIBuilderCreateCompileUnit(
+		cx->D, LLVMDWARFSourceLanguageC11, cx->di_file, "wasm2bpf", 8, 1,
+		"", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
+	LLVMAddModuleFlag(cx->M, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18,
+			  LLVMValueAsMetadata(LLVMConstInt(cx->t_i32, LLVMDebugMetadataVersion(), 0)));
+	LLVMAddModuleFlag(cx->M, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13,
+			  LLVMValueAsMetadata(LLVMConstInt(cx->t_i32, 5, 0)));
+
+	cx->di_int = basic(cx, "int", 32, DW_ATE_SIGNED);
+	cx->di_uint = basic(cx, "unsigned int", 32, DW_ATE_UNSIGNED);
+	cx->di_llong = basic(cx, "long long", 64, DW_ATE_SIGNED);
+	cx->di_ullong = basic(cx, "unsigned long long", 64, DW_ATE_UNSIGNED);
+	cx->di_voidp = pointer(cx, NULL);
+	cx->di_intp = pointer(cx, cx->di_int);
+	cx->di_ullongp = pointer(cx, cx->di_ullong);
+
+	/* struct bpf_iter_num { __u64 __opaque[1]; }: the kernel's layout,
+	 * which Debian's uapi headers do not have. */
+	mem[0] = member(cx, "__opaque", 64, 0, array(cx, cx->di_ullong, 64, 1));
+	cx->di_iterp = pointer(cx, structure(cx, "bpf_iter_num", 64, mem, 1));
+
+	/* struct w2b_env_value: the layout of cx->env_ty. */
+	mem[0] = member(cx, "trap", 64, 0, cx->di_ullong);
+	mem[1] = member(cx, "results", 64 * r, 64, array(cx, cx->di_ullong, 64, r));
+	mem[2] = member(cx, "scratch", 64 * s, 64 * (1 + r), array(cx, cx->di_ullong, 64, s));
+	cx->di_env = structure(cx, "w2b_env_value", 64 * (1 + r + s), mem, 3);
+	cx->di_envp = pointer(cx, cx->di_env);
+}
+
+LLVMMetadataRef be_di_type(struct be_ctx *cx, enum ir_type t)
+{
+	switch (t) {
+	case IR_I32: return cx->di_int;
+	case IR_I64: return cx->di_llong;
+	case IR_VOID: break;
+	}
+	return NULL;
+}
+
+void be_di_map(struct be_ctx *cx, LLVMValueRef g, const char *name,
+	       unsigned map_type, uint32_t max_entries,
+	       LLVMMetadataRef key, LLVMMetadataRef value)
+{
+	LLVMMetadataRef mem[4], ty, gve;
+	unsigned kind = LLVMGetMDKindIDInContext(cx->C, "dbg", 3);
+
+	mem[0] = member(cx, "type", 64, 0, pointer(cx, array(cx, cx->di_int, 32, map_type)));
+	mem[1] = member(cx, "max_entries", 64, 64,
+			pointer(cx, array(cx, cx->di_int, 32, max_entries)));
+	mem[2] = member(cx, "key", 64, 128, pointer(cx, key));
+	mem[3] = member(cx, "value", 64, 192, pointer(cx, value));
+	ty = structure(cx, "", 256, mem, 4);
+	gve = LLVMDIBuilderCreateGlobalVariableExpression(
+		cx->D, cx->di_cu, name, strlen(name), "", 0, cx->di_file, 0, ty, 0,
+		LLVMDIBuilderCreateExpression(cx->D, NULL, 0), NULL, 64);
+	LLVMGlobalSetMetadata(g, kind, gve);
+}
+
+LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
+			   unsigned line, bool local, bool definition,
+			   LLVMMetadataRef ret, const char *const *names,
+			   LLVMMetadataRef *types, unsigned nparams)
+{
+	LLVMMetadataRef sig[BE_MAX_REG_ARGS + 1], st, sp;
+
+	sig[0] = ret;
+	for (unsigned i = 0; i < nparams; i++)
+		sig[i + 1] = types[i];
+	st = LLVMDIBuilderCreateSubroutineType(cx->D, cx->di_file, sig, nparams + 1,
+					       LLVMDIFlagZero);
+	sp = LLVMDIBuilderCreateFunction(cx->D, cx->di_file, name, strlen(name), "", 0,
+					 cx->di_file, line, st, local, definition, line,
+					 LLVMDIFlagPrototyped, 1);
+	for (unsigned i = 0; i < nparams; i++)
+		LLVMDIBuilderCreateParameterVariable(cx->D, sp, names[i], strlen(names[i]),
+						     i + 1, cx->di_file, line, types[i], 1,
+						     LLVMDIFlagZero);
+	if (!definition)
+		LLVMDIBuilderFinalizeSubprogram(cx->D, sp);
+	LLVMSetSubprogram(fn, sp);
+	return sp;
+}
+
+void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, unsigned line)
+{
+	LLVMSetCurrentDebugLocation2(cx->B,
+		LLVMDIBuilderCreateDebugLocation(cx->C, line, 1, sp, NULL));
+}

@@ -1,0 +1,192 @@
+/*
+ * emit_entry.c — the program wrappers: what the kernel calls.
+ *
+ * A Wasm function cannot be a BPF program as it is: it needs the env (the
+ * per-CPU instance state), its parameters come from the program's context,
+ * and a trap must end the program with the section's trap action. So each
+ * entry becomes a global function in its SEC() section that:
+ *
+ *   1. looks up the env, key 0 of the w2b_env per-CPU array, once; a
+ *      failed lookup cannot happen for a map of one entry, but the verifier
+ *      insists on the NULL check, and it is reported as INTERNAL;
+ *   2. clears env->trap, so the trap checks after calls see only this run;
+ *   3. unpacks the parameters and calls the Wasm function;
+ *   4. if env->trap is set, reports the trap: the code in the status word
+ *      and one more in w2b_trap_stats[code] (per-CPU, so a plain add);
+ *   5. otherwise writes the results and status 0.
+ *
+ * `syscall` context (common/abi.h): u32 status at 0, then u64 slots from
+ * offset 8, parameters then results; an i32 is the low half of its slot
+ * (trunc on the way in, zext on the way out). The context of a syscall
+ * program is plain memory the kernel copies in and out; every access here
+ * is aligned to its size, which is what the verifier checks. Whether the
+ * caller's buffer is large enough is checked by the kernel at test-run time
+ * (ctx_size_in against the highest offset the program touches), so the
+ * program carries no size check.
+ */
+#include "backend-bpf/emit.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "common/abi.h"
+#include "common/trap_kinds.h"
+
+struct wrapper {
+	struct be_ctx *cx;
+	LLVMValueRef fn, ctx;
+	LLVMBuilderRef alloca_b;	/* at the end of the entry block */
+};
+
+static LLVMBasicBlockRef block(struct wrapper *w, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(w->cx->C, w->fn, name);
+}
+
+/* Pointer to byte `off` of the context. The verifier accepts a context
+ * access only as `*(base + constant)` on the unmodified context pointer,
+ * but LLVM, seeing two loads from ctx+16 and ctx+24 selected between, will
+ * happily load from a select of the two addresses. Each access therefore
+ * goes through llvm.preserve.static.offset, what clang emits for a struct
+ * with __attribute__((preserve_static_offset)) (as the kernel's ctx structs
+ * are in vmlinux.h): the BPF IR passes hide such accesses from the
+ * optimiser and put them back as base+offset loads and stores. */
+static LLVMValueRef ctx_at(struct wrapper *w, unsigned off)
+{
+	struct be_ctx *cx = w->cx;
+	unsigned id = LLVMLookupIntrinsicID("llvm.preserve.static.offset", 27);
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cx->M, id, NULL, 0);
+	LLVMValueRef ix = LLVMConstInt(cx->t_i64, off, 0);
+	LLVMValueRef base = LLVMBuildCall2(cx->B, LLVMIntrinsicGetType(cx->C, id, NULL, 0),
+					   fn, &w->ctx, 1, "");
+
+	return LLVMBuildInBoundsGEP2(cx->B, cx->t_i8, base, &ix, 1, "");
+}
+
+/* bpf_map_lookup_elem(map, &key) with a u32 key on the stack. */
+static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key)
+{
+	struct be_ctx *cx = w->cx;
+	LLVMValueRef slot = LLVMBuildAlloca(w->alloca_b, cx->t_i32, "key");
+	LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_ptr };
+	LLVMValueRef args[2] = { map, slot };
+
+	LLVMSetAlignment(slot, 4);
+	be_store(cx, key, slot);
+	return be_call_helper(cx, BE_HELPER_MAP_LOOKUP_ELEM,
+			      LLVMFunctionType(cx->t_ptr, pt, 2, 0), args, 2);
+}
+
+/* status = code; w2b_trap_stats[code]++; return 0. */
+static void report_trap(struct wrapper *w, LLVMValueRef code)
+{
+	struct be_ctx *cx = w->cx;
+	LLVMBasicBlockRef inc = block(w, "count"), done = block(w, "report");
+	LLVMValueRef n;
+
+	be_store(cx, code, ctx_at(w, W2B_SYSCALL_CTX_STATUS));
+	n = lookup(w, cx->stats_map, code);
+	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, n, ""), done, inc);
+	LLVMPositionBuilderAtEnd(cx->B, inc);
+	be_store(cx, LLVMBuildAdd(cx->B, be_load(cx, cx->t_i64, n),
+				  LLVMConstInt(cx->t_i64, 1, 0), ""), n);
+	LLVMBuildBr(cx->B, done);
+	LLVMPositionBuilderAtEnd(cx->B, done);
+	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i32, 0, 0));
+}
+
+int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
+{
+	const struct ir_module *m = cx->m;
+	const struct ir_func *f;
+	struct wrapper w = { cx, NULL, NULL, NULL };
+	static const char *const names[] = { "ctx" };
+	LLVMTypeRef pt = cx->t_ptr;
+	LLVMBasicBlockRef entry, start, ok, trapped, done;
+	LLVMValueRef env, *args, *res, t;
+	uint32_t np, nr;
+
+	if (e->kind != IR_PROG_SYSCALL || e->func >= m->nfuncs || !cx->fns[e->func] ||
+	    !e->symbol || !*e->symbol) {
+		diag_ice(cx->d, "entry '%s': not a syscall program of a reachable function",
+			 e->export_name ? e->export_name : "?");
+		return -EINVAL;
+	}
+	if (LLVMGetNamedFunction(cx->M, e->symbol) || LLVMGetNamedGlobal(cx->M, e->symbol)) {
+		diag_ice(cx->d, "entry '%s': symbol '%s' is defined twice",
+			 e->export_name ? e->export_name : "?", e->symbol);
+		return -EINVAL;
+	}
+	f = &m->funcs[e->func];
+	np = f->nparams;
+	nr = f->nresults;
+	args = calloc(np + 1, sizeof(*args));
+	res = calloc(nr + 1, sizeof(*res));
+	if (!args || !res) {
+		free(args);
+		free(res);
+		diag_ice(cx->d, "out of memory");
+		return -ENOMEM;
+	}
+
+	w.fn = LLVMAddFunction(cx->M, e->symbol, LLVMFunctionType(cx->t_i32, &pt, 1, 0));
+	LLVMSetSection(w.fn, e->section ? e->section : "syscall");
+	LLVMAddAttributeAtIndex(w.fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(cx->C,
+					LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	be_di_func(cx, w.fn, e->symbol, f->offset, false, true, cx->di_int, names,
+		   &cx->di_voidp, 1);
+	w.ctx = LLVMGetParam(w.fn, 0);
+	entry = block(&w, "entry");
+	start = block(&w, "start");
+	w.alloca_b = LLVMCreateBuilderInContext(cx->C);
+	LLVMPositionBuilderAtEnd(w.alloca_b, entry);
+	LLVMPositionBuilderAtEnd(cx->B, start);
+	be_di_set_loc(cx, LLVMGetSubprogram(w.fn), f->offset);
+	LLVMSetCurrentDebugLocation2(w.alloca_b, LLVMGetCurrentDebugLocation2(cx->B));
+
+	/* 1. the env */
+	env = lookup(&w, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
+	ok = block(&w, "env");
+	trapped = block(&w, "no_env");
+	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, env, ""), trapped, ok);
+	LLVMPositionBuilderAtEnd(cx->B, trapped);
+	report_trap(&w, LLVMConstInt(cx->t_i32, W2B_TRAP_INTERNAL, 0));
+
+	/* 2., 3. */
+	LLVMPositionBuilderAtEnd(cx->B, ok);
+	be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
+	for (uint32_t i = 0; i < np; i++) {
+		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * i));
+
+		/* Volatile: after the BPF passes restore these as plain loads,
+		 * SelectionDAG would turn select(c, load a, load b) into
+		 * load(select(c, a, b)), a modified ctx pointer again. */
+		LLVMSetVolatile(v, 1);
+		args[i] = be_from_u64(cx, v, be_type(cx, f->local_types[i]));
+	}
+	be_build_call(cx, w.alloca_b, env, e->func, args, res);
+
+	/* 4. */
+	t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));
+	trapped = block(&w, "trapped");
+	done = block(&w, "done");
+	LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, t, LLVMConstNull(cx->t_i64), ""),
+			trapped, done);
+	LLVMPositionBuilderAtEnd(cx->B, trapped);
+	report_trap(&w, LLVMBuildTrunc(cx->B, t, cx->t_i32, ""));
+
+	/* 5. */
+	LLVMPositionBuilderAtEnd(cx->B, done);
+	for (uint32_t k = 0; k < nr; k++)
+		be_store(cx, be_to_u64(cx, res[k]),
+			 ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * (np + k)));
+	be_store(cx, LLVMConstInt(cx->t_i32, 0, 0), ctx_at(&w, W2B_SYSCALL_CTX_STATUS));
+	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i32, 0, 0));
+
+	LLVMBuildBr(w.alloca_b, start);
+	LLVMDisposeBuilder(w.alloca_b);
+	free(args);
+	free(res);
+	return 0;
+}

@@ -1,0 +1,460 @@
+/*
+ * emit_module.c — be_emit(): one IR module to one BPF object.
+ *
+ * The order of the steps is forced by LLVM, not chosen:
+ *
+ *   1. Target machine first, and the module's DataLayout from it, before a
+ *      single instruction is built: the builder takes load/store alignment
+ *      from the DataLayout, and with the default one an i64 gets align 4,
+ *      which the BPF backend splits into two 32-bit accesses (a context
+ *      read the verifier then refuses).
+ *   2. Debug info (compile unit, basic types) before any function: every
+ *      function gets a DISubprogram as it is created, because the kernel
+ *      needs BTF for maps, kfuncs and line info, and BTF comes only from DI.
+ *   3. The module-level state every object carries: the env map (per-CPU
+ *      instance state: the pending trap, extra results of multi-value
+ *      functions, the scratch slots that launder loop variables), the trap
+ *      statistics map and the license.
+ *   4. Every reachable Wasm function is declared before any body is emitted
+ *      (calls may go forward), then the bodies, then the entry wrappers.
+ *   5. DIBuilder finalize, verify once, LLVMRunPasses("default<On>") with
+ *      the BPF target machine (the only route that runs the BPF IR passes),
+ *      then codegen into memory.
+ *
+ * LLVM reports codegen errors (e.g. "unsupported signed division") through
+ * the context's diagnostic handler, whose default prints and exits. Ours
+ * collects them, and be_emit() turns them into an internal compiler error:
+ * a module that reached the backend should never provoke one.
+ *
+ * Everything is deterministic: no pointer values, no timestamps, no host
+ * paths other than m->file end up in the output.
+ */
+#include "backend-bpf/emit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "common/abi.h"
+#include "common/trap_kinds.h"
+
+#define BPF_TRIPLE "bpfel"
+
+LLVMTypeRef be_type(struct be_ctx *cx, enum ir_type t)
+{
+	switch (t) {
+	case IR_I32: return cx->t_i32;
+	case IR_I64: return cx->t_i64;
+	case IR_VOID: break;
+	}
+	return cx->t_void;
+}
+
+LLVMValueRef be_load(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef p)
+{
+	LLVMValueRef v = LLVMBuildLoad2(cx->B, ty, p, "");
+
+	LLVMSetAlignment(v, LLVMGetIntTypeWidth(ty) / 8);
+	return v;
+}
+
+LLVMValueRef be_store(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef p)
+{
+	LLVMValueRef s = LLVMBuildStore(cx->B, v, p);
+
+	LLVMSetAlignment(s, LLVMGetIntTypeWidth(LLVMTypeOf(v)) / 8);
+	return s;
+}
+
+LLVMValueRef be_to_u64(struct be_ctx *cx, LLVMValueRef v)
+{
+	return LLVMTypeOf(v) == cx->t_i64 ? v : LLVMBuildZExt(cx->B, v, cx->t_i64, "");
+}
+
+LLVMValueRef be_from_u64(struct be_ctx *cx, LLVMValueRef v, LLVMTypeRef ty)
+{
+	return ty == cx->t_i64 ? v : LLVMBuildTrunc(cx->B, v, ty, "");
+}
+
+LLVMValueRef be_call_helper(struct be_ctx *cx, unsigned id, LLVMTypeRef fty,
+			    LLVMValueRef *args, unsigned nargs)
+{
+	/* A helper is called through its number cast to a pointer, exactly
+	 * what clang emits for `static void *(*f)(...) = (void *)1`. */
+	LLVMValueRef callee = LLVMConstIntToPtr(LLVMConstInt(cx->t_i64, id, 0), cx->t_ptr);
+
+	return LLVMBuildCall2(cx->B, fty, callee, args, nargs, "");
+}
+
+LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
+			 uint32_t idx)
+{
+	LLVMValueRef ix[3] = {
+		LLVMConstInt(cx->t_i32, 0, 0),
+		LLVMConstInt(cx->t_i32, field, 0),
+		LLVMConstInt(cx->t_i64, idx, 0),
+	};
+
+	return LLVMBuildInBoundsGEP2(cx->B, cx->env_ty, env, ix,
+				     field == BE_ENV_TRAP ? 2 : 3, "");
+}
+
+LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
+			  LLVMValueRef *args, unsigned nargs)
+{
+	unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cx->M, id, &ty, 1);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(cx->C, id, &ty, 1);
+
+	return LLVMBuildCall2(cx->B, fty, fn, args, nargs, "");
+}
+
+static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *user)
+{
+	struct be_ctx *cx = user;
+	LLVMDiagnosticSeverity sev = LLVMGetDiagInfoSeverity(di);
+	char *msg;
+
+	if (sev != LLVMDSError && sev != LLVMDSWarning)
+		return;
+	msg = LLVMGetDiagInfoDescription(di);
+	if (sev == LLVMDSWarning) {
+		diag_report(cx->d, DIAG_WARNING, NULL, "LLVM: %s", msg);
+	} else {
+		size_t old = cx->llvm_errors ? strlen(cx->llvm_errors) : 0;
+		size_t n = strlen(msg);
+		char *s = realloc(cx->llvm_errors, old + n + 3);
+
+		if (s) {
+			if (old) {
+				memcpy(s + old, "; ", 2);
+				old += 2;
+			}
+			memcpy(s + old, msg, n + 1);
+			cx->llvm_errors = s;
+		}
+	}
+	LLVMDisposeMessage(msg);
+}
+
+/* The largest number of laundered locals of any ITER loop of f. The walk
+ * keeps its own stack: nesting depth comes from the input. */
+static uint32_t max_laundered(const struct ir_func *f)
+{
+	struct { const struct ir_region *r; uint32_t i; } *st;
+	uint32_t n = 0, cap = 16, best = 0;
+
+	st = malloc(cap * sizeof(*st));
+	if (!st)
+		return 1;
+	st[n].r = &f->body;
+	st[n++].i = 0;
+	while (n) {
+		const struct ir_region *r = st[n - 1].r;
+		const struct ir_inst *in;
+
+		if (st[n - 1].i >= r->n) {
+			n--;
+			continue;
+		}
+		in = r->insts[st[n - 1].i++];
+		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
+			continue;
+		if (in->kind == IR_LOOP && in->u.scope.loop.lowering == IR_LOOP_ITER &&
+		    in->u.scope.loop.nlaundered > best)
+			best = in->u.scope.loop.nlaundered;
+		if (n + 2 > cap) {
+			void *p = realloc(st, 2 * cap * sizeof(*st));
+
+			if (!p) {
+				free(st);
+				return best > 0 ? best : 1;
+			}
+			st = p;
+			cap *= 2;
+		}
+		st[n].r = &in->u.scope.body;
+		st[n++].i = 0;
+		if (in->kind == IR_IF) {
+			st[n].r = &in->u.scope.else_body;
+			st[n++].i = 0;
+		}
+	}
+	free(st);
+	return best;
+}
+
+/* The env map's value: { u64 trap; u64 results[R]; u64 scratch[S]; }. */
+static void build_env_type(struct be_ctx *cx)
+{
+	const struct ir_module *m = cx->m;
+	uint32_t r = 1, s = 1;
+	LLVMTypeRef fields[3];
+
+	for (uint32_t i = 0; i < m->nfuncs; i++) {
+		const struct ir_func *f = &m->funcs[i];
+		uint32_t l;
+
+		if (!f->reachable)
+			continue;
+		if (f->nresults > 1 && f->nresults - 1 > r)
+			r = f->nresults - 1;
+		l = max_laundered(f);
+		if (l > s)
+			s = l;
+	}
+	cx->env_nresults = r;
+	cx->env_nscratch = s;
+	fields[BE_ENV_TRAP] = cx->t_i64;
+	fields[BE_ENV_RESULTS] = LLVMArrayType2(cx->t_i64, r);
+	fields[BE_ENV_SCRATCH] = LLVMArrayType2(cx->t_i64, s);
+	cx->env_ty = LLVMStructTypeInContext(cx->C, fields, 3, 0);
+}
+
+/* A libbpf BTF-defined map: a global of four pointers in ".maps" whose
+ * meaning lives entirely in its debug info (be_di_map). */
+static LLVMValueRef add_map(struct be_ctx *cx, const char *name, uint32_t max_entries,
+			    LLVMMetadataRef key, LLVMMetadataRef value)
+{
+	LLVMTypeRef ptrs[4] = { cx->t_ptr, cx->t_ptr, cx->t_ptr, cx->t_ptr };
+	LLVMTypeRef ty = LLVMStructTypeInContext(cx->C, ptrs, 4, 0);
+	LLVMValueRef g = LLVMAddGlobal(cx->M, ty, name);
+
+	LLVMSetInitializer(g, LLVMConstNull(ty));
+	LLVMSetSection(g, ".maps");
+	LLVMSetAlignment(g, 8);
+	be_di_map(cx, g, name, BE_MAP_TYPE_PERCPU_ARRAY, max_entries, key, value);
+	return g;
+}
+
+static void add_license(struct be_ctx *cx, const char *license)
+{
+	size_t n = strlen(license);
+	LLVMValueRef init = LLVMConstStringInContext(cx->C, license, (unsigned)n, 0);
+	LLVMValueRef g = LLVMAddGlobal(cx->M, LLVMTypeOf(init), "LICENSE");
+
+	LLVMSetInitializer(g, init);
+	LLVMSetSection(g, "license");
+	LLVMSetAlignment(g, 1);
+}
+
+static int target_setup(struct be_ctx *cx, int opt_level)
+{
+	static const LLVMCodeGenOptLevel levels[4] = {
+		LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
+		LLVMCodeGenLevelDefault, LLVMCodeGenLevelAggressive,
+	};
+	LLVMTargetRef t;
+	LLVMTargetDataRef dl;
+	char *err = NULL;
+
+	LLVMInitializeBPFTargetInfo();
+	LLVMInitializeBPFTarget();
+	LLVMInitializeBPFTargetMC();
+	LLVMInitializeBPFAsmPrinter();
+	if (LLVMGetTargetFromTriple(BPF_TRIPLE, &t, &err)) {
+		diag_ice(cx->d, "LLVM has no BPF target: %s", err ? err : "?");
+		LLVMDisposeMessage(err);
+		return -EINVAL;
+	}
+	cx->TM = LLVMCreateTargetMachine(t, BPF_TRIPLE, cx->mcpu, "", levels[opt_level],
+					 LLVMRelocDefault, LLVMCodeModelDefault);
+	if (!cx->TM) {
+		diag_ice(cx->d, "cannot create the BPF target machine (cpu %s)", cx->mcpu);
+		return -EINVAL;
+	}
+	LLVMSetTarget(cx->M, BPF_TRIPLE);
+	dl = LLVMCreateTargetDataLayout(cx->TM);
+	LLVMSetModuleDataLayout(cx->M, dl);
+	LLVMDisposeTargetData(dl);
+	return 0;
+}
+
+static int run_passes(struct be_ctx *cx, int opt_level)
+{
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	char pipeline[32];
+	LLVMErrorRef e;
+
+	snprintf(pipeline, sizeof(pipeline), "default<O%d>", opt_level);
+	e = LLVMRunPasses(cx->M, pipeline, cx->TM, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (e) {
+		char *msg = LLVMGetErrorMessage(e);
+
+		diag_ice(cx->d, "LLVM %s pipeline failed: %s", pipeline, msg);
+		LLVMDisposeErrorMessage(msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int verify(struct be_ctx *cx, const char *when)
+{
+	char *msg = NULL;
+	int bad = LLVMVerifyModule(cx->M, LLVMReturnStatusAction, &msg);
+
+	if (bad)
+		diag_ice(cx->d, "invalid LLVM module %s: %s", when, msg ? msg : "?");
+	LLVMDisposeMessage(msg);
+	return bad ? -EINVAL : 0;
+}
+
+static int llvm_errors(struct be_ctx *cx, const char *when)
+{
+	if (!cx->llvm_errors)
+		return 0;
+	diag_ice(cx->d, "LLVM %s: %s", when, cx->llvm_errors);
+	free(cx->llvm_errors);
+	cx->llvm_errors = NULL;
+	return -EINVAL;
+}
+
+static int output(struct be_ctx *cx, enum be_emit_kind kind, void **out, size_t *out_size)
+{
+	const char *start;
+	size_t size;
+	char *text = NULL, *err = NULL;
+	LLVMMemoryBufferRef mb = NULL;
+	void *buf;
+
+	if (kind == BE_EMIT_LL) {
+		text = LLVMPrintModuleToString(cx->M);
+		start = text;
+		size = strlen(text);
+	} else {
+		LLVMCodeGenFileType ft = kind == BE_EMIT_ASM ? LLVMAssemblyFile : LLVMObjectFile;
+
+		if (LLVMTargetMachineEmitToMemoryBuffer(cx->TM, cx->M, ft, &err, &mb)) {
+			diag_ice(cx->d, "LLVM code generation failed: %s", err ? err : "?");
+			LLVMDisposeMessage(err);
+			return -EINVAL;
+		}
+		LLVMDisposeMessage(err);
+		if (llvm_errors(cx, "code generation failed")) {
+			LLVMDisposeMemoryBuffer(mb);
+			return -EINVAL;
+		}
+		start = LLVMGetBufferStart(mb);
+		size = LLVMGetBufferSize(mb);
+	}
+	/* One byte more, so text output is also a C string. */
+	buf = malloc(size + 1);
+	if (buf) {
+		memcpy(buf, start, size);
+		((char *)buf)[size] = '\0';
+	}
+	if (text)
+		LLVMDisposeMessage(text);
+	if (mb)
+		LLVMDisposeMemoryBuffer(mb);
+	if (!buf) {
+		diag_ice(cx->d, "out of memory for the %zu-byte output", size);
+		return -ENOMEM;
+	}
+	*out = buf;
+	*out_size = size;
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int be_emit(const struct ir_module *m, const struct be_options *opts,
+	    struct diag_sink *d, void **out, size_t *out_size)
+{
+	struct be_ctx cx;
+	const char *license = opts && opts->license ? opts->license : "GPL";
+	int opt_level = opts ? opts->opt_level : 2;
+	enum be_emit_kind kind = opts ? opts->emit : BE_EMIT_OBJ;
+	const char *file = m->file ? m->file : "module.wasm";
+	int err = -EINVAL;
+
+	*out = NULL;
+	*out_size = 0;
+	memset(&cx, 0, sizeof(cx));
+	cx.m = m;
+	cx.d = d;
+	cx.mcpu = opts && opts->mcpu ? opts->mcpu : "v3";
+	if (strcmp(cx.mcpu, "v1") && strcmp(cx.mcpu, "v2") && strcmp(cx.mcpu, "v3") &&
+	    strcmp(cx.mcpu, "v4")) {
+		diag_report(d, DIAG_ERROR, NULL, "unknown BPF cpu '%s' (expected v1, v2, v3 or v4)",
+			    cx.mcpu);
+		return -EINVAL;
+	}
+	cx.native_sdiv = !strcmp(cx.mcpu, "v4");
+	if (opt_level < 0 || opt_level > 3) {
+		diag_report(d, DIAG_ERROR, NULL, "optimisation level %d is not 0..3", opt_level);
+		return -EINVAL;
+	}
+
+	cx.C = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(cx.C, on_llvm_diag, &cx);
+	cx.M = LLVMModuleCreateWithNameInContext(base_name(file), cx.C);
+	LLVMSetSourceFileName(cx.M, base_name(file), strlen(base_name(file)));
+	if (target_setup(&cx, opt_level))
+		goto out;
+	cx.B = LLVMCreateBuilderInContext(cx.C);
+	cx.t_void = LLVMVoidTypeInContext(cx.C);
+	cx.t_i1 = LLVMInt1TypeInContext(cx.C);
+	cx.t_i8 = LLVMInt8TypeInContext(cx.C);
+	cx.t_i16 = LLVMInt16TypeInContext(cx.C);
+	cx.t_i32 = LLVMInt32TypeInContext(cx.C);
+	cx.t_i64 = LLVMInt64TypeInContext(cx.C);
+	cx.t_ptr = LLVMPointerTypeInContext(cx.C, 0);
+	cx.fns = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*cx.fns));
+	cx.fn_tys = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*cx.fn_tys));
+	cx.fn_sps = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*cx.fn_sps));
+	if (!cx.fns || !cx.fn_tys || !cx.fn_sps) {
+		diag_ice(d, "out of memory");
+		err = -ENOMEM;
+		goto out;
+	}
+
+	build_env_type(&cx);
+	be_di_init(&cx);
+	cx.env_map = add_map(&cx, W2B_ENV_MAP, 1, cx.di_uint, cx.di_env);
+	cx.stats_map = add_map(&cx, W2B_TRAP_STATS_MAP, W2B_TRAP_MAX, cx.di_uint, cx.di_ullong);
+	add_license(&cx, license);
+
+	for (uint32_t i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i].reachable && be_declare_func(&cx, i))
+			goto out;
+	for (uint32_t i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i].reachable && be_emit_func(&cx, i))
+			goto out;
+	for (uint32_t i = 0; i < m->nentries; i++)
+		if (be_emit_entry(&cx, &m->entries[i]))
+			goto out;
+
+	LLVMDIBuilderFinalize(cx.D);
+	if (verify(&cx, "before optimisation") || llvm_errors(&cx, "failed"))
+		goto out;
+	if (run_passes(&cx, opt_level) || llvm_errors(&cx, "optimisation failed"))
+		goto out;
+	err = output(&cx, kind, out, out_size);
+out:
+	free(cx.llvm_errors);
+	free(cx.fns);
+	free(cx.fn_tys);
+	free(cx.fn_sps);
+	if (cx.D)
+		LLVMDisposeDIBuilder(cx.D);
+	if (cx.B)
+		LLVMDisposeBuilder(cx.B);
+	if (cx.M)
+		LLVMDisposeModule(cx.M);
+	if (cx.TM)
+		LLVMDisposeTargetMachine(cx.TM);
+	LLVMContextDispose(cx.C);
+	return err;
+}

@@ -1,0 +1,1439 @@
+/*
+ * test_backend.c — be_emit() against the running kernel.
+ *
+ * Every case builds an IR module by hand (ir.h's builders), emits it with
+ * be_emit(), loads the object with libbpf and runs its `syscall` programs
+ * through BPF_PROG_TEST_RUN with the context of common/abi.h, checking the
+ * values the kernel computed:
+ *
+ *   - every IR_NUM operation, one program each, on edge values, against a
+ *     reference implementation of Wasm's semantics written here in C
+ *     (including the guarded divisions and their traps: status 2 and 3);
+ *   - unreachable, select, block/br_if/br_table/if, zero-initialised locals;
+ *   - calls: 5 and 7 params (the spill path), 3 results, a trap in a callee
+ *     propagating out, also from inside a fuel loop;
+ *   - loops: a bpf_iter_num loop of 1,000,000 iterations with laundered
+ *     locals (its verified_insns printed and bounded), nested iterator loops
+ *     left by a branch out of both, a plain loop, and fuel running out
+ *     (status 5);
+ *   - the trap statistics map, line info (line = Wasm offset), BTF accepted
+ *     by the kernel, deterministic output, asm/ll output, and the
+ *     internal errors for unguarded divisions and unlowered loops.
+ *
+ * All of it for cpu v3 and v4, and the control-flow module also at -O0
+ * (where calls are not inlined). Needs root and a kernel with BTF; prints
+ * `backend: N passed, M failed` and exits 1 if anything failed.
+ */
+#include "backend-bpf/backend.h"
+#include "common/abi.h"
+#include "common/arena.h"
+#include "common/diag.h"
+#include "common/trap_kinds.h"
+#include "ir/ir.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned npass, nfail;
+static int verbose;
+
+#define CHECK(cond, ...) do { \
+		if (cond) { \
+			npass++; \
+		} else { \
+			nfail++; \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
+	} while (0)
+
+/* --- libbpf messages ------------------------------------------------------ */
+
+static char libbpf_log[1 << 16];
+static size_t libbpf_log_len;
+
+static int on_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[4096];
+	int n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	if (n > 0 && libbpf_log_len + (size_t)n < sizeof(libbpf_log)) {
+		memcpy(libbpf_log + libbpf_log_len, line, (size_t)n);
+		libbpf_log_len += (size_t)n;
+		libbpf_log[libbpf_log_len] = '\0';
+	}
+	if (verbose || level == LIBBPF_WARN)
+		fputs(line, stderr);
+	return 0;
+}
+
+/* --- diagnostics ---------------------------------------------------------- */
+
+static char diag_text[4096];
+
+static void on_diag(void *user, enum diag_level level, const char *line)
+{
+	size_t len = strlen(diag_text);
+
+	(void)user;
+	(void)level;
+	snprintf(diag_text + len, sizeof(diag_text) - len, "%s\n", line);
+}
+
+/* --- building IR ------------------------------------------------------------ */
+
+#define MAX_FUNCS 128
+
+struct tmod {
+	struct arena a;
+	struct ir_module m;
+	uint32_t off;			/* next fake Wasm offset */
+};
+
+/* Builds one function. */
+struct fb {
+	struct tmod *t;
+	struct ir_func *f;
+	uint32_t index;
+};
+
+static void tm_init(struct tmod *t, const char *file)
+{
+	memset(t, 0, sizeof(*t));
+	arena_init(&t->a);
+	t->m.arena = &t->a;
+	t->m.file = file;
+	t->m.funcs = arena_array(&t->a, MAX_FUNCS, sizeof(struct ir_func));
+	t->m.entries = arena_array(&t->a, MAX_FUNCS, sizeof(struct ir_entry));
+	t->off = 0x100;
+}
+
+static struct fb tm_func(struct tmod *t, const char *symbol, const char *params,
+			 const char *results)
+{
+	struct fb b = { t, &t->m.funcs[t->m.nfuncs], t->m.nfuncs };
+	struct ir_func *f = b.f;
+	size_t nr = strlen(results);
+
+	f->symbol = arena_strdup(&t->a, symbol);
+	f->name = f->symbol;
+	f->wasm_index = t->m.nfuncs;
+	f->offset = t->off;
+	t->off += 0x10;
+	/* "iI": i32, i64 */
+	for (const char *p = params; *p; p++)
+		ir_new_local(&t->a, f, *p == 'I' ? IR_I64 : IR_I32);
+	f->nparams = f->nlocals;
+	f->nresults = (uint32_t)nr;
+	f->results = arena_alloc(&t->a, nr + 1);
+	for (size_t i = 0; i < nr; i++)
+		f->results[i] = results[i] == 'I' ? IR_I64 : IR_I32;
+	f->reachable = true;
+	f->may_trap = true;
+	f->call_depth = 1;
+	t->m.nfuncs++;
+	return b;
+}
+
+static void tm_entry(struct tmod *t, const char *symbol, uint32_t func)
+{
+	struct ir_entry *e = &t->m.entries[t->m.nentries++];
+
+	e->export_name = arena_strdup(&t->a, symbol);
+	e->symbol = e->export_name;
+	e->section = "syscall";
+	e->kind = IR_PROG_SYSCALL;
+	e->func = func;
+}
+
+static struct ir_inst *add(struct fb *b, struct ir_region *r, enum ir_kind k)
+{
+	struct ir_inst *i = ir_new_inst(&b->t->a, k, b->t->off);
+
+	b->t->off += 2;
+	ir_region_append(&b->t->a, r, i);
+	return i;
+}
+
+static uint32_t local(struct fb *b, enum ir_type t)
+{
+	return ir_new_local(&b->t->a, b->f, t);
+}
+
+static uint32_t cst(struct fb *b, struct ir_region *r, enum ir_type t, int64_t v)
+{
+	struct ir_inst *i = add(b, r, IR_CONST);
+
+	i->type = (uint8_t)t;
+	i->dst = ir_new_vreg(&b->t->a, b->f, t);
+	i->u.imm = t == IR_I32 ? (int64_t)(int32_t)v : v;
+	return i->dst;
+}
+
+static bool is_div(enum ir_numop op)
+{
+	switch (op) {
+	case IR_I32_DIV_S: case IR_I32_DIV_U: case IR_I32_REM_S: case IR_I32_REM_U:
+	case IR_I64_DIV_S: case IR_I64_DIV_U: case IR_I64_REM_S: case IR_I64_REM_U:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint32_t op2(struct fb *b, struct ir_region *r, enum ir_numop op, uint32_t x, uint32_t y)
+{
+	struct ir_inst *i = add(b, r, IR_NUM);
+
+	i->u.numop = op;
+	i->type = ir_numop_info[op].result;
+	i->dst = ir_new_vreg(&b->t->a, b->f, i->type);
+	i->a = x;
+	i->b = ir_numop_info[op].nops == 2 ? y : IR_NOVAL;
+	if (is_div(op))
+		i->flags = IR_F_GUARDED;
+	return i->dst;
+}
+
+static uint32_t op1(struct fb *b, struct ir_region *r, enum ir_numop op, uint32_t x)
+{
+	return op2(b, r, op, x, IR_NOVAL);
+}
+
+static uint32_t get(struct fb *b, struct ir_region *r, uint32_t l)
+{
+	struct ir_inst *i = add(b, r, IR_LOCAL_GET);
+
+	i->type = b->f->local_types[l];
+	i->dst = ir_new_vreg(&b->t->a, b->f, i->type);
+	i->u.local = l;
+	return i->dst;
+}
+
+static void set(struct fb *b, struct ir_region *r, uint32_t l, uint32_t v)
+{
+	struct ir_inst *i = add(b, r, IR_LOCAL_SET);
+
+	i->u.local = l;
+	i->a = v;
+}
+
+static uint32_t sel(struct fb *b, struct ir_region *r, uint32_t c, uint32_t x, uint32_t y)
+{
+	struct ir_inst *i = add(b, r, IR_SELECT);
+
+	i->type = b->f->vreg_types[x];
+	i->dst = ir_new_vreg(&b->t->a, b->f, i->type);
+	i->a = c;
+	i->b = x;
+	i->c = y;
+	return i->dst;
+}
+
+static struct ir_inst *scope(struct fb *b, struct ir_region *r, enum ir_kind k, uint32_t cond)
+{
+	struct ir_inst *i = add(b, r, k);
+	enum ir_label_kind lk = k == IR_LOOP ? IR_LABEL_LOOP : k == IR_IF ? IR_LABEL_IF :
+				IR_LABEL_BLOCK;
+
+	i->a = cond;
+	i->u.scope.label = ir_new_label(&b->t->a, b->f, lk, i);
+	return i;
+}
+
+static struct ir_inst *loop_iter(struct fb *b, struct ir_region *r, uint32_t max,
+				 const uint32_t *laundered, uint32_t n)
+{
+	struct ir_inst *i = scope(b, r, IR_LOOP, IR_NOVAL);
+
+	i->u.scope.loop.lowering = IR_LOOP_ITER;
+	i->u.scope.loop.max_iters = max;
+	i->u.scope.loop.nlaundered = n;
+	i->u.scope.loop.laundered = arena_array(&b->t->a, n + 1, sizeof(uint32_t));
+	memcpy(i->u.scope.loop.laundered, laundered, n * sizeof(uint32_t));
+	return i;
+}
+
+static void br(struct fb *b, struct ir_region *r, struct ir_inst *target)
+{
+	add(b, r, IR_BR)->u.target = target->u.scope.label;
+}
+
+static void br_if(struct fb *b, struct ir_region *r, uint32_t c, struct ir_inst *target)
+{
+	struct ir_inst *i = add(b, r, IR_BR_IF);
+
+	i->a = c;
+	i->u.target = target->u.scope.label;
+}
+
+static void ret(struct fb *b, struct ir_region *r, uint32_t n, ...)
+{
+	struct ir_inst *i = add(b, r, IR_RETURN);
+	va_list ap;
+
+	i->u.ret.nvals = n;
+	i->u.ret.vals = arena_array(&b->t->a, n + 1, sizeof(uint32_t));
+	va_start(ap, n);
+	for (uint32_t k = 0; k < n; k++)
+		i->u.ret.vals[k] = va_arg(ap, uint32_t);
+	va_end(ap);
+}
+
+static void trap(struct fb *b, struct ir_region *r, enum w2b_trap_kind k)
+{
+	add(b, r, IR_TRAP)->u.trap = k;
+}
+
+static void trap_if(struct fb *b, struct ir_region *r, uint32_t c, enum w2b_trap_kind k)
+{
+	struct ir_inst *i = add(b, r, IR_TRAP_IF);
+
+	i->a = c;
+	i->u.trap = k;
+}
+
+/* results[] receives the result vregs; returns the first. */
+static uint32_t call(struct fb *b, struct ir_region *r, uint32_t func, uint32_t *results,
+		     uint32_t nargs, ...)
+{
+	struct ir_inst *i = add(b, r, IR_CALL);
+	const struct ir_func *cf = &b->t->m.funcs[func];
+	va_list ap;
+
+	i->u.call.func = func;
+	i->u.call.nargs = nargs;
+	i->u.call.args = arena_array(&b->t->a, nargs + 1, sizeof(uint32_t));
+	va_start(ap, nargs);
+	for (uint32_t k = 0; k < nargs; k++)
+		i->u.call.args[k] = va_arg(ap, uint32_t);
+	va_end(ap);
+	i->u.call.nresults = cf->nresults;
+	i->u.call.results = arena_array(&b->t->a, cf->nresults + 1, sizeof(uint32_t));
+	for (uint32_t k = 0; k < cf->nresults; k++) {
+		i->u.call.results[k] = ir_new_vreg(&b->t->a, b->f, cf->results[k]);
+		if (results)
+			results[k] = i->u.call.results[k];
+	}
+	if (cf->nresults) {
+		i->type = cf->results[0];
+		i->dst = i->u.call.results[0];
+	}
+	return cf->nresults ? i->u.call.results[0] : IR_NOVAL;
+}
+
+/* --- emitting and running ------------------------------------------------ */
+
+struct loaded {
+	struct bpf_object *obj;
+	void *elf;
+	size_t size;
+};
+
+static int emit(struct tmod *t, const char *mcpu, int opt, enum be_emit_kind kind,
+		void **out, size_t *size)
+{
+	struct diag_sink d;
+	struct be_options o = { mcpu, opt, "GPL", kind };
+
+	diag_init(&d, t->m.file);
+	d.cb = on_diag;
+	diag_text[0] = '\0';
+	return be_emit(&t->m, &o, &d, out, size);
+}
+
+static int load(struct tmod *t, const char *mcpu, int opt, struct loaded *l)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "test_backend");
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	err = emit(t, mcpu, opt, BE_EMIT_OBJ, &l->elf, &l->size);
+	if (err) {
+		fprintf(stderr, "be_emit failed: %d\n%s", err, diag_text);
+		return err;
+	}
+	libbpf_log_len = 0;
+	libbpf_log[0] = '\0';
+	l->obj = bpf_object__open_mem(l->elf, l->size, &oo);
+	if (!l->obj) {
+		fprintf(stderr, "bpf_object__open_mem: %s\n", strerror(errno));
+		return -1;
+	}
+	err = bpf_object__load(l->obj);
+	if (err) {
+		fprintf(stderr, "bpf_object__load: %d\n", err);
+		return err;
+	}
+	return 0;
+}
+
+static void unload(struct loaded *l)
+{
+	bpf_object__close(l->obj);
+	free(l->elf);
+	memset(l, 0, sizeof(*l));
+}
+
+static int prog_fd(struct loaded *l, const char *name)
+{
+	struct bpf_program *p = l->obj ? bpf_object__find_program_by_name(l->obj, name) : NULL;
+
+	return p ? bpf_program__fd(p) : -1;
+}
+
+/* Runs program `name` with params in, np of them; fills out (nr results).
+ * Returns the status word, or -1 if the run itself failed. */
+static long run(struct loaded *l, const char *name, const uint64_t *in, uint32_t np,
+		uint64_t *out, uint32_t nr)
+{
+	uint64_t ctx[32];
+	size_t size = W2B_SYSCALL_CTX_SIZE(np, nr);
+	/* syscall programs take no ctx_out: the kernel copies the context
+	 * back into ctx_in */
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx, .ctx_size_in = (uint32_t)size);
+	int fd = prog_fd(l, name), err;
+
+	if (fd < 0) {
+		fprintf(stderr, "no program '%s'\n", name);
+		return -1;
+	}
+	memset(ctx, 0xa5, sizeof(ctx));	/* results must be overwritten */
+	ctx[0] = 0;
+	for (uint32_t i = 0; i < np; i++)
+		ctx[1 + i] = in[i];
+	err = bpf_prog_test_run_opts(fd, &o);
+	if (err) {
+		fprintf(stderr, "test run of '%s': %s\n", name, strerror(errno));
+		return -1;
+	}
+	for (uint32_t k = 0; k < nr; k++)
+		out[k] = ctx[1 + np + k];
+	return (long)(uint32_t)ctx[0];
+}
+
+static uint64_t trap_count(struct loaded *l, uint32_t code)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(l->obj, W2B_TRAP_STATS_MAP);
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *v, sum = 0;
+
+	if (!m || ncpu <= 0)
+		return UINT64_MAX;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (bpf_map_lookup_elem(bpf_map__fd(m), &code, v) == 0)
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	else
+		sum = UINT64_MAX;
+	free(v);
+	return sum;
+}
+
+static int prog_info(struct loaded *l, const char *name, struct bpf_prog_info *info,
+		     struct bpf_line_info *lines, uint32_t nlines)
+{
+	uint32_t len = sizeof(*info);
+	int fd = prog_fd(l, name);
+
+	memset(info, 0, sizeof(*info));
+	if (lines) {
+		info->nr_line_info = nlines;
+		info->line_info_rec_size = sizeof(*lines);
+		info->line_info = (uint64_t)(uintptr_t)lines;
+	}
+	return fd < 0 ? -1 : bpf_obj_get_info_by_fd(fd, info, &len);
+}
+
+/* --- the Wasm numeric semantics, for reference ------------------------------ */
+
+static uint32_t rotl32(uint32_t x, uint32_t k)
+{
+	k &= 31;
+	return k ? (x << k) | (x >> (32 - k)) : x;
+}
+
+static uint64_t rotl64(uint64_t x, uint64_t k)
+{
+	k &= 63;
+	return k ? (x << k) | (x >> (64 - k)) : x;
+}
+
+/* Result of op on (a, b) as the context slot holds it, or a trap code in
+ * *trap. i32 operands are the low halves. */
+static uint64_t ref(enum ir_numop op, uint64_t a64, uint64_t b64, uint32_t *trap)
+{
+	uint32_t a = (uint32_t)a64, b = (uint32_t)b64;
+	int32_t sa = (int32_t)a, sb = (int32_t)b;
+	int64_t la = (int64_t)a64, lb = (int64_t)b64;
+
+	*trap = 0;
+	switch (op) {
+	case IR_I32_EQZ: return a == 0;
+	case IR_I32_EQ: return a == b;
+	case IR_I32_NE: return a != b;
+	case IR_I32_LT_S: return sa < sb;
+	case IR_I32_LT_U: return a < b;
+	case IR_I32_GT_S: return sa > sb;
+	case IR_I32_GT_U: return a > b;
+	case IR_I32_LE_S: return sa <= sb;
+	case IR_I32_LE_U: return a <= b;
+	case IR_I32_GE_S: return sa >= sb;
+	case IR_I32_GE_U: return a >= b;
+	case IR_I64_EQZ: return a64 == 0;
+	case IR_I64_EQ: return a64 == b64;
+	case IR_I64_NE: return a64 != b64;
+	case IR_I64_LT_S: return la < lb;
+	case IR_I64_LT_U: return a64 < b64;
+	case IR_I64_GT_S: return la > lb;
+	case IR_I64_GT_U: return a64 > b64;
+	case IR_I64_LE_S: return la <= lb;
+	case IR_I64_LE_U: return a64 <= b64;
+	case IR_I64_GE_S: return la >= lb;
+	case IR_I64_GE_U: return a64 >= b64;
+	case IR_I32_CLZ: return a ? (uint32_t)__builtin_clz(a) : 32;
+	case IR_I32_CTZ: return a ? (uint32_t)__builtin_ctz(a) : 32;
+	case IR_I32_POPCNT: return (uint32_t)__builtin_popcount(a);
+	case IR_I32_ADD: return (uint32_t)(a + b);
+	case IR_I32_SUB: return (uint32_t)(a - b);
+	case IR_I32_MUL: return (uint32_t)(a * b);
+	case IR_I32_DIV_S:
+		if (!b) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		if (sa == INT32_MIN && sb == -1) { *trap = W2B_TRAP_INT_OVERFLOW; return 0; }
+		return (uint32_t)(sa / sb);
+	case IR_I32_DIV_U:
+		if (!b) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		return a / b;
+	case IR_I32_REM_S:
+		if (!b) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		return sb == -1 ? 0 : (uint32_t)(sa % sb);
+	case IR_I32_REM_U:
+		if (!b) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		return a % b;
+	case IR_I32_AND: return a & b;
+	case IR_I32_OR: return a | b;
+	case IR_I32_XOR: return a ^ b;
+	case IR_I32_SHL: return (uint32_t)(a << (b & 31));
+	case IR_I32_SHR_S: return (uint32_t)(sa >> (b & 31));
+	case IR_I32_SHR_U: return a >> (b & 31);
+	case IR_I32_ROTL: return rotl32(a, b);
+	case IR_I32_ROTR: return rotl32(a, 32 - (b & 31));
+	case IR_I64_CLZ: return a64 ? (uint64_t)__builtin_clzll(a64) : 64;
+	case IR_I64_CTZ: return a64 ? (uint64_t)__builtin_ctzll(a64) : 64;
+	case IR_I64_POPCNT: return (uint64_t)__builtin_popcountll(a64);
+	case IR_I64_ADD: return a64 + b64;
+	case IR_I64_SUB: return a64 - b64;
+	case IR_I64_MUL: return a64 * b64;
+	case IR_I64_DIV_S:
+		if (!b64) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		if (la == INT64_MIN && lb == -1) { *trap = W2B_TRAP_INT_OVERFLOW; return 0; }
+		return (uint64_t)(la / lb);
+	case IR_I64_DIV_U:
+		if (!b64) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		return a64 / b64;
+	case IR_I64_REM_S:
+		if (!b64) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		return lb == -1 ? 0 : (uint64_t)(la % lb);
+	case IR_I64_REM_U:
+		if (!b64) { *trap = W2B_TRAP_DIV_ZERO; return 0; }
+		return a64 % b64;
+	case IR_I64_AND: return a64 & b64;
+	case IR_I64_OR: return a64 | b64;
+	case IR_I64_XOR: return a64 ^ b64;
+	case IR_I64_SHL: return a64 << (b64 & 63);
+	case IR_I64_SHR_S: return (uint64_t)(la >> (b64 & 63));
+	case IR_I64_SHR_U: return a64 >> (b64 & 63);
+	case IR_I64_ROTL: return rotl64(a64, b64);
+	case IR_I64_ROTR: return rotl64(a64, 64 - (b64 & 63));
+	case IR_I32_WRAP_I64: return (uint32_t)a64;
+	case IR_I64_EXTEND_I32_S: return (uint64_t)(int64_t)sa;
+	case IR_I64_EXTEND_I32_U: return a;
+	case IR_I32_EXTEND8_S: return (uint32_t)(int32_t)(int8_t)a;
+	case IR_I32_EXTEND16_S: return (uint32_t)(int32_t)(int16_t)a;
+	case IR_I64_EXTEND8_S: return (uint64_t)(int64_t)(int8_t)a64;
+	case IR_I64_EXTEND16_S: return (uint64_t)(int64_t)(int16_t)a64;
+	case IR_I64_EXTEND32_S: return (uint64_t)(int64_t)(int32_t)a64;
+	case IR_NUMOP_COUNT: break;
+	}
+	return 0;
+}
+
+static const uint64_t vals32[] = {
+	0, 1, 2, 3, 5, 7, 31, 32, 33, 63, 64, 0x7f, 0x80, 0xff, 0x8000, 0xffff,
+	0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, 0x12345678, 0xf0f0f0f0,
+	0xfffffff9,
+};
+static const uint64_t vals64[] = {
+	0, 1, 2, 3, 7, 31, 32, 63, 64, 65, 0xff, 0xffffffff, 0x100000000, 0x80000000,
+	0x7fffffffffffffff, 0x8000000000000000, 0x8000000000000001, UINT64_MAX,
+	UINT64_MAX - 1, 0x123456789abcdef0, 0xfffffffffffffff9, 0x00f0000000000000,
+};
+
+static void prog_name(char *buf, size_t n, enum ir_numop op)
+{
+	snprintf(buf, n, "n_%s", ir_numop_info[op].text);
+	for (char *p = buf; *p; p++)
+		if (*p == '.')
+			*p = '_';
+}
+
+/* One function and entry per op: params are the operands. Divisions get
+ * the guards ir_insert_traps() would insert. */
+static void build_numeric(struct tmod *t)
+{
+	for (uint32_t op = 0; op < IR_NUMOP_COUNT; op++) {
+		const struct ir_numop_info *in = &ir_numop_info[op];
+		char name[64], params[3] = "", res[2];
+		enum ir_type ot = in->operand;
+		struct fb b;
+		struct ir_region *r;
+		uint32_t x, y = IR_NOVAL, v;
+
+		for (unsigned k = 0; k < in->nops; k++)
+			params[k] = ot == IR_I64 ? 'I' : 'i';
+		params[in->nops] = '\0';
+		res[0] = in->result == IR_I64 ? 'I' : 'i';
+		res[1] = '\0';
+		prog_name(name, sizeof(name), op);
+		name[0] = 'w';
+		b = tm_func(t, name, params, res);
+		r = &b.f->body;
+		x = get(&b, r, 0);
+		if (in->nops == 2)
+			y = get(&b, r, 1);
+		if (is_div(op)) {
+			bool i64 = ot == IR_I64;
+			enum ir_numop eqz = i64 ? IR_I64_EQZ : IR_I32_EQZ;
+			enum ir_numop eq = i64 ? IR_I64_EQ : IR_I32_EQ;
+
+			trap_if(&b, r, op1(&b, r, eqz, y), W2B_TRAP_DIV_ZERO);
+			if (op == IR_I32_DIV_S || op == IR_I64_DIV_S) {
+				uint32_t m = op2(&b, r, eq, x, cst(&b, r, ot, i64 ? INT64_MIN : INT32_MIN));
+				uint32_t n = op2(&b, r, eq, y, cst(&b, r, ot, -1));
+
+				trap_if(&b, r, op2(&b, r, IR_I32_AND, m, n), W2B_TRAP_INT_OVERFLOW);
+			}
+			if (op == IR_I32_REM_S || op == IR_I64_REM_S) {
+				/* x rem_s -1 == x rem_s 1 == 0 */
+				uint32_t n = op2(&b, r, eq, y, cst(&b, r, ot, -1));
+
+				y = sel(&b, r, n, cst(&b, r, ot, 1), y);
+			}
+		}
+		v = op2(&b, r, op, x, y);
+		ret(&b, r, 1, v);
+		prog_name(name, sizeof(name), op);
+		tm_entry(t, name, b.index);
+	}
+}
+
+static void test_numeric(const char *mcpu, int opt)
+{
+	struct tmod t;
+	struct loaded l;
+	uint64_t div0_before, div0_after, ndiv0 = 0;
+	int err;
+
+	tm_init(&t, "tests/numeric.wasm");
+	build_numeric(&t);
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "numeric module (%s, O%d) loads", mcpu, opt);
+	if (err)
+		goto out;
+	/* ctz must not become a de Bruijn table in .rodata (an extra map) */
+	CHECK(!memmem(l.elf, l.size, ".rodata", 7), "numeric object has a .rodata section");
+	CHECK(!strstr(libbpf_log, "BTF"), "libbpf complained about BTF:\n%s", libbpf_log);
+	div0_before = trap_count(&l, W2B_TRAP_DIV_ZERO);
+	for (uint32_t op = 0; op < IR_NUMOP_COUNT; op++) {
+		const struct ir_numop_info *in = &ir_numop_info[op];
+		const uint64_t *vals = in->operand == IR_I64 ? vals64 : vals32;
+		size_t nv = in->operand == IR_I64 ? sizeof(vals64) / 8 : sizeof(vals32) / 8;
+		unsigned bad = 0;
+		char name[64];
+
+		prog_name(name, sizeof(name), op);
+		for (size_t i = 0; i < nv; i++) {
+			for (size_t j = 0; j < (in->nops == 2 ? nv : 1); j++) {
+				uint64_t args[2] = { vals[i], vals[j] }, got = 0, want;
+				uint32_t want_trap;
+				long st;
+
+				want = ref(op, vals[i], vals[j], &want_trap);
+				/* i32 slots: the high half must be ignored */
+				if (in->operand == IR_I32) {
+					args[0] |= 0xdeadbeef00000000ull;
+					args[1] |= 0x5555555500000000ull;
+				}
+				st = run(&l, name, args, in->nops, &got, 1);
+				if (want_trap == W2B_TRAP_DIV_ZERO)
+					ndiv0++;
+				if (st != (long)want_trap || (!want_trap && got != want)) {
+					if (bad++ < 3)
+						fprintf(stderr, "  %s(%#" PRIx64 ", %#" PRIx64 "): "
+							"status %ld value %#" PRIx64 ", want status %u "
+							"value %#" PRIx64 "\n", name, vals[i],
+							in->nops == 2 ? vals[j] : 0, st, got,
+							want_trap, want);
+				}
+			}
+		}
+		CHECK(bad == 0, "%s (%s O%d): %u wrong results", in->text, mcpu, opt, bad);
+	}
+	div0_after = trap_count(&l, W2B_TRAP_DIV_ZERO);
+	CHECK(div0_after - div0_before == ndiv0,
+	      "trap stats count %" PRIu64 " divisions by zero, want %" PRIu64,
+	      div0_after - div0_before, ndiv0);
+out:
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* --- control flow, calls, loops ------------------------------------------ */
+
+/* Function indices of the control-flow module. */
+struct cf_mod {
+	uint32_t sum_loop_first_off, sum_loop_last_off;
+};
+
+static void build_unreachable(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_unreach", "i", "i");
+	struct ir_region *r = &b.f->body;
+	struct ir_inst *blk;
+
+	/* dead code after the trap, also in a nested block */
+	trap(&b, r, W2B_TRAP_UNREACHABLE);
+	blk = scope(&b, r, IR_BLOCK, IR_NOVAL);
+	br(&b, &blk->u.scope.body, blk);
+	ret(&b, r, 1, get(&b, r, 0));
+	tm_entry(t, "unreach", b.index);
+}
+
+static void build_select(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_select", "iII", "I");
+	struct ir_region *r = &b.f->body;
+
+	ret(&b, r, 1, sel(&b, r, get(&b, r, 0), get(&b, r, 1), get(&b, r, 2)));
+	tm_entry(t, "select", b.index);
+}
+
+/* brtab(x):
+ *   r = 0 (zero-initialised local)
+ *   block B3 { block B2 { block B1 { block B0 {
+ *       br_table x [B0, B1, B2] default B3 }
+ *     r = 100; br B3 }
+ *     r = 101; br B3 }
+ *     r = 102 }
+ *   block C { br_if C (x >u 10); r += 1000 }
+ *   if (x == 3) { r += 5 } else { r += 7 }
+ *   return r
+ */
+static int64_t brtab_ref(uint32_t x)
+{
+	int64_t r = x == 0 ? 100 : x == 1 ? 101 : x == 2 ? 102 : 0;
+
+	if (x <= 10)
+		r += 1000;
+	return r + (x == 3 ? 5 : 7);
+}
+
+static void build_brtab(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_brtab", "i", "I");
+	struct ir_region *r = &b.f->body, *rr;
+	uint32_t res = local(&b, IR_I64), x;
+	struct ir_inst *b3, *b2, *b1, *b0, *bt, *c, *ifi;
+
+	b3 = scope(&b, r, IR_BLOCK, IR_NOVAL);
+	b2 = scope(&b, &b3->u.scope.body, IR_BLOCK, IR_NOVAL);
+	b1 = scope(&b, &b2->u.scope.body, IR_BLOCK, IR_NOVAL);
+	b0 = scope(&b, &b1->u.scope.body, IR_BLOCK, IR_NOVAL);
+	rr = &b0->u.scope.body;
+	x = get(&b, rr, 0);
+	bt = add(&b, rr, IR_BR_TABLE);
+	bt->a = x;
+	bt->u.table.ntargets = 3;
+	bt->u.table.targets = arena_array(&t->a, 3, sizeof(struct ir_label *));
+	bt->u.table.targets[0] = b0->u.scope.label;
+	bt->u.table.targets[1] = b1->u.scope.label;
+	bt->u.table.targets[2] = b2->u.scope.label;
+	bt->u.table.dflt = b3->u.scope.label;
+	set(&b, rr, res, cst(&b, rr, IR_I64, 999));	/* dead */
+	rr = &b1->u.scope.body;
+	set(&b, rr, res, cst(&b, rr, IR_I64, 100));
+	br(&b, rr, b3);
+	rr = &b2->u.scope.body;
+	set(&b, rr, res, cst(&b, rr, IR_I64, 101));
+	br(&b, rr, b3);
+	rr = &b3->u.scope.body;
+	set(&b, rr, res, cst(&b, rr, IR_I64, 102));
+
+	c = scope(&b, r, IR_BLOCK, IR_NOVAL);
+	rr = &c->u.scope.body;
+	br_if(&b, rr, op2(&b, rr, IR_I32_GT_U, get(&b, rr, 0), cst(&b, rr, IR_I32, 10)), c);
+	set(&b, rr, res, op2(&b, rr, IR_I64_ADD, get(&b, rr, res), cst(&b, rr, IR_I64, 1000)));
+
+	ifi = scope(&b, r, IR_IF, op2(&b, r, IR_I32_EQ, get(&b, r, 0), cst(&b, r, IR_I32, 3)));
+	rr = &ifi->u.scope.body;
+	set(&b, rr, res, op2(&b, rr, IR_I64_ADD, get(&b, rr, res), cst(&b, rr, IR_I64, 5)));
+	rr = &ifi->u.scope.else_body;
+	set(&b, rr, res, op2(&b, rr, IR_I64_ADD, get(&b, rr, res), cst(&b, rr, IR_I64, 7)));
+	ret(&b, r, 1, get(&b, r, res));
+	tm_entry(t, "brtab", b.index);
+}
+
+/* f7(a:i32, b:i64, c:i32, d:i64, e:i32, f:i64, g:i32) =
+ *   a + 3b + 5c + 7d + 11e + 13f + 17g (i64, i32s sign-extended) */
+static const int64_t f7_k[7] = { 1, 3, 5, 7, 11, 13, 17 };
+
+static int64_t f7_ref(const uint64_t *p)
+{
+	int64_t s = 0;
+
+	for (int i = 0; i < 7; i++)
+		s += f7_k[i] * (i % 2 ? (int64_t)p[i] : (int64_t)(int32_t)p[i]);
+	return s;
+}
+
+static uint32_t build_f7(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_f7", "iIiIiIi", "I");
+	struct ir_region *r = &b.f->body;
+	uint32_t s = cst(&b, r, IR_I64, 0);
+
+	b.f->may_trap = false;
+	for (uint32_t i = 0; i < 7; i++) {
+		uint32_t v = get(&b, r, i);
+
+		if (!(i % 2))
+			v = op1(&b, r, IR_I64_EXTEND_I32_S, v);
+		s = op2(&b, r, IR_I64_ADD, s, op2(&b, r, IR_I64_MUL, v,
+						   cst(&b, r, IR_I64, f7_k[i])));
+	}
+	ret(&b, r, 1, s);
+	tm_entry(t, "f7", b.index);
+	return b.index;
+}
+
+/* c7(x:i32, y:i64) = f7(x, y, x+1, y*2, -x, y-5, 42) + f5(x, y, x, y, 9) */
+static void build_c7(struct tmod *t, uint32_t f7)
+{
+	struct fb b5 = tm_func(t, "w_f5", "iIiIi", "I");
+	struct ir_region *r = &b5.f->body;
+	uint32_t s, x, y, v;
+	struct fb b;
+
+	/* f5(a, b, c, d, e) = a - b + 2c - 3d + 5e */
+	b5.f->may_trap = false;
+	s = op2(&b5, r, IR_I64_SUB, op1(&b5, r, IR_I64_EXTEND_I32_S, get(&b5, r, 0)),
+		get(&b5, r, 1));
+	s = op2(&b5, r, IR_I64_ADD, s, op2(&b5, r, IR_I64_MUL, cst(&b5, r, IR_I64, 2),
+					    op1(&b5, r, IR_I64_EXTEND_I32_S, get(&b5, r, 2))));
+	s = op2(&b5, r, IR_I64_SUB, s, op2(&b5, r, IR_I64_MUL, cst(&b5, r, IR_I64, 3),
+					    get(&b5, r, 3)));
+	s = op2(&b5, r, IR_I64_ADD, s, op2(&b5, r, IR_I64_MUL, cst(&b5, r, IR_I64, 5),
+					    op1(&b5, r, IR_I64_EXTEND_I32_S, get(&b5, r, 4))));
+	ret(&b5, r, 1, s);
+
+	b = tm_func(t, "w_c7", "iI", "I");
+	r = &b.f->body;
+	b.f->may_trap = false;
+	x = get(&b, r, 0);
+	y = get(&b, r, 1);
+	v = call(&b, r, f7, NULL, 7, x, y,
+		 op2(&b, r, IR_I32_ADD, x, cst(&b, r, IR_I32, 1)),
+		 op2(&b, r, IR_I64_MUL, y, cst(&b, r, IR_I64, 2)),
+		 op2(&b, r, IR_I32_SUB, cst(&b, r, IR_I32, 0), x),
+		 op2(&b, r, IR_I64_SUB, y, cst(&b, r, IR_I64, 5)),
+		 cst(&b, r, IR_I32, 42));
+	s = call(&b, r, b5.index, NULL, 5, x, y, x, y, cst(&b, r, IR_I32, 9));
+	ret(&b, r, 1, op2(&b, r, IR_I64_ADD, v, s));
+	tm_entry(t, "c7", b.index);
+}
+
+static int64_t c7_ref(int32_t x, int64_t y)
+{
+	uint64_t p[7] = { (uint32_t)x, (uint64_t)y, (uint32_t)(x + 1), (uint64_t)(y * 2),
+			  (uint32_t)-x, (uint64_t)(y - 5), 42 };
+
+	return f7_ref(p) + ((int64_t)x - y + 2 * (int64_t)x - 3 * y + 5 * 9);
+}
+
+/* multi(x:i32) = (x + 1 : i32, x * x : i64, x - 3 : i32); and
+ * multi_sum(x) = r0 + r1 + r2, through a Wasm call */
+static void build_multi(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_multi", "i", "iIi");
+	struct ir_region *r = &b.f->body;
+	uint32_t x = get(&b, r, 0), res[3], xx, s;
+
+	b.f->may_trap = false;
+	xx = op1(&b, r, IR_I64_EXTEND_I32_S, x);
+	ret(&b, r, 3, op2(&b, r, IR_I32_ADD, x, cst(&b, r, IR_I32, 1)),
+	    op2(&b, r, IR_I64_MUL, xx, xx), op2(&b, r, IR_I32_SUB, x, cst(&b, r, IR_I32, 3)));
+	tm_entry(t, "multi", b.index);
+
+	{
+		struct fb c = tm_func(t, "w_multi_sum", "i", "I");
+
+		r = &c.f->body;
+		c.f->may_trap = false;
+		call(&c, r, b.index, res, 1, get(&c, r, 0));
+		s = op2(&c, r, IR_I64_ADD, op1(&c, r, IR_I64_EXTEND_I32_S, res[0]), res[1]);
+		s = op2(&c, r, IR_I64_ADD, s, op1(&c, r, IR_I64_EXTEND_I32_S, res[2]));
+		ret(&c, r, 1, s);
+		tm_entry(t, "multi_sum", c.index);
+	}
+}
+
+/* div(a, b) = a / b with its guard; caller(a, b) = div(a, b) + 1; and a
+ * fuel loop calling div(100, i - 5) for i = 0..9, which traps at i = 5
+ * while its iterator is live. */
+static void build_trap_prop(struct tmod *t)
+{
+	struct fb d = tm_func(t, "w_div", "ii", "i");
+	struct ir_region *r = &d.f->body;
+	uint32_t a = get(&d, r, 0), bb = get(&d, r, 1), i, v;
+	struct fb c, lp;
+	struct ir_inst *loop;
+
+	trap_if(&d, r, op1(&d, r, IR_I32_EQZ, bb), W2B_TRAP_DIV_ZERO);
+	ret(&d, r, 1, op2(&d, r, IR_I32_DIV_U, a, bb));
+
+	c = tm_func(t, "w_div_caller", "ii", "i");
+	r = &c.f->body;
+	v = call(&c, r, d.index, NULL, 2, get(&c, r, 0), get(&c, r, 1));
+	ret(&c, r, 1, op2(&c, r, IR_I32_ADD, v, cst(&c, r, IR_I32, 1)));
+	tm_entry(t, "trap_prop", c.index);
+
+	/* loop_trap(n): i = 0; s = 0; loop { s += div(100, i - n); i++;
+	 * br_if loop (i < 10) } return s */
+	lp = tm_func(t, "w_loop_trap", "i", "i");
+	r = &lp.f->body;
+	i = local(&lp, IR_I32);
+	{
+		uint32_t s = local(&lp, IR_I32), l2[2] = { i, s }, q;
+		struct ir_region *lr;
+
+		loop = loop_iter(&lp, r, 100, l2, 2);
+		lr = &loop->u.scope.body;
+		q = call(&lp, lr, d.index, NULL, 2, cst(&lp, lr, IR_I32, 100),
+			 op2(&lp, lr, IR_I32_SUB, get(&lp, lr, i), get(&lp, lr, 0)));
+		set(&lp, lr, s, op2(&lp, lr, IR_I32_ADD, get(&lp, lr, s), q));
+		set(&lp, lr, i, op2(&lp, lr, IR_I32_ADD, get(&lp, lr, i), cst(&lp, lr, IR_I32, 1)));
+		br_if(&lp, lr, op2(&lp, lr, IR_I32_LT_U, get(&lp, lr, i), cst(&lp, lr, IR_I32, 10)),
+		      loop);
+		ret(&lp, r, 1, get(&lp, r, s));
+	}
+	tm_entry(t, "loop_trap", lp.index);
+}
+
+/* sum(): i = 0; s = 0; loop ITER(1000000) { s += i; i++; br_if loop (i <u
+ * 1000000) } return s — also with the bound a parameter (sum_n). */
+static void build_sum(struct tmod *t, struct cf_mod *cm)
+{
+	for (int param = 0; param < 2; param++) {
+		struct fb b = tm_func(t, param ? "w_sum_n" : "w_sum", param ? "i" : "", "I");
+		struct ir_region *r = &b.f->body, *lr;
+		uint32_t i = local(&b, IR_I32), s = local(&b, IR_I64), l2[2] = { i, s }, n;
+		struct ir_inst *loop;
+
+		b.f->may_trap = true;
+		if (!param)
+			cm->sum_loop_first_off = t->off;
+		loop = loop_iter(&b, r, 1000000, l2, 2);
+		lr = &loop->u.scope.body;
+		set(&b, lr, s, op2(&b, lr, IR_I64_ADD, get(&b, lr, s),
+				   op1(&b, lr, IR_I64_EXTEND_I32_U, get(&b, lr, i))));
+		set(&b, lr, i, op2(&b, lr, IR_I32_ADD, get(&b, lr, i), cst(&b, lr, IR_I32, 1)));
+		n = param ? get(&b, lr, 0) : cst(&b, lr, IR_I32, 1000000);
+		br_if(&b, lr, op2(&b, lr, IR_I32_LT_U, get(&b, lr, i), n), loop);
+		ret(&b, r, 1, get(&b, r, s));
+		if (!param)
+			cm->sum_loop_last_off = t->off;
+		tm_entry(t, param ? "sum_n" : "sum", b.index);
+	}
+}
+
+/* nested(limit): count = 0
+ *   block OUT {
+ *     i = 0; loop LI (ITER 200) {
+ *       j = 0; loop LJ (ITER 200) {
+ *         count++; br_if OUT (count == limit)
+ *         j++; br_if LJ (j < 100) }
+ *       i++; br_if LI (i < 100) } }
+ *   return count * 65536 + i * 256 + j  (i64)
+ */
+static void build_nested(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_nested", "i", "I");
+	struct ir_region *r = &b.f->body, *ro, *ri, *rj;
+	uint32_t cnt = local(&b, IR_I32), i = local(&b, IR_I32), j = local(&b, IR_I32);
+	uint32_t li[3] = { cnt, i, j }, lj[2] = { cnt, j }, v;
+	struct ir_inst *out, *loop_i, *loop_j;
+
+	out = scope(&b, r, IR_BLOCK, IR_NOVAL);
+	ro = &out->u.scope.body;
+	set(&b, ro, i, cst(&b, ro, IR_I32, 0));
+	loop_i = loop_iter(&b, ro, 200, li, 3);
+	ri = &loop_i->u.scope.body;
+	set(&b, ri, j, cst(&b, ri, IR_I32, 0));
+	loop_j = loop_iter(&b, ri, 200, lj, 2);
+	rj = &loop_j->u.scope.body;
+	set(&b, rj, cnt, op2(&b, rj, IR_I32_ADD, get(&b, rj, cnt), cst(&b, rj, IR_I32, 1)));
+	br_if(&b, rj, op2(&b, rj, IR_I32_EQ, get(&b, rj, cnt), get(&b, rj, 0)), out);
+	set(&b, rj, j, op2(&b, rj, IR_I32_ADD, get(&b, rj, j), cst(&b, rj, IR_I32, 1)));
+	br_if(&b, rj, op2(&b, rj, IR_I32_LT_U, get(&b, rj, j), cst(&b, rj, IR_I32, 100)), loop_j);
+	set(&b, ri, i, op2(&b, ri, IR_I32_ADD, get(&b, ri, i), cst(&b, ri, IR_I32, 1)));
+	br_if(&b, ri, op2(&b, ri, IR_I32_LT_U, get(&b, ri, i), cst(&b, ri, IR_I32, 100)), loop_i);
+
+	v = op2(&b, r, IR_I64_MUL, op1(&b, r, IR_I64_EXTEND_I32_U, get(&b, r, cnt)),
+		cst(&b, r, IR_I64, 65536));
+	v = op2(&b, r, IR_I64_ADD, v, op2(&b, r, IR_I64_MUL,
+					  op1(&b, r, IR_I64_EXTEND_I32_U, get(&b, r, i)),
+					  cst(&b, r, IR_I64, 256)));
+	v = op2(&b, r, IR_I64_ADD, v, op1(&b, r, IR_I64_EXTEND_I32_U, get(&b, r, j)));
+	ret(&b, r, 1, v);
+	tm_entry(t, "nested", b.index);
+}
+
+static uint64_t nested_ref(uint32_t limit)
+{
+	uint32_t cnt = 0, i = 0, j = 0;
+
+	for (i = 0; i < 100; i++) {
+		for (j = 0; j < 100; j++) {
+			if (++cnt == limit)
+				goto out;
+		}
+	}
+out:
+	return (uint64_t)cnt * 65536 + i * 256 + j;
+}
+
+/* fuel(): n = 0; loop ITER(100) { n++; br loop } — never ends; and
+ * plain(x): s = 0; i = 0; loop PLAIN(10) { s += i * x; i++; br_if (i < 10) } */
+static void build_fuel_plain(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_fuel", "", "i");
+	struct ir_region *r = &b.f->body, *lr;
+	uint32_t n = local(&b, IR_I32), s, i;
+	struct ir_inst *loop;
+
+	loop = loop_iter(&b, r, 100, &n, 1);
+	lr = &loop->u.scope.body;
+	set(&b, lr, n, op2(&b, lr, IR_I32_ADD, get(&b, lr, n), cst(&b, lr, IR_I32, 1)));
+	br(&b, lr, loop);
+	ret(&b, r, 1, get(&b, r, n));
+	tm_entry(t, "fuel", b.index);
+
+	b = tm_func(t, "w_plain", "i", "i");
+	r = &b.f->body;
+	b.f->may_trap = false;
+	s = local(&b, IR_I32);
+	i = local(&b, IR_I32);
+	loop = scope(&b, r, IR_LOOP, IR_NOVAL);
+	loop->u.scope.loop.lowering = IR_LOOP_PLAIN;
+	loop->u.scope.loop.max_iters = 10;
+	lr = &loop->u.scope.body;
+	set(&b, lr, s, op2(&b, lr, IR_I32_ADD, get(&b, lr, s),
+			   op2(&b, lr, IR_I32_MUL, get(&b, lr, i), get(&b, lr, 0))));
+	set(&b, lr, i, op2(&b, lr, IR_I32_ADD, get(&b, lr, i), cst(&b, lr, IR_I32, 1)));
+	br_if(&b, lr, op2(&b, lr, IR_I32_LT_U, get(&b, lr, i), cst(&b, lr, IR_I32, 10)), loop);
+	ret(&b, r, 1, get(&b, r, s));
+	tm_entry(t, "plain", b.index);
+}
+
+/* tbl_loop(n): i = 0; s = 0
+ *   block OUT { loop L (ITER 1000) {
+ *     i++
+ *     block A { br_table (i <u n ? i & 1 : 2) [A, L, OUT] default OUT }
+ *     s += i; br L } }
+ *   return s * 1000 + i
+ * br_table inside a fuel loop: to a block inside it, to the loop itself and
+ * out of it (which must destroy the iterator). And ret_in_loop(n): a return
+ * from inside a fuel loop: i = 0; loop (ITER 1000) { i++; if (i == n)
+ * return 2i; br loop } */
+static void build_tbl_loop(struct tmod *t)
+{
+	struct fb b = tm_func(t, "w_tbl_loop", "i", "I");
+	struct ir_region *r = &b.f->body, *ro, *rl, *ra;
+	uint32_t i = local(&b, IR_I32), s = local(&b, IR_I64), l2[2] = { i, s }, c, x;
+	struct ir_inst *out, *loop, *blk, *bt, *ifi;
+
+	out = scope(&b, r, IR_BLOCK, IR_NOVAL);
+	ro = &out->u.scope.body;
+	loop = loop_iter(&b, ro, 1000, l2, 2);
+	rl = &loop->u.scope.body;
+	set(&b, rl, i, op2(&b, rl, IR_I32_ADD, get(&b, rl, i), cst(&b, rl, IR_I32, 1)));
+	blk = scope(&b, rl, IR_BLOCK, IR_NOVAL);
+	ra = &blk->u.scope.body;
+	c = op2(&b, ra, IR_I32_LT_U, get(&b, ra, i), get(&b, ra, 0));
+	x = sel(&b, ra, c, op2(&b, ra, IR_I32_AND, get(&b, ra, i), cst(&b, ra, IR_I32, 1)),
+		cst(&b, ra, IR_I32, 2));
+	bt = add(&b, ra, IR_BR_TABLE);
+	bt->a = x;
+	bt->u.table.ntargets = 3;
+	bt->u.table.targets = arena_array(&t->a, 3, sizeof(struct ir_label *));
+	bt->u.table.targets[0] = blk->u.scope.label;
+	bt->u.table.targets[1] = loop->u.scope.label;
+	bt->u.table.targets[2] = out->u.scope.label;
+	bt->u.table.dflt = out->u.scope.label;
+	set(&b, rl, s, op2(&b, rl, IR_I64_ADD, get(&b, rl, s),
+			   op1(&b, rl, IR_I64_EXTEND_I32_U, get(&b, rl, i))));
+	br(&b, rl, loop);
+	ret(&b, r, 1, op2(&b, r, IR_I64_ADD,
+			  op2(&b, r, IR_I64_MUL, get(&b, r, s), cst(&b, r, IR_I64, 1000)),
+			  op1(&b, r, IR_I64_EXTEND_I32_U, get(&b, r, i))));
+	tm_entry(t, "tbl_loop", b.index);
+
+	b = tm_func(t, "w_ret_in_loop", "i", "i");
+	r = &b.f->body;
+	i = local(&b, IR_I32);
+	loop = loop_iter(&b, r, 1000, &i, 1);
+	rl = &loop->u.scope.body;
+	set(&b, rl, i, op2(&b, rl, IR_I32_ADD, get(&b, rl, i), cst(&b, rl, IR_I32, 1)));
+	ifi = scope(&b, rl, IR_IF, op2(&b, rl, IR_I32_EQ, get(&b, rl, i), get(&b, rl, 0)));
+	ra = &ifi->u.scope.body;
+	ret(&b, ra, 1, op2(&b, ra, IR_I32_MUL, get(&b, ra, i), cst(&b, ra, IR_I32, 2)));
+	br(&b, rl, loop);
+	/* the loop never falls out: the end of the function is dead */
+	tm_entry(t, "ret_in_loop", b.index);
+}
+
+static uint64_t tbl_loop_ref(uint32_t n)
+{
+	uint64_t s = 0;
+	uint32_t i = 0;
+
+	for (;;) {
+		i++;
+		if (i >= n)
+			break;
+		if (!(i & 1))
+			s += i;
+	}
+	return s * 1000 + i;
+}
+
+static void build_control(struct tmod *t, struct cf_mod *cm)
+{
+	uint32_t f7;
+
+	tm_init(t, "tests/control.wasm");
+	build_unreachable(t);
+	build_select(t);
+	build_brtab(t);
+	f7 = build_f7(t);
+	build_c7(t, f7);
+	build_multi(t);
+	build_trap_prop(t);
+	build_sum(t, cm);
+	build_nested(t);
+	build_fuel_plain(t);
+	build_tbl_loop(t);
+}
+
+static void test_control(const char *mcpu, int opt)
+{
+	struct tmod t;
+	struct cf_mod cm;
+	struct loaded l;
+	uint64_t in[8], out[4];
+	long st;
+	int err;
+
+	build_control(&t, &cm);
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "control module (%s, O%d) loads", mcpu, opt);
+	if (err)
+		goto out;
+	CHECK(!strstr(libbpf_log, "BTF"), "libbpf complained about BTF:\n%s", libbpf_log);
+
+	/* unreachable */
+	in[0] = 5;
+	st = run(&l, "unreach", in, 1, out, 1);
+	CHECK(st == W2B_TRAP_UNREACHABLE, "unreachable: status %ld", st);
+	CHECK(trap_count(&l, W2B_TRAP_UNREACHABLE) >= 1, "unreachable counted");
+
+	/* select */
+	in[0] = 0xffffffff00000000ull;	/* i32 0: high half ignored */
+	in[1] = 11;
+	in[2] = 22;
+	st = run(&l, "select", in, 3, out, 1);
+	CHECK(st == 0 && out[0] == 22, "select(0): %ld %" PRIu64, st, out[0]);
+	in[0] = 0x80000000;
+	st = run(&l, "select", in, 3, out, 1);
+	CHECK(st == 0 && out[0] == 11, "select(1<<31): %ld %" PRIu64, st, out[0]);
+	{
+		/* a context shorter than the program reads: the kernel itself
+		 * refuses the run (ctx_size_in < the highest offset touched) */
+		uint64_t ctx[5] = { 0 };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = ctx,
+			    .ctx_size_in = W2B_SYSCALL_CTX_SIZE(3, 1) - 8);
+
+		err = bpf_prog_test_run_opts(prog_fd(&l, "select"), &o);
+		CHECK(err == -EINVAL, "short context: %d", err);
+	}
+
+	/* br_table, br_if, if/else */
+	{
+		unsigned bad = 0;
+
+		for (uint32_t x = 0; x < 14; x++) {
+			in[0] = x == 13 ? 0xffffffff : x;
+			st = run(&l, "brtab", in, 1, out, 1);
+			if (st != 0 || (int64_t)out[0] != brtab_ref((uint32_t)in[0])) {
+				bad++;
+				fprintf(stderr, "  brtab(%" PRIu64 ") = %ld/%" PRId64 ", want %" PRId64 "\n",
+					in[0], st, (int64_t)out[0], brtab_ref((uint32_t)in[0]));
+			}
+		}
+		CHECK(bad == 0, "brtab (%s O%d)", mcpu, opt);
+	}
+
+	/* 7 and 5 params */
+	{
+		uint64_t p[7] = { 0xffffffff, 0x100000000ull, 3, (uint64_t)-4, 0x80000000,
+				  0x123456789ull, 7 };
+
+		st = run(&l, "f7", p, 7, out, 1);
+		CHECK(st == 0 && (int64_t)out[0] == f7_ref(p), "f7: %ld %" PRId64 " want %" PRId64,
+		      st, (int64_t)out[0], f7_ref(p));
+		in[0] = (uint32_t)-17;
+		in[1] = 1000000007;
+		st = run(&l, "c7", in, 2, out, 1);
+		CHECK(st == 0 && (int64_t)out[0] == c7_ref(-17, 1000000007),
+		      "c7: %ld %" PRId64 " want %" PRId64, st, (int64_t)out[0],
+		      c7_ref(-17, 1000000007));
+	}
+
+	/* 3 results */
+	in[0] = (uint32_t)-5;
+	st = run(&l, "multi", in, 1, out, 3);
+	CHECK(st == 0 && out[0] == (uint32_t)-4 && out[1] == 25 && out[2] == (uint32_t)-8,
+	      "multi(-5): %ld %#" PRIx64 " %#" PRIx64 " %#" PRIx64, st, out[0], out[1], out[2]);
+	st = run(&l, "multi_sum", in, 1, out, 1);
+	CHECK(st == 0 && (int64_t)out[0] == -4 + 25 - 8, "multi_sum(-5): %ld %" PRId64, st,
+	      (int64_t)out[0]);
+
+	/* a trap in a callee */
+	in[0] = 100;
+	in[1] = 7;
+	st = run(&l, "trap_prop", in, 2, out, 1);
+	CHECK(st == 0 && out[0] == 15, "trap_prop(100, 7): %ld %" PRIu64, st, out[0]);
+	in[1] = 0;
+	out[0] = 12345;
+	st = run(&l, "trap_prop", in, 2, out, 1);
+	CHECK(st == W2B_TRAP_DIV_ZERO, "trap_prop(100, 0): status %ld", st);
+	in[0] = 5;
+	st = run(&l, "loop_trap", in, 1, out, 1);
+	CHECK(st == W2B_TRAP_DIV_ZERO, "loop_trap(5): status %ld", st);
+	in[0] = 20;
+	st = run(&l, "loop_trap", in, 1, out, 1);
+	{
+		uint32_t s = 0;
+
+		for (uint32_t i = 0; i < 10; i++)
+			s += 100 / (i - 20);
+		CHECK(st == 0 && out[0] == s, "loop_trap(20): %ld %" PRIu64 " want %u", st,
+		      out[0], s);
+	}
+
+	/* the 1M-iteration fuel loop */
+	{
+		struct bpf_prog_info info;
+		struct bpf_line_info lines[4096];
+		unsigned outside = 0;
+
+		st = run(&l, "sum", in, 0, out, 1);
+		CHECK(st == 0 && out[0] == 499999500000ull, "sum: %ld %" PRIu64, st, out[0]);
+		in[0] = 1000;
+		st = run(&l, "sum_n", in, 1, out, 1);
+		CHECK(st == 0 && out[0] == 499500, "sum_n(1000): %ld %" PRIu64, st, out[0]);
+		in[0] = 1000001;	/* one more than the fuel */
+		st = run(&l, "sum_n", in, 1, out, 1);
+		CHECK(st == W2B_TRAP_LOOP_LIMIT, "sum_n(1000001): status %ld", st);
+		CHECK(prog_info(&l, "sum", &info, NULL, 0) == 0, "prog info");
+		printf("sum of 0..999999 (%s, O%d): verified_insns %u, xlated %u bytes\n",
+		       mcpu, opt, info.verified_insns, info.xlated_prog_len);
+		CHECK(info.verified_insns < 5000, "verified_insns %u", info.verified_insns);
+		CHECK(prog_info(&l, "sum", &info, lines,
+				sizeof(lines) / sizeof(lines[0])) == 0, "line info");
+		CHECK(info.nr_line_info > 0, "sum has line info");
+		/* line = Wasm offset: every line is one of the function's or
+		 * the wrapper's (entry lines are the function offset) */
+		for (uint32_t k = 0; k < info.nr_line_info && k < 4096; k++) {
+			uint32_t line = lines[k].line_col >> 10;
+
+			if (line < cm.sum_loop_first_off - 0x10 || line >= cm.sum_loop_last_off)
+				outside++;
+		}
+		CHECK(outside == 0, "%u of %u line infos outside the function's offsets",
+		      outside, info.nr_line_info);
+		if (verbose)
+			for (uint32_t k = 0; k < info.nr_line_info && k < 4096; k++)
+				printf("  insn %u line %#x col %u\n", lines[k].insn_off,
+				       lines[k].line_col >> 10, lines[k].line_col & 0x3ff);
+	}
+
+	/* nested iterators left by one branch */
+	{
+		uint32_t limits[] = { 1, 50, 150, 5000, 9999, 10000, 10001 };
+		unsigned bad = 0;
+
+		for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+			in[0] = limits[k];
+			st = run(&l, "nested", in, 1, out, 1);
+			if (st != 0 || out[0] != nested_ref(limits[k])) {
+				bad++;
+				fprintf(stderr, "  nested(%u) = %ld/%#" PRIx64 ", want %#" PRIx64 "\n",
+					limits[k], st, out[0], nested_ref(limits[k]));
+			}
+		}
+		CHECK(bad == 0, "nested (%s O%d)", mcpu, opt);
+	}
+
+	/* fuel runs out; a plain loop */
+	{
+		uint64_t before = trap_count(&l, W2B_TRAP_LOOP_LIMIT);
+
+		st = run(&l, "fuel", in, 0, out, 1);
+		CHECK(st == W2B_TRAP_LOOP_LIMIT, "fuel: status %ld", st);
+		CHECK(trap_count(&l, W2B_TRAP_LOOP_LIMIT) == before + 1, "loop limit counted");
+	}
+	in[0] = 3;
+	st = run(&l, "plain", in, 1, out, 1);
+	CHECK(st == 0 && out[0] == 135, "plain(3): %ld %" PRIu64, st, out[0]);
+
+	/* br_table and return inside fuel loops */
+	{
+		uint32_t ns[] = { 0, 1, 2, 10, 11, 999, 1000, 1001 };
+		unsigned bad = 0;
+
+		for (size_t k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+			/* the header is reached i times for i = 1..n: n <= 1000 */
+			long want = ns[k] <= 1000 ? 0 : W2B_TRAP_LOOP_LIMIT;
+
+			in[0] = ns[k];
+			st = run(&l, "tbl_loop", in, 1, out, 1);
+			if (st != want || (!want && out[0] != tbl_loop_ref(ns[k]))) {
+				bad++;
+				fprintf(stderr, "  tbl_loop(%u) = %ld/%" PRIu64 ", want %ld/%" PRIu64 "\n",
+					ns[k], st, out[0], want, tbl_loop_ref(ns[k]));
+			}
+			want = ns[k] >= 1 && ns[k] <= 1000 ? 0 : W2B_TRAP_LOOP_LIMIT;
+			st = run(&l, "ret_in_loop", in, 1, out, 1);
+			if (st != want || (!want && out[0] != 2 * ns[k])) {
+				bad++;
+				fprintf(stderr, "  ret_in_loop(%u) = %ld/%" PRIu64 ", want %ld\n",
+					ns[k], st, out[0], want);
+			}
+		}
+		CHECK(bad == 0, "br_table/return in fuel loops (%s O%d)", mcpu, opt);
+	}
+out:
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* --- output forms and internal errors --------------------------------------- */
+
+static void test_outputs(void)
+{
+	struct tmod t;
+	struct cf_mod cm;
+	void *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	int err;
+
+	build_control(&t, &cm);
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == 0, "emit obj");
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &b, &nb);
+	CHECK(err == 0 && na == nb && a && b && !memcmp(a, b, na), "deterministic object");
+	if (getenv("W2B_TEST_OBJ") && a) {
+		FILE *f = fopen(getenv("W2B_TEST_OBJ"), "wb");
+
+		if (f) {
+			fwrite(a, 1, na, f);
+			fclose(f);
+		}
+	}
+	free(a);
+	free(b);
+	a = NULL;
+	err = emit(&t, "v4", 2, BE_EMIT_ASM, &a, &na);
+	CHECK(err == 0 && a && strstr(a, "bpf_iter_num_next") && strlen(a) == na, "asm output");
+	free(a);
+	a = NULL;
+	err = emit(&t, "v3", 0, BE_EMIT_LL, &a, &na);
+	CHECK(err == 0 && a && strstr(a, "define internal") && strstr(a, "section \"syscall\""),
+	      "ll output");
+	free(a);
+	a = NULL;
+	err = emit(&t, "v5", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "v5"), "bad cpu refused: %s", diag_text);
+	arena_free(&t.a);
+
+	/* an unguarded division is an internal error */
+	tm_init(&t, "tests/bad.wasm");
+	{
+		struct fb f = tm_func(&t, "w_bad", "ii", "i");
+		struct ir_region *r = &f.f->body;
+		uint32_t v = op2(&f, r, IR_I32_DIV_S, get(&f, r, 0), get(&f, r, 1));
+
+		r->insts[r->n - 1]->flags = 0;
+		ret(&f, r, 1, v);
+		tm_entry(&t, "bad", f.index);
+	}
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "internal compiler error") &&
+	      strstr(diag_text, "i32.div_s"), "unguarded division: %s", diag_text);
+	arena_free(&t.a);
+
+	/* so is a loop nobody bounded */
+	tm_init(&t, "tests/bad.wasm");
+	{
+		struct fb f = tm_func(&t, "w_bad", "", "");
+		struct ir_inst *loop = scope(&f, &f.f->body, IR_LOOP, IR_NOVAL);
+
+		br(&f, &loop->u.scope.body, loop);
+		tm_entry(&t, "bad", f.index);
+	}
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "loop without a lowering"),
+	      "unlowered loop: %s", diag_text);
+	arena_free(&t.a);
+}
+
+int main(int argc, char **argv)
+{
+	verbose = argc > 1 && !strcmp(argv[1], "-v");
+	libbpf_set_print(on_libbpf_print);
+
+	test_outputs();
+	for (int opt = 0; opt <= 3; opt++)
+		test_numeric("v3", opt);
+	test_numeric("v4", 0);
+	test_numeric("v4", 2);
+	test_control("v3", 2);
+	test_control("v4", 2);
+	test_control("v3", 0);
+	test_control("v4", 0);
+
+	printf("backend: %u passed, %u failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
