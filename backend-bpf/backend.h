@@ -21,6 +21,7 @@
 #define W2B_BACKEND_BPF_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ir_module;
 struct diag_sink;
@@ -36,6 +37,10 @@ struct be_options {
 	int opt_level;			/* 0..3; default 2 */
 	const char *license;		/* "GPL" by default */
 	enum be_emit_kind emit;
+	/* CPUs the object is sized for when the instance memory is too big
+	 * for a per-CPU map value and lives in W2B_MEMORY_MAP, an ARRAY
+	 * indexed by CPU (a loader may resize it before load). 0: 256. */
+	uint32_t max_cpus;
 };
 
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative

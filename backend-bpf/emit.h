@@ -9,12 +9,16 @@
  * each label jumps to, and the stack of live loop iterators.
  *
  * The files, by family (as in WAMR's aot_emit_*.c):
- *   emit_module.c     be_emit(): target, maps, license, passes, output
- *   emit_debuginfo.c  DIBuilder: file, compile unit, subprograms, map DI
+ *   emit_module.c     be_emit(): target, instance state layout (env value,
+ *                     w2b_memory, .rodata), maps, license, passes, output
+ *   emit_debuginfo.c  DIBuilder: file, compile unit, subprograms, map and
+ *                     global variable DI
  *   emit_function.c   signatures, locals, structured control flow, calls,
- *                     traps and the bpf_iter_num loop fuel
+ *                     traps, the bpf_iter_num loop fuel, and the instance
+ *                     state: loads, stores, globals, memory.copy/fill
  *   emit_numeric.c    IR_NUM with Wasm semantics
- *   emit_entry.c      the SEC() program wrappers around entry functions
+ *   emit_entry.c      the SEC() program wrappers around entry functions,
+ *                     and the lazy per-CPU initialisation of the instance
  *
  * Errors: a function that fails reports through cx->d and returns -EINVAL;
  * builder calls themselves are not checked, the module is verified once.
@@ -35,18 +39,49 @@
 
 /* BPF helper ids and map types used by the generated code (uapi bpf.h). */
 #define BE_HELPER_MAP_LOOKUP_ELEM 1
+#define BE_HELPER_GET_SMP_PROCESSOR_ID 8
+#define BE_HELPER_LOOP 181
+#define BE_MAP_TYPE_ARRAY 2
 #define BE_MAP_TYPE_PERCPU_ARRAY 6
 
-/* BPF passes at most five arguments in registers; the first is the env. */
-#define BE_MAX_REG_ARGS 5
-/* A function with more Wasm params than this passes params
- * BE_SPILL_FIRST.. through a pointer to the caller's stack. */
-#define BE_MAX_REG_PARAMS (BE_MAX_REG_ARGS - 1)
-#define BE_SPILL_FIRST (BE_MAX_REG_ARGS - 2)
+/* The largest value of a PERCPU_ARRAY map (the kernel's
+ * PCPU_MIN_UNIT_SIZE): the env value, memory included, must fit. */
+#define BE_PERCPU_VALUE_MAX 32768u
+/* W2B_MEMORY_MAP's max_entries when be_options.max_cpus is 0. */
+#define BE_DEFAULT_MAX_CPUS 256u
 
-/* Field numbers of the env value struct { u64 trap; u64 results[R];
- * u64 scratch[S]; } (LLVM struct type cx->env_ty). */
-enum { BE_ENV_TRAP, BE_ENV_RESULTS, BE_ENV_SCRATCH };
+/* BPF passes at most five arguments in registers. The first is the env;
+ * when the memory lives in W2B_MEMORY_MAP, the second is its base
+ * (cx->nfixed of them). A function with more Wasm params than
+ * be_max_reg_params() passes params be_spill_first().. through a pointer
+ * to the caller's stack, the last argument. */
+#define BE_MAX_REG_ARGS 5
+
+/* Fields of the env value (LLVM struct type cx->env_ty):
+ *   struct { u64 trap; u64 results[R]; u64 scratch[S];
+ *            u64 initialized; u64 globals[G]; u8 memory[M]; }
+ * The last three exist only when the module needs them (cx->env_field[]
+ * is the LLVM field index, or -1): a module without instance state has
+ * exactly the first three. */
+enum {
+	BE_ENV_TRAP, BE_ENV_RESULTS, BE_ENV_SCRATCH,
+	BE_ENV_INIT, BE_ENV_GLOBALS, BE_ENV_MEMORY,
+	BE_ENV_NFIELDS
+};
+
+/* Kinds of memory loop a module can have: fill, copy forwards and
+ * backwards, each by 8 and by 1 byte, and the data copy from .rodata. */
+#define BE_MAX_SPAN_CBS 8
+
+/* One piece of the memory's initial contents (emit_module.c plans them
+ * from the data segments; emit_entry.c writes them on a CPU's first run). */
+struct be_chunk {
+	uint32_t mem_off;	/* where in the memory (8-aligned) */
+	uint32_t size;		/* bytes */
+	const uint8_t *bytes;	/* the contents, in cx->image */
+	uint64_t ro_off;	/* offset in cx->data_blob, or UINT64_MAX: the
+				 * chunk is written by constant stores */
+};
 
 struct be_ctx {
 	const struct ir_module *m;
@@ -65,7 +100,37 @@ struct be_ctx {
 	/* The env map: its value struct and the sizes of its arrays. */
 	LLVMTypeRef env_ty;
 	uint32_t env_nresults, env_nscratch;
+	int env_field[BE_ENV_NFIELDS];	/* LLVM field index, or -1 */
 	LLVMValueRef env_map, stats_map;
+
+	/* Instance state (emit_module.c). */
+	uint32_t mem_size;		/* bytes of linear memory (0: none, or empty) */
+	bool mem_in_map;		/* in W2B_MEMORY_MAP, not in the env value */
+	unsigned nfixed;		/* leading pointer args of every function */
+	uint32_t max_cpus;
+	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
+	uint32_t env_nglobals;		/* u64 slots: one per mutable global */
+	uint32_t *global_slot;		/* per IR global: its env slot (mutable) */
+	LLVMValueRef *global_var;	/* per IR global: its .rodata variable */
+	bool need_init;			/* data or non-zero globals to set up */
+	struct be_chunk *chunks;	/* the memory's initial contents */
+	uint32_t nchunks;
+	uint8_t *image;			/* bytes the chunks point into (malloc'd) */
+	LLVMValueRef data_blob;		/* .rodata "w2b_data", or NULL */
+	uint64_t data_blob_size;
+
+	/* The license is one the kernel counts as GPL-compatible: only then
+	 * may the program call kfuncs (be_span_loop()). */
+	bool gpl;
+	/* be_span_loop()'s bpf_loop callbacks, one per kind of span. */
+	struct be_span_cb {
+		unsigned w;
+		bool backward, copy;
+		uint64_t dsize, ssize;
+		LLVMValueRef fn;
+	} span_cbs[BE_MAX_SPAN_CBS];
+	unsigned nspan_cbs;
+	LLVMTypeRef span_ctx_ty;
 
 	/* One LLVM function per IR function (NULL if not reachable). */
 	LLVMValueRef *fns;
@@ -80,6 +145,8 @@ struct be_ctx {
 	LLVMMetadataRef di_int, di_uint, di_llong, di_ullong;
 	LLVMMetadataRef di_voidp, di_ullongp, di_intp, di_iterp;
 	LLVMMetadataRef di_env, di_envp;	/* struct w2b_env_value (*) */
+	LLVMMetadataRef di_uchar;
+	LLVMMetadataRef di_mem, di_memp;	/* struct w2b_memory_value (*) */
 	LLVMMetadataRef *fn_sps;	/* per IR function */
 
 	/* Errors LLVM reported through the context's diagnostic handler. */
@@ -103,6 +170,9 @@ struct be_fn {
 	LLVMBuilderRef alloca_b;	/* at the end of the entry block */
 	LLVMBasicBlockRef entry;
 	LLVMValueRef env;
+	LLVMValueRef mem;		/* base of the linear memory, or NULL */
+	LLVMValueRef span_slot;		/* be_span_loop()'s stack slot (the loops
+					 * never nest: one serves them all) */
 	LLVMValueRef *locals;		/* allocas */
 	LLVMValueRef *vregs;
 	struct be_label *labels;	/* by label id; bb NULL until opened */
@@ -128,6 +198,17 @@ LLVMValueRef be_call_helper(struct be_ctx *cx, unsigned id, LLVMTypeRef fty,
  * arrays. */
 LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 			 uint32_t idx);
+/* The value v (i64) hidden from LLVM behind an empty inline asm: the same
+ * register, but the optimiser can no longer see how it was computed. */
+LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v);
+static inline unsigned be_max_reg_params(const struct be_ctx *cx)
+{
+	return BE_MAX_REG_ARGS - cx->nfixed;
+}
+static inline unsigned be_spill_first(const struct be_ctx *cx)
+{
+	return BE_MAX_REG_ARGS - cx->nfixed - 1;
+}
 /* A call of the intrinsic `name` overloaded on `ty`. */
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
 			  LLVMValueRef *args, unsigned nargs);
@@ -137,6 +218,13 @@ void be_di_init(struct be_ctx *cx);
 void be_di_map(struct be_ctx *cx, LLVMValueRef g, const char *name,
 	       unsigned map_type, uint32_t max_entries,
 	       LLVMMetadataRef key, LLVMMetadataRef value);
+/* A DIGlobalVariable of type ty for g (a .rodata variable). */
+void be_di_global(struct be_ctx *cx, LLVMValueRef g, const char *name, LLVMMetadataRef ty);
+/* const ty; const volatile ty, the type of a clang `const volatile` global. */
+LLVMMetadataRef be_di_const(struct be_ctx *cx, LLVMMetadataRef ty);
+LLVMMetadataRef be_di_const_volatile(struct be_ctx *cx, LLVMMetadataRef ty);
+LLVMMetadataRef be_di_array(struct be_ctx *cx, LLVMMetadataRef elem, unsigned elem_bits,
+			    uint64_t n);
 /* A DISubprogram for fn, with one named parameter variable per entry of
  * names/types (ret NULL: void). */
 LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
@@ -151,10 +239,37 @@ int be_declare_func(struct be_ctx *cx, uint32_t index);
 int be_emit_func(struct be_ctx *cx, uint32_t index);
 /* Calls IR function `index` with args (LLVM values of its params' types);
  * results[0..nresults) receive its results. Spills params past the
- * register limit into a slot made by alloca_b. */
+ * register limit into a slot made by alloca_b. mem is the memory base
+ * (passed only when it lives in W2B_MEMORY_MAP). */
 LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
-			   LLVMValueRef env, uint32_t index,
+			   LLVMValueRef env, LLVMValueRef mem, uint32_t index,
 			   LLVMValueRef *args, LLVMValueRef *results);
+/* The bpf_iter_num kfuncs, declared on first use; 0 or -EINVAL. */
+int be_declare_iter_kfuncs(struct be_ctx *cx);
+
+/* A loop over cnt units of w bytes (8 or 1) that the verifier checks once,
+ * whatever cnt: dbase[d + i*w] = sbase ? sbase[s + i*w] : fill, for i in
+ * [0, cnt), descending if backward. Every access is checked against
+ * dsize/ssize (a unit that does not fit ends the loop: callers check the
+ * whole span first; the checks are for the verifier). cnt <= 2^23.
+ * An open-coded bpf_iter_num loop; with a license the kernel does not
+ * count as GPL-compatible, which may not call kfuncs at all, a bpf_loop()
+ * (not GPL-only) with a callback. *slot is the stack slot it needs, made
+ * by alloca_b on first use and reused by the caller's later spans.
+ * 0 or -EINVAL (reported). */
+struct be_span {
+	LLVMValueRef dbase, sbase;	/* sbase NULL: a fill */
+	uint64_t dsize, ssize;
+	LLVMValueRef d, s;		/* i64 offsets of unit 0 */
+	LLVMValueRef cnt;		/* i64 */
+	unsigned w;
+	bool backward;
+	LLVMValueRef fill;		/* fill value, iN with N = 8w */
+};
+int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
+		 const struct be_span *sp);
+/* An 8-byte-aligned struct bpf_iter_num slot, made by alloca_b. */
+LLVMValueRef be_iter_slot(struct be_ctx *cx, LLVMBuilderRef alloca_b, const char *name);
 
 /* The LLVM value of vreg v; a vreg that is out of range or not defined yet
  * sets fs->bad (reported after the instruction) and gives undef. */

@@ -24,7 +24,12 @@
  *     (DIBuilder finalizes only definitions), so the DWARF has the names;
  *   - maps are described as libbpf's __uint/__type structs: an anonymous
  *     struct of pointers, `int (*type)[T]`, `int (*max_entries)[N]`,
- *     `K *key`, `V *value`.
+ *     `K *key`, `V *value`;
+ *   - the .rodata variables (exported immutable globals, the data segments'
+ *     bytes) are DIGlobalVariables: BTF's DATASEC for .rodata lists them,
+ *     which is what `bpftool gen skeleton` turns into the skeleton's
+ *     `rodata` struct. A global is `const volatile int` (or long long), as
+ *     clang describes a C `const volatile` global.
  *
  * Type names are C's ("int", "unsigned long long"): BTF INT types with the
  * usual names, nothing the kernel's BTF checker could object to.
@@ -33,9 +38,12 @@
 
 #include <string.h>
 
-/* DWARF base type encodings (DW_ATE_*). */
+/* DWARF base type encodings (DW_ATE_*) and tags (DW_TAG_*). */
 #define DW_ATE_SIGNED 0x05
 #define DW_ATE_UNSIGNED 0x07
+#define DW_ATE_UNSIGNED_CHAR 0x08
+#define DW_TAG_CONST_TYPE 0x26
+#define DW_TAG_VOLATILE_TYPE 0x35
 
 static LLVMMetadataRef basic(struct be_ctx *cx, const char *name, unsigned bits,
 			     unsigned enc)
@@ -49,8 +57,8 @@ static LLVMMetadataRef pointer(struct be_ctx *cx, LLVMMetadataRef to)
 	return LLVMDIBuilderCreatePointerType(cx->D, to, 64, 64, 0, "", 0);
 }
 
-static LLVMMetadataRef array(struct be_ctx *cx, LLVMMetadataRef elem, unsigned elem_bits,
-			     uint64_t n)
+LLVMMetadataRef be_di_array(struct be_ctx *cx, LLVMMetadataRef elem, unsigned elem_bits,
+			    uint64_t n)
 {
 	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(cx->D, 0, (int64_t)n);
 
@@ -80,8 +88,9 @@ void be_di_init(struct be_ctx *cx)
 	const char *name = slash ? slash + 1 : path;
 	size_t dirlen = slash ? (size_t)(slash - path) : 1;
 	const char *dir = slash ? path : ".";
-	LLVMMetadataRef mem[3];
-	uint64_t r = cx->env_nresults, s = cx->env_nscratch;
+	LLVMMetadataRef mem[BE_ENV_NFIELDS];
+	uint64_t r = cx->env_nresults, s = cx->env_nscratch, off;
+	unsigned n;
 
 	if (slash == path)
 		dirlen = 1;	/* "/x.wasm": the directory is "/" */
@@ -105,15 +114,64 @@ void be_di_init(struct be_ctx *cx)
 
 	/* struct bpf_iter_num { __u64 __opaque[1]; }: the kernel's layout,
 	 * which Debian's uapi headers do not have. */
-	mem[0] = member(cx, "__opaque", 64, 0, array(cx, cx->di_ullong, 64, 1));
+	mem[0] = member(cx, "__opaque", 64, 0, be_di_array(cx, cx->di_ullong, 64, 1));
 	cx->di_iterp = pointer(cx, structure(cx, "bpf_iter_num", 64, mem, 1));
+
+	cx->di_uchar = basic(cx, "unsigned char", 8, DW_ATE_UNSIGNED_CHAR);
 
 	/* struct w2b_env_value: the layout of cx->env_ty. */
 	mem[0] = member(cx, "trap", 64, 0, cx->di_ullong);
-	mem[1] = member(cx, "results", 64 * r, 64, array(cx, cx->di_ullong, 64, r));
-	mem[2] = member(cx, "scratch", 64 * s, 64 * (1 + r), array(cx, cx->di_ullong, 64, s));
-	cx->di_env = structure(cx, "w2b_env_value", 64 * (1 + r + s), mem, 3);
+	mem[1] = member(cx, "results", 64 * r, 64, be_di_array(cx, cx->di_ullong, 64, r));
+	mem[2] = member(cx, "scratch", 64 * s, 64 * (1 + r), be_di_array(cx, cx->di_ullong, 64, s));
+	n = 3;
+	off = 64 * (1 + r + s);
+	if (cx->env_field[BE_ENV_INIT] >= 0) {
+		mem[n++] = member(cx, "initialized", 64, off, cx->di_ullong);
+		off += 64;
+	}
+	if (cx->env_field[BE_ENV_GLOBALS] >= 0) {
+		uint64_t g = cx->env_nglobals;
+
+		mem[n++] = member(cx, "globals", 64 * g, off, be_di_array(cx, cx->di_ullong, 64, g));
+		off += 64 * g;
+	}
+	if (cx->env_field[BE_ENV_MEMORY] >= 0) {
+		uint64_t m = cx->mem_size;
+
+		mem[n++] = member(cx, "memory", 8 * m, off, be_di_array(cx, cx->di_uchar, 8, m));
+		off += 8 * m;
+	}
+	cx->di_env = structure(cx, "w2b_env_value", (off + 63) / 64 * 64, mem, n);
 	cx->di_envp = pointer(cx, cx->di_env);
+
+	/* struct w2b_memory_value: the value of W2B_MEMORY_MAP. */
+	if (cx->mem_in_map) {
+		mem[0] = member(cx, "bytes", 8 * (uint64_t)cx->mem_size, 0,
+				be_di_array(cx, cx->di_uchar, 8, cx->mem_size));
+		cx->di_mem = structure(cx, "w2b_memory_value", 8 * (uint64_t)cx->mem_size, mem, 1);
+		cx->di_memp = pointer(cx, cx->di_mem);
+	}
+}
+
+LLVMMetadataRef be_di_const(struct be_ctx *cx, LLVMMetadataRef ty)
+{
+	return LLVMDIBuilderCreateQualifiedType(cx->D, DW_TAG_CONST_TYPE, ty);
+}
+
+LLVMMetadataRef be_di_const_volatile(struct be_ctx *cx, LLVMMetadataRef ty)
+{
+	return LLVMDIBuilderCreateQualifiedType(cx->D, DW_TAG_CONST_TYPE,
+		LLVMDIBuilderCreateQualifiedType(cx->D, DW_TAG_VOLATILE_TYPE, ty));
+}
+
+void be_di_global(struct be_ctx *cx, LLVMValueRef g, const char *name, LLVMMetadataRef ty)
+{
+	unsigned kind = LLVMGetMDKindIDInContext(cx->C, "dbg", 3);
+	LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(
+		cx->D, cx->di_cu, name, strlen(name), "", 0, cx->di_file, 0, ty, 0,
+		LLVMDIBuilderCreateExpression(cx->D, NULL, 0), NULL, 0);
+
+	LLVMGlobalSetMetadata(g, kind, gve);
 }
 
 LLVMMetadataRef be_di_type(struct be_ctx *cx, enum ir_type t)
@@ -133,9 +191,9 @@ void be_di_map(struct be_ctx *cx, LLVMValueRef g, const char *name,
 	LLVMMetadataRef mem[4], ty, gve;
 	unsigned kind = LLVMGetMDKindIDInContext(cx->C, "dbg", 3);
 
-	mem[0] = member(cx, "type", 64, 0, pointer(cx, array(cx, cx->di_int, 32, map_type)));
+	mem[0] = member(cx, "type", 64, 0, pointer(cx, be_di_array(cx, cx->di_int, 32, map_type)));
 	mem[1] = member(cx, "max_entries", 64, 64,
-			pointer(cx, array(cx, cx->di_int, 32, max_entries)));
+			pointer(cx, be_di_array(cx, cx->di_int, 32, max_entries)));
 	mem[2] = member(cx, "key", 64, 128, pointer(cx, key));
 	mem[3] = member(cx, "value", 64, 192, pointer(cx, value));
 	ty = structure(cx, "", 256, mem, 4);

@@ -8,7 +8,20 @@
  *
  *   1. looks up the env, key 0 of the w2b_env per-CPU array, once; a
  *      failed lookup cannot happen for a map of one entry, but the verifier
- *      insists on the NULL check, and it is reported as INTERNAL;
+ *      insists on the NULL check, and it is reported as INTERNAL. When the
+ *      linear memory lives in W2B_MEMORY_MAP, it also looks up this CPU's
+ *      entry there (key bpf_get_smp_processor_id(): a run does not migrate,
+ *      so this is the instance the env belongs to); that lookup fails on a
+ *      CPU at or past the map's max_entries, also INTERNAL;
+ *   1b. on the first run on this CPU (env->initialized == 0) sets the
+ *      instance up: the data segments into the memory (emit_module.c's
+ *      plan: constant stores, or a bpf_iter_num loop from .rodata whose
+ *      verification cost does not grow with the data), the mutable
+ *      globals to their initial values, then initialized = 1. Both maps
+ *      start zeroed, so zeros are never written. The loop is
+ *      be_span_loop()'s: bpf_iter_num, or bpf_loop() under a license that
+ *      is not GPL-compatible (kfuncs are refused to those); nothing
+ *      GPL-only, so any --license works;
  *   2. clears env->trap, so the trap checks after calls see only this run;
  *   3. unpacks the parameters and calls the Wasm function;
  *   4. if env->trap is set, reports the trap: the code in the status word
@@ -77,6 +90,72 @@ static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key
 			      LLVMFunctionType(cx->t_ptr, pt, 2, 0), args, 2);
 }
 
+/* Stores the constant bytes[0, len) at mem + off (off 8-aligned), as u64
+ * stores and 4/2/1-byte ones for the end; zero pieces are skipped (the
+ * memory starts zeroed). */
+static void store_bytes(struct be_ctx *cx, LLVMValueRef mem, uint64_t off,
+			const uint8_t *bytes, uint64_t len)
+{
+	uint64_t i = 0;
+
+	while (i < len) {
+		unsigned w = len - i >= 8 ? 8 : len - i >= 4 ? 4 : len - i >= 2 ? 2 : 1;
+		uint64_t v = 0;
+
+		for (unsigned k = 0; k < w; k++)
+			v |= (uint64_t)bytes[i + k] << (8 * k);
+		if (v) {
+			LLVMTypeRef ty = LLVMIntTypeInContext(cx->C, 8 * w);
+			LLVMValueRef ix = LLVMConstInt(cx->t_i64, off + i, 0);
+			LLVMValueRef p = LLVMBuildInBoundsGEP2(cx->B, cx->t_i8, mem, &ix, 1, "");
+
+			LLVMSetAlignment(LLVMBuildStore(cx->B, LLVMConstInt(ty, v, 0), p), w);
+		}
+		i += w;
+	}
+}
+
+/* 1b. if (!env->initialized) { data; globals; env->initialized = 1; } */
+static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
+{
+	struct be_ctx *cx = w->cx;
+	const struct ir_module *m = cx->m;
+	LLVMBasicBlockRef init = block(w, "init"), cont = block(w, "ready");
+	LLVMValueRef flag = be_env_slot(cx, env, BE_ENV_INIT, 0), slot = NULL;
+
+	LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntEQ, be_load(cx, cx->t_i64, flag),
+					     LLVMConstNull(cx->t_i64), ""), init, cont);
+	LLVMPositionBuilderAtEnd(cx->B, init);
+	for (uint32_t k = 0; k < cx->nchunks; k++) {
+		const struct be_chunk *c = &cx->chunks[k];
+		uint64_t n8 = c->size / 8;
+		struct be_span sp;
+
+		if (c->ro_off == UINT64_MAX) {
+			store_bytes(cx, mem, c->mem_off, c->bytes, c->size);
+			continue;
+		}
+		sp = (struct be_span){
+			.dbase = mem, .dsize = cx->mem_size,
+			.sbase = cx->data_blob, .ssize = cx->data_blob_size,
+			.d = LLVMConstInt(cx->t_i64, c->mem_off, 0),
+			.s = LLVMConstInt(cx->t_i64, c->ro_off, 0),
+			.cnt = LLVMConstInt(cx->t_i64, n8, 0), .w = 8,
+		};
+		if (be_span_loop(cx, w->alloca_b, &slot, &sp))
+			return -EINVAL;
+		store_bytes(cx, mem, c->mem_off + 8 * n8, c->bytes + 8 * n8, c->size - 8 * n8);
+	}
+	for (uint32_t k = 0; k < m->nglobals; k++)
+		if (m->globals[k].mutable_ && m->globals[k].init)
+			be_store(cx, LLVMConstInt(cx->t_i64, (unsigned long long)m->globals[k].init, 0),
+				 be_env_slot(cx, env, BE_ENV_GLOBALS, cx->global_slot[k]));
+	be_store(cx, LLVMConstInt(cx->t_i64, 1, 0), flag);
+	LLVMBuildBr(cx->B, cont);
+	LLVMPositionBuilderAtEnd(cx->B, cont);
+	return 0;
+}
+
 /* status = code; w2b_trap_stats[code]++; return 0. */
 static void report_trap(struct wrapper *w, LLVMValueRef code)
 {
@@ -103,7 +182,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	static const char *const names[] = { "ctx" };
 	LLVMTypeRef pt = cx->t_ptr;
 	LLVMBasicBlockRef entry, start, ok, trapped, done;
-	LLVMValueRef env, *args, *res, t;
+	LLVMValueRef env, mem = NULL, *args, *res, t;
 	uint32_t np, nr;
 
 	if (e->kind != IR_PROG_SYSCALL || e->func >= m->nfuncs || !cx->fns[e->func] ||
@@ -153,8 +232,29 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	LLVMPositionBuilderAtEnd(cx->B, trapped);
 	report_trap(&w, LLVMConstInt(cx->t_i32, W2B_TRAP_INTERNAL, 0));
 
-	/* 2., 3. */
 	LLVMPositionBuilderAtEnd(cx->B, ok);
+	if (cx->mem_in_map) {
+		LLVMValueRef cpu = be_call_helper(cx, BE_HELPER_GET_SMP_PROCESSOR_ID,
+						  LLVMFunctionType(cx->t_i64, NULL, 0, 0), NULL, 0);
+
+		mem = lookup(&w, cx->mem_map, LLVMBuildTrunc(cx->B, cpu, cx->t_i32, ""));
+		ok = block(&w, "mem");
+		trapped = block(&w, "no_mem");
+		LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, mem, ""), trapped, ok);
+		LLVMPositionBuilderAtEnd(cx->B, trapped);
+		report_trap(&w, LLVMConstInt(cx->t_i32, W2B_TRAP_INTERNAL, 0));
+		LLVMPositionBuilderAtEnd(cx->B, ok);
+	} else if (cx->mem_size) {
+		mem = be_env_slot(cx, env, BE_ENV_MEMORY, 0);
+	}
+	if (cx->need_init && init_instance(&w, env, mem)) {
+		LLVMDisposeBuilder(w.alloca_b);
+		free(args);
+		free(res);
+		return -EINVAL;
+	}
+
+	/* 2., 3. */
 	be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
 	for (uint32_t i = 0; i < np; i++) {
 		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * i));
@@ -165,7 +265,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 		LLVMSetVolatile(v, 1);
 		args[i] = be_from_u64(cx, v, be_type(cx, f->local_types[i]));
 	}
-	be_build_call(cx, w.alloca_b, env, e->func, args, res);
+	be_build_call(cx, w.alloca_b, env, mem, e->func, args, res);
 
 	/* 4. */
 	t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));

@@ -2,14 +2,17 @@
  * emit_function.c — one Wasm function: signature, locals, control flow,
  * calls, traps and loop fuel.
  *
- * Signature. `RT f(ptr env, params...)`, internal linkage. The env is the
- * per-CPU instance state (the w2b_env map value, a PTR_TO_MAP_VALUE for the
- * verifier) that the entry wrapper looked up once; LLVM drops it where it is
- * unused. BPF has five argument registers: with more than four Wasm params,
- * params 0..2 stay in registers and the rest travel as u64 in an array on
- * the caller's stack, whose address is the fifth argument. A function
- * returns its first result; results 1.. are stored in env->results[] just
- * before the return and read back by the caller right after the call.
+ * Signature. `RT f(ptr env, [ptr mem,] params...)`, internal linkage. The
+ * env is the per-CPU instance state (the w2b_env map value, a
+ * PTR_TO_MAP_VALUE for the verifier) that the entry wrapper looked up once;
+ * mem, there only when the linear memory lives in W2B_MEMORY_MAP, is this
+ * CPU's entry of that map (otherwise the memory is a field of the env);
+ * LLVM drops them where they are unused. BPF has five argument registers:
+ * with more Wasm params than the registers left, all but one of those stay
+ * in registers and the rest travel as u64 in an array on the caller's
+ * stack, whose address is the last argument. A function returns its first
+ * result; results 1.. are stored in env->results[] just before the return
+ * and read back by the caller right after the call.
  *
  * Locals are entry-block allocas (LLVM's mem2reg makes them SSA; at -O0
  * they stay on the stack, 8-aligned so the verifier can track them); params
@@ -43,6 +46,36 @@
  * after a trapping call — destroys the iterators it leaves, innermost first.
  * fs->iters is the stack of live iterators; each label records how many
  * are live at its target.
+ *
+ * Memory accesses. A load or store of w bytes at i32 address a with memarg
+ * offset off reaches ea = zext(a) + off, in 64 bits so it never wraps, and
+ * traps unless ea <= size - w. The verifier accepts the access only if the
+ * register the pointer is formed from carries the bound, and LLVM, knowing
+ * ea = zext(a) + off, is free to check one value and add another (check
+ * a + off, fold off into the load's displacement and add a; or sink the
+ * addition into the address after the check on the sum). So x = zext(a)
+ * goes through be_opaque(), an empty inline asm that returns its operand
+ * in the same register: after it, x is a value LLVM cannot rewrite in
+ * terms of a, the check is `x > size - w - off` on x itself, and the
+ * pointer is base + x + off, off ending in the instruction's displacement.
+ * The cost is nothing at run time beyond the zero-extension (the asm emits
+ * no instruction); an access at a constant address is checked here, at
+ * compile time, and one that can never be in bounds (w > size, off >
+ * size - w) is an unconditional trap. Alignment is the module's promise
+ * (memarg align, log2), at most the natural one: a smaller promise gives
+ * an access LLVM splits into bytes, slow but right for any address;
+ * natural alignment gives one access even when the address is not aligned
+ * after all (a Wasm alignment is a hint), which the x86-64 and arm64 JITs
+ * do correctly.
+ *
+ * memory.copy and memory.fill check the whole span first (a trap leaves
+ * the memory untouched), then run be_span_loop(): 8 bytes per iteration
+ * and a byte loop for the tail, each an open-coded bpf_iter_num loop whose
+ * index comes from the iterator, so the verifier checks each loop once
+ * whatever the length (each access is checked again inside, on the
+ * register the pointer is made from; that check never fails at run time).
+ * A copy with dst > src runs backwards, tail first, so that overlapping
+ * spans behave as memmove.
  */
 #include "backend-bpf/emit.h"
 
@@ -95,7 +128,7 @@ static LLVMValueRef declare_kfunc(struct be_ctx *cx, const char *name, LLVMTypeR
 	return fn;
 }
 
-static int declare_iter_kfuncs(struct be_ctx *cx)
+int be_declare_iter_kfuncs(struct be_ctx *cx)
 {
 	static const char *const it[] = { "it" }, *const new_names[] = { "it", "start", "end" };
 	static const char *const kfuncs[] = {
@@ -321,31 +354,33 @@ static int emit_return(struct be_fn *fs, const struct ir_inst *in)
 /* --- calls ------------------------------------------------------------------ */
 
 LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
-			   LLVMValueRef env, uint32_t index,
+			   LLVMValueRef env, LLVMValueRef mem, uint32_t index,
 			   LLVMValueRef *args, LLVMValueRef *results)
 {
 	const struct ir_func *f = &cx->m->funcs[index];
 	LLVMValueRef argv[BE_MAX_REG_ARGS], call;
-	unsigned n = 0;
+	unsigned n = 0, first = be_spill_first(cx);
 
 	argv[n++] = env;
-	if (f->nparams <= BE_MAX_REG_PARAMS) {
+	if (cx->mem_in_map)
+		argv[n++] = mem;
+	if (f->nparams <= be_max_reg_params(cx)) {
 		for (uint32_t i = 0; i < f->nparams; i++)
 			argv[n++] = args[i];
 	} else {
-		uint32_t nspill = f->nparams - BE_SPILL_FIRST;
+		uint32_t nspill = f->nparams - first;
 		LLVMTypeRef aty = LLVMArrayType2(cx->t_i64, nspill);
 		LLVMValueRef spill = LLVMBuildAlloca(alloca_b, aty, "spill");
 
 		LLVMSetAlignment(spill, 8);
-		for (uint32_t i = 0; i < BE_SPILL_FIRST; i++)
+		for (uint32_t i = 0; i < first; i++)
 			argv[n++] = args[i];
 		for (uint32_t i = 0; i < nspill; i++) {
 			LLVMValueRef ix[2] = { LLVMConstInt(cx->t_i64, 0, 0),
 					       LLVMConstInt(cx->t_i64, i, 0) };
 			LLVMValueRef p = LLVMBuildInBoundsGEP2(cx->B, aty, spill, ix, 2, "");
 
-			be_store(cx, be_to_u64(cx, args[BE_SPILL_FIRST + i]), p);
+			be_store(cx, be_to_u64(cx, args[first + i]), p);
 		}
 		argv[n++] = spill;
 	}
@@ -395,7 +430,7 @@ static int emit_call(struct be_fn *fs, const struct ir_inst *in)
 	}
 	if (fs->bad)
 		goto out;
-	be_build_call(cx, fs->alloca_b, fs->env, callee, args, res);
+	be_build_call(cx, fs->alloca_b, fs->env, fs->mem, callee, args, res);
 	for (uint32_t k = 0; k < cf->nresults && !err; k++) {
 		struct ir_inst tmp = *in;
 
@@ -418,6 +453,451 @@ out:
 	free(args);
 	free(res);
 	return err;
+}
+
+/* --- instance state: memory and globals ------------------------------------ */
+
+LLVMValueRef be_iter_slot(struct be_ctx *cx, LLVMBuilderRef alloca_b, const char *name)
+{
+	LLVMTypeRef ity = LLVMStructTypeInContext(cx->C, &cx->t_i64, 1, 0);
+	LLVMValueRef it = LLVMBuildAlloca(alloca_b, ity, name);
+
+	LLVMSetAlignment(it, 8);
+	return it;
+}
+
+/* The fields of a span loop's bpf_loop context (the variant below). */
+enum { SPAN_DBASE, SPAN_SBASE, SPAN_D, SPAN_S, SPAN_CNT, SPAN_FILL, SPAN_NFIELDS };
+
+static LLVMValueRef span_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned f)
+{
+	return LLVMBuildStructGEP2(cx->B, cx->span_ctx_ty, ctx, f, "");
+}
+
+/* The body of one span unit, at index idx (i64) of the span described by
+ * the values given: checks, then the access. Branches to stop if a unit
+ * does not fit, else ends in the current block (the caller continues). */
+static void span_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_span *sp,
+		      LLVMValueRef dbase, LLVMValueRef sbase, LLVMValueRef d,
+		      LLVMValueRef s, LLVMValueRef cnt, LLVMValueRef fill,
+		      LLVMValueRef idx, LLVMBasicBlockRef stop)
+{
+	LLVMBuilderRef B = cx->B;
+	LLVMTypeRef uty = LLVMIntTypeInContext(cx->C, 8 * sp->w);
+	LLVMBasicBlockRef in;
+	LLVMValueRef o, dd, ss, v;
+
+	if (sp->backward)
+		idx = LLVMBuildSub(B, LLVMBuildSub(B, cnt, LLVMConstInt(cx->t_i64, 1, 0), ""), idx, "");
+	o = sp->w == 1 ? idx : LLVMBuildShl(B, idx, LLVMConstInt(cx->t_i64, 3, 0), "");
+	/* the checks are on the registers the pointers are made from */
+	dd = be_opaque(cx, LLVMBuildAdd(B, d, o, ""));
+	in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, dd,
+					 LLVMConstInt(cx->t_i64, sp->dsize - sp->w, 0), ""),
+			stop, in);
+	LLVMPositionBuilderAtEnd(B, in);
+	if (sbase) {
+		ss = be_opaque(cx, LLVMBuildAdd(B, s, o, ""));
+		in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, ss,
+						 LLVMConstInt(cx->t_i64, sp->ssize - sp->w, 0), ""),
+				stop, in);
+		LLVMPositionBuilderAtEnd(B, in);
+		v = LLVMBuildLoad2(B, uty, LLVMBuildGEP2(B, cx->t_i8, sbase, &ss, 1, ""), "");
+		LLVMSetAlignment(v, sp->w);
+	} else {
+		v = LLVMTypeOf(fill) == uty ? fill : LLVMBuildTrunc(B, fill, uty, "");
+	}
+	LLVMSetAlignment(LLVMBuildStore(B, v, LLVMBuildGEP2(B, cx->t_i8, dbase, &dd, 1, "")),
+			 sp->w);
+}
+
+/* The bpf_loop callback `long cb(u64 index, void *ctx)` for spans of the
+ * shape of sp (unit, direction, copy or fill, sizes), made on first use.
+ * Its context is the caller's struct of SPAN_* fields, on the caller's
+ * stack: the verifier follows the pointers spilled there. */
+static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
+{
+	static const char *const names[2] = { "index", "ctx" };
+	LLVMBuilderRef B = cx->B;
+	LLVMBasicBlockRef saved_bb = LLVMGetInsertBlock(B), entry, stop;
+	LLVMMetadataRef saved_loc = LLVMGetCurrentDebugLocation2(B), dt[2], md;
+	LLVMTypeRef pt[2] = { cx->t_i64, cx->t_ptr }, fty;
+	LLVMValueRef fn, ctx, v[SPAN_NFIELDS];
+	struct be_span_cb *c;
+	char name[32];
+
+	for (unsigned k = 0; k < cx->nspan_cbs; k++) {
+		c = &cx->span_cbs[k];
+		if (c->w == sp->w && c->backward == sp->backward && c->copy == !!sp->sbase &&
+		    c->dsize == sp->dsize && c->ssize == (sp->sbase ? sp->ssize : 0))
+			return c->fn;
+	}
+	if (cx->nspan_cbs == BE_MAX_SPAN_CBS)
+		return NULL;
+	if (!cx->span_ctx_ty) {
+		LLVMTypeRef ft[SPAN_NFIELDS] = { cx->t_ptr, cx->t_ptr, cx->t_i64, cx->t_i64,
+						 cx->t_i64, cx->t_i64 };
+
+		cx->span_ctx_ty = LLVMStructTypeInContext(cx->C, ft, SPAN_NFIELDS, 0);
+	}
+	snprintf(name, sizeof(name), "w2b_span%u", cx->nspan_cbs);
+	fty = LLVMFunctionType(cx->t_i64, pt, 2, 0);
+	fn = LLVMAddFunction(cx->M, name, fty);
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	add_nounwind(cx, fn);
+	dt[0] = cx->di_ullong;
+	dt[1] = cx->di_voidp;
+	md = be_di_func(cx, fn, name, 0, true, true, cx->di_llong, names, dt, 2);
+	c = &cx->span_cbs[cx->nspan_cbs++];
+	*c = (struct be_span_cb){ sp->w, sp->backward, sp->sbase != NULL, sp->dsize,
+				  sp->sbase ? sp->ssize : 0, fn };
+
+	entry = LLVMAppendBasicBlockInContext(cx->C, fn, "entry");
+	stop = LLVMAppendBasicBlockInContext(cx->C, fn, "stop");
+	LLVMPositionBuilderAtEnd(B, entry);
+	be_di_set_loc(cx, md, 0);
+	ctx = LLVMGetParam(fn, 1);
+	for (unsigned f = 0; f < SPAN_NFIELDS; f++) {
+		v[f] = LLVMBuildLoad2(B, f <= SPAN_SBASE ? cx->t_ptr : cx->t_i64,
+				      span_field(cx, ctx, f), "");
+		LLVMSetAlignment(v[f], 8);
+	}
+	span_unit(cx, fn, sp, v[SPAN_DBASE], sp->sbase ? v[SPAN_SBASE] : NULL, v[SPAN_D],
+		  v[SPAN_S], v[SPAN_CNT], v[SPAN_FILL], LLVMGetParam(fn, 0), stop);
+	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, 0, 0));
+	LLVMPositionBuilderAtEnd(B, stop);
+	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, 1, 0));
+
+	LLVMPositionBuilderAtEnd(B, saved_bb);
+	LLVMSetCurrentDebugLocation2(B, saved_loc);
+	return fn;
+}
+
+int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
+		 const struct be_span *sp)
+{
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(B));
+	LLVMValueRef args[4], p, idx, it, cb;
+	LLVMBasicBlockRef head, body, done;
+
+	/* a unit that cannot fit: the span is empty (the caller checked) */
+	if (sp->dsize < sp->w || (sp->sbase && sp->ssize < sp->w))
+		return 0;
+
+	if (!cx->gpl) {
+		/* bpf_loop(cnt, cb, &ctx, 0) */
+		LLVMTypeRef lt[4] = { cx->t_i32, cx->t_ptr, cx->t_ptr, cx->t_i64 };
+
+		if (!(cb = span_callback(cx, sp))) {
+			diag_ice(cx->d, "too many kinds of memory loops");
+			return -EINVAL;
+		}
+		if (!*slot) {
+			*slot = LLVMBuildAlloca(alloca_b, cx->span_ctx_ty, "span.ctx");
+			LLVMSetAlignment(*slot, 8);
+		}
+		be_store(cx, sp->d, span_field(cx, *slot, SPAN_D));
+		be_store(cx, sp->cnt, span_field(cx, *slot, SPAN_CNT));
+		LLVMSetAlignment(LLVMBuildStore(B, sp->dbase, span_field(cx, *slot, SPAN_DBASE)), 8);
+		if (sp->sbase) {
+			LLVMSetAlignment(LLVMBuildStore(B, sp->sbase,
+							span_field(cx, *slot, SPAN_SBASE)), 8);
+			be_store(cx, sp->s, span_field(cx, *slot, SPAN_S));
+		} else {
+			be_store(cx, LLVMBuildZExt(B, sp->fill, cx->t_i64, ""),
+				 span_field(cx, *slot, SPAN_FILL));
+		}
+		args[0] = LLVMBuildTrunc(B, sp->cnt, cx->t_i32, "");
+		args[1] = cb;
+		args[2] = *slot;
+		args[3] = LLVMConstInt(cx->t_i64, 0, 0);
+		be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
+		return 0;
+	}
+
+	/* an open-coded bpf_iter_num loop over [0, cnt) */
+	if (be_declare_iter_kfuncs(cx))
+		return -EINVAL;
+	if (!*slot)
+		*slot = be_iter_slot(cx, alloca_b, "span.it");
+	it = *slot;
+	head = LLVMAppendBasicBlockInContext(cx->C, fn, "span");
+	body = LLVMAppendBasicBlockInContext(cx->C, fn, "span.body");
+	done = LLVMAppendBasicBlockInContext(cx->C, fn, "span.end");
+	args[0] = it;
+	args[1] = LLVMConstInt(cx->t_i32, 0, 0);
+	args[2] = LLVMBuildTrunc(B, sp->cnt, cx->t_i32, "");
+	LLVMBuildCall2(B, cx->k_new_ty, cx->k_new, args, 3, "");
+	LLVMBuildBr(B, head);
+
+	LLVMPositionBuilderAtEnd(B, head);
+	p = LLVMBuildCall2(B, cx->k_next_ty, cx->k_next, &it, 1, "");
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, p, ""), done, body);
+
+	/* the unit's index comes from the iterator: a value the verifier does
+	 * not track, so its states at the head converge at once */
+	LLVMPositionBuilderAtEnd(B, body);
+	idx = LLVMBuildZExt(B, be_load(cx, cx->t_i32, p), cx->t_i64, "");
+	span_unit(cx, fn, sp, sp->dbase, sp->sbase, sp->d, sp->s, sp->cnt, sp->fill, idx, done);
+	LLVMBuildBr(B, head);
+
+	LLVMPositionBuilderAtEnd(B, done);
+	LLVMBuildCall2(B, cx->k_destroy_ty, cx->k_destroy, &it, 1, "");
+	return 0;
+}
+
+static bool check_mem(struct be_fn *fs, const struct ir_inst *in)
+{
+	if (in->u.mem.region != IR_MEM_INSTANCE) {
+		fn_ice(fs, in->offset, "memory access to an undecided region (kind %u, region %u)",
+		       in->kind, in->u.mem.region);
+		return false;
+	}
+	if (!fs->cx->m->memory.present) {
+		fn_ice(fs, in->offset, "memory access in a module without memory");
+		return false;
+	}
+	return true;
+}
+
+/* A vreg operand that must be an i32 (addresses, lengths); NULL if not
+ * (reported), or if it is not a vreg (fs->bad, reported later). */
+static LLVMValueRef i32_operand(struct be_fn *fs, const struct ir_inst *in, uint32_t v)
+{
+	LLVMValueRef x = be_val(fs, v);
+
+	if (fs->bad)
+		return NULL;
+	if (LLVMTypeOf(x) != fs->cx->t_i32) {
+		fn_ice(fs, in->offset, "memory operand %%%u is not an i32", v);
+		return NULL;
+	}
+	return x;
+}
+
+/* The pointer to the `width` bytes load/store `in` reaches, after its
+ * bounds check (the essay at the top). NULL with *err 0: the access
+ * always traps, and the trap has ended the block. */
+static LLVMValueRef access_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
+			       int *err)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	uint64_t size = cx->mem_size, off = in->u.mem.offset, limit;
+	LLVMValueRef a, x, p;
+
+	*err = 0;
+	if (!check_mem(fs, in) || !(a = i32_operand(fs, in, in->a))) {
+		*err = fs->bad ? 0 : -EINVAL;
+		return NULL;
+	}
+	if (width > size || off > size - width) {
+		trap_exit(fs, W2B_TRAP_OOB_MEMORY);
+		return NULL;
+	}
+	limit = size - width - off;	/* the largest zext(a) in bounds */
+	if (LLVMIsAConstantInt(a)) {
+		uint64_t ea = (uint32_t)LLVMConstIntGetZExtValue(a);
+
+		if (ea > limit) {
+			trap_exit(fs, W2B_TRAP_OOB_MEMORY);
+			return NULL;
+		}
+		x = LLVMConstInt(cx->t_i64, ea, 0);
+	} else {
+		x = be_opaque(cx, LLVMBuildZExt(B, a, cx->t_i64, ""));
+		if (limit < UINT32_MAX)
+			trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0),
+						  ""), W2B_TRAP_OOB_MEMORY);
+	}
+	p = LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
+	if (off) {
+		LLVMValueRef o = LLVMConstInt(cx->t_i64, off, 0);
+
+		p = LLVMBuildGEP2(B, cx->t_i8, p, &o, 1, "");
+	}
+	return p;
+}
+
+static bool valid_width(unsigned w)
+{
+	return w == 1 || w == 2 || w == 4 || w == 8;
+}
+
+/* The alignment of an access: the module's promise, at most natural. */
+static unsigned access_align(const struct ir_inst *in, unsigned width)
+{
+	unsigned log2w = (unsigned)__builtin_ctz(width);
+
+	return 1u << (in->u.mem.align < log2w ? in->u.mem.align : log2w);
+}
+
+static int emit_load(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	unsigned width = in->u.mem.width;
+	LLVMTypeRef ty = be_type(cx, in->type);
+	LLVMValueRef p, v;
+	int err;
+
+	if (!valid_type(in->type) || !valid_width(width) ||
+	    width * 8 > LLVMGetIntTypeWidth(ty)) {
+		fn_ice(fs, in->offset, "load of %u bytes into %s", width, ir_type_name(in->type));
+		return -EINVAL;
+	}
+	if (!(p = access_ptr(fs, in, width, &err)))
+		return err;
+	v = LLVMBuildLoad2(cx->B, LLVMIntTypeInContext(cx->C, 8 * width), p, "");
+	LLVMSetAlignment(v, access_align(in, width));
+	if (width * 8 < LLVMGetIntTypeWidth(ty))
+		v = in->flags & IR_F_SIGNED ? LLVMBuildSExt(cx->B, v, ty, "") :
+			LLVMBuildZExt(cx->B, v, ty, "");
+	return def(fs, in, v);
+}
+
+static int emit_store(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	unsigned width = in->u.mem.width;
+	LLVMValueRef p, v = be_val(fs, in->b);
+	int err;
+
+	if (fs->bad)
+		return 0;
+	if (!valid_width(width) || width * 8 > LLVMGetIntTypeWidth(LLVMTypeOf(v))) {
+		fn_ice(fs, in->offset, "store of %u bytes of a %u-bit value", width,
+		       LLVMGetIntTypeWidth(LLVMTypeOf(v)));
+		return -EINVAL;
+	}
+	if (!(p = access_ptr(fs, in, width, &err)))
+		return err;
+	if (width * 8 < LLVMGetIntTypeWidth(LLVMTypeOf(v)))
+		v = LLVMBuildTrunc(cx->B, v, LLVMIntTypeInContext(cx->C, 8 * width), "");
+	LLVMSetAlignment(LLVMBuildStore(cx->B, v, p), access_align(in, width));
+	return 0;
+}
+
+/* memory.copy (a = dst, b = src, c = len) and memory.fill (b = value). */
+static int emit_copy_fill(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	bool copy = in->kind == IR_MEMORY_COPY;
+	LLVMValueRef a, b, c, d, s = NULL, n, n8, tail, whole, size;
+	struct be_span words, bytes;
+
+	if (!check_mem(fs, in))
+		return -EINVAL;
+	if (!(a = i32_operand(fs, in, in->a)) || !(b = i32_operand(fs, in, in->b)) ||
+	    !(c = i32_operand(fs, in, in->c)))
+		return fs->bad ? 0 : -EINVAL;
+	/* the span checks, before anything is written (64-bit: no wrap) */
+	size = LLVMConstInt(cx->t_i64, cx->mem_size, 0);
+	d = LLVMBuildZExt(B, a, cx->t_i64, "");
+	n = LLVMBuildZExt(B, c, cx->t_i64, "");
+	trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildAdd(B, d, n, ""), size, ""),
+		W2B_TRAP_OOB_MEMORY);
+	if (copy) {
+		s = LLVMBuildZExt(B, b, cx->t_i64, "");
+		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, LLVMBuildAdd(B, s, n, ""), size, ""),
+			W2B_TRAP_OOB_MEMORY);
+	}
+	if (!cx->mem_size)
+		return 0;	/* then len is 0: nothing to do */
+
+	/* words [0, n8), then the tail bytes [8 n8, n) */
+	n8 = LLVMBuildLShr(B, n, LLVMConstInt(cx->t_i64, 3, 0), "");
+	whole = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, ~7ull, 0), "");
+	tail = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
+	words = (struct be_span){
+		.dbase = fs->mem, .dsize = cx->mem_size, .d = d, .cnt = n8, .w = 8,
+	};
+	bytes = (struct be_span){
+		.dbase = fs->mem, .dsize = cx->mem_size, .d = LLVMBuildAdd(B, d, whole, ""),
+		.cnt = tail, .w = 1,
+	};
+	if (!copy) {
+		LLVMValueRef v8 = LLVMBuildTrunc(B, b, cx->t_i8, "");
+
+		bytes.fill = v8;
+		words.fill = LLVMBuildMul(B, LLVMBuildZExt(B, v8, cx->t_i64, ""),
+					  LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
+			return -EINVAL;
+	} else {
+		LLVMBasicBlockRef fwd = new_block(fs, "copy.fwd"), bwd = new_block(fs, "copy.bwd");
+		LLVMBasicBlockRef end = new_block(fs, "copy.end");
+
+		words.sbase = bytes.sbase = fs->mem;
+		words.ssize = bytes.ssize = cx->mem_size;
+		words.s = s;
+		bytes.s = LLVMBuildAdd(B, s, whole, "");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
+		LLVMPositionBuilderAtEnd(B, fwd);
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
+			return -EINVAL;
+		LLVMBuildBr(B, end);
+		/* dst above src: the highest bytes first */
+		LLVMPositionBuilderAtEnd(B, bwd);
+		words.backward = bytes.backward = true;
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words))
+			return -EINVAL;
+		LLVMBuildBr(B, end);
+		LLVMPositionBuilderAtEnd(B, end);
+	}
+	return 0;
+}
+
+static int emit_global(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	const struct ir_global *g;
+	LLVMTypeRef ty;
+	LLVMValueRef v;
+
+	if (in->u.global >= cx->m->nglobals) {
+		fn_ice(fs, in->offset, "global %u out of range", in->u.global);
+		return -EINVAL;
+	}
+	g = &cx->m->globals[in->u.global];
+	ty = be_type(cx, g->type);
+	if (in->kind == IR_GLOBAL_SET) {
+		v = be_val(fs, in->a);
+		if (fs->bad)
+			return 0;
+		if (!g->mutable_ || LLVMTypeOf(v) != ty) {
+			fn_ice(fs, in->offset, "global.set of %s global %u with a value of another type",
+			       g->mutable_ ? "mutable" : "immutable", in->u.global);
+			return -EINVAL;
+		}
+		be_store(cx, be_to_u64(cx, v),
+			 be_env_slot(cx, fs->env, BE_ENV_GLOBALS, cx->global_slot[in->u.global]));
+		return 0;
+	}
+	if (in->type != g->type) {
+		fn_ice(fs, in->offset, "global.get of %s global %u into a %s",
+		       ir_type_name(g->type), in->u.global, ir_type_name(in->type));
+		return -EINVAL;
+	}
+	if (g->mutable_) {
+		v = be_from_u64(cx, be_load(cx, cx->t_i64,
+				    be_env_slot(cx, fs->env, BE_ENV_GLOBALS,
+						cx->global_slot[in->u.global])), ty);
+	} else if (cx->global_var[in->u.global]) {
+		/* volatile, as clang reads a `const volatile` global: the
+		 * value is the one in the .rodata map at load time */
+		v = be_load(cx, ty, cx->global_var[in->u.global]);
+		LLVMSetVolatile(v, 1);
+	} else {
+		v = LLVMConstInt(ty, (unsigned long long)g->init, 1);
+	}
+	return def(fs, in, v);
 }
 
 /* --- plain instructions -------------------------------------------------- */
@@ -494,6 +974,16 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 	case IR_TRAP_IF:
 		trap_if(fs, is_true(fs, in->a), in->u.trap);
 		return 0;
+	case IR_LOAD:
+		return emit_load(fs, in);
+	case IR_STORE:
+		return emit_store(fs, in);
+	case IR_GLOBAL_GET:
+	case IR_GLOBAL_SET:
+		return emit_global(fs, in);
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
+		return emit_copy_fill(fs, in);
 	case IR_BLOCK:
 	case IR_LOOP:
 	case IR_IF:
@@ -559,15 +1049,10 @@ static int open_loop(struct be_fn *fs, const struct ir_inst *in, struct frame *f
 			fn_ice(fs, in->offset, "laundered local %u out of range", li->laundered[k]);
 			return -EINVAL;
 		}
-	if (declare_iter_kfuncs(cx))
+	if (be_declare_iter_kfuncs(cx))
 		return -EINVAL;
 	/* struct bpf_iter_num: 8 bytes, 8-aligned, in the entry block. */
-	{
-		LLVMTypeRef ity = LLVMStructTypeInContext(cx->C, &cx->t_i64, 1, 0);
-
-		it = LLVMBuildAlloca(fs->alloca_b, ity, "it");
-		LLVMSetAlignment(it, 8);
-	}
+	it = be_iter_slot(cx, fs->alloca_b, "it");
 	launder(fs, li);
 	args[0] = it;
 	args[1] = LLVMConstInt(cx->t_i32, 0, 0);
@@ -784,8 +1269,13 @@ int be_declare_func(struct be_ctx *cx, uint32_t index)
 	names[n] = "env";
 	dt[n] = cx->di_envp;
 	pt[n++] = cx->t_ptr;
+	if (cx->mem_in_map) {
+		names[n] = "mem";
+		dt[n] = cx->di_memp;
+		pt[n++] = cx->t_ptr;
+	}
 	for (uint32_t i = 0; i < f->nparams; i++) {
-		if (f->nparams > BE_MAX_REG_PARAMS && i == BE_SPILL_FIRST) {
+		if (f->nparams > be_max_reg_params(cx) && i == be_spill_first(cx)) {
 			names[n] = "spill";
 			dt[n] = cx->di_ullongp;
 			pt[n++] = cx->t_ptr;
@@ -836,8 +1326,12 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 	be_di_set_loc(cx, fs.sp, f->offset);
 	LLVMSetCurrentDebugLocation2(fs.alloca_b, LLVMGetCurrentDebugLocation2(cx->B));
 	fs.env = LLVMGetParam(fs.fn, 0);
-	if (f->nparams > BE_MAX_REG_PARAMS)
-		spill = LLVMGetParam(fs.fn, BE_SPILL_FIRST + 1);
+	if (cx->mem_in_map)
+		fs.mem = LLVMGetParam(fs.fn, 1);
+	else if (cx->mem_size)
+		fs.mem = be_env_slot(cx, fs.env, BE_ENV_MEMORY, 0);
+	if (f->nparams > be_max_reg_params(cx))
+		spill = LLVMGetParam(fs.fn, be_spill_first(cx) + cx->nfixed);
 
 	/* locals: params from the arguments, the rest zero */
 	for (uint32_t i = 0; i < f->nlocals; i++) {
@@ -852,10 +1346,10 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		LLVMSetAlignment(fs.locals[i], 8);
 		if (i >= f->nparams) {
 			v = LLVMConstNull(ty);
-		} else if (!spill || i < BE_SPILL_FIRST) {
-			v = LLVMGetParam(fs.fn, i + 1);
+		} else if (!spill || i < be_spill_first(cx)) {
+			v = LLVMGetParam(fs.fn, i + cx->nfixed);
 		} else {
-			LLVMValueRef ix = LLVMConstInt(cx->t_i64, i - BE_SPILL_FIRST, 0);
+			LLVMValueRef ix = LLVMConstInt(cx->t_i64, i - be_spill_first(cx), 0);
 
 			v = be_from_u64(cx, be_load(cx, cx->t_i64,
 					      LLVMBuildInBoundsGEP2(cx->B, cx->t_i64, spill,

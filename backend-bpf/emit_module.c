@@ -14,7 +14,9 @@
  *   3. The module-level state every object carries: the env map (per-CPU
  *      instance state: the pending trap, extra results of multi-value
  *      functions, the scratch slots that launder loop variables), the trap
- *      statistics map and the license.
+ *      statistics map and the license. A module with instance state also
+ *      gets its place here (below), before any function is declared,
+ *      since where the memory lives decides every function's signature.
  *   4. Every reachable Wasm function is declared before any body is emitted
  *      (calls may go forward), then the bodies, then the entry wrappers.
  *   5. DIBuilder finalize, verify once, LLVMRunPasses("default<On>") with
@@ -25,6 +27,32 @@
  * the context's diagnostic handler, whose default prints and exits. Ours
  * collects them, and be_emit() turns them into an internal compiler error:
  * a module that reached the backend should never provoke one.
+ *
+ * Instance state (one Wasm instance per CPU: docs/abi.md). Mutable globals
+ * are u64 slots of the per-CPU env value. The linear memory is there too
+ * when it fits: a PERCPU_ARRAY value is at most 32 KiB, header included.
+ * A larger memory is the value of W2B_MEMORY_MAP, an ARRAY with one entry
+ * per CPU (max_cpus, which a loader resizes to the machine's count before
+ * load); each run looks up the entry of its CPU once. Its base pointer is
+ * then one more argument of every function (after the env), because the
+ * verifier only knows a map value pointer it was handed: nothing derived
+ * from the env could stand in for it. Dead arguments disappear at -O1 and
+ * above.
+ *
+ * The data segments are the memory's initial contents, written on a CPU's
+ * first run (emit_entry.c). The plan is made here, from an image of the
+ * segments applied in order (later ones win where they overlap): runs of
+ * non-zero bytes, merged across gaps of fewer than BE_CHUNK_GAP zero bytes
+ * (the memory starts zeroed, so zeros need not be written). A chunk of at
+ * most BE_CHUNK_SMALL bytes becomes constant stores; a larger one is
+ * copied in a loop from "w2b_data", a .rodata array with BTF (libbpf makes
+ * .rodata a frozen array map), so the verifier's cost does not grow with
+ * the data. Exported immutable globals are `const volatile` .rodata
+ * variables too, so that a loader can set them through a skeleton.
+ *
+ * A module with none of this (no memory, no mutable global, no exported
+ * immutable one) gets exactly the object it got before instance state
+ * existed.
  *
  * Everything is deterministic: no pointer values, no timestamps, no host
  * paths other than m->file end up in the output.
@@ -44,6 +72,13 @@
 #include "common/trap_kinds.h"
 
 #define BPF_TRIPLE "bpfel"
+
+/* Zero runs shorter than this do not split a chunk of initial data. */
+#define BE_CHUNK_GAP 256u
+/* Chunks up to this size are written by constant stores. */
+#define BE_CHUNK_SMALL 64u
+/* The .rodata array that holds the larger chunks. */
+#define BE_DATA_SYMBOL "w2b_data"
 
 LLVMTypeRef be_type(struct be_ctx *cx, enum ir_type t)
 {
@@ -96,12 +131,24 @@ LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 {
 	LLVMValueRef ix[3] = {
 		LLVMConstInt(cx->t_i32, 0, 0),
-		LLVMConstInt(cx->t_i32, field, 0),
+		LLVMConstInt(cx->t_i32, (unsigned)cx->env_field[field], 0),
 		LLVMConstInt(cx->t_i64, idx, 0),
 	};
 
 	return LLVMBuildInBoundsGEP2(cx->B, cx->env_ty, env, ix,
-				     field == BE_ENV_TRAP ? 2 : 3, "");
+				     field == BE_ENV_TRAP || field == BE_ENV_INIT ? 2 : 3, "");
+}
+
+LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v)
+{
+	/* "=r,0": the output is a register, the same one as the input. No
+	 * side effects, so LLVM may still CSE or hoist it as a whole. */
+	LLVMTypeRef ty = LLVMTypeOf(v);
+	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
+	LLVMValueRef as = LLVMGetInlineAsm(fty, "", 0, "=r,0", 4, 0, 0,
+					   LLVMInlineAsmDialectATT, 0);
+
+	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
 }
 
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
@@ -189,12 +236,107 @@ static uint32_t max_laundered(const struct ir_func *f)
 	return best;
 }
 
-/* The env map's value: { u64 trap; u64 results[R]; u64 scratch[S]; }. */
-static void build_env_type(struct be_ctx *cx)
+static bool all_zero(const uint8_t *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* The initial contents of the memory as chunks (the essay above). */
+static int plan_data(struct be_ctx *cx)
+{
+	const struct ir_memory *mem = &cx->m->memory;
+	uint64_t lo = UINT64_MAX, hi = 0, blob = 0;
+	uint32_t cap = 0;
+
+	for (uint32_t k = 0; k < mem->ndatas; k++) {
+		const struct ir_data *dt = &mem->datas[k];
+
+		if ((uint64_t)dt->offset + dt->size > cx->mem_size || (dt->size && !dt->bytes)) {
+			diag_ice(cx->d, "data segment %u (%u bytes at %u) is outside the %u-byte memory",
+				 k, dt->size, dt->offset, cx->mem_size);
+			return -EINVAL;
+		}
+		if (!dt->size)
+			continue;
+		if (dt->offset < lo)
+			lo = dt->offset;
+		if ((uint64_t)dt->offset + dt->size > hi)
+			hi = (uint64_t)dt->offset + dt->size;
+	}
+	if (hi == 0)
+		return 0;
+	lo &= ~(uint64_t)7;
+	hi = (hi + 7) & ~(uint64_t)7;
+	if (hi > cx->mem_size)
+		hi = cx->mem_size;
+	cx->image = calloc(1, hi - lo);
+	if (!cx->image)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < mem->ndatas; k++) {
+		const struct ir_data *dt = &mem->datas[k];
+
+		if (dt->size)
+			memcpy(cx->image + (dt->offset - lo), dt->bytes, dt->size);
+	}
+	/* Runs of non-zero 8-byte words, merged across short zero gaps. */
+	for (uint64_t w = lo; w < hi;) {
+		uint64_t start, end, zeros = 0;
+		struct be_chunk *c;
+
+		while (w < hi && all_zero(cx->image + (w - lo), hi - w < 8 ? hi - w : 8))
+			w += 8;
+		if (w >= hi)
+			break;
+		start = w;
+		end = w;
+		for (; w < hi && zeros < BE_CHUNK_GAP; w += 8) {
+			uint64_t n = hi - w < 8 ? hi - w : 8;
+
+			if (!all_zero(cx->image + (w - lo), n)) {
+				end = w + n;
+				zeros = 0;
+			} else {
+				zeros += 8;
+			}
+		}
+		w = end;
+		if (cx->nchunks == cap) {
+			void *p;
+
+			cap = cap ? 2 * cap : 8;
+			p = realloc(cx->chunks, cap * sizeof(*cx->chunks));
+			if (!p)
+				return -ENOMEM;
+			cx->chunks = p;
+		}
+		c = &cx->chunks[cx->nchunks++];
+		c->mem_off = (uint32_t)start;
+		c->size = (uint32_t)(end - start);
+		c->bytes = cx->image + (start - lo);
+		if (c->size <= BE_CHUNK_SMALL) {
+			c->ro_off = UINT64_MAX;
+		} else {
+			c->ro_off = blob;
+			blob += (c->size + 7) & ~7u;
+		}
+	}
+	cx->data_blob_size = blob;
+	return 0;
+}
+
+/* Where the instance state lives, and the env value's type:
+ * { u64 trap; u64 results[R]; u64 scratch[S]; [u64 initialized;]
+ *   [u64 globals[G];] [u8 memory[M];] }. */
+static int build_env_type(struct be_ctx *cx)
 {
 	const struct ir_module *m = cx->m;
-	uint32_t r = 1, s = 1;
-	LLVMTypeRef fields[3];
+	uint32_t r = 1, s = 1, n;
+	uint64_t header;
+	LLVMTypeRef fields[BE_ENV_NFIELDS];
+	int err;
 
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		const struct ir_func *f = &m->funcs[i];
@@ -210,16 +352,65 @@ static void build_env_type(struct be_ctx *cx)
 	}
 	cx->env_nresults = r;
 	cx->env_nscratch = s;
-	fields[BE_ENV_TRAP] = cx->t_i64;
-	fields[BE_ENV_RESULTS] = LLVMArrayType2(cx->t_i64, r);
-	fields[BE_ENV_SCRATCH] = LLVMArrayType2(cx->t_i64, s);
-	cx->env_ty = LLVMStructTypeInContext(cx->C, fields, 3, 0);
+
+	/* mutable globals: env slots; exported immutable ones: .rodata */
+	cx->global_slot = calloc(m->nglobals + 1, sizeof(*cx->global_slot));
+	cx->global_var = calloc(m->nglobals + 1, sizeof(*cx->global_var));
+	if (!cx->global_slot || !cx->global_var)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < m->nglobals; k++) {
+		const struct ir_global *g = &m->globals[k];
+
+		if (g->type != IR_I32 && g->type != IR_I64) {
+			diag_ice(cx->d, "global %u has type %s", k, ir_type_name(g->type));
+			return -EINVAL;
+		}
+		if (g->mutable_) {
+			cx->global_slot[k] = cx->env_nglobals++;
+			if (g->init)
+				cx->need_init = true;
+		}
+	}
+
+	if (m->memory.present)
+		cx->mem_size = m->memory.size;
+	header = 8 * (1 + (uint64_t)r + s + 1 + cx->env_nglobals);
+	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;
+	cx->nfixed = cx->mem_in_map ? 2 : 1;
+	if ((err = plan_data(cx)))
+		return err;
+	if (cx->nchunks)
+		cx->need_init = true;
+
+	for (unsigned f = 0; f < BE_ENV_NFIELDS; f++)
+		cx->env_field[f] = -1;
+	n = 0;
+	cx->env_field[BE_ENV_TRAP] = (int)n;
+	fields[n++] = cx->t_i64;
+	cx->env_field[BE_ENV_RESULTS] = (int)n;
+	fields[n++] = LLVMArrayType2(cx->t_i64, r);
+	cx->env_field[BE_ENV_SCRATCH] = (int)n;
+	fields[n++] = LLVMArrayType2(cx->t_i64, s);
+	if (cx->need_init) {
+		cx->env_field[BE_ENV_INIT] = (int)n;
+		fields[n++] = cx->t_i64;
+	}
+	if (cx->env_nglobals) {
+		cx->env_field[BE_ENV_GLOBALS] = (int)n;
+		fields[n++] = LLVMArrayType2(cx->t_i64, cx->env_nglobals);
+	}
+	if (cx->mem_size && !cx->mem_in_map) {
+		cx->env_field[BE_ENV_MEMORY] = (int)n;
+		fields[n++] = LLVMArrayType2(cx->t_i8, cx->mem_size);
+	}
+	cx->env_ty = LLVMStructTypeInContext(cx->C, fields, n, 0);
+	return 0;
 }
 
 /* A libbpf BTF-defined map: a global of four pointers in ".maps" whose
  * meaning lives entirely in its debug info (be_di_map). */
-static LLVMValueRef add_map(struct be_ctx *cx, const char *name, uint32_t max_entries,
-			    LLVMMetadataRef key, LLVMMetadataRef value)
+static LLVMValueRef add_map(struct be_ctx *cx, const char *name, unsigned type,
+			    uint32_t max_entries, LLVMMetadataRef key, LLVMMetadataRef value)
 {
 	LLVMTypeRef ptrs[4] = { cx->t_ptr, cx->t_ptr, cx->t_ptr, cx->t_ptr };
 	LLVMTypeRef ty = LLVMStructTypeInContext(cx->C, ptrs, 4, 0);
@@ -228,8 +419,69 @@ static LLVMValueRef add_map(struct be_ctx *cx, const char *name, uint32_t max_en
 	LLVMSetInitializer(g, LLVMConstNull(ty));
 	LLVMSetSection(g, ".maps");
 	LLVMSetAlignment(g, 8);
-	be_di_map(cx, g, name, BE_MAP_TYPE_PERCPU_ARRAY, max_entries, key, value);
+	be_di_map(cx, g, name, type, max_entries, key, value);
 	return g;
+}
+
+/* A .rodata variable with BTF. Constant to LLVM; reads that a loader's
+ * value must reach are volatile (the globals), the others may be folded. */
+static LLVMValueRef add_rodata(struct be_ctx *cx, const char *name, LLVMValueRef init,
+			       unsigned align, LLVMMetadataRef di_ty)
+{
+	LLVMValueRef g = LLVMAddGlobal(cx->M, LLVMTypeOf(init), name);
+
+	LLVMSetInitializer(g, init);
+	LLVMSetGlobalConstant(g, 1);
+	LLVMSetSection(g, ".rodata");
+	LLVMSetAlignment(g, align);
+	be_di_global(cx, g, name, di_ty);
+	return g;
+}
+
+static int add_instance_state(struct be_ctx *cx)
+{
+	const struct ir_module *m = cx->m;
+
+	if (cx->mem_in_map)
+		cx->mem_map = add_map(cx, W2B_MEMORY_MAP, BE_MAP_TYPE_ARRAY, cx->max_cpus,
+				      cx->di_uint, cx->di_mem);
+	for (uint32_t k = 0; k < m->nglobals; k++) {
+		const struct ir_global *g = &m->globals[k];
+		LLVMTypeRef ty = be_type(cx, g->type);
+
+		if (g->mutable_ || !g->symbol)
+			continue;
+		if (LLVMGetNamedFunction(cx->M, g->symbol) || LLVMGetNamedGlobal(cx->M, g->symbol)) {
+			diag_ice(cx->d, "global %u: symbol '%s' is defined twice", k, g->symbol);
+			return -EINVAL;
+		}
+		cx->global_var[k] = add_rodata(cx, g->symbol,
+					       LLVMConstInt(ty, (unsigned long long)g->init, 1),
+					       g->type == IR_I64 ? 8 : 4,
+					       be_di_const_volatile(cx, be_di_type(cx, g->type)));
+	}
+	if (cx->data_blob_size) {
+		char *bytes = calloc(1, cx->data_blob_size);
+		LLVMValueRef init;
+
+		if (!bytes)
+			return -ENOMEM;
+		for (uint32_t k = 0; k < cx->nchunks; k++)
+			if (cx->chunks[k].ro_off != UINT64_MAX)
+				memcpy(bytes + cx->chunks[k].ro_off, cx->chunks[k].bytes,
+				       cx->chunks[k].size);
+		init = LLVMConstStringInContext(cx->C, bytes, (unsigned)cx->data_blob_size, 1);
+		free(bytes);
+		if (LLVMGetNamedFunction(cx->M, BE_DATA_SYMBOL) ||
+		    LLVMGetNamedGlobal(cx->M, BE_DATA_SYMBOL)) {
+			diag_ice(cx->d, "a symbol is named '%s'", BE_DATA_SYMBOL);
+			return -EINVAL;
+		}
+		cx->data_blob = add_rodata(cx, BE_DATA_SYMBOL, init, 8,
+					   be_di_const(cx, be_di_array(cx, cx->di_uchar, 8,
+								       cx->data_blob_size)));
+	}
+	return 0;
 }
 
 static void add_license(struct be_ctx *cx, const char *license)
@@ -362,6 +614,20 @@ static int output(struct be_ctx *cx, enum be_emit_kind kind, void **out, size_t 
 	return 0;
 }
 
+/* The kernel's license_is_gpl_compatible() (include/linux/license.h). */
+static bool gpl_compatible(const char *license)
+{
+	static const char *const ok[] = {
+		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+		"Dual MIT/GPL", "Dual MPL/GPL",
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(license, ok[i]))
+			return true;
+	return false;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -392,6 +658,8 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		return -EINVAL;
 	}
 	cx.native_sdiv = !strcmp(cx.mcpu, "v4");
+	cx.max_cpus = opts && opts->max_cpus ? opts->max_cpus : BE_DEFAULT_MAX_CPUS;
+	cx.gpl = gpl_compatible(license);
 	if (opt_level < 0 || opt_level > 3) {
 		diag_report(d, DIAG_ERROR, NULL, "optimisation level %d is not 0..3", opt_level);
 		return -EINVAL;
@@ -420,10 +688,22 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	}
 
-	build_env_type(&cx);
+	if ((err = build_env_type(&cx))) {
+		if (err == -ENOMEM)
+			diag_ice(d, "out of memory");
+		goto out;
+	}
+	err = -EINVAL;
 	be_di_init(&cx);
-	cx.env_map = add_map(&cx, W2B_ENV_MAP, 1, cx.di_uint, cx.di_env);
-	cx.stats_map = add_map(&cx, W2B_TRAP_STATS_MAP, W2B_TRAP_MAX, cx.di_uint, cx.di_ullong);
+	cx.env_map = add_map(&cx, W2B_ENV_MAP, BE_MAP_TYPE_PERCPU_ARRAY, 1, cx.di_uint, cx.di_env);
+	cx.stats_map = add_map(&cx, W2B_TRAP_STATS_MAP, BE_MAP_TYPE_PERCPU_ARRAY, W2B_TRAP_MAX,
+			       cx.di_uint, cx.di_ullong);
+	if ((err = add_instance_state(&cx))) {
+		if (err == -ENOMEM)
+			diag_ice(d, "out of memory");
+		goto out;
+	}
+	err = -EINVAL;
 	add_license(&cx, license);
 
 	for (uint32_t i = 0; i < m->nfuncs; i++)
@@ -447,6 +727,10 @@ out:
 	free(cx.fns);
 	free(cx.fn_tys);
 	free(cx.fn_sps);
+	free(cx.global_slot);
+	free(cx.global_var);
+	free(cx.chunks);
+	free(cx.image);
 	if (cx.D)
 		LLVMDisposeDIBuilder(cx.D);
 	if (cx.B)

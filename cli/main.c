@@ -35,6 +35,9 @@ static void usage(FILE *out)
 	      "  -O0 -O1 -O2 -O3         optimisation level (default -O2)\n"
 	      "  --mcpu=v3|v4            BPF ISA version (default v3)\n"
 	      "  --license=NAME          license section (default GPL)\n"
+	      "  --memory-size=N[K|M]    instance memory in bytes (default: derived from the\n"
+	      "                          module, see docs/cli.md)\n"
+	      "  --max-cpus=N            CPUs a large instance memory is sized for (default 256)\n"
 	      "  --max-loop-iters=N      times a loop may jump back per entry before it\n"
 	      "                          traps (default 1000000, at most 8388607)\n"
 	      "  -h, --help              this text\n", out);
@@ -72,7 +75,7 @@ static int add_entry_spec(struct cli_opts *c, const char *arg)
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
-	       O_INVOKE, O_BATCH };
+	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -81,6 +84,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "mcpu", required_argument, NULL, O_MCPU },
 		{ "license", required_argument, NULL, O_LICENSE },
 		{ "max-loop-iters", required_argument, NULL, O_LOOPS },
+		{ "memory-size", required_argument, NULL, O_MEMSIZE },
+		{ "max-cpus", required_argument, NULL, O_MAXCPUS },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,6 +148,33 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 				return -1;
 			}
 			c->compile.max_loop_iters = (uint32_t)v;
+			break;
+		}
+		case O_MEMSIZE: {
+			/* bytes, or with a K or M suffix */
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+
+			if (*end == 'K' || *end == 'k')
+				v <<= 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				v <<= 20, end++;
+			if (*end || !optarg[0] || v == 0) {
+				fprintf(stderr, "wasm2bpf: error: --memory-size=%s: expected a size in bytes (K, M allowed)\n", optarg);
+				return -1;
+			}
+			c->compile.memory_size = v;
+			break;
+		}
+		case O_MAXCPUS: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !optarg[0] || v == 0 || v > 65536) {
+				fprintf(stderr, "wasm2bpf: error: --max-cpus=%s: expected 1 to 65536\n", optarg);
+				return -1;
+			}
+			c->compile.max_cpus = (uint32_t)v;
 			break;
 		}
 		case O_INVOKE:

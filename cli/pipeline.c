@@ -167,7 +167,7 @@ static int emit_ir_text(struct compile *c)
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, 0 };
-	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ };
+	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus };
 	int err;
 
 	if ((err = fe_read_input(c->path, &c->arena, &c->diag, &c->bytes, &c->size)))
@@ -178,10 +178,13 @@ static int compile_module(struct compile *c)
 		return -EINVAL;
 	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
 		return err;
+	if ((err = fe_layout_memory(c->ir, c->wasm, c->o.memory_size, &c->diag)))
+		return err;
 	if ((err = select_entries(c)))
 		return err;
 	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, &c->diag, NULL)))
 		return err;
+	ir_lower_memory(c->ir);
 	ir_insert_traps(c->ir);
 	ir_bound_loops(c->ir, &loops);
 	ir_compute_may_trap(c->ir);
@@ -208,6 +211,8 @@ static void init_compile(struct compile *c, const char *path, const struct w2b_c
 		c->o.license = "GPL";
 	if (!c->o.max_loop_iters)
 		c->o.max_loop_iters = W2B_DEFAULT_MAX_LOOP_ITERS;
+	if (!c->o.max_cpus)
+		c->o.max_cpus = W2B_DEFAULT_MAX_CPUS;
 	arena_init(&c->arena);
 	diag_init(&c->diag, path);
 	c->diag.cb = forward_diag;

@@ -78,7 +78,10 @@ struct builder {
 
 	bool refused;			/* f->refusal set: stop translating */
 	bool invalid;			/* a type error was reported */
+	uint32_t *global_ir;		/* Wasm global index -> ir_module.globals, or NO_GLOBAL */
 };
+
+#define NO_GLOBAL UINT32_MAX
 
 static const char *valtype_name(uint8_t t)
 {
@@ -803,11 +806,15 @@ static void do_global_get(struct builder *b, const struct fe_instr *in)
 		       valtype_name(g->type.valtype), type_reason(g->type.valtype));
 	else if (g->imported)
 		refuse(b, in->offset, "global.get of an imported global is not supported (imports are not implemented yet)");
-	else if (g->type.mutable_)
-		refuse(b, in->offset, "global.get of a mutable global is not supported yet (per-CPU instance state)");
 	else if (!init || (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST))
 		refuse(b, in->offset, "global.get of a global whose initializer is not a constant is not supported");
-	if (emitting(b)) {
+	if (emitting(b) && b->global_ir[in->u.index] != NO_GLOBAL) {
+		/* instance state, or a .rodata value a loader may set */
+		struct ir_inst *i = emit(b, IR_GLOBAL_GET);
+
+		i->u.global = b->global_ir[in->u.index];
+		push(b, g->type.valtype, emit_def(b, i, g->type.valtype));
+	} else if (emitting(b)) {
 		struct ir_inst *i = emit(b, IR_CONST);
 
 		i->u.imm = init->u.i64;
@@ -1075,6 +1082,81 @@ static void validate_special(struct builder *b, const struct fe_instr *in)
 	}
 }
 
+/* --- linear memory -------------------------------------------------------- */
+
+static bool memory_usable(struct builder *b, const struct fe_instr *in)
+{
+	check_memory(b, in);
+	if (!stopped(b) && b->wm->memories[0].imported)
+		refuse(b, in->offset, "%s on an imported memory is not supported (the instance owns its memory)",
+		       fe_opinfo[in->op].name);
+	return !stopped(b);
+}
+
+/* i32/i64 loads and stores: the typing is the "type" column, the width
+ * the natural alignment. */
+static void do_load_store(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_opinfo *info = &fe_opinfo[in->op];
+	bool store = strstr(info->name, "store") != NULL;
+	uint8_t vt = info->name[1] == '3' ? FE_I32 : FE_I64;
+	struct opnd addr, val = { 0, IR_NOVAL };
+	struct ir_inst *i;
+
+	if (!memory_usable(b, in))
+		return;
+	if (store)
+		val = pop_expect(b, vt);
+	addr = pop_expect(b, FE_I32);
+	if (!emitting(b)) {
+		if (!store)
+			push(b, vt, IR_NOVAL);
+		return;
+	}
+	i = emit(b, store ? IR_STORE : IR_LOAD);
+	i->a = addr.vreg;
+	i->b = val.vreg;
+	i->u.mem.offset = in->u.mem.offset;
+	i->u.mem.width = (uint8_t)(1u << natural_align(info->name));
+	i->u.mem.align = (uint8_t)in->u.mem.align;
+	if (!store) {
+		size_t n = strlen(info->name);
+
+		if (n > 2 && !strcmp(info->name + n - 2, "_s"))
+			i->flags |= IR_F_SIGNED;
+		push(b, vt, emit_def(b, i, vt));
+	}
+}
+
+static void do_memory_op(struct builder *b, const struct fe_instr *in)
+{
+	struct opnd len, x, dst;
+	struct ir_inst *i;
+
+	if (!memory_usable(b, in))
+		return;
+	if (in->op == FE_OP_MEMORY_SIZE) {
+		if (emitting(b)) {
+			i = emit(b, IR_CONST);
+			/* the declared size: the instance never grows */
+			i->u.imm = (int64_t)b->wm->memories[0].limits.min;
+			push(b, FE_I32, emit_def(b, i, FE_I32));
+		} else {
+			push(b, FE_I32, IR_NOVAL);
+		}
+		return;
+	}
+	len = pop_expect(b, FE_I32);
+	x = pop_expect(b, FE_I32);
+	dst = pop_expect(b, FE_I32);
+	if (!emitting(b))
+		return;
+	i = emit(b, in->op == FE_OP_MEMORY_COPY ? IR_MEMORY_COPY : IR_MEMORY_FILL);
+	i->a = dst.vreg;
+	i->b = x.vreg;
+	i->c = len.vreg;
+}
+
 /* --- one instruction ------------------------------------------------------ */
 
 /* Returns true at the function's final end. */
@@ -1146,9 +1228,33 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 		} else if (!b->wm->globals[in->u.index].type.mutable_) {
 			invalid(b, "global is immutable");
 		} else {
-			refuse(b, in->offset, "global.set is not supported yet (mutable globals are per-CPU instance state)");
-			pop_expect(b, b->wm->globals[in->u.index].type.valtype);
+			uint32_t gi = b->global_ir[in->u.index];
+			struct opnd v = pop_expect(b, b->wm->globals[in->u.index].type.valtype);
+
+			if (gi == NO_GLOBAL)
+				refuse(b, in->offset, "global.set of this global is not supported (%s)",
+				       b->wm->globals[in->u.index].imported ? "imports are not implemented yet" :
+				       type_reason(b->wm->globals[in->u.index].type.valtype));
+			if (emitting(b)) {
+				struct ir_inst *i = emit(b, IR_GLOBAL_SET);
+
+				i->u.global = gi;
+				i->a = v.vreg;
+			}
 		}
+		break;
+	case FE_OP_I32_LOAD: case FE_OP_I64_LOAD:
+	case FE_OP_I32_LOAD8_S: case FE_OP_I32_LOAD8_U: case FE_OP_I32_LOAD16_S: case FE_OP_I32_LOAD16_U:
+	case FE_OP_I64_LOAD8_S: case FE_OP_I64_LOAD8_U: case FE_OP_I64_LOAD16_S: case FE_OP_I64_LOAD16_U:
+	case FE_OP_I64_LOAD32_S: case FE_OP_I64_LOAD32_U:
+	case FE_OP_I32_STORE: case FE_OP_I64_STORE: case FE_OP_I32_STORE8: case FE_OP_I32_STORE16:
+	case FE_OP_I64_STORE8: case FE_OP_I64_STORE16: case FE_OP_I64_STORE32:
+		do_load_store(b, in);
+		break;
+	case FE_OP_MEMORY_SIZE:
+	case FE_OP_MEMORY_COPY:
+	case FE_OP_MEMORY_FILL:
+		do_memory_op(b, in);
 		break;
 	case FE_OP_I32_CONST:
 	case FE_OP_I64_CONST: {
@@ -1428,6 +1534,66 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 	return ok;
 }
 
+static bool symbol_taken(const struct ir_module *m, const char *sym);
+
+/* An ELF symbol for an exported name: a C identifier, unique among the
+ * entries and .rodata globals, and never one of the names wasm2bpf
+ * itself uses (internal functions "w<index>_...", maps "w2b_...",
+ * LICENSE): those get a leading underscore. */
+static char *fresh_symbol(const struct ir_module *m, struct arena *a, const char *name)
+{
+	char *base = c_identifier(a, "", name), *sym;
+
+	if (!strcmp(base, "LICENSE") || !strncmp(base, "w2b_", 4) ||
+	    (base[0] == 'w' && base[1] >= '0' && base[1] <= '9'))
+		base = arena_printf(a, "_%s", base);
+	sym = base;
+	for (uint32_t n = 2; symbol_taken(m, sym); n++)
+		sym = arena_printf(a, "%s_%u", base, n);
+	return sym;
+}
+
+static const char *export_name_of(const struct fe_module *wm, uint8_t kind, uint32_t index)
+{
+	for (uint32_t k = 0; k < wm->nexports; k++)
+		if (wm->exports[k].kind == kind && wm->exports[k].index == index)
+			return wm->exports[k].name;
+	return NULL;
+}
+
+/* The globals the IR reads at run time (ir.h, struct ir_global): mutable
+ * ones, and exported immutable ones (.rodata). Returns the map from Wasm
+ * global index to IR global index. */
+static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm, struct arena *a)
+{
+	uint32_t *map = arena_array(a, wm->nglobals ? wm->nglobals : 1, sizeof(*map));
+
+	for (uint32_t k = 0; k < wm->nglobals; k++) {
+		const struct fe_global *g = &wm->globals[k];
+		const struct fe_instr *init = !g->imported && g->init.ninstrs == 1 ? &g->init.instrs[0] : NULL;
+		const char *exported = export_name_of(wm, FE_EXT_GLOBAL, k);
+		struct ir_global *ig;
+
+		map[k] = NO_GLOBAL;
+		if (!init || !is_int(g->type.valtype) ||
+		    (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST))
+			continue;
+		if (!g->type.mutable_ && !exported)
+			continue;	/* folded into constants */
+		m->globals = arena_grow(a, m->globals, m->nglobals, m->nglobals + 1, sizeof(*m->globals));
+		ig = &m->globals[m->nglobals];
+		ig->type = (uint8_t)ir_type_of(g->type.valtype);
+		ig->mutable_ = g->type.mutable_;
+		ig->init = init->u.i64;
+		ig->wasm_index = k;
+		ig->name = exported;
+		map[k] = m->nglobals++;
+		if (!g->type.mutable_)
+			ig->symbol = fresh_symbol(m, a, exported);
+	}
+	return map;
+}
+
 struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 			      struct arena *a, struct diag_sink *d)
 {
@@ -1437,6 +1603,7 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 
 	if (invalid_module)
 		return NULL;
+	b.global_ir = collect_globals(m, wm, a);
 
 	m->arena = a;
 	m->file = file;
@@ -1461,6 +1628,17 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 }
 
 /* --- entries ------------------------------------------------------------ */
+
+static bool symbol_taken(const struct ir_module *m, const char *sym)
+{
+	for (uint32_t k = 0; k < m->nentries; k++)
+		if (!strcmp(m->entries[k].symbol, sym))
+			return true;
+	for (uint32_t k = 0; k < m->nglobals; k++)
+		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
+			return true;
+	return false;
+}
 
 bool fe_section_supported(const char *section)
 {
@@ -1496,17 +1674,7 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 			      section, export_name);
 		return -EINVAL;
 	}
-	/* Entry symbols are the export name as a C identifier; internal
-	 * function symbols start with "w<digit>", so an entry that would look
-	 * like one gets a leading underscore, and duplicates get a suffix. */
-	sym = c_identifier(m->arena, "", export_name);
-	if (sym[0] == 'w' && sym[1] >= '0' && sym[1] <= '9')
-		sym = arena_printf(m->arena, "_%s", sym);
-	for (uint32_t k = 0, n = 2; k < m->nentries; k++)
-		if (strcmp(m->entries[k].symbol, sym) == 0) {
-			sym = arena_printf(m->arena, "%s_%u", c_identifier(m->arena, "", export_name), n++);
-			k = (uint32_t)-1;
-		}
+	sym = fresh_symbol(m, m->arena, export_name);
 	m->entries = arena_grow(m->arena, m->entries, m->nentries, m->nentries + 1, sizeof(*m->entries));
 	e = &m->entries[m->nentries++];
 	e->export_name = ex->name;

@@ -11,6 +11,7 @@
  *   fe_build_ir()          validates each function's types while turning
  *                          its stack code into IR; records per function why
  *                          it is outside the subset, if it is
+ *   fe_layout_memory()     how big the instance memory is, what it starts with
  *   fe_add_entry() ...     choose which exports become programs
  */
 #ifndef W2B_FRONTEND_FRONTEND_H
@@ -41,6 +42,15 @@ int fe_binaryen_validate(const uint8_t *bytes, size_t size, struct diag_sink *d)
  * it return NULL. */
 struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 			      struct arena *a, struct diag_sink *d);
+
+/* Largest instance memory wasm2bpf lays out: it is map memory, per CPU. */
+#define W2B_MAX_MEMORY_SIZE (64u << 20)
+
+/* Sizes the instance memory (memory_layout.c says how; memory_size 0 =
+ * derive it) and collects the active data segments into m->memory.
+ * 0 or -EINVAL (reported). */
+int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t memory_size,
+		     struct diag_sink *d);
 
 /* Makes the exported function `export_name` a program in `section`.
  * Returns 0, or -ENOENT / -EINVAL (reported: unknown export, not a function,

@@ -16,6 +16,7 @@ const char *fe_support_family(enum fe_support s)
 	switch (s) {
 	case FE_SUPPORT_SIMD: return "SIMD (0xfd) instructions";
 	case FE_SUPPORT_ATOMIC: return "atomic (0xfe) instructions";
+	case FE_SUPPORT_MULTIMEM: return "memory instructions on another memory or with a 64-bit offset";
 	default: return "instructions";
 	}
 }
@@ -24,7 +25,7 @@ const char *fe_support_reason(enum fe_support s)
 {
 	switch (s) {
 	case FE_SUPPORT_OK: return "supported";
-	case FE_SUPPORT_MEM: return "linear memory is not implemented yet";
+	case FE_SUPPORT_MULTIMEM: return "only memory 0 with 32-bit offsets: no multi-memory or memory64";
 	case FE_SUPPORT_FLOAT: return "eBPF has no floating point";
 	case FE_SUPPORT_TABLE: return "tables: eBPF has no indirect calls";
 	case FE_SUPPORT_TAIL: return "tail calls between Wasm functions are not implemented";

@@ -2,8 +2,8 @@
  * wat_input.c — the input file: a binary module as is, a text module
  * through wabt's wat2wasm.
  *
- * A file is binary if it starts with the Wasm magic "\0asm"; anything else
- * is taken as text format. Text goes through wat2wasm (wabt, the reference
+ * A file is text format if it is not empty and has no NUL byte; anything
+ * else goes to the binary reader (a Wasm binary starts with "\0asm"). Text goes through wat2wasm (wabt, the reference
  * text parser the spec tests are written against; binaryen 108's parser
  * reads its own dialect and accepts malformed literals and duplicate local
  * names) in a child process (isolate.h). Its proposals are switched on
@@ -98,15 +98,12 @@ int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
 	err = read_file(path, a, d, &bytes, &size);
 	if (err)
 		return err;
-	if (size >= 4 && memcmp(bytes, magic, 4) == 0) {
+	/* Text has no NUL bytes; anything else (a bad or truncated header
+	 * too) is the binary reader's to judge and locate. */
+	if (size == 0 || (size >= 4 && memcmp(bytes, magic, 4) == 0) || memchr(bytes, '\0', size)) {
 		*bytes_out = bytes;
 		*size_out = size;
 		return 0;
-	}
-	if (memchr(bytes, '\0', size)) {
-		/* neither a binary module nor text */
-		diag_error_at(d, 0, "magic header not detected (not a Wasm binary, and not text format)");
-		return -EINVAL;
 	}
 	{
 		/* a path that starts with '-' would read as an option */

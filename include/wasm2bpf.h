@@ -41,6 +41,8 @@ struct w2b_compile_opts {
 	bool opt_level_set;			/* opt_level 0 is meant, not "unset" */
 	const char *license;			/* default "GPL" */
 	uint32_t max_loop_iters;		/* fuel per loop entry; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
+	uint64_t memory_size;			/* instance memory bytes; 0: derived (docs/cli.md) */
+	uint32_t max_cpus;			/* see --max-cpus; 0: W2B_DEFAULT_MAX_CPUS */
 	const struct w2b_entry_spec *entries;
 	size_t nentries;
 	const char *all_exports_section;	/* every exported function in this section */
@@ -51,6 +53,7 @@ struct w2b_compile_opts {
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
+#define W2B_DEFAULT_MAX_CPUS 256u
 /* A loop may jump back to its start --max-loop-iters times per entry; the
  * iterator behind it counts one more (the first arrival), and the kernel's
  * BPF_MAX_LOOPS (8M) bounds that. */

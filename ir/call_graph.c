@@ -249,6 +249,10 @@ static void scan_traps(struct ir_inst *i, void *user)
 	switch ((enum ir_kind)i->kind) {
 	case IR_TRAP:
 	case IR_TRAP_IF:
+	case IR_LOAD:		/* out of bounds */
+	case IR_STORE:
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
 		s->traps = true;
 		break;
 	case IR_LOOP:

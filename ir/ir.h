@@ -72,12 +72,25 @@ enum ir_kind {
 	IR_RETURN,	/* return vals... */
 	IR_TRAP,	/* trap with kind */
 	IR_TRAP_IF,	/* if a != 0 trap with kind */
+	IR_LOAD,	/* dst = load u.mem.width bytes at a + u.mem.offset */
+	IR_STORE,	/* store the low u.mem.width bytes of b at a + u.mem.offset */
+	IR_GLOBAL_GET,	/* dst = globals[u.global] */
+	IR_GLOBAL_SET,	/* globals[u.global] = a */
+	IR_MEMORY_COPY,	/* copy c bytes from b to a (memmove: may overlap) */
+	IR_MEMORY_FILL,	/* set c bytes at a to the low byte of b */
+};
+
+/* Where a memory access goes (ir_lower_memory()). */
+enum ir_mem_region {
+	IR_MEM_UNDECIDED = 0,	/* not yet classified: the backend refuses it */
+	IR_MEM_INSTANCE,	/* the instance's linear memory [0, memory.size) */
 };
 
 #define IR_NOVAL UINT32_MAX
 
 /* Instruction flags. */
 #define IR_F_GUARDED 0x1	/* division: operands proven in its defined domain */
+#define IR_F_SIGNED 0x2		/* IR_LOAD narrower than its type: sign-extend */
 
 struct ir_inst;
 
@@ -145,6 +158,14 @@ struct ir_inst {
 			struct ir_label *dflt;
 		} table;			/* IR_BR_TABLE */
 		struct {
+			uint32_t offset;	/* Wasm memarg offset, added to a */
+			uint8_t width;		/* 1, 2, 4 or 8 bytes */
+			uint8_t align;		/* log2 of the alignment the module promises */
+			uint8_t region;		/* enum ir_mem_region */
+		} mem;				/* IR_LOAD, IR_STORE (a: the i32 address);
+						 * COPY/FILL use only region */
+		uint32_t global;		/* IR_GLOBAL_GET/SET: index into ir_module.globals */
+		struct {
 			uint32_t nvals;
 			uint32_t *vals;
 		} ret;				/* IR_RETURN */
@@ -190,9 +211,41 @@ struct ir_entry {
 	uint32_t func;			/* index into ir_module.funcs */
 };
 
+/* A Wasm global that the IR reads at run time: mutable ones are per-CPU
+ * instance state; exported immutable ones live in .rodata, so a loader can
+ * set them before load (libbpf skeleton). Other immutable globals are
+ * folded into constants by the frontend and never appear here. */
+struct ir_global {
+	uint8_t type;			/* enum ir_type */
+	bool mutable_;
+	int64_t init;			/* initial value */
+	uint32_t wasm_index;
+	const char *name;		/* Wasm name, or NULL */
+	const char *symbol;		/* .rodata variable: C identifier (exported immutable) */
+};
+
+/* An active data segment: initial contents of the instance memory. */
+struct ir_data {
+	uint32_t offset;		/* where in the memory */
+	uint32_t size;
+	const uint8_t *bytes;
+};
+
+/* The instance's linear memory, if the module has one. */
+struct ir_memory {
+	bool present;
+	uint32_t pages;			/* what memory.size answers (declared minimum) */
+	uint32_t size;			/* bytes the instance has; accesses at or past it trap */
+	uint32_t ndatas;
+	struct ir_data *datas;
+};
+
 struct ir_module {
 	struct arena *arena;
 	const char *file;		/* input path, for debug info */
+	struct ir_memory memory;
+	uint32_t nglobals;
+	struct ir_global *globals;
 	uint32_t nfuncs;
 	struct ir_func *funcs;		/* defined functions, in Wasm order */
 	uint32_t nentries;
@@ -234,8 +287,14 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
 /* entry_ok, if non-NULL, receives per entry whether it passed (all entries
  * are checked and reported either way). */
 
+/* require: reachable set. Classifies every load, store, copy and fill by
+ * the region it reaches (today: all instance memory). */
+void ir_lower_memory(struct ir_module *m);
+
 /* require: reachable set. Guards every division and remainder with the
- * trap_if the Wasm semantics demand, and makes rem_s by -1 defined. */
+ * trap_if the Wasm semantics demand, and makes rem_s by -1 defined.
+ * (Memory bounds checks are emitted with each access by the backend, next
+ * to the pointer arithmetic the verifier must see them on.) */
 void ir_insert_traps(struct ir_module *m);
 
 struct ir_loop_opts {

@@ -35,6 +35,15 @@ static void print_vreg_def(FILE *out, const struct ir_func *f, uint32_t v)
 static void print_region(FILE *out, const struct ir_module *m, const struct ir_func *f,
 			 const struct ir_region *r, int depth);
 
+static const char *region_name(uint8_t region)
+{
+	switch ((enum ir_mem_region)region) {
+	case IR_MEM_UNDECIDED: return "";
+	case IR_MEM_INSTANCE: return " instance";
+	}
+	return " ?";
+}
+
 static void print_inst(FILE *out, const struct ir_module *m, const struct ir_func *f,
 		       const struct ir_inst *i, int depth)
 {
@@ -152,6 +161,29 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 	case IR_TRAP_IF:
 		fprintf(out, "trap_if %%%u %s\n", i->a, w2b_trap_id(i->u.trap));
 		break;
+	case IR_LOAD:
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = load%u%s [%%%u+%u]%s\n", i->u.mem.width * 8,
+			i->u.mem.width < (i->type == IR_I32 ? 4 : 8) ?
+			(i->flags & IR_F_SIGNED ? "_s" : "_u") : "",
+			i->a, i->u.mem.offset, region_name(i->u.mem.region));
+		break;
+	case IR_STORE:
+		fprintf(out, "store%u [%%%u+%u] %%%u%s\n", i->u.mem.width * 8, i->a,
+			i->u.mem.offset, i->b, region_name(i->u.mem.region));
+		break;
+	case IR_GLOBAL_GET:
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = global.get @g%u\n", i->u.global);
+		break;
+	case IR_GLOBAL_SET:
+		fprintf(out, "global.set @g%u %%%u\n", i->u.global, i->a);
+		break;
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
+		fprintf(out, "memory.%s %%%u %%%u %%%u%s\n", i->kind == IR_MEMORY_COPY ? "copy" : "fill",
+			i->a, i->b, i->c, region_name(i->u.mem.region));
+		break;
 	}
 }
 
@@ -188,6 +220,18 @@ void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f
 
 void ir_print_module(FILE *out, const struct ir_module *m)
 {
+	if (m->memory.present)
+		fprintf(out, "memory %u pages, %u bytes, %u data segments\n", m->memory.pages,
+			m->memory.size, m->memory.ndatas);
+	for (uint32_t k = 0; k < m->nglobals; k++) {
+		const struct ir_global *g = &m->globals[k];
+
+		fprintf(out, "global @g%u %s%s = %lld", k, g->mutable_ ? "mut " : "",
+			ir_type_name((enum ir_type)g->type), (long long)g->init);
+		if (g->symbol)
+			fprintf(out, " rodata %s", g->symbol);
+		fputc('\n', out);
+	}
 	for (uint32_t k = 0; k < m->nentries; k++) {
 		const struct ir_entry *e = &m->entries[k];
 

@@ -29,13 +29,26 @@
  * Running a program is BPF_PROG_TEST_RUN. `syscall` programs are special
  * there: the kernel copies their context back into ctx_in itself and refuses
  * ctx_out, data, repeat and flags, so for them only ctx_in is passed.
+ *
+ * Instance state. An emitted object keeps one Wasm instance per CPU (its
+ * memory and mutable globals: docs/abi.md), and a syscall program's test
+ * run executes on the calling thread's CPU. So that the runs of one object
+ * see one instance, as a Wasm embedder's invocations would, every run of an
+ * object happens on the same CPU: the one the first run was on. The thread
+ * is pinned there for the run and gets its own affinity back afterwards.
+ * A large instance memory lives in W2B_MEMORY_MAP, an ARRAY indexed by CPU
+ * id that the object sizes for --max-cpus CPUs; before the load it is
+ * resized to this machine's possible CPUs, so that running never depends
+ * on how the object was compiled.
  */
 #include "verifier-check/vcheck.h"
 
+#include "common/abi.h"
 #include "common/diag.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,6 +67,7 @@
 
 struct vc_object {
 	struct bpf_object *obj;
+	int cpu;		/* where the instance lives: the first run's CPU, or -1 */
 };
 
 /* libbpf-style opts access: a field is read only if the caller's struct is
@@ -291,6 +305,20 @@ static void report_failure(struct diag_sink *d, const char *objname, int err,
 	free(tail);
 }
 
+/* W2B_MEMORY_MAP, if the object has one, gets an entry per possible CPU. */
+static int resize_memory_map(struct bpf_object *bo)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(bo, W2B_MEMORY_MAP);
+	int n;
+
+	if (!m)
+		return 0;
+	n = libbpf_num_possible_cpus();
+	if (n <= 0)
+		return n < 0 ? n : -EINVAL;
+	return bpf_map__set_max_entries(m, (__u32)n);
+}
+
 struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opts *opts,
 			  struct diag_sink *d, char **log)
 {
@@ -342,7 +370,9 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 		report_failure(d, name, err, &cap, NULL);
 		goto err_out;
 	}
-	err = bpf_object__load(bo);
+	err = resize_memory_map(bo);
+	if (!err)
+		err = bpf_object__load(bo);
 	if (err) {
 		report_failure(d, name, err, &cap, cap.failed_prog ? buf : NULL);
 		if (log && cap.failed_prog && buf[0])
@@ -351,6 +381,7 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 	}
 	vc_cur = saved;
 	o->obj = bo;
+	o->cpu = -1;
 	free(buf);
 	free(cap.failed_prog);
 	free(cap.last_warn);
@@ -417,13 +448,35 @@ uint32_t vc_xlated_insns(struct vc_object *o, const char *symbol)
 	return prog_info(o, symbol, &info) ? info.xlated_prog_len / sizeof(struct bpf_insn) : 0;
 }
 
+/* Moves the calling thread to the object's instance CPU (choosing it on the
+ * first run); *saved receives the affinity to restore. False if the thread
+ * was left alone (then the run happens wherever it is). */
+static bool pin_to_instance_cpu(struct vc_object *o, cpu_set_t *saved)
+{
+	cpu_set_t one;
+
+	if (sched_getaffinity(0, sizeof(*saved), saved))
+		return false;
+	if (o->cpu < 0) {
+		int cpu = sched_getcpu();
+
+		if (cpu < 0 || cpu >= CPU_SETSIZE)
+			return false;
+		o->cpu = cpu;
+	}
+	CPU_ZERO(&one);
+	CPU_SET(o->cpu, &one);
+	return sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
 		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d)
 {
 	struct bpf_program *p = find_prog(o, symbol);
 	struct bpf_test_run_opts ropts;
 	char ebuf[96];
-	bool syscall;
+	bool syscall, pinned;
+	cpu_set_t saved;
 	int fd, err;
 
 	if (!p || (fd = bpf_program__fd(p)) < 0) {
@@ -456,9 +509,13 @@ int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_s
 		ropts.data_in = data;
 		ropts.data_size_in = (__u32)data_size;
 	}
+	pinned = pin_to_instance_cpu(o, &saved);
 	err = bpf_prog_test_run_opts(fd, &ropts);
-	if (err) {
+	if (err)
 		err = err < 0 ? err : -errno;
+	if (pinned)
+		sched_setaffinity(0, sizeof(saved), &saved);
+	if (err) {
 		diag_report(d, DIAG_ERROR, NULL, "program '%s': BPF_PROG_TEST_RUN failed (%s)",
 			    symbol, errno_str(err, ebuf, sizeof(ebuf)));
 		return err;

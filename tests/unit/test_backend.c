@@ -341,17 +341,28 @@ struct loaded {
 	size_t size;
 };
 
+/* What emit() passes besides the cpu and level (tests may change them). */
+static const char *test_license = "GPL";
+static uint32_t test_max_cpus;
+
+/* max_entries of W2B_MEMORY_MAP in the last object load() opened, before
+ * it was resized; 0 if it has none. */
+static uint32_t declared_mem_entries;
+
 static int emit(struct tmod *t, const char *mcpu, int opt, enum be_emit_kind kind,
 		void **out, size_t *size)
 {
 	struct diag_sink d;
-	struct be_options o = { mcpu, opt, "GPL", kind };
+	struct be_options o = { mcpu, opt, test_license, kind, test_max_cpus };
 
 	diag_init(&d, t->m.file);
 	d.cb = on_diag;
 	diag_text[0] = '\0';
 	return be_emit(&t->m, &o, &d, out, size);
 }
+
+/* Called between open and load, when set (e.g. to set .rodata values). */
+static void (*load_hook)(struct bpf_object *obj);
 
 static int load(struct tmod *t, const char *mcpu, int opt, struct loaded *l)
 {
@@ -371,6 +382,16 @@ static int load(struct tmod *t, const char *mcpu, int opt, struct loaded *l)
 		fprintf(stderr, "bpf_object__open_mem: %s\n", strerror(errno));
 		return -1;
 	}
+	/* as verifier-check/load.c does: one memory per possible CPU */
+	{
+		struct bpf_map *mm = bpf_object__find_map_by_name(l->obj, W2B_MEMORY_MAP);
+
+		declared_mem_entries = mm ? bpf_map__max_entries(mm) : 0;
+		if (mm && bpf_map__set_max_entries(mm, (uint32_t)libbpf_num_possible_cpus()))
+			return -1;
+	}
+	if (load_hook)
+		load_hook(l->obj);
 	err = bpf_object__load(l->obj);
 	if (err) {
 		fprintf(stderr, "bpf_object__load: %d\n", err);

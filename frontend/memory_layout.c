@@ -1,0 +1,212 @@
+/*
+ * memory_layout.c — how big the instance's memory is, and what it holds
+ * before the first run.
+ *
+ * A Wasm module declares its memory in 64 KiB pages, and a C module
+ * declares far more than it touches: wasm-ld reserves 64 KiB of stack by
+ * default and rounds up to whole pages. In eBPF every byte of instance
+ * memory is map memory on every CPU, so the size is chosen as:
+ *
+ *   --memory-size N           exactly N bytes (at most the declared size);
+ *   a wasm-ld module          the end of what its layout uses: the largest
+ *                             of the data segments' end, the initial stack
+ *                             pointer (__stack_pointer) and __heap_base /
+ *                             __data_end, rounded up to 16 bytes. A program
+ *                             that grows a heap above __heap_base needs
+ *                             --memory-size;
+ *   anything else             the declared size.
+ *
+ * memory.size keeps answering the declared page count; an access at or
+ * past the chosen size traps "out of bounds memory access", exactly as one
+ * past the declared size would. The globals' names come from the name
+ * section's global-name subsection (7), which wasm-ld writes.
+ *
+ * Active data segments become ir_module.memory.datas; each must fit.
+ */
+#include "frontend/frontend.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/diag.h"
+#include "ir/ir.h"
+
+#define WASM_PAGE 65536u
+
+struct reader {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint32_t read_u32(struct reader *r)
+{
+	uint32_t v = 0;
+
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		uint8_t byte;
+
+		if (r->p >= r->end) {
+			r->bad = true;
+			return 0;
+		}
+		byte = *r->p++;
+		v |= (uint32_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80))
+			return v;
+	}
+	r->bad = true;
+	return 0;
+}
+
+/* The name section's name for global `index`, or NULL. A malformed name
+ * section is ignored, as the spec says of custom sections. */
+static const char *global_name(const struct fe_module *wm, struct arena *a, uint32_t index)
+{
+	for (uint32_t c = 0; c < wm->ncustoms; c++) {
+		struct reader r;
+
+		if (strcmp(wm->customs[c].name, "name"))
+			continue;
+		r = (struct reader){ wm->customs[c].payload,
+				     wm->customs[c].payload + wm->customs[c].size, false };
+		while (r.p < r.end && !r.bad) {
+			uint8_t id = *r.p++;
+			uint32_t size = read_u32(&r);
+			const uint8_t *sub_end = r.p + size;
+
+			if (r.bad || size > (size_t)(r.end - r.p))
+				break;
+			if (id == 7) {
+				struct reader s = { r.p, sub_end, false };
+				uint32_t n = read_u32(&s);
+
+				for (uint32_t k = 0; k < n && !s.bad; k++) {
+					uint32_t idx = read_u32(&s), len = read_u32(&s);
+
+					if (s.bad || len > (size_t)(s.end - s.p))
+						break;
+					if (idx == index)
+						return arena_strndup(a, (const char *)s.p, len);
+					s.p += len;
+				}
+			}
+			r.p = sub_end;
+		}
+	}
+	return NULL;
+}
+
+/* The initial value of the i32 global named `name`, if there is one. */
+static bool named_global_value(const struct fe_module *wm, struct arena *a,
+			       const char *name, uint64_t *value)
+{
+	for (uint32_t k = 0; k < wm->nglobals; k++) {
+		const struct fe_global *g = &wm->globals[k];
+		const char *n;
+
+		if (g->imported || g->type.valtype != FE_I32 || g->init.ninstrs != 1 ||
+		    g->init.instrs[0].op != FE_OP_I32_CONST)
+			continue;
+		n = global_name(wm, a, k);
+		if (!n) {
+			for (uint32_t e = 0; e < wm->nexports; e++)
+				if (wm->exports[e].kind == FE_EXT_GLOBAL && wm->exports[e].index == k)
+					n = wm->exports[e].name;
+		}
+		if (n && !strcmp(n, name)) {
+			*value = (uint32_t)g->init.instrs[0].u.i64;
+			return true;
+		}
+	}
+	return false;
+}
+
+int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t memory_size,
+		     struct diag_sink *d)
+{
+	const struct fe_memory *mem;
+	uint64_t declared, size, data_end = 0, v;
+	bool wasm_ld = false;
+
+	if (!wm->nmemories) {
+		if (memory_size) {
+			diag_report(d, DIAG_ERROR, NULL, "--memory-size: the module has no memory");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	mem = &wm->memories[0];
+	if (mem->imported)
+		return 0;	/* instructions that use it are refused */
+	declared = mem->limits.min * WASM_PAGE;
+
+	m->memory.present = true;
+	m->memory.pages = (uint32_t)mem->limits.min;
+	for (uint32_t k = 0; k < wm->ndatas; k++) {
+		const struct fe_data *s = &wm->datas[k];
+		const struct fe_instr *off = s->mem_offset.ninstrs == 1 ? &s->mem_offset.instrs[0] : NULL;
+		struct ir_data *id;
+
+		if (s->mode != FE_SEG_ACTIVE)
+			continue;
+		if (!off || off->op != FE_OP_I32_CONST) {
+			diag_error_at(d, s->offset, "data segment %u: an offset that is not a constant is not supported", k);
+			return -EINVAL;
+		}
+		if ((uint64_t)(uint32_t)off->u.i64 + s->size > declared) {
+			diag_error_at(d, s->offset, "data segment %u does not fit in the memory (%llu bytes at %u; the memory has %llu): out of bounds memory access",
+				      k, (unsigned long long)s->size, (uint32_t)off->u.i64,
+				      (unsigned long long)declared);
+			return -EINVAL;
+		}
+		if (!s->size)
+			continue;
+		m->memory.datas = arena_grow(m->arena, m->memory.datas, m->memory.ndatas,
+					     m->memory.ndatas + 1, sizeof(*m->memory.datas));
+		id = &m->memory.datas[m->memory.ndatas++];
+		id->offset = (uint32_t)off->u.i64;
+		id->size = s->size;
+		id->bytes = s->bytes;
+		if ((uint64_t)id->offset + id->size > data_end)
+			data_end = (uint64_t)id->offset + id->size;
+	}
+
+	if (memory_size) {
+		if (memory_size > declared) {
+			diag_report(d, DIAG_ERROR, NULL,
+				    "--memory-size %llu is larger than the module's memory (%llu pages, %llu bytes)",
+				    (unsigned long long)memory_size, (unsigned long long)mem->limits.min,
+				    (unsigned long long)declared);
+			return -EINVAL;
+		}
+		size = memory_size;
+	} else {
+		size = data_end;
+		if (named_global_value(wm, m->arena, "__stack_pointer", &v)) {
+			wasm_ld = true;
+			size = v > size ? v : size;
+		}
+		if (named_global_value(wm, m->arena, "__heap_base", &v) ||
+		    named_global_value(wm, m->arena, "__data_end", &v)) {
+			wasm_ld = true;
+			size = v > size ? v : size;
+		}
+		size = wasm_ld ? (size + 15) & ~(uint64_t)15 : declared;
+		if (size > declared)
+			size = declared;
+	}
+	if (size > W2B_MAX_MEMORY_SIZE) {
+		diag_error_at(d, mem->offset, "memory of %llu bytes is too large for eBPF map memory (at most %u): use --memory-size",
+			      (unsigned long long)size, W2B_MAX_MEMORY_SIZE);
+		return -EINVAL;
+	}
+	if (data_end > size) {
+		diag_report(d, DIAG_ERROR, NULL,
+			    "the data segments end at %llu, beyond --memory-size %llu",
+			    (unsigned long long)data_end, (unsigned long long)size);
+		return -EINVAL;
+	}
+	m->memory.size = (uint32_t)size;
+	return 0;
+}
