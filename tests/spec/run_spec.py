@@ -442,8 +442,11 @@ def normalize_reason(reason):
     r = re.sub(r"^(func\[\d+\]\s*)?('[^']*'\s*)?:\s*", "", r)
     # What is left may still name functions and offsets ("recursion:
     # func[3] calls itself"); one reason per rule, not per function.
-    r = re.sub(r"func\[\d+\]", "func[N]", r)
+    r = re.sub(r" \((entry|reached from entry) '.*\)$", "", r)
+    r = re.sub(r"func\[\d+\]( '[^']*')?", "func[N]", r)
     r = re.sub(r"\b0x[0-9a-fA-F]+\b", "0x...", r)
+    r = re.sub(r"^(call to func\[N\] with an?) (f32|f64) (parameter|result)", r"\1 float \3", r)
+    r = re.sub(r"^(f32|f64)\.[a-z_0-9]+ is not supported", "a float instruction is not supported", r)
     return r or reason
 
 
