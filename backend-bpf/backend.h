@@ -11,7 +11,12 @@
  *   - BTF and .BTF.ext come from debug info: one DISubprogram per function,
  *     one DILocation per instruction whose line is the instruction's Wasm
  *     byte offset, so the kernel's verifier log points into the module;
- *   - the license section (opts->license).
+ *   - the license section (opts->license);
+ *   - the instance state, one Wasm instance per CPU: mutable globals and
+ *     (up to 32 KiB) the linear memory in the per-CPU env map, a larger
+ *     memory in W2B_MEMORY_MAP (an ARRAY with opts->max_cpus entries,
+ *     indexed by CPU id), set up from the data segments on each CPU's
+ *     first run; data segments and exported immutable globals in .rodata.
  * Optimisation runs LLVM's default<On> pipeline on the BPF target machine,
  * which is the only way to get the BPF-specific IR passes.
  *

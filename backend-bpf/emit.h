@@ -178,6 +178,8 @@ struct be_fn {
 	struct be_label *labels;	/* by label id; bb NULL until opened */
 	LLVMValueRef *iters;		/* live bpf_iter_num slots, outermost first */
 	uint32_t niters, iters_cap;
+	LLVMValueRef *slots;		/* the loop fuel's iterator slot per depth */
+	uint32_t nslots;
 	bool bad;			/* an operand was not a defined vreg */
 };
 

@@ -15,13 +15,13 @@
  *      CPU at or past the map's max_entries, also INTERNAL;
  *   1b. on the first run on this CPU (env->initialized == 0) sets the
  *      instance up: the data segments into the memory (emit_module.c's
- *      plan: constant stores, or a bpf_iter_num loop from .rodata whose
- *      verification cost does not grow with the data), the mutable
- *      globals to their initial values, then initialized = 1. Both maps
- *      start zeroed, so zeros are never written. The loop is
- *      be_span_loop()'s: bpf_iter_num, or bpf_loop() under a license that
- *      is not GPL-compatible (kfuncs are refused to those); nothing
- *      GPL-only, so any --license works;
+ *      plan: constant stores, or a loop from .rodata whose verification
+ *      cost does not grow with the data), the mutable globals to their
+ *      initial values, then initialized = 1. Both maps start zeroed, so
+ *      zeros are never written. The loop is be_span_loop()'s:
+ *      bpf_iter_num, or bpf_loop() under a license that is not
+ *      GPL-compatible (the kernel refuses kfuncs to those); nothing
+ *      GPL-only, so the initialisation works under any --license;
  *   2. clears env->trap, so the trap checks after calls see only this run;
  *   3. unpacks the parameters and calls the Wasm function;
  *   4. if env->trap is set, reports the trap: the code in the status word

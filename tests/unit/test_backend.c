@@ -18,7 +18,21 @@
  *     (status 5);
  *   - the trap statistics map, line info (line = Wasm offset), BTF accepted
  *     by the kernel, deterministic output, asm/ll output, and the
- *     internal errors for unguarded divisions and unlowered loops.
+ *     internal errors for unguarded divisions and unlowered loops;
+ *   - instance state: loads and stores of every width and sign at the
+ *     edges of a 256-byte memory (in the env value) and a 64 KiB one (in
+ *     w2b_memory), with memarg offsets 0, 3, size - width and 0xffffffff,
+ *     against a model of the memory (read back from the map through its
+ *     BTF); data segments seen by the first run on each of two CPUs
+ *     (BPF_PROG_TEST_RUN runs a syscall program on the calling CPU: the
+ *     test pins itself, and checks whose env value changed); mutable
+ *     globals persisting per CPU; an exported immutable global read from
+ *     .rodata, also after a loader changed it; memory.copy overlapping both
+ *     ways and memory.fill against memmove/memset, and their bounds; a
+ *     1 MiB memory with a 64 KiB segment (verified_insns printed and
+ *     bounded); a CPU past w2b_memory's max_entries (INTERNAL); the loops
+ *     with a GPL license (bpf_iter_num) and without (bpf_loop); the
+ *     internal errors for unclassified accesses and the like.
  *
  * All of it for cpu v3 and v4, and the control-flow module also at -O0
  * (where calls are not inlined). Needs root and a kernel with BTF; prints
@@ -32,8 +46,10 @@
 #include "ir/ir.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -361,6 +377,9 @@ static int emit(struct tmod *t, const char *mcpu, int opt, enum be_emit_kind kin
 	return be_emit(&t->m, &o, &d, out, size);
 }
 
+/* Leave W2B_MEMORY_MAP as the object declares it. */
+static bool keep_mem_entries;
+
 /* Called between open and load, when set (e.g. to set .rodata values). */
 static void (*load_hook)(struct bpf_object *obj);
 
@@ -387,7 +406,8 @@ static int load(struct tmod *t, const char *mcpu, int opt, struct loaded *l)
 		struct bpf_map *mm = bpf_object__find_map_by_name(l->obj, W2B_MEMORY_MAP);
 
 		declared_mem_entries = mm ? bpf_map__max_entries(mm) : 0;
-		if (mm && bpf_map__set_max_entries(mm, (uint32_t)libbpf_num_possible_cpus()))
+		if (mm && !keep_mem_entries &&
+		    bpf_map__set_max_entries(mm, (uint32_t)libbpf_num_possible_cpus()))
 			return -1;
 	}
 	if (load_hook)
@@ -1370,6 +1390,972 @@ out:
 	arena_free(&t.a);
 }
 
+/* --- instance state: memory, data, globals, copy/fill ----------------------- */
+
+/* The CPUs this process may run on (at most two are used). */
+static int cpu_list[2], ncpu_list;
+
+static bool pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) == 0;
+}
+
+static void tm_memory(struct tmod *t, uint32_t size)
+{
+	t->m.memory.present = true;
+	t->m.memory.pages = (size + 65535) / 65536;
+	t->m.memory.size = size;
+}
+
+static void tm_data(struct tmod *t, uint32_t off, const uint8_t *bytes, uint32_t size)
+{
+	struct ir_memory *mem = &t->m.memory;
+	struct ir_data *dt;
+	uint8_t *copy = arena_alloc(&t->a, size + 1);
+
+	memcpy(copy, bytes, size);
+	mem->datas = arena_grow(&t->a, mem->datas, mem->ndatas, mem->ndatas + 1,
+				sizeof(*mem->datas));
+	dt = &mem->datas[mem->ndatas++];
+	dt->offset = off;
+	dt->size = size;
+	dt->bytes = copy;
+}
+
+static uint32_t tm_global(struct tmod *t, enum ir_type ty, bool mut, int64_t init,
+			  const char *symbol)
+{
+	struct ir_global *g;
+
+	t->m.globals = arena_grow(&t->a, t->m.globals, t->m.nglobals, t->m.nglobals + 1,
+				  sizeof(*t->m.globals));
+	g = &t->m.globals[t->m.nglobals];
+	g->type = (uint8_t)ty;
+	g->mutable_ = mut;
+	g->init = init;
+	g->wasm_index = t->m.nglobals;
+	g->symbol = symbol ? arena_strdup(&t->a, symbol) : NULL;
+	g->name = g->symbol;
+	return t->m.nglobals++;
+}
+
+static unsigned log2u(unsigned w)
+{
+	return w == 8 ? 3 : w == 4 ? 2 : w == 2 ? 1 : 0;
+}
+
+static uint32_t mload(struct fb *b, struct ir_region *r, enum ir_type t, unsigned width,
+		      bool sign, uint32_t addr, uint32_t off, unsigned align)
+{
+	struct ir_inst *i = add(b, r, IR_LOAD);
+
+	i->type = (uint8_t)t;
+	i->dst = ir_new_vreg(&b->t->a, b->f, t);
+	i->a = addr;
+	i->flags = sign ? IR_F_SIGNED : 0;
+	i->u.mem.offset = off;
+	i->u.mem.width = (uint8_t)width;
+	i->u.mem.align = (uint8_t)align;
+	i->u.mem.region = IR_MEM_INSTANCE;
+	return i->dst;
+}
+
+static void mstore(struct fb *b, struct ir_region *r, unsigned width, uint32_t addr,
+		   uint32_t val, uint32_t off, unsigned align)
+{
+	struct ir_inst *i = add(b, r, IR_STORE);
+
+	i->a = addr;
+	i->b = val;
+	i->u.mem.offset = off;
+	i->u.mem.width = (uint8_t)width;
+	i->u.mem.align = (uint8_t)align;
+	i->u.mem.region = IR_MEM_INSTANCE;
+}
+
+static uint32_t gget(struct fb *b, struct ir_region *r, uint32_t g)
+{
+	struct ir_inst *i = add(b, r, IR_GLOBAL_GET);
+
+	i->type = b->t->m.globals[g].type;
+	i->dst = ir_new_vreg(&b->t->a, b->f, i->type);
+	i->u.global = g;
+	return i->dst;
+}
+
+static void gset(struct fb *b, struct ir_region *r, uint32_t g, uint32_t v)
+{
+	struct ir_inst *i = add(b, r, IR_GLOBAL_SET);
+
+	i->u.global = g;
+	i->a = v;
+}
+
+static void mbulk(struct fb *b, struct ir_region *r, enum ir_kind k, uint32_t x, uint32_t y,
+		  uint32_t z)
+{
+	struct ir_inst *i = add(b, r, k);
+
+	i->a = x;
+	i->b = y;
+	i->c = z;
+	i->u.mem.region = IR_MEM_INSTANCE;
+}
+
+/* Bit offset of member `name` of BTF struct `st` in the loaded object, or
+ * -1. (Also checks that the BTF describes the layout the code uses.) */
+static long btf_member(struct loaded *l, const char *st, const char *name)
+{
+	struct btf *btf = bpf_object__btf(l->obj);
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int id;
+
+	if (!btf || (id = btf__find_by_name_kind(btf, st, BTF_KIND_STRUCT)) < 0)
+		return -1;
+	t = btf__type_by_id(btf, (uint32_t)id);
+	m = btf_members(t);
+	for (uint16_t k = 0; k < btf_vlen(t); k++)
+		if (!strcmp(btf__name_by_offset(btf, m[k].name_off), name))
+			return (long)btf_member_bit_offset(t, k);
+	return -1;
+}
+
+/* This CPU's copy of the env value (malloc'd), or NULL. */
+static uint8_t *env_value(struct loaded *l, int cpu, size_t *size)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(l->obj, W2B_ENV_MAP);
+	int ncpu = libbpf_num_possible_cpus();
+	uint32_t key = 0;
+	size_t vs;
+	uint8_t *all, *one;
+
+	if (!m || ncpu <= 0 || cpu >= ncpu)
+		return NULL;
+	vs = (bpf_map__value_size(m) + 7) & ~7u;
+	all = calloc((size_t)ncpu, vs);
+	one = malloc(vs);
+	if (!all || !one || bpf_map_lookup_elem(bpf_map__fd(m), &key, all)) {
+		free(all);
+		free(one);
+		return NULL;
+	}
+	memcpy(one, all + (size_t)cpu * vs, vs);
+	free(all);
+	*size = bpf_map__value_size(m);
+	return one;
+}
+
+/* The instance memory of `cpu` (malloc'd, `size` bytes), wherever it lives. */
+static uint8_t *instance_memory(struct loaded *l, int cpu, uint32_t size)
+{
+	struct bpf_map *mm = bpf_object__find_map_by_name(l->obj, W2B_MEMORY_MAP);
+	uint8_t *buf = malloc(size ? size : 1), *env;
+	long off;
+	size_t es;
+
+	if (!buf)
+		return NULL;
+	if (mm) {
+		uint32_t key = (uint32_t)cpu;
+
+		if (bpf_map__value_size(mm) != size ||
+		    bpf_map_lookup_elem(bpf_map__fd(mm), &key, buf)) {
+			free(buf);
+			return NULL;
+		}
+		return buf;
+	}
+	off = btf_member(l, "w2b_env_value", "memory");
+	env = env_value(l, cpu, &es);
+	if (off < 0 || !env || (size_t)off / 8 + size > es) {
+		free(env);
+		free(buf);
+		return NULL;
+	}
+	memcpy(buf, env + off / 8, size);
+	free(env);
+	return buf;
+}
+
+/* The u64 at member `name` (+ idx) of cpu's env value; UINT64_MAX if none. */
+static uint64_t env_word(struct loaded *l, int cpu, const char *name, uint32_t idx)
+{
+	long off = btf_member(l, "w2b_env_value", name);
+	size_t es;
+	uint8_t *env = off < 0 ? NULL : env_value(l, cpu, &es);
+	uint64_t v = UINT64_MAX;
+
+	if (env && (size_t)off / 8 + 8 * (idx + 1) <= es)
+		memcpy(&v, env + off / 8 + 8 * idx, 8);
+	free(env);
+	return v;
+}
+
+/* Loads and stores of every width and sign, at the memory's edges. */
+struct lkind { enum ir_type t; unsigned w; bool sign; };
+static const struct lkind lkinds[] = {
+	{ IR_I32, 1, false }, { IR_I32, 1, true }, { IR_I32, 2, false }, { IR_I32, 2, true },
+	{ IR_I32, 4, false }, { IR_I64, 1, false }, { IR_I64, 1, true }, { IR_I64, 2, false },
+	{ IR_I64, 2, true }, { IR_I64, 4, false }, { IR_I64, 4, true }, { IR_I64, 8, false },
+};
+static const struct lkind skinds[] = {
+	{ IR_I32, 1, false }, { IR_I32, 2, false }, { IR_I32, 4, false }, { IR_I64, 1, false },
+	{ IR_I64, 2, false }, { IR_I64, 4, false }, { IR_I64, 8, false },
+};
+/* memarg offsets: 0, small, exactly size - width, 0xffffffff */
+#define NOFFS 4
+
+static uint32_t off_of(unsigned k, uint32_t size, unsigned w)
+{
+	switch (k) {
+	case 0: return 0;
+	case 1: return 3;
+	case 2: return size - w;
+	}
+	return 0xffffffffu;
+}
+
+static void kind_name(char *buf, size_t n, const char *pre, const struct lkind *k,
+		      unsigned off, bool under)
+{
+	snprintf(buf, n, "%s_%s_%u%s_o%u%s", pre, k->t == IR_I64 ? "i64" : "i32", k->w * 8,
+		 k->w * 8 < (k->t == IR_I64 ? 64u : 32u) ? (k->sign ? "s" : "u") : "", off,
+		 under ? "_a0" : "");
+}
+
+static void build_access(struct tmod *t, uint32_t size)
+{
+	char name[64];
+
+	tm_init(t, "tests/access.wasm");
+	tm_memory(t, size);
+	for (size_t k = 0; k < sizeof(lkinds) / sizeof(lkinds[0]); k++) {
+		const struct lkind *lk = &lkinds[k];
+
+		for (unsigned o = 0; o < NOFFS + 1; o++) {
+			/* o == NOFFS: offset 0 with alignment 1 promised */
+			bool under = o == NOFFS;
+			struct fb b;
+			uint32_t v;
+
+			if (under && lk->w == 1)
+				continue;
+			kind_name(name, sizeof(name), "wl", lk, under ? 0 : o, under);
+			b = tm_func(t, name, "i", lk->t == IR_I64 ? "I" : "i");
+			v = mload(&b, &b.f->body, lk->t, lk->w, lk->sign, get(&b, &b.f->body, 0),
+				  under ? 0 : off_of(o, size, lk->w), under ? 0 : log2u(lk->w));
+			ret(&b, &b.f->body, 1, v);
+			tm_entry(t, name + 1, b.index);
+		}
+	}
+	for (size_t k = 0; k < sizeof(skinds) / sizeof(skinds[0]); k++) {
+		const struct lkind *sk = &skinds[k];
+
+		for (unsigned o = 0; o < NOFFS + 1; o++) {
+			bool under = o == NOFFS;
+			struct fb b;
+
+			if (under && sk->w == 1)
+				continue;
+			kind_name(name, sizeof(name), "ws", sk, under ? 0 : o, under);
+			b = tm_func(t, name, sk->t == IR_I64 ? "iI" : "ii", "");
+			mstore(&b, &b.f->body, sk->w, get(&b, &b.f->body, 0), get(&b, &b.f->body, 1),
+			       under ? 0 : off_of(o, size, sk->w), under ? 0 : log2u(sk->w));
+			tm_entry(t, name + 1, b.index);
+		}
+	}
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0x9e3779b97f4a7c15ull;
+	x ^= x >> 29;
+	return x;
+}
+
+/* Addresses to try: the first and last 24 bytes, just past the end, and
+ * the top of the 32-bit range. */
+static size_t edge_addrs(uint32_t size, uint32_t *a)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < 24; i++)
+		a[n++] = i;
+	for (uint32_t i = 24; i > 0; i--)
+		a[n++] = size - i;
+	a[n++] = size;
+	a[n++] = size + 1;
+	a[n++] = 0x7fffffff;
+	a[n++] = 0xfffffff8;
+	a[n++] = 0xfffffffc;
+	a[n++] = 0xffffffff;
+	return n;
+}
+
+static void test_access(const char *mcpu, int opt, uint32_t size, bool want_map)
+{
+	struct tmod t;
+	struct loaded l;
+	uint32_t addrs[64];
+	size_t na = edge_addrs(size, addrs);
+	uint8_t *shadow = calloc(1, size), *mem = NULL;
+	unsigned bad = 0, runs = 0;
+	char name[64];
+	int err;
+
+	build_access(&t, size);
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "access module (%u bytes, %s O%d) loads", size, mcpu, opt);
+	if (err || !shadow)
+		goto out;
+	CHECK((bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP) != NULL) == want_map,
+	      "%u-byte memory in %s", size, want_map ? "w2b_memory" : "the env value");
+	CHECK((btf_member(&l, "w2b_env_value", "memory") >= 0) == !want_map,
+	      "env value BTF has a memory member: %ld", btf_member(&l, "w2b_env_value", "memory"));
+	CHECK(!strstr(libbpf_log, "BTF"), "libbpf complained about BTF:\n%s", libbpf_log);
+
+	/* stores, then loads, against a model of the memory */
+	for (size_t k = 0; k < sizeof(skinds) / sizeof(skinds[0]); k++) {
+		const struct lkind *sk = &skinds[k];
+
+		for (unsigned o = 0; o < NOFFS + 1; o++) {
+			bool under = o == NOFFS;
+			uint64_t off = under ? 0 : off_of(o, size, sk->w);
+
+			if (under && sk->w == 1)
+				continue;
+			kind_name(name, sizeof(name), "s", sk, under ? 0 : o, under);
+			for (size_t i = 0; i < na; i++) {
+				uint64_t in[2] = { addrs[i], mix(addrs[i] * 131 + k * 7 + o) };
+				uint64_t ea = addrs[i] + off;
+				bool trap = ea + sk->w > size;
+				long st;
+
+				if (o == 2 && i % 5)
+					continue;	/* the end offset: fewer addresses */
+				st = run(&l, name, in, 2, NULL, 0);
+				runs++;
+				if (st != (trap ? W2B_TRAP_OOB_MEMORY : 0)) {
+					if (bad++ < 5)
+						fprintf(stderr, "  %s(%#" PRIx64 "): status %ld, want %s\n",
+							name, in[0], st, trap ? "trap" : "ok");
+					continue;
+				}
+				if (!trap)
+					for (unsigned b = 0; b < sk->w; b++)
+						shadow[ea + b] = (uint8_t)(in[1] >> (8 * b));
+			}
+		}
+	}
+	for (size_t k = 0; k < sizeof(lkinds) / sizeof(lkinds[0]); k++) {
+		const struct lkind *lk = &lkinds[k];
+
+		for (unsigned o = 0; o < NOFFS + 1; o++) {
+			bool under = o == NOFFS;
+			uint64_t off = under ? 0 : off_of(o, size, lk->w);
+
+			if (under && lk->w == 1)
+				continue;
+			kind_name(name, sizeof(name), "l", lk, under ? 0 : o, under);
+			for (size_t i = 0; i < na; i++) {
+				uint64_t in = addrs[i], got = 0, want = 0, ea = addrs[i] + off;
+				bool trap = ea + lk->w > size;
+				long st;
+
+				if (!trap) {
+					for (unsigned b = 0; b < lk->w; b++)
+						want |= (uint64_t)shadow[ea + b] << (8 * b);
+					if (lk->sign && (want >> (8 * lk->w - 1)) & 1)
+						want |= ~0ull << (8 * lk->w);
+					if (lk->t == IR_I32)
+						want &= 0xffffffffu;
+				}
+				st = run(&l, name, &in, 1, &got, 1);
+				runs++;
+				if (st != (trap ? W2B_TRAP_OOB_MEMORY : 0) || (!trap && got != want))
+					if (bad++ < 5)
+						fprintf(stderr, "  %s(%#" PRIx64 "): status %ld value %#" PRIx64
+							", want %s %#" PRIx64 "\n", name, in, st, got,
+							trap ? "trap" : "ok", want);
+			}
+		}
+	}
+	CHECK(bad == 0, "loads/stores at the edges of a %u-byte memory (%s O%d): %u of %u wrong",
+	      size, mcpu, opt, bad, runs);
+	/* the memory itself, as the map holds it */
+	mem = instance_memory(&l, cpu_list[0], size);
+	CHECK(mem && !memcmp(mem, shadow, size), "memory contents match the model (%u bytes)", size);
+	free(mem);
+	{
+		/* exactly size - width + 1 and ea overflow, counted as OOB */
+		uint64_t before = trap_count(&l, W2B_TRAP_OOB_MEMORY), in, out;
+
+		in = size - 4 + 1;
+		CHECK(run(&l, "l_i32_32_o0", &in, 1, &out, 1) == W2B_TRAP_OOB_MEMORY,
+		      "i32.load at size - 3");
+		in = size - 4;
+		CHECK(run(&l, "l_i32_32_o0", &in, 1, &out, 1) == 0, "i32.load at size - 4");
+		in = 0xffffffff;	/* + offset 3: 0x100000002, no wrap to 2 */
+		CHECK(run(&l, "l_i64_64_o1", &in, 1, &out, 1) == W2B_TRAP_OOB_MEMORY,
+		      "i64.load 0xffffffff+3");
+		in = 1;			/* 0xffffffff + 1 */
+		CHECK(run(&l, "l_i32_8u_o3", &in, 1, &out, 1) == W2B_TRAP_OOB_MEMORY,
+		      "i32.load8_u 1+0xffffffff");
+		CHECK(trap_count(&l, W2B_TRAP_OOB_MEMORY) == before + 3, "OOB traps counted");
+	}
+out:
+	free(shadow);
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* Data segments and globals. */
+struct dmod {
+	uint8_t *image;			/* the memory as the segments make it */
+	uint32_t g_cnt, g_wide, g_zero, k_answer, k_big;
+};
+
+static void build_data(struct tmod *t, uint32_t size, struct dmod *dm)
+{
+	static const uint8_t d[5] = { 0x80, 0x81, 0x82, 0x83, 0x84 };
+	uint8_t big[300], ee[10], tail[1000];
+	struct fb b;
+	struct ir_region *r;
+	uint32_t v;
+
+	tm_init(t, "tests/data.wasm");
+	tm_memory(t, size);
+	dm->image = calloc(1, size);
+	for (unsigned i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + 1) | 1;
+	memset(ee, 0xee, sizeof(ee));
+	memset(tail, 0, sizeof(tail));
+	tail[sizeof(tail) - 1] = 0x77;
+#define SEG(off, p, n) do { tm_data(t, (off), (p), (n)); memcpy(dm->image + (off), (p), (n)); } while (0)
+	SEG(0, (const uint8_t *)"0123456789abcdef", 16);
+	SEG(100, big, sizeof(big));	/* copied from .rodata */
+	SEG(120, ee, sizeof(ee));	/* overlaps: the later one wins */
+	SEG(1000, (const uint8_t *)"Z", 1);
+	SEG(2048, tail, sizeof(tail));	/* zeros, then one byte */
+	SEG(size - 5, d, sizeof(d));	/* the very end, unaligned */
+#undef SEG
+	dm->g_cnt = tm_global(t, IR_I32, true, -5, NULL);
+	dm->g_wide = tm_global(t, IR_I64, true, 0x1122334455667788, NULL);
+	dm->g_zero = tm_global(t, IR_I32, true, 0, NULL);
+	dm->k_answer = tm_global(t, IR_I32, false, 42, "answer");
+	dm->k_big = tm_global(t, IR_I64, false, -2, "big_k");
+
+	b = tm_func(t, "w_rd1", "i", "i");
+	ret(&b, &b.f->body, 1, mload(&b, &b.f->body, IR_I32, 1, false, get(&b, &b.f->body, 0), 0, 0));
+	tm_entry(t, "rd1", b.index);
+	b = tm_func(t, "w_rd8", "i", "I");
+	ret(&b, &b.f->body, 1, mload(&b, &b.f->body, IR_I64, 8, false, get(&b, &b.f->body, 0), 0, 3));
+	tm_entry(t, "rd8", b.index);
+	b = tm_func(t, "w_wr1", "ii", "");
+	mstore(&b, &b.f->body, 1, get(&b, &b.f->body, 0), get(&b, &b.f->body, 1), 0, 0);
+	tm_entry(t, "wr1", b.index);
+	/* count(): g_cnt += 1; return g_cnt */
+	b = tm_func(t, "w_count", "", "i");
+	r = &b.f->body;
+	b.f->may_trap = false;
+	gset(&b, r, dm->g_cnt, op2(&b, r, IR_I32_ADD, gget(&b, r, dm->g_cnt), cst(&b, r, IR_I32, 1)));
+	ret(&b, r, 1, gget(&b, r, dm->g_cnt));
+	tm_entry(t, "count", b.index);
+	b = tm_func(t, "w_wide", "", "I");
+	ret(&b, &b.f->body, 1, gget(&b, &b.f->body, dm->g_wide));
+	tm_entry(t, "wide", b.index);
+	b = tm_func(t, "w_setwide", "I", "");
+	gset(&b, &b.f->body, dm->g_wide, get(&b, &b.f->body, 0));
+	tm_entry(t, "setwide", b.index);
+	b = tm_func(t, "w_zinc", "", "i");
+	r = &b.f->body;
+	v = op2(&b, r, IR_I32_ADD, gget(&b, r, dm->g_zero), cst(&b, r, IR_I32, 1));
+	gset(&b, r, dm->g_zero, v);
+	ret(&b, r, 1, v);
+	tm_entry(t, "zinc", b.index);
+	b = tm_func(t, "w_answer", "", "i");
+	ret(&b, &b.f->body, 1, gget(&b, &b.f->body, dm->k_answer));
+	tm_entry(t, "answer_get", b.index);
+	b = tm_func(t, "w_bigk", "", "I");
+	ret(&b, &b.f->body, 1, gget(&b, &b.f->body, dm->k_big));
+	tm_entry(t, "bigk", b.index);
+}
+
+/* Sets the .rodata variable `name` (a skeleton's rodata->name = v). */
+static int32_t answer_override;
+
+static void set_answer(struct bpf_object *obj)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *m;
+	int id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+
+	if (id < 0)
+		return;
+	bpf_object__for_each_map(m, obj) {
+		const struct btf_type *ds = btf__type_by_id(btf, (uint32_t)id);
+		const struct btf_var_secinfo *vs = btf_var_secinfos(ds);
+		size_t sz;
+		const void *init;
+		uint8_t *data;
+
+		if (!bpf_map__is_internal(m) || !strstr(bpf_map__name(m), ".rodata"))
+			continue;
+		init = bpf_map__initial_value(m, &sz);
+		data = init ? malloc(sz) : NULL;
+		if (!data)
+			continue;
+		memcpy(data, init, sz);
+		for (uint16_t k = 0; k < btf_vlen(ds); k++) {
+			const struct btf_type *var = btf__type_by_id(btf, vs[k].type);
+
+			if (!strcmp(btf__name_by_offset(btf, var->name_off), "answer") &&
+			    vs[k].offset + 4 <= sz)
+				memcpy(data + vs[k].offset, &answer_override, 4);
+		}
+		bpf_map__set_initial_value(m, data, sz);
+		free(data);
+	}
+}
+
+static void test_data(const char *mcpu, int opt, uint32_t size, const char *license)
+{
+	struct tmod t;
+	struct dmod dm;
+	struct loaded l;
+	uint64_t in[2], out[1];
+	unsigned bad = 0;
+	long st;
+	int err, c0 = cpu_list[0], c1 = ncpu_list > 1 ? cpu_list[1] : -1;
+
+	test_license = license;
+	build_data(&t, size, &dm);
+	pin_cpu(c0);
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "data module (%u bytes, %s O%d, %s) loads", size, mcpu, opt, license);
+	if (err)
+		goto out;
+	CHECK(!strstr(libbpf_log, "BTF"), "libbpf complained about BTF:\n%s", libbpf_log);
+	CHECK(env_word(&l, c0, "initialized", 0) == 0, "not initialized before the first run");
+
+	/* the first run on this CPU already sees the data */
+	in[0] = 100;
+	st = run(&l, "rd1", in, 1, out, 1);
+	CHECK(st == 0 && out[0] == dm.image[100], "first run: rd1(100) = %ld/%#" PRIx64 ", want %#x",
+	      st, out[0], dm.image[100]);
+	CHECK(env_word(&l, c0, "initialized", 0) == 1, "initialized after the first run");
+	if (c1 >= 0)
+		CHECK(env_word(&l, c1, "initialized", 0) == 0,
+		      "a test run runs on the calling CPU: CPU %d is not initialized", c1);
+	for (uint32_t a = 0; a + 8 <= size; a += (a < 4096 || a + 16 >= size) ? 8 : 4096) {
+		uint64_t want;
+
+		memcpy(&want, dm.image + a, 8);
+		in[0] = a;
+		st = run(&l, "rd8", in, 1, out, 1);
+		if (st != 0 || out[0] != want)
+			if (bad++ < 5)
+				fprintf(stderr, "  rd8(%u) = %ld/%#" PRIx64 ", want %#" PRIx64 "\n", a, st,
+					out[0], want);
+	}
+	in[0] = size - 8;
+	st = run(&l, "rd8", in, 1, out, 1);
+	CHECK(st == 0 && out[0] == 0x8483828180000000ull, "the last 8 bytes: %#" PRIx64, out[0]);
+	CHECK(bad == 0, "data segments read back (%u bytes, %s O%d)", size, mcpu, opt);
+	{
+		uint8_t *mem = instance_memory(&l, c0, size);
+
+		CHECK(mem && !memcmp(mem, dm.image, size), "memory after init is the segments' image");
+		free(mem);
+	}
+
+	/* globals: initial values, persistence across runs on one CPU */
+	CHECK(run(&l, "count", in, 0, out, 1) == 0 && out[0] == (uint32_t)-4, "count 1: %" PRIx64, out[0]);
+	CHECK(run(&l, "count", in, 0, out, 1) == 0 && out[0] == (uint32_t)-3, "count 2: %" PRIx64, out[0]);
+	CHECK(run(&l, "wide", in, 0, out, 1) == 0 && out[0] == 0x1122334455667788ull,
+	      "wide: %#" PRIx64, out[0]);
+	in[0] = 0xfedcba9876543210ull;
+	CHECK(run(&l, "setwide", in, 1, out, 0) == 0, "setwide");
+	CHECK(run(&l, "wide", in, 0, out, 1) == 0 && out[0] == 0xfedcba9876543210ull,
+	      "wide after set: %#" PRIx64, out[0]);
+	CHECK(run(&l, "zinc", in, 0, out, 1) == 0 && out[0] == 1, "zinc: %" PRIu64, out[0]);
+	CHECK(run(&l, "answer_get", in, 0, out, 1) == 0 &&
+	      out[0] == (uint32_t)(answer_override ? answer_override : 42),
+	      "answer: %" PRIu64, out[0]);
+	CHECK(run(&l, "bigk", in, 0, out, 1) == 0 && out[0] == (uint64_t)-2, "bigk: %#" PRIx64, out[0]);
+	CHECK(env_word(&l, c0, "globals", 0) == (uint32_t)-3, "globals[0] in the env: %#" PRIx64,
+	      env_word(&l, c0, "globals", 0));
+
+	/* another CPU has an instance of its own */
+	if (c1 >= 0 && pin_cpu(c1)) {
+		in[0] = 100;
+		st = run(&l, "rd1", in, 1, out, 1);
+		CHECK(st == 0 && out[0] == dm.image[100], "first run on CPU %d sees the data", c1);
+		in[0] = size - 1;
+		st = run(&l, "rd1", in, 1, out, 1);
+		CHECK(st == 0 && out[0] == 0x84, "CPU %d: the last byte", c1);
+		CHECK(run(&l, "count", in, 0, out, 1) == 0 && out[0] == (uint32_t)-4,
+		      "count on CPU %d starts afresh: %" PRIx64, c1, out[0]);
+		in[0] = 100;
+		in[1] = 0x99;
+		CHECK(run(&l, "wr1", in, 2, out, 0) == 0, "wr1 on CPU %d", c1);
+		CHECK(run(&l, "rd1", in, 1, out, 1) == 0 && out[0] == 0x99, "CPU %d sees its store", c1);
+		CHECK(env_word(&l, c1, "initialized", 0) == 1, "CPU %d initialized", c1);
+		pin_cpu(c0);
+		CHECK(run(&l, "rd1", in, 1, out, 1) == 0 && out[0] == dm.image[100],
+		      "CPU %d does not see CPU %d's store", c0, c1);
+		CHECK(run(&l, "count", in, 0, out, 1) == 0 && out[0] == (uint32_t)-2,
+		      "count on CPU %d continues: %" PRIx64, c0, out[0]);
+	}
+out:
+	test_license = "GPL";
+	pin_cpu(c0);
+	free(dm.image);
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* memory.copy and memory.fill against a model. */
+static void build_bulk(struct tmod *t, uint32_t size)
+{
+	struct fb b;
+
+	tm_init(t, "tests/bulk.wasm");
+	tm_memory(t, size);
+	b = tm_func(t, "w_copy", "iii", "");
+	mbulk(&b, &b.f->body, IR_MEMORY_COPY, get(&b, &b.f->body, 0), get(&b, &b.f->body, 1),
+	      get(&b, &b.f->body, 2));
+	tm_entry(t, "copy", b.index);
+	b = tm_func(t, "w_fill", "iii", "");
+	mbulk(&b, &b.f->body, IR_MEMORY_FILL, get(&b, &b.f->body, 0), get(&b, &b.f->body, 1),
+	      get(&b, &b.f->body, 2));
+	tm_entry(t, "fill", b.index);
+}
+
+static void test_bulk(const char *mcpu, int opt, uint32_t size, const char *license)
+{
+	static const uint32_t lens[] = { 0, 1, 2, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200 };
+	struct tmod t;
+	struct loaded l;
+	uint8_t *shadow = calloc(1, size), *mem;
+	unsigned bad = 0, n = 0;
+	uint64_t in[3];
+	struct bpf_prog_info info;
+	long st;
+	int err;
+
+	test_license = license;
+	build_bulk(&t, size);
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "bulk module (%u bytes, %s O%d, %s) loads", size, mcpu, opt, license);
+	if (err || !shadow)
+		goto out;
+	/* a pattern to copy around */
+	for (uint32_t i = 0; i < 512 && i < size; i++) {
+		in[0] = i;
+		in[1] = 0xffffff00u | (uint32_t)mix(i);	/* only the low byte counts */
+		in[2] = 1;
+		st = run(&l, "fill", in, 3, NULL, 0);
+		bad += st != 0;
+		shadow[i] = (uint8_t)in[1];
+	}
+	for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+		uint32_t len = lens[li];
+		/* overlapping both ways, and apart */
+		int64_t deltas[] = { -9, -8, -1, 1, 3, 8, 11, 300 };
+
+		for (size_t di = 0; di < sizeof(deltas) / sizeof(deltas[0]); di++) {
+			uint32_t src = 40 + (uint32_t)(li * 13 % 50);
+			uint32_t dst = (uint32_t)((int64_t)src + deltas[di]);
+
+			if ((uint64_t)dst + len > size || (uint64_t)src + len > size)
+				continue;
+			in[0] = dst;
+			in[1] = src;
+			in[2] = len;
+			st = run(&l, "copy", in, 3, NULL, 0);
+			memmove(shadow + dst, shadow + src, len);
+			n++;
+			if (st != 0)
+				bad++;
+		}
+		in[0] = 500 - len / 2;
+		in[1] = 0x100 + li;
+		in[2] = len;
+		if (in[0] + len <= size) {
+			st = run(&l, "fill", in, 3, NULL, 0);
+			memset(shadow + in[0], (int)(uint8_t)in[1], len);
+			n++;
+			bad += st != 0;
+		}
+	}
+	/* the end of the memory, and a copy across all of it */
+	in[0] = size - 13;
+	in[1] = 0xab;
+	in[2] = 13;
+	bad += run(&l, "fill", in, 3, NULL, 0) != 0;
+	memset(shadow + size - 13, 0xab, 13);
+	in[0] = size / 2 + 1;
+	in[1] = 0;
+	in[2] = size / 2 - 1;
+	bad += run(&l, "copy", in, 3, NULL, 0) != 0;
+	memmove(shadow + size / 2 + 1, shadow, size / 2 - 1);
+	in[0] = 3;
+	in[1] = 5;
+	in[2] = size - 5;
+	bad += run(&l, "copy", in, 3, NULL, 0) != 0;
+	memmove(shadow + 3, shadow + 5, size - 5);
+	mem = instance_memory(&l, cpu_list[0], size);
+	CHECK(bad == 0 && mem && !memcmp(mem, shadow, size),
+	      "%u copies and fills (%u bytes, %s O%d, %s): %u failed, contents %s", n, size, mcpu,
+	      opt, license, bad, mem && !memcmp(mem, shadow, size) ? "match" : "differ");
+	if (mem && memcmp(mem, shadow, size))
+		for (uint32_t i = 0, shown = 0; i < size && shown < 5; i++)
+			if (mem[i] != shadow[i]) {
+				fprintf(stderr, "  byte %u: %#x, want %#x\n", i, mem[i], shadow[i]);
+				shown++;
+			}
+	free(mem);
+
+	/* out of bounds: trap before touching anything */
+	{
+		const struct { const char *p; uint64_t a, b, c; long want; } cases[] = {
+			{ "copy", size - 3, 0, 4, W2B_TRAP_OOB_MEMORY },
+			{ "copy", 0, size - 3, 4, W2B_TRAP_OOB_MEMORY },
+			{ "copy", size, 0, 0, 0 },
+			{ "copy", 0, size, 0, 0 },
+			{ "copy", size + 1, 0, 0, W2B_TRAP_OOB_MEMORY },
+			{ "copy", 0, 0xffffffff, 2, W2B_TRAP_OOB_MEMORY },
+			{ "copy", 1, 0, 0xffffffff, W2B_TRAP_OOB_MEMORY },
+			{ "fill", size, 7, 0, 0 },
+			{ "fill", size - 1, 7, 2, W2B_TRAP_OOB_MEMORY },
+			{ "fill", 0xffffffff, 7, 2, W2B_TRAP_OOB_MEMORY },
+			{ "fill", size + 1, 7, 0, W2B_TRAP_OOB_MEMORY },
+		};
+		unsigned wrong = 0;
+
+		for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+			in[0] = cases[k].a;
+			in[1] = cases[k].b;
+			in[2] = cases[k].c;
+			st = run(&l, cases[k].p, in, 3, NULL, 0);
+			if (st != cases[k].want && wrong++ < 5)
+				fprintf(stderr, "  %s(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64 "): status %ld\n",
+					cases[k].p, in[0], in[1], in[2], st);
+		}
+		mem = instance_memory(&l, cpu_list[0], size);
+		CHECK(wrong == 0 && mem && !memcmp(mem, shadow, size),
+		      "copy/fill bounds (%u bytes, %s): %u wrong, memory %s", size, mcpu, wrong,
+		      mem && !memcmp(mem, shadow, size) ? "untouched" : "changed");
+		free(mem);
+	}
+	CHECK(prog_info(&l, "copy", &info, NULL, 0) == 0, "prog info");
+	printf("memory.copy (%u-byte memory, %s O%d, %s): verified_insns %u\n", size, mcpu, opt,
+	       license, info.verified_insns);
+	CHECK(info.verified_insns < 2000, "copy verified_insns %u", info.verified_insns);
+out:
+	test_license = "GPL";
+	free(shadow);
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* A 1 MiB memory (w2b_memory) whose 64 KiB data segment is copied in on a
+ * CPU's first run: the verifier's cost must not grow with the data. */
+static void test_big_data(const char *mcpu, const char *license)
+{
+	struct tmod t;
+	struct loaded l;
+	uint32_t size = 1u << 20, seg = 65536, at = 100003;
+	uint8_t *bytes = malloc(seg), *mem;
+	struct bpf_prog_info info;
+	uint64_t in, out, want;
+	unsigned bad = 0;
+	struct fb b;
+	int err;
+
+	for (uint32_t i = 0; i < seg; i++)
+		bytes[i] = (uint8_t)(mix(i) | 1);
+	tm_init(&t, "tests/bigdata.wasm");
+	tm_memory(&t, size);
+	tm_data(&t, at, bytes, seg);
+	b = tm_func(&t, "w_rd8", "i", "I");
+	ret(&b, &b.f->body, 1, mload(&b, &b.f->body, IR_I64, 8, false, get(&b, &b.f->body, 0), 0, 3));
+	tm_entry(&t, "rd8", b.index);
+	test_license = license;
+	test_max_cpus = 3;
+	err = load(&t, mcpu, 2, &l);
+	CHECK(err == 0, "1 MiB module (%s, %s) loads", mcpu, license);
+	CHECK(declared_mem_entries == 3, "w2b_memory declared with max_cpus entries: %u",
+	      declared_mem_entries);
+	if (err)
+		goto out;
+	for (uint32_t a = at - 8; a < at + seg + 8; a += a < at + 64 || a > at + seg - 64 ? 1 : 997) {
+		uint8_t w[8];
+
+		for (unsigned k = 0; k < 8; k++)
+			w[k] = a + k >= at && a + k < at + seg ? bytes[a + k - at] : 0;
+		memcpy(&want, w, 8);
+		in = a;
+		if (run(&l, "rd8", &in, 1, &out, 1) != 0 || out != want)
+			if (bad++ < 5)
+				fprintf(stderr, "  rd8(%u) = %#" PRIx64 ", want %#" PRIx64 "\n", a, out, want);
+	}
+	CHECK(bad == 0, "64 KiB data segment read back (%s, %s)", mcpu, license);
+	mem = instance_memory(&l, cpu_list[0], size);
+	CHECK(mem && !memcmp(mem + at, bytes, seg), "the segment is in this CPU's w2b_memory");
+	free(mem);
+	CHECK(prog_info(&l, "rd8", &info, NULL, 0) == 0, "prog info");
+	printf("1 MiB memory, 64 KiB data segment (%s, %s): verified_insns %u, xlated %u insns\n",
+	       mcpu, license, info.verified_insns, info.xlated_prog_len / 8);
+	CHECK(info.verified_insns < 2000, "verified_insns %u", info.verified_insns);
+	CHECK(memmem(l.elf, l.size, "w2b_data", 8) != NULL, "the data is the .rodata w2b_data");
+out:
+	test_license = "GPL";
+	test_max_cpus = 0;
+	free(bytes);
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* A CPU past W2B_MEMORY_MAP's max_entries has no memory: INTERNAL. */
+static void test_no_memory_entry(const char *mcpu)
+{
+	struct tmod t;
+	struct loaded l;
+	uint64_t in = 0, out;
+	struct fb b;
+	int err;
+
+	if (ncpu_list < 2 || cpu_list[0] != 0) {
+		printf("skipped: a CPU past max_entries needs CPU 0 and another\n");
+		return;
+	}
+	tm_init(&t, "tests/onecpu.wasm");
+	tm_memory(&t, 65536);
+	b = tm_func(&t, "w_rd8", "i", "I");
+	ret(&b, &b.f->body, 1, mload(&b, &b.f->body, IR_I64, 8, false, get(&b, &b.f->body, 0), 0, 3));
+	tm_entry(&t, "rd8", b.index);
+	test_max_cpus = 1;
+	keep_mem_entries = true;
+	err = load(&t, mcpu, 2, &l);
+	CHECK(err == 0, "one-CPU memory module loads");
+	if (!err) {
+		CHECK(run(&l, "rd8", &in, 1, &out, 1) == 0, "CPU 0 has its memory");
+		pin_cpu(cpu_list[1]);
+		CHECK(run(&l, "rd8", &in, 1, &out, 1) == W2B_TRAP_INTERNAL,
+		      "CPU %d has no w2b_memory entry: INTERNAL", cpu_list[1]);
+		pin_cpu(cpu_list[0]);
+	}
+	keep_mem_entries = false;
+	test_max_cpus = 0;
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* Instance state the backend must refuse, and a module without any. */
+static void test_memory_errors(void)
+{
+	struct tmod t;
+	void *a = NULL;
+	size_t na = 0;
+	int err;
+
+	/* an access nobody classified */
+	tm_init(&t, "tests/bad.wasm");
+	tm_memory(&t, 1024);
+	{
+		struct fb f = tm_func(&t, "w_bad", "i", "i");
+		uint32_t v = mload(&f, &f.f->body, IR_I32, 4, false, get(&f, &f.f->body, 0), 0, 2);
+
+		f.f->body.insts[f.f->body.n - 1]->u.mem.region = IR_MEM_UNDECIDED;
+		ret(&f, &f.f->body, 1, v);
+		tm_entry(&t, "bad", f.index);
+	}
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "internal compiler error") &&
+	      strstr(diag_text, "undecided region"), "undecided region: %s", diag_text);
+	arena_free(&t.a);
+
+	/* a load in a module without memory */
+	tm_init(&t, "tests/bad.wasm");
+	{
+		struct fb f = tm_func(&t, "w_bad", "i", "i");
+
+		ret(&f, &f.f->body, 1, mload(&f, &f.f->body, IR_I32, 4, false,
+					     get(&f, &f.f->body, 0), 0, 2));
+		tm_entry(&t, "bad", f.index);
+	}
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "without memory"), "no memory: %s",
+	      diag_text);
+	arena_free(&t.a);
+
+	/* global.set of an immutable global */
+	tm_init(&t, "tests/bad.wasm");
+	{
+		uint32_t g = tm_global(&t, IR_I32, false, 1, "k");
+		struct fb f = tm_func(&t, "w_bad", "i", "");
+
+		gset(&f, &f.f->body, g, get(&f, &f.f->body, 0));
+		tm_entry(&t, "bad", f.index);
+	}
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "global.set of immutable"),
+	      "set immutable: %s", diag_text);
+	arena_free(&t.a);
+
+	/* a 0-byte memory: every access traps, copy/fill of nothing is fine */
+	tm_init(&t, "tests/empty.wasm");
+	tm_memory(&t, 0);
+	{
+		struct fb f = tm_func(&t, "w_ld", "i", "i");
+		struct loaded l;
+		uint64_t in[3] = { 0, 0, 0 }, out;
+
+		ret(&f, &f.f->body, 1, mload(&f, &f.f->body, IR_I32, 1, false,
+					     get(&f, &f.f->body, 0), 0, 0));
+		tm_entry(&t, "ld", f.index);
+		f = tm_func(&t, "w_fill", "iii", "");
+		mbulk(&f, &f.f->body, IR_MEMORY_FILL, get(&f, &f.f->body, 0),
+		      get(&f, &f.f->body, 1), get(&f, &f.f->body, 2));
+		tm_entry(&t, "fill", f.index);
+		err = load(&t, "v3", 2, &l);
+		CHECK(err == 0, "0-byte memory module loads");
+		if (!err) {
+			CHECK(run(&l, "ld", in, 1, &out, 1) == W2B_TRAP_OOB_MEMORY, "load from 0 bytes");
+			CHECK(run(&l, "fill", in, 3, NULL, 0) == 0, "fill of 0 at 0");
+			in[2] = 1;
+			CHECK(run(&l, "fill", in, 3, NULL, 0) == W2B_TRAP_OOB_MEMORY, "fill of 1 at 0");
+			CHECK(!bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP), "no w2b_memory");
+		}
+		unload(&l);
+	}
+	arena_free(&t.a);
+
+	/* no instance state: the env value is what it always was */
+	{
+		struct cf_mod cm;
+		struct loaded l;
+
+		build_control(&t, &cm);
+		err = load(&t, "v3", 2, &l);
+		CHECK(err == 0 && !bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP) &&
+		      bpf_map__value_size(bpf_object__find_map_by_name(l.obj, W2B_ENV_MAP)) ==
+		      8 * (1 + 2 + 3) && btf_member(&l, "w2b_env_value", "initialized") < 0 &&
+		      !memmem(l.elf, l.size, ".rodata", 7),
+		      "a module without instance state has no memory map, init word or .rodata");
+		unload(&l);
+		arena_free(&t.a);
+	}
+}
+
 /* --- output forms and internal errors --------------------------------------- */
 
 static void test_outputs(void)
@@ -1442,8 +2428,22 @@ static void test_outputs(void)
 
 int main(int argc, char **argv)
 {
+	cpu_set_t saved;
+
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
 	libbpf_set_print(on_libbpf_print);
+	/* Instance state is per CPU and a syscall program's test run runs on
+	 * the calling CPU: the tests pin themselves (to two CPUs in turn). */
+	if (sched_getaffinity(0, sizeof(saved), &saved) == 0)
+		for (int c = 0; c < CPU_SETSIZE && ncpu_list < 2; c++)
+			if (CPU_ISSET(c, &saved))
+				cpu_list[ncpu_list++] = c;
+	if (!ncpu_list || !pin_cpu(cpu_list[0])) {
+		fprintf(stderr, "cannot pin to a CPU\n");
+		return 1;
+	}
+	if (ncpu_list < 2)
+		printf("only one CPU: the per-CPU instance tests use one\n");
 
 	test_outputs();
 	for (int opt = 0; opt <= 3; opt++)
@@ -1454,6 +2454,36 @@ int main(int argc, char **argv)
 	test_control("v4", 2);
 	test_control("v3", 0);
 	test_control("v4", 0);
+
+	test_memory_errors();
+	for (int v = 0; v < 2; v++) {
+		const char *cpu = v ? "v4" : "v3";
+
+		test_access(cpu, 2, 256, false);
+		test_access(cpu, 2, 65536, true);
+		test_data(cpu, 2, 4096, "GPL");
+		test_data(cpu, 2, 131072, "GPL");
+		test_data(cpu, 2, 4096, "MIT");
+		test_bulk(cpu, 2, 512, "GPL");
+		test_bulk(cpu, 2, 65536, "GPL");
+		test_bulk(cpu, 2, 512, "Dual BSD/GPL");
+		test_bulk(cpu, 2, 65536, "MIT");
+		test_big_data(cpu, "GPL");
+		test_big_data(cpu, "MIT");
+	}
+	test_no_memory_entry("v3");
+	test_access("v3", 0, 256, false);
+	test_access("v4", 0, 65536, true);
+	test_data("v3", 0, 131072, "GPL");
+	test_bulk("v3", 0, 512, "GPL");
+	/* a loader sets an exported immutable global before load */
+	answer_override = 1234;
+	load_hook = set_answer;
+	test_data("v3", 2, 4096, "GPL");
+	load_hook = NULL;
+	answer_override = 0;
+
+	sched_setaffinity(0, sizeof(saved), &saved);
 
 	printf("backend: %u passed, %u failed\n", npass, nfail);
 	return nfail ? 1 : 0;
