@@ -149,6 +149,21 @@ static int select_entries(struct compile *c)
 
 /* --- the pipeline --------------------------------------------------------- */
 
+/* The kernel's list (license_is_gpl_compatible()): only these programs may
+ * call GPL-only helpers and kfuncs. */
+static bool license_is_gpl_compatible(const char *license)
+{
+	static const char *const gpl[] = {
+		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+		"Dual MIT/GPL", "Dual MPL/GPL",
+	};
+
+	for (size_t k = 0; k < sizeof(gpl) / sizeof(gpl[0]); k++)
+		if (!strcmp(license, gpl[k]))
+			return true;
+	return false;
+}
+
 static int emit_ir_text(struct compile *c)
 {
 	char *buf = NULL;
@@ -166,7 +181,7 @@ static int emit_ir_text(struct compile *c)
 
 static int compile_module(struct compile *c)
 {
-	struct ir_loop_opts loops = { c->o.max_loop_iters, 0 };
+	struct ir_loop_opts loops = { c->o.max_loop_iters, license_is_gpl_compatible(c->o.license) };
 	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus };
 	int err;
 
@@ -186,7 +201,8 @@ static int compile_module(struct compile *c)
 		return err;
 	ir_lower_memory(c->ir);
 	ir_insert_traps(c->ir);
-	ir_bound_loops(c->ir, &loops);
+	if ((err = ir_bound_loops(c->ir, &loops, &c->diag)))
+		return err;
 	ir_compute_may_trap(c->ir);
 	if (c->o.emit == W2B_EMIT_IR)
 		return emit_ir_text(c);

@@ -79,6 +79,7 @@ struct builder {
 	bool refused;			/* f->refusal set: stop translating */
 	bool invalid;			/* a type error was reported */
 	uint32_t *global_ir;		/* Wasm global index -> ir_module.globals, or NO_GLOBAL */
+	struct fe_global_values gv;	/* globals' values known when compiling */
 };
 
 #define NO_GLOBAL UINT32_MAX
@@ -793,21 +794,19 @@ static void do_local(struct builder *b, const struct fe_instr *in)
 static void do_global_get(struct builder *b, const struct fe_instr *in)
 {
 	const struct fe_global *g;
-	const struct fe_instr *init;
 
 	if (in->u.index >= b->wm->nglobals) {
 		invalid(b, "unknown global %u", in->u.index);
 		return;
 	}
 	g = &b->wm->globals[in->u.index];
-	init = !g->imported && g->init.ninstrs == 1 ? &g->init.instrs[0] : NULL;
 	if (!is_int(g->type.valtype))
 		refuse(b, in->offset, "global.get of a %s global is not supported (%s)",
 		       valtype_name(g->type.valtype), type_reason(g->type.valtype));
 	else if (g->imported)
 		refuse(b, in->offset, "global.get of an imported global is not supported (imports are not implemented yet)");
-	else if (!init || (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST))
-		refuse(b, in->offset, "global.get of a global whose initializer is not a constant is not supported");
+	else if (!b->gv.known[in->u.index])
+		refuse(b, in->offset, "global.get of a global whose initial value reads an imported global is not supported");
 	if (emitting(b) && b->global_ir[in->u.index] != NO_GLOBAL) {
 		/* instance state, or a .rodata value a loader may set */
 		struct ir_inst *i = emit(b, IR_GLOBAL_GET);
@@ -817,7 +816,7 @@ static void do_global_get(struct builder *b, const struct fe_instr *in)
 	} else if (emitting(b)) {
 		struct ir_inst *i = emit(b, IR_CONST);
 
-		i->u.imm = init->u.i64;
+		i->u.imm = b->gv.values[in->u.index];
 		push(b, g->type.valtype, emit_def(b, i, g->type.valtype));
 	} else {
 		push(b, g->type.valtype, IR_NOVAL);
@@ -1397,49 +1396,66 @@ static bool check_limits(struct diag_sink *d, uint32_t off, const struct fe_limi
 	return true;
 }
 
-/* A constant expression of the given type. */
+/* A constant expression of the given type: constants, ref.null/ref.func,
+ * global.get of an immutable global below `nvisible` (an initializer sees
+ * the globals before it; a segment offset sees them all), and the extended
+ * constant expressions' i32/i64 add, sub and mul. */
 static bool check_const(struct diag_sink *d, const struct fe_module *wm,
-			const struct fe_constexpr *e, uint8_t type)
+			const struct fe_constexpr *e, uint8_t type, uint32_t nvisible)
 {
-	const struct fe_instr *in = e->ninstrs == 1 ? &e->instrs[0] : NULL;
-	uint8_t got;
+	uint8_t stack[16];
+	uint32_t n = 0;
 
-	if (!in) {
-		diag_error_at(d, e->offset, e->ninstrs ? "invalid module: constant expression required"
-						       : "invalid module: type mismatch (empty constant expression)");
-		return false;
-	}
-	switch (in->op) {
-	case FE_OP_I32_CONST: got = FE_I32; break;
-	case FE_OP_I64_CONST: got = FE_I64; break;
-	case FE_OP_F32_CONST: got = FE_F32; break;
-	case FE_OP_F64_CONST: got = FE_F64; break;
-	case FE_OP_REF_NULL: got = (uint8_t)in->u.index; break;
-	case FE_OP_REF_FUNC:
-		if (in->u.index >= wm->nfuncs) {
-			diag_error_at(d, in->offset, "invalid module: unknown function %u", in->u.index);
-			return false;
-		}
-		got = FE_FUNCREF;
-		break;
-	case FE_OP_GLOBAL_GET:
-		if (in->u.index >= wm->nglobals || !wm->globals[in->u.index].imported) {
-			diag_error_at(d, in->offset, "invalid module: unknown global %u", in->u.index);
-			return false;
-		}
-		if (wm->globals[in->u.index].type.mutable_) {
+	for (uint32_t k = 0; k < e->ninstrs; k++) {
+		const struct fe_instr *in = &e->instrs[k];
+		uint8_t t;
+
+		switch (in->op) {
+		case FE_OP_I32_CONST: t = FE_I32; break;
+		case FE_OP_I64_CONST: t = FE_I64; break;
+		case FE_OP_F32_CONST: t = FE_F32; break;
+		case FE_OP_F64_CONST: t = FE_F64; break;
+		case FE_OP_REF_NULL: t = (uint8_t)in->u.index; break;
+		case FE_OP_REF_FUNC:
+			if (in->u.index >= wm->nfuncs) {
+				diag_error_at(d, in->offset, "invalid module: unknown function %u", in->u.index);
+				return false;
+			}
+			t = FE_FUNCREF;
+			break;
+		case FE_OP_GLOBAL_GET:
+			if (in->u.index >= nvisible) {
+				diag_error_at(d, in->offset, "invalid module: unknown global %u", in->u.index);
+				return false;
+			}
+			if (wm->globals[in->u.index].type.mutable_) {
+				diag_error_at(d, in->offset, "invalid module: constant expression required");
+				return false;
+			}
+			t = wm->globals[in->u.index].type.valtype;
+			break;
+		case FE_OP_I32_ADD: case FE_OP_I32_SUB: case FE_OP_I32_MUL:
+		case FE_OP_I64_ADD: case FE_OP_I64_SUB: case FE_OP_I64_MUL:
+			t = fe_opinfo[in->op].name[1] == '3' ? FE_I32 : FE_I64;
+			if (n < 2 || stack[n - 1] != t || stack[n - 2] != t) {
+				diag_error_at(d, in->offset, "invalid module: type mismatch in constant expression");
+				return false;
+			}
+			n -= 2;
+			break;
+		default:
 			diag_error_at(d, in->offset, "invalid module: constant expression required");
 			return false;
 		}
-		got = wm->globals[in->u.index].type.valtype;
-		break;
-	default:
-		diag_error_at(d, in->offset, "invalid module: constant expression required");
-		return false;
+		if (n == sizeof(stack)) {
+			diag_error_at(d, in->offset, "constant expression too deep (more than %zu values)", sizeof(stack));
+			return false;
+		}
+		stack[n++] = t;
 	}
-	if (got != type) {
-		diag_error_at(d, in->offset, "invalid module: type mismatch in constant expression: expected %s, got %s",
-			      valtype_name(type), valtype_name(got));
+	if (n != 1 || stack[0] != type) {
+		diag_error_at(d, e->offset, "invalid module: type mismatch in constant expression: expected one %s",
+			      valtype_name(type));
 		return false;
 	}
 	return true;
@@ -1468,7 +1484,7 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 		ok &= check_limits(d, wm->tables[k].offset, &wm->tables[k].limits, UINT32_MAX, "table");
 	for (uint32_t k = 0; k < wm->nglobals; k++)
 		if (!wm->globals[k].imported)
-			ok &= check_const(d, wm, &wm->globals[k].init, wm->globals[k].type.valtype);
+			ok &= check_const(d, wm, &wm->globals[k].init, wm->globals[k].type.valtype, k);
 	for (uint32_t k = 0; k < wm->nexports; k++) {
 		const struct fe_export *ex = &wm->exports[k];
 		uint32_t n = ex->kind == FE_EXT_FUNC ? wm->nfuncs : ex->kind == FE_EXT_TABLE ? wm->ntables :
@@ -1507,7 +1523,7 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 				diag_error_at(d, e->offset, "invalid module: unknown table %u", e->table);
 				ok = false;
 			} else {
-				ok &= check_const(d, wm, &e->table_offset, FE_I32);
+				ok &= check_const(d, wm, &e->table_offset, FE_I32, wm->nglobals);
 			}
 		}
 		for (uint32_t j = 0; e->func_indices && j < e->count; j++)
@@ -1517,7 +1533,7 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 				break;
 			}
 		for (uint32_t j = 0; e->exprs && j < e->count; j++)
-			ok &= check_const(d, wm, &e->exprs[j], e->reftype);
+			ok &= check_const(d, wm, &e->exprs[j], e->reftype, wm->nglobals);
 	}
 	for (uint32_t k = 0; k < wm->ndatas; k++) {
 		const struct fe_data *s = &wm->datas[k];
@@ -1528,7 +1544,7 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 			diag_error_at(d, s->offset, "invalid module: unknown memory %u", s->memory);
 			ok = false;
 		} else {
-			ok &= check_const(d, wm, &s->mem_offset, FE_I32);
+			ok &= check_const(d, wm, &s->mem_offset, FE_I32, wm->nglobals);
 		}
 	}
 	return ok;
@@ -1564,19 +1580,18 @@ static const char *export_name_of(const struct fe_module *wm, uint8_t kind, uint
 /* The globals the IR reads at run time (ir.h, struct ir_global): mutable
  * ones, and exported immutable ones (.rodata). Returns the map from Wasm
  * global index to IR global index. */
-static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm, struct arena *a)
+static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm, struct arena *a,
+				 const struct fe_global_values *gv)
 {
 	uint32_t *map = arena_array(a, wm->nglobals ? wm->nglobals : 1, sizeof(*map));
 
 	for (uint32_t k = 0; k < wm->nglobals; k++) {
 		const struct fe_global *g = &wm->globals[k];
-		const struct fe_instr *init = !g->imported && g->init.ninstrs == 1 ? &g->init.instrs[0] : NULL;
 		const char *exported = export_name_of(wm, FE_EXT_GLOBAL, k);
 		struct ir_global *ig;
 
 		map[k] = NO_GLOBAL;
-		if (!init || !is_int(g->type.valtype) ||
-		    (init->op != FE_OP_I32_CONST && init->op != FE_OP_I64_CONST))
+		if (!gv->known[k])
 			continue;
 		if (!g->type.mutable_ && !exported)
 			continue;	/* folded into constants */
@@ -1584,7 +1599,7 @@ static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm
 		ig = &m->globals[m->nglobals];
 		ig->type = (uint8_t)ir_type_of(g->type.valtype);
 		ig->mutable_ = g->type.mutable_;
-		ig->init = init->u.i64;
+		ig->init = gv->values[k];
 		ig->wasm_index = k;
 		ig->name = exported;
 		map[k] = m->nglobals++;
@@ -1603,7 +1618,8 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 
 	if (invalid_module)
 		return NULL;
-	b.global_ir = collect_globals(m, wm, a);
+	fe_eval_globals(wm, a, &b.gv);
+	b.global_ir = collect_globals(m, wm, a, &b.gv);
 
 	m->arena = a;
 	m->file = file;

@@ -43,6 +43,17 @@ int fe_binaryen_validate(const uint8_t *bytes, size_t size, struct diag_sink *d)
 struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 			      struct arena *a, struct diag_sink *d);
 
+/* The compile-time values of the module's integer globals (const_eval.c). */
+struct fe_global_values {
+	int64_t *values;	/* i32 values sign-extended, as i32.const holds them */
+	bool *known;		/* false: imported, not an integer, or reads an import */
+};
+void fe_eval_globals(const struct fe_module *wm, struct arena *a, struct fe_global_values *gv);
+/* The value of an integer constant expression; false if it is not known
+ * when compiling. gv may be NULL (then global.get is unknown). */
+bool fe_eval_const(const struct fe_module *wm, const struct fe_constexpr *e,
+		   const struct fe_global_values *gv, int64_t *out);
+
 /* Largest instance memory wasm2bpf lays out: it is map memory, per CPU. */
 #define W2B_MAX_MEMORY_SIZE (64u << 20)
 

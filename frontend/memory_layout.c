@@ -8,9 +8,10 @@
  * memory is map memory on every CPU, so the size is chosen as:
  *
  *   --memory-size N           exactly N bytes (at most the declared size);
- *   a wasm-ld module          the end of what its layout uses: the largest
- *                             of the data segments' end, the initial stack
- *                             pointer (__stack_pointer) and __heap_base /
+ *   a wasm-ld module          (its name section names a mutable global
+ *                             __stack_pointer) the end of what its layout
+ *                             uses: the largest of the data segments' end,
+ *                             the initial stack pointer and __heap_base /
  *                             __data_end, rounded up to 16 bytes. A program
  *                             that grows a heap above __heap_base needs
  *                             --memory-size;
@@ -97,23 +98,21 @@ static const char *global_name(const struct fe_module *wm, struct arena *a, uint
 	return NULL;
 }
 
-/* The initial value of the i32 global named `name`, if there is one. */
+/* The initial value of the i32 global the name section calls `name`.
+ * Only the name section counts: a module that merely exports a global
+ * called __heap_base is no wasm-ld module, and exporting must not change
+ * how its memory behaves. */
 static bool named_global_value(const struct fe_module *wm, struct arena *a,
-			       const char *name, uint64_t *value)
+			       const char *name, bool mutable_, uint64_t *value)
 {
 	for (uint32_t k = 0; k < wm->nglobals; k++) {
 		const struct fe_global *g = &wm->globals[k];
 		const char *n;
 
-		if (g->imported || g->type.valtype != FE_I32 || g->init.ninstrs != 1 ||
-		    g->init.instrs[0].op != FE_OP_I32_CONST)
+		if (g->imported || g->type.valtype != FE_I32 || g->type.mutable_ != mutable_ ||
+		    g->init.ninstrs != 1 || g->init.instrs[0].op != FE_OP_I32_CONST)
 			continue;
 		n = global_name(wm, a, k);
-		if (!n) {
-			for (uint32_t e = 0; e < wm->nexports; e++)
-				if (wm->exports[e].kind == FE_EXT_GLOBAL && wm->exports[e].index == k)
-					n = wm->exports[e].name;
-		}
 		if (n && !strcmp(n, name)) {
 			*value = (uint32_t)g->init.instrs[0].u.i64;
 			return true;
@@ -126,6 +125,7 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 		     struct diag_sink *d)
 {
 	const struct fe_memory *mem;
+	struct fe_global_values gv;
 	uint64_t declared, size, data_end = 0, v;
 	bool wasm_ld = false;
 
@@ -139,25 +139,27 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 	mem = &wm->memories[0];
 	if (mem->imported)
 		return 0;	/* instructions that use it are refused */
+	fe_eval_globals(wm, m->arena, &gv);
 	declared = mem->limits.min * WASM_PAGE;
 
 	m->memory.present = true;
 	m->memory.pages = (uint32_t)mem->limits.min;
 	for (uint32_t k = 0; k < wm->ndatas; k++) {
 		const struct fe_data *s = &wm->datas[k];
-		const struct fe_instr *off = s->mem_offset.ninstrs == 1 ? &s->mem_offset.instrs[0] : NULL;
 		struct ir_data *id;
+		int64_t value;
+		uint32_t at;
 
 		if (s->mode != FE_SEG_ACTIVE)
 			continue;
-		if (!off || off->op != FE_OP_I32_CONST) {
-			diag_error_at(d, s->offset, "data segment %u: an offset that is not a constant is not supported", k);
+		if (!fe_eval_const(wm, &s->mem_offset, &gv, &value)) {
+			diag_error_at(d, s->offset, "data segment %u: an offset read from an imported global is not supported (it must be known when compiling)", k);
 			return -EINVAL;
 		}
-		if ((uint64_t)(uint32_t)off->u.i64 + s->size > declared) {
+		at = (uint32_t)value;
+		if ((uint64_t)at + s->size > declared) {
 			diag_error_at(d, s->offset, "data segment %u does not fit in the memory (%llu bytes at %u; the memory has %llu): out of bounds memory access",
-				      k, (unsigned long long)s->size, (uint32_t)off->u.i64,
-				      (unsigned long long)declared);
+				      k, (unsigned long long)s->size, at, (unsigned long long)declared);
 			return -EINVAL;
 		}
 		if (!s->size)
@@ -165,7 +167,7 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 		m->memory.datas = arena_grow(m->arena, m->memory.datas, m->memory.ndatas,
 					     m->memory.ndatas + 1, sizeof(*m->memory.datas));
 		id = &m->memory.datas[m->memory.ndatas++];
-		id->offset = (uint32_t)off->u.i64;
+		id->offset = at;
 		id->size = s->size;
 		id->bytes = s->bytes;
 		if ((uint64_t)id->offset + id->size > data_end)
@@ -182,15 +184,16 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 		}
 		size = memory_size;
 	} else {
+		/* wasm-ld's layout: a mutable __stack_pointer that starts at
+		 * the top of the stack, with __heap_base / __data_end above
+		 * everything static */
 		size = data_end;
-		if (named_global_value(wm, m->arena, "__stack_pointer", &v)) {
+		if (named_global_value(wm, m->arena, "__stack_pointer", true, &v)) {
 			wasm_ld = true;
 			size = v > size ? v : size;
-		}
-		if (named_global_value(wm, m->arena, "__heap_base", &v) ||
-		    named_global_value(wm, m->arena, "__data_end", &v)) {
-			wasm_ld = true;
-			size = v > size ? v : size;
+			if (named_global_value(wm, m->arena, "__heap_base", false, &v) ||
+			    named_global_value(wm, m->arena, "__data_end", false, &v))
+				size = v > size ? v : size;
 		}
 		size = wasm_ld ? (size + 15) & ~(uint64_t)15 : declared;
 		if (size > declared)

@@ -24,7 +24,10 @@
  */
 #include "ir.h"
 
+#include <errno.h>
 #include <stdlib.h>
+
+#include "common/diag.h"
 
 struct loop_scan {
 	struct arena *a;
@@ -64,6 +67,8 @@ struct bound_ctx {
 	struct ir_func *f;
 	const struct ir_loop_opts *opts;
 	uint8_t *written;
+	struct diag_sink *d;
+	int err;
 };
 
 static void bound_loop(struct bound_ctx *c, struct ir_inst *loop)
@@ -80,6 +85,13 @@ static void bound_loop(struct bound_ctx *c, struct ir_inst *loop)
 		li->max_iters = 1;
 		li->nlaundered = 0;
 		return;
+	}
+	if (!c->opts->kfuncs_allowed && !c->err) {
+		diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ loop->offset, c->f->wasm_index,
+			    c->f->name, NULL },
+			    "this loop needs a GPL-compatible --license: its fuel is the bpf_iter_num "
+			    "kfunc, and the kernel lets only GPL-compatible programs call kfuncs");
+		c->err = -EINVAL;
 	}
 	li->lowering = IR_LOOP_ITER;
 	/* The fuel is spent at the loop head, which the first entry reaches
@@ -101,11 +113,13 @@ static void visit(struct ir_inst *i, void *user)
 		bound_loop(user, i);
 }
 
-void ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts)
+int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d)
 {
+	int err = 0;
+
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
-		struct bound_ctx c = { m, f, opts, NULL };
+		struct bound_ctx c = { m, f, opts, NULL, d, err };
 
 		if (!f->reachable)
 			continue;
@@ -114,5 +128,7 @@ void ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts)
 			abort();
 		ir_walk_insts(&f->body, visit, &c);
 		free(c.written);
+		err = c.err;
 	}
+	return err;
 }

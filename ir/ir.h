@@ -299,10 +299,12 @@ void ir_insert_traps(struct ir_module *m);
 
 struct ir_loop_opts {
 	uint32_t max_loop_iters;	/* fuel per loop entry */
-	uint32_t plain_max_iters;	/* proven bounds up to this stay plain loops */
+	bool kfuncs_allowed;		/* the license lets the program call kfuncs */
 };
-/* require: reachable set. Decides every loop's lowering and laundered locals. */
-void ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts);
+/* require: reachable set. Decides every loop's lowering and laundered
+ * locals. Returns 0, or -EINVAL (reported) for a loop that needs iterator
+ * fuel when kfuncs are not allowed. */
+int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d);
 
 /* require: all passes above. Sets may_trap on every reachable function
  * that can trap itself or calls one that can. */
