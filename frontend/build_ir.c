@@ -692,6 +692,44 @@ static void do_return(struct builder *b)
 	set_unreachable(b);
 }
 
+static bool memory_usable(struct builder *b, const struct fe_instr *in);
+
+/*
+ * C's memcpy/memmove/memset, when the module imports them from "env" (what
+ * clang and wasm-ld leave behind without -mbulk-memory and without a libc:
+ * `-Wl,--allow-undefined`), are memory.copy/memory.fill on the instance
+ * memory, returning their first argument. Returns true if it handled the
+ * call.
+ */
+static bool do_libc_memory_call(struct builder *b, const struct fe_instr *in,
+				const struct fe_import *im, const struct fe_functype *t)
+{
+	static const uint8_t sig[3] = { FE_I32, FE_I32, FE_I32 };
+	bool copy = !strcmp(im->name, "memcpy") || !strcmp(im->name, "memmove");
+	struct opnd len, x, dst;
+	struct ir_inst *i;
+
+	if (strcmp(im->module, "env") || (!copy && strcmp(im->name, "memset")) ||
+	    t->nparams != 3 || memcmp(t->params, sig, 3) || t->nresults != 1 ||
+	    t->results[0] != FE_I32 || !b->wm->nmemories)
+		return false;
+	if (!memory_usable(b, in))
+		return true;
+	len = pop_expect(b, FE_I32);
+	x = pop_expect(b, FE_I32);
+	dst = pop_expect(b, FE_I32);
+	if (!emitting(b)) {
+		push(b, FE_I32, IR_NOVAL);
+		return true;
+	}
+	i = emit(b, copy ? IR_MEMORY_COPY : IR_MEMORY_FILL);
+	i->a = dst.vreg;
+	i->b = x.vreg;
+	i->c = len.vreg;
+	push(b, FE_I32, dst.vreg);
+	return true;
+}
+
 static void do_call(struct builder *b, const struct fe_instr *in)
 {
 	const struct fe_module *wm = b->wm;
@@ -715,6 +753,8 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 	if (wm->funcs[callee].imported) {
 		const struct fe_import *im = &wm->imports[wm->funcs[callee].import_index];
 
+		if (do_libc_memory_call(b, in, im, t))
+			return;
 		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not implemented yet)",
 		       im->module, im->name);
 	}
