@@ -4,8 +4,9 @@
  * be_emit() turns a module that went through every IR pass into an
  * eBPF object (or its assembly, or LLVM IR) in memory:
  *   - each entry becomes a global function in its SEC() section, a wrapper
- *     that unpacks the program context (common/abi.h), calls the Wasm
- *     function and reports a trap;
+ *     that unpacks the program context (common/abi.h; for a packet entry,
+ *     XDP, TC or cgroup_skb, the packet's pointers), calls the Wasm
+ *     function and reports a trap (returning the section's trap action);
  *   - each reachable Wasm function becomes a static subprogram (LLVM may
  *     inline it);
  *   - BTF and .BTF.ext come from debug info: one DISubprogram per function,

@@ -19,6 +19,8 @@
  *   emit_numeric.c    IR_NUM with Wasm semantics
  *   emit_entry.c      the SEC() program wrappers around entry functions,
  *                     and the lazy per-CPU initialisation of the instance
+ *   emit_packet.c     packet entries' data: the packet pointers functions
+ *                     get, packet and dispatched accesses, read-only packets
  *
  * Errors: a function that fails reports through cx->d and returns -EINVAL;
  * builder calls themselves are not checked, the module is verified once.
@@ -40,6 +42,7 @@
 /* BPF helper ids and map types used by the generated code (uapi bpf.h). */
 #define BE_HELPER_MAP_LOOKUP_ELEM 1
 #define BE_HELPER_GET_SMP_PROCESSOR_ID 8
+#define BE_HELPER_SKB_PULL_DATA 39
 #define BE_HELPER_LOOP 181
 #define BE_MAP_TYPE_ARRAY 2
 #define BE_MAP_TYPE_PERCPU_ARRAY 6
@@ -52,10 +55,17 @@
 
 /* BPF passes at most five arguments in registers. The first is the env;
  * when the memory lives in W2B_MEMORY_MAP, the second is its base
- * (cx->nfixed of them). A function with more Wasm params than
- * be_max_reg_params() passes params be_spill_first().. through a pointer
- * to the caller's stack, the last argument. */
+ * (cx->nfixed of them); a function that needs the packet (ir_func.packet)
+ * gets one more, the packet pointers (emit_packet.c): be_nfixed() in all.
+ * A function with more Wasm params than be_max_reg_params() passes params
+ * be_spill_first().. through a pointer to the caller's stack, the last
+ * argument. */
 #define BE_MAX_REG_ARGS 5
+
+/* The largest packet offset the verifier lets a packet pointer carry
+ * (MAX_PACKET_OFF in the kernel): an access of w bytes at offset x is
+ * accepted only if x + w <= this is known before the pointer compare. */
+#define BE_MAX_PACKET_OFF 0xffffu
 
 /* Fields of the env value (LLVM struct type cx->env_ty):
  *   struct { u64 trap; u64 results[R]; u64 scratch[S];
@@ -136,6 +146,9 @@ struct be_ctx {
 	LLVMValueRef *fns;
 	LLVMTypeRef *fn_tys;
 
+	/* struct w2b_packet { ptr data; ptr data_end; } (emit_packet.c) */
+	LLVMTypeRef pkt_ty;
+
 	/* bpf_iter_num kfuncs, declared on first use. */
 	LLVMValueRef k_new, k_next, k_destroy;
 	LLVMTypeRef k_new_ty, k_next_ty, k_destroy_ty;
@@ -147,6 +160,7 @@ struct be_ctx {
 	LLVMMetadataRef di_env, di_envp;	/* struct w2b_env_value (*) */
 	LLVMMetadataRef di_uchar;
 	LLVMMetadataRef di_mem, di_memp;	/* struct w2b_memory_value (*) */
+	LLVMMetadataRef di_pktp;	/* struct w2b_packet * */
 	LLVMMetadataRef *fn_sps;	/* per IR function */
 
 	/* Errors LLVM reported through the context's diagnostic handler. */
@@ -171,6 +185,8 @@ struct be_fn {
 	LLVMBasicBlockRef entry;
 	LLVMValueRef env;
 	LLVMValueRef mem;		/* base of the linear memory, or NULL */
+	LLVMValueRef pkt;		/* struct w2b_packet * (f->packet), or NULL */
+	LLVMValueRef pkt_data, pkt_end;	/* the packet's data and data_end */
 	LLVMValueRef span_slot;		/* be_span_loop()'s stack slot (the loops
 					 * never nest: one serves them all) */
 	LLVMValueRef *locals;		/* allocas */
@@ -203,13 +219,17 @@ LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 /* The value v (i64) hidden from LLVM behind an empty inline asm: the same
  * register, but the optimiser can no longer see how it was computed. */
 LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v);
-static inline unsigned be_max_reg_params(const struct be_ctx *cx)
+static inline unsigned be_nfixed(const struct be_ctx *cx, const struct ir_func *f)
 {
-	return BE_MAX_REG_ARGS - cx->nfixed;
+	return cx->nfixed + (f->packet ? 1u : 0u);
 }
-static inline unsigned be_spill_first(const struct be_ctx *cx)
+static inline unsigned be_max_reg_params(const struct be_ctx *cx, const struct ir_func *f)
 {
-	return BE_MAX_REG_ARGS - cx->nfixed - 1;
+	return BE_MAX_REG_ARGS - be_nfixed(cx, f);
+}
+static inline unsigned be_spill_first(const struct be_ctx *cx, const struct ir_func *f)
+{
+	return BE_MAX_REG_ARGS - be_nfixed(cx, f) - 1;
 }
 /* A call of the intrinsic `name` overloaded on `ty`. */
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
@@ -242,10 +262,11 @@ int be_emit_func(struct be_ctx *cx, uint32_t index);
 /* Calls IR function `index` with args (LLVM values of its params' types);
  * results[0..nresults) receive its results. Spills params past the
  * register limit into a slot made by alloca_b. mem is the memory base
- * (passed only when it lives in W2B_MEMORY_MAP). */
+ * (passed only when it lives in W2B_MEMORY_MAP), pkt the struct w2b_packet
+ * pointer (passed only to a function with `packet`). */
 LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
-			   LLVMValueRef env, LLVMValueRef mem, uint32_t index,
-			   LLVMValueRef *args, LLVMValueRef *results);
+			   LLVMValueRef env, LLVMValueRef mem, LLVMValueRef pkt,
+			   uint32_t index, LLVMValueRef *args, LLVMValueRef *results);
 /* The bpf_iter_num kfuncs, declared on first use; 0 or -EINVAL. */
 int be_declare_iter_kfuncs(struct be_ctx *cx);
 
@@ -276,11 +297,45 @@ LLVMValueRef be_iter_slot(struct be_ctx *cx, LLVMBuilderRef alloca_b, const char
 /* The LLVM value of vreg v; a vreg that is out of range or not defined yet
  * sets fs->bad (reported after the instruction) and gives undef. */
 LLVMValueRef be_val(struct be_fn *fs, uint32_t v);
+/* An internal compiler error located at `offset` in fs's function. */
+void be_fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* if (cond) trap with code (env->trap = code, return); continues in a
+ * fresh block. */
+void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
+/* The pointer an instance-memory access of `width` bytes reaches, after
+ * its bounds check; NULL with *err 0 when it always traps (the block is
+ * then terminated), NULL with *err < 0 on an error (reported). */
+LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
+			     int *err);
+/* Load/store `in` (IR_LOAD, IR_STORE) at p, with the module's alignment
+ * hint; v is the value a store stores. Returns the loaded value, extended
+ * to in->type, or the store. */
+LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef p,
+			  LLVMValueRef v);
 
 /* emit_numeric.c: the value of IR_NUM `in`, or NULL (reported). */
 LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);
 
 /* emit_entry.c */
 int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e);
+
+/* emit_packet.c */
+/* struct w2b_packet { ptr data; ptr data_end; }, made on first use. */
+LLVMTypeRef be_packet_type(struct be_ctx *cx);
+/* In fs's entry block: fs->pkt_data and fs->pkt_end from fs->pkt. */
+void be_packet_setup(struct be_fn *fs);
+/* A load or store whose region is IR_MEM_PACKET or IR_MEM_DISPATCH
+ * (v: the value a store stores). Returns the loaded value (loads), or
+ * NULL with *err 0: a store, or an access that always traps (the block is
+ * then terminated); *err < 0 on an error (reported). */
+LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
+			      int *err);
+/* After optimisation: packet offsets that became constants are checked at
+ * compile time (emit_packet.c). 0, or -EINVAL (reported). */
+int be_packet_fold(struct be_ctx *cx);
+/* An internal error (reported, -EINVAL) if code that entry e reaches
+ * stores to the packet while e's packet is read-only (cgroup_skb). */
+int be_packet_check_read_only(struct be_ctx *cx, const struct ir_entry *e);
 
 #endif

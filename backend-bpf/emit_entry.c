@@ -24,9 +24,14 @@
  *      GPL-only, so the initialisation works under any --license;
  *   2. clears env->trap, so the trap checks after calls see only this run;
  *   3. unpacks the parameters and calls the Wasm function;
- *   4. if env->trap is set, reports the trap: the code in the status word
- *      and one more in w2b_trap_stats[code] (per-CPU, so a plain add);
- *   5. otherwise writes the results and status 0.
+ *   4. if env->trap is set, reports the trap: one more in
+ *      w2b_trap_stats[code] (per-CPU, so a plain add), the code in the
+ *      status word (syscall), and returns the section's trap action
+ *      (ir_prog_info[kind].trap_action: XDP_ABORTED, TC_ACT_SHOT, ...);
+ *   5. otherwise writes the results and status 0 (syscall), or returns
+ *      the function's i32 result (packet entries; for cgroup_skb, whose
+ *      verifier accepts only 0 and 1 as a return value, result != 0:
+ *      any non-zero result allows the packet).
  *
  * `syscall` context (common/abi.h): u32 status at 0, then u64 slots from
  * offset 8, parameters then results; an i32 is the low half of its slot
@@ -36,11 +41,38 @@
  * caller's buffer is large enough is checked by the kernel at test-run time
  * (ctx_size_in against the highest offset the program touches), so the
  * program carries no size check.
+ *
+ * Packet entries (ir_prog_info[kind].packet) call `i32 f(i32 pkt, i32 len)`
+ * with pkt = IR_PACKET_BASE and len = data_end - data, the packet's two
+ * pointers read from the context: struct xdp_md's u32 data and data_end
+ * for XDP, struct __sk_buff's for TC and cgroup_skb. The verifier rewrites
+ * those u32 context loads into loads of the kernel pointers and types the
+ * registers PTR_TO_PACKET and PTR_TO_PACKET_END, so they must be loads
+ * from the context itself (ctx_at()), zero-extended and used as pointers.
+ * If f needs the packet (ir_func.packet) they are stored in a
+ * struct w2b_packet on this stack and f gets its address (emit_packet.c).
+ * The length is a 64-bit pointer difference, hidden behind be_opaque()
+ * before it is truncated: LLVM would otherwise compute it in 32 bits
+ * (the high halves of zext(u32) loads are known zero), an ALU32
+ * operation on pointers that the verifier refuses. A pointer difference
+ * needs CAP_PERFMON at load time (root has it).
+ *
+ * A TC skb need not be linear: on real traffic the payload is often in
+ * fragments that data..data_end does not cover (facts §9, where a policy
+ * saw too few bytes), while a test run's packet always is linear. So TC
+ * entries first call bpf_skb_pull_data(skb, skb->len), which makes all of
+ * it linear, and read data and data_end after it (the helper invalidates
+ * packet pointers taken before). If the pull fails (no memory) the packet
+ * is what is linear, and len says so. cgroup_skb programs may not call
+ * it; their packet is what the stack made linear.
  */
 #include "backend-bpf/emit.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+
+#include <linux/bpf.h>
 
 #include "common/abi.h"
 #include "common/trap_kinds.h"
@@ -49,7 +81,44 @@ struct wrapper {
 	struct be_ctx *cx;
 	LLVMValueRef fn, ctx;
 	LLVMBuilderRef alloca_b;	/* at the end of the entry block */
+	const struct ir_entry *e;
 };
+
+/* Where a packet entry's context keeps the packet pointers (u32 fields),
+ * and whether the skb must be pulled linear first (and its len field). */
+struct packet_ctx {
+	unsigned data, data_end;
+	bool pull;
+};
+
+static bool is_cgroup_skb(unsigned kind)
+{
+	return kind == IR_PROG_CGROUP_SKB_INGRESS || kind == IR_PROG_CGROUP_SKB_EGRESS;
+}
+
+static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
+{
+	switch (kind) {
+	case IR_PROG_XDP:
+		*pc = (struct packet_ctx){ offsetof(struct xdp_md, data),
+					   offsetof(struct xdp_md, data_end), false };
+		return true;
+	case IR_PROG_TC:
+	case IR_PROG_TC_CLASSIFIER:
+	case IR_PROG_TCX_INGRESS:
+	case IR_PROG_TCX_EGRESS:
+	case IR_PROG_CGROUP_SKB_INGRESS:
+	case IR_PROG_CGROUP_SKB_EGRESS:
+		*pc = (struct packet_ctx){ offsetof(struct __sk_buff, data),
+					   offsetof(struct __sk_buff, data_end),
+					   !is_cgroup_skb(kind) };
+		return true;
+	case IR_PROG_SYSCALL:
+	case IR_PROG_COUNT:
+		break;
+	}
+	return false;
+}
 
 static LLVMBasicBlockRef block(struct wrapper *w, const char *name)
 {
@@ -156,14 +225,15 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 	return 0;
 }
 
-/* status = code; w2b_trap_stats[code]++; return 0. */
+/* [status = code;] w2b_trap_stats[code]++; return the trap action. */
 static void report_trap(struct wrapper *w, LLVMValueRef code)
 {
 	struct be_ctx *cx = w->cx;
 	LLVMBasicBlockRef inc = block(w, "count"), done = block(w, "report");
 	LLVMValueRef n;
 
-	be_store(cx, code, ctx_at(w, W2B_SYSCALL_CTX_STATUS));
+	if (w->e->kind == IR_PROG_SYSCALL)
+		be_store(cx, code, ctx_at(w, W2B_SYSCALL_CTX_STATUS));
 	n = lookup(w, cx->stats_map, code);
 	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, n, ""), done, inc);
 	LLVMPositionBuilderAtEnd(cx->B, inc);
@@ -171,32 +241,114 @@ static void report_trap(struct wrapper *w, LLVMValueRef code)
 				  LLVMConstInt(cx->t_i64, 1, 0), ""), n);
 	LLVMBuildBr(cx->B, done);
 	LLVMPositionBuilderAtEnd(cx->B, done);
-	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i32, 0, 0));
+	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i32,
+					 (unsigned long long)ir_prog_info[w->e->kind].trap_action, 1));
+}
+
+/* A u32 context field holding a packet pointer, as the pointer. */
+static LLVMValueRef packet_field(struct wrapper *w, unsigned off)
+{
+	struct be_ctx *cx = w->cx;
+	LLVMValueRef v = be_load(cx, cx->t_i32, ctx_at(w, off));
+
+	return LLVMBuildIntToPtr(cx->B, LLVMBuildZExt(cx->B, v, cx->t_i64, ""), cx->t_ptr, "");
+}
+
+/* A packet entry's arguments: args[0] = pkt, args[1] = len; *pkt_arg the
+ * struct w2b_packet pointer when f needs the packet. */
+static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef *args,
+			LLVMValueRef *pkt_arg)
+{
+	struct be_ctx *cx = w->cx;
+	struct packet_ctx pc = { 0, 0, false };
+	LLVMValueRef data, end, len;
+
+	packet_ctx((enum ir_prog_kind)w->e->kind, &pc);
+	if (pc.pull) {
+		/* bpf_skb_pull_data(skb, skb->len) */
+		LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_i64 };
+		LLVMValueRef a[2] = {
+			w->ctx,
+			LLVMBuildZExt(cx->B, be_load(cx, cx->t_i32,
+						     ctx_at(w, offsetof(struct __sk_buff, len))),
+				      cx->t_i64, ""),
+		};
+
+		be_call_helper(cx, BE_HELPER_SKB_PULL_DATA, LLVMFunctionType(cx->t_i64, pt, 2, 0),
+			       a, 2);
+	}
+	data = packet_field(w, pc.data);
+	end = packet_field(w, pc.data_end);
+	len = be_opaque(cx, LLVMBuildSub(cx->B, LLVMBuildPtrToInt(cx->B, end, cx->t_i64, ""),
+					 LLVMBuildPtrToInt(cx->B, data, cx->t_i64, ""), ""));
+	args[0] = LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0);
+	args[1] = LLVMBuildTrunc(cx->B, len, cx->t_i32, "");
+	*pkt_arg = NULL;
+	if (f->packet) {
+		LLVMTypeRef ty = be_packet_type(cx);
+		LLVMValueRef slot = LLVMBuildAlloca(w->alloca_b, ty, "packet");
+
+		LLVMSetAlignment(slot, 8);
+		LLVMSetAlignment(LLVMBuildStore(cx->B, data, LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
+		LLVMSetAlignment(LLVMBuildStore(cx->B, end, LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
+		*pkt_arg = slot;
+	}
+}
+
+/* An entry's function has the type its program kind calls it with, and
+ * uses the packet only if it has one; 0, or -EINVAL (reported). */
+static int check_entry(struct be_ctx *cx, const struct ir_entry *e)
+{
+	const struct ir_module *m = cx->m;
+	const char *name = e->export_name ? e->export_name : "?";
+	const struct ir_func *f;
+	struct packet_ctx pc;
+
+	if (e->kind >= IR_PROG_COUNT || e->func >= m->nfuncs || !cx->fns[e->func] ||
+	    !e->symbol || !*e->symbol) {
+		diag_ice(cx->d, "entry '%s': not a program of a reachable function", name);
+		return -EINVAL;
+	}
+	f = &m->funcs[e->func];
+	if (!packet_ctx((enum ir_prog_kind)e->kind, &pc)) {
+		if (f->packet) {
+			diag_ice(cx->d, "entry '%s': section '%s' has no packet, but its function uses one",
+				 name, e->section ? e->section : "?");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (f->nparams != 2 || f->local_types[0] != IR_I32 || f->local_types[1] != IR_I32 ||
+	    f->nresults != 1 || f->results[0] != IR_I32) {
+		diag_ice(cx->d, "entry '%s' in section '%s' is not (i32 pkt, i32 len) -> i32",
+			 name, e->section ? e->section : "?");
+		return -EINVAL;
+	}
+	return be_packet_check_read_only(cx, e);
 }
 
 int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 {
 	const struct ir_module *m = cx->m;
 	const struct ir_func *f;
-	struct wrapper w = { cx, NULL, NULL, NULL };
+	struct wrapper w = { cx, NULL, NULL, NULL, e };
 	static const char *const names[] = { "ctx" };
 	LLVMTypeRef pt = cx->t_ptr;
 	LLVMBasicBlockRef entry, start, ok, trapped, done;
-	LLVMValueRef env, mem = NULL, *args, *res, t;
+	LLVMValueRef env, mem = NULL, pkt = NULL, *args, *res, t;
+	bool packet;
 	uint32_t np, nr;
+	int err;
 
-	if (e->kind != IR_PROG_SYSCALL || e->func >= m->nfuncs || !cx->fns[e->func] ||
-	    !e->symbol || !*e->symbol) {
-		diag_ice(cx->d, "entry '%s': not a syscall program of a reachable function",
-			 e->export_name ? e->export_name : "?");
-		return -EINVAL;
-	}
+	if ((err = check_entry(cx, e)))
+		return err;
 	if (LLVMGetNamedFunction(cx->M, e->symbol) || LLVMGetNamedGlobal(cx->M, e->symbol)) {
 		diag_ice(cx->d, "entry '%s': symbol '%s' is defined twice",
 			 e->export_name ? e->export_name : "?", e->symbol);
 		return -EINVAL;
 	}
 	f = &m->funcs[e->func];
+	packet = ir_prog_info[e->kind].packet;
 	np = f->nparams;
 	nr = f->nresults;
 	args = calloc(np + 1, sizeof(*args));
@@ -209,7 +361,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	}
 
 	w.fn = LLVMAddFunction(cx->M, e->symbol, LLVMFunctionType(cx->t_i32, &pt, 1, 0));
-	LLVMSetSection(w.fn, e->section ? e->section : "syscall");
+	LLVMSetSection(w.fn, e->section ? e->section : ir_prog_info[e->kind].section);
 	LLVMAddAttributeAtIndex(w.fn, LLVMAttributeFunctionIndex,
 				LLVMCreateEnumAttribute(cx->C,
 					LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
@@ -256,16 +408,22 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	/* 2., 3. */
 	be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
-	for (uint32_t i = 0; i < np; i++) {
-		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * i));
+	if (packet) {
+		packet_args(&w, f, args, &pkt);
+	} else {
+		for (uint32_t i = 0; i < np; i++) {
+			LLVMValueRef v = be_load(cx, cx->t_i64,
+						 ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * i));
 
-		/* Volatile: after the BPF passes restore these as plain loads,
-		 * SelectionDAG would turn select(c, load a, load b) into
-		 * load(select(c, a, b)), a modified ctx pointer again. */
-		LLVMSetVolatile(v, 1);
-		args[i] = be_from_u64(cx, v, be_type(cx, f->local_types[i]));
+			/* Volatile: after the BPF passes restore these as plain
+			 * loads, SelectionDAG would turn select(c, load a, load b)
+			 * into load(select(c, a, b)), a modified ctx pointer
+			 * again. */
+			LLVMSetVolatile(v, 1);
+			args[i] = be_from_u64(cx, v, be_type(cx, f->local_types[i]));
+		}
 	}
-	be_build_call(cx, w.alloca_b, env, mem, e->func, args, res);
+	be_build_call(cx, w.alloca_b, env, mem, pkt, e->func, args, res);
 
 	/* 4. */
 	t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));
@@ -278,11 +436,20 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	/* 5. */
 	LLVMPositionBuilderAtEnd(cx->B, done);
-	for (uint32_t k = 0; k < nr; k++)
-		be_store(cx, be_to_u64(cx, res[k]),
-			 ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * (np + k)));
-	be_store(cx, LLVMConstInt(cx->t_i32, 0, 0), ctx_at(&w, W2B_SYSCALL_CTX_STATUS));
-	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i32, 0, 0));
+	if (packet && is_cgroup_skb(e->kind)) {
+		/* the verifier insists on 0 or 1 */
+		LLVMBuildRet(cx->B, LLVMBuildZExt(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, res[0],
+								     LLVMConstNull(cx->t_i32), ""),
+						  cx->t_i32, ""));
+	} else if (packet) {
+		LLVMBuildRet(cx->B, res[0]);
+	} else {
+		for (uint32_t k = 0; k < nr; k++)
+			be_store(cx, be_to_u64(cx, res[k]),
+				 ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * (np + k)));
+		be_store(cx, LLVMConstInt(cx->t_i32, 0, 0), ctx_at(&w, W2B_SYSCALL_CTX_STATUS));
+		LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i32, 0, 0));
+	}
 
 	LLVMBuildBr(w.alloca_b, start);
 	LLVMDisposeBuilder(w.alloca_b);

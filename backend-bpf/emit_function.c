@@ -2,11 +2,13 @@
  * emit_function.c — one Wasm function: signature, locals, control flow,
  * calls, traps and loop fuel.
  *
- * Signature. `RT f(ptr env, [ptr mem,] params...)`, internal linkage. The
- * env is the per-CPU instance state (the w2b_env map value, a
+ * Signature. `RT f(ptr env, [ptr mem,] [ptr pkt,] params...)`, internal
+ * linkage. The env is the per-CPU instance state (the w2b_env map value, a
  * PTR_TO_MAP_VALUE for the verifier) that the entry wrapper looked up once;
  * mem, there only when the linear memory lives in W2B_MEMORY_MAP, is this
  * CPU's entry of that map (otherwise the memory is a field of the env);
+ * pkt, there only in a function that needs the packet (ir_func.packet),
+ * points to the packet's data and data_end (emit_packet.c);
  * LLVM drops them where they are unused. BPF has five argument registers:
  * with more Wasm params than the registers left, all but one of those stay
  * in registers and the rest travel as u64 in an array on the caller's
@@ -47,18 +49,25 @@
  * fs->iters is the stack of live iterators; each label records how many
  * are live at its target.
  *
- * Memory accesses. A load or store of w bytes at i32 address a with memarg
- * offset off reaches ea = zext(a) + off, in 64 bits so it never wraps, and
- * traps unless ea <= size - w. The verifier accepts the access only if the
- * register the pointer is formed from carries the bound, and LLVM, knowing
- * ea = zext(a) + off, is free to check one value and add another. So
- * x = zext(a) goes through be_opaque(), an empty inline asm that returns
- * its operand in the same register: after it, x is a value LLVM cannot
- * rewrite in terms of a, the check is `x > size - w - off` on x itself,
- * and the pointer is base + x + off, off ending in the instruction's
- * displacement. The asm emits no instruction; an access at a constant
- * address is checked here, at compile time, and one that can never be in
- * bounds (w > size, off > size - w) is an unconditional trap.
+ * Kernel helpers (IR_HELPER_CALL) are called by their id, every argument
+ * widened to u64 and the u64 result truncated: those a module may import
+ * take and return plain numbers (common/helpers.def), and cannot trap.
+ *
+ * Memory accesses. An access to the packet, or one that may reach either
+ * region (IR_MEM_PACKET, IR_MEM_DISPATCH), is emit_packet.c's; that file
+ * comes back here for a dispatched access's instance side. An access to
+ * the instance memory (IR_MEM_INSTANCE) of w bytes at i32 address a with
+ * memarg offset off reaches ea = zext(a) + off, in 64 bits so it never
+ * wraps, and traps unless ea <= size - w. The verifier accepts the access
+ * only if the register the pointer is formed from carries the bound, and
+ * LLVM, knowing ea = zext(a) + off, is free to check one value and add
+ * another. So x = zext(a) goes through be_opaque(), an empty inline asm
+ * that returns its operand in the same register: after it, x is a value
+ * LLVM cannot rewrite in terms of a, the check is `x > size - w - off` on
+ * x itself, and the pointer is base + x + off, off ending in the
+ * instruction's displacement. The asm emits no instruction; an access at
+ * a constant address is checked here, at compile time, and one that can
+ * never be in bounds (w > size, off > size - w) is an unconditional trap.
  *
  * Measured alternatives (tests with offsets 0, 3, size - w, 0xffffffff,
  * in loops, at every -O level): no barrier at all verified everywhere we
@@ -106,18 +115,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void fn_vice(struct be_fn *fs, uint32_t offset, const char *fmt, va_list ap)
+{
+	struct diag_loc loc = {
+		.offset = offset, .func = fs->f->wasm_index, .func_name = fs->f->name
+	};
+
+	diag_vreport(fs->cx->d, DIAG_ICE, &loc, fmt, ap);
+}
+
 static void fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
 {
-	struct diag_loc loc = {
-		.offset = offset, .func = fs->f->wasm_index, .func_name = fs->f->name
-	};
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vreport(fs->cx->d, DIAG_ICE, &loc, fmt, ap);
+	fn_vice(fs, offset, fmt, ap);
+	va_end(ap);
+}
+
+void be_fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fn_vice(fs, offset, fmt, ap);
 	va_end(ap);
 }
 
@@ -284,6 +308,11 @@ static void trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 	LLVMPositionBuilderAtEnd(fs->cx->B, next);
 }
 
+void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
+{
+	trap_if(fs, cond, code);
+}
+
 static struct be_label *label_of(struct be_fn *fs, const struct ir_inst *in,
 				 const struct ir_label *l)
 {
@@ -375,17 +404,19 @@ static int emit_return(struct be_fn *fs, const struct ir_inst *in)
 /* --- calls ------------------------------------------------------------------ */
 
 LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
-			   LLVMValueRef env, LLVMValueRef mem, uint32_t index,
-			   LLVMValueRef *args, LLVMValueRef *results)
+			   LLVMValueRef env, LLVMValueRef mem, LLVMValueRef pkt,
+			   uint32_t index, LLVMValueRef *args, LLVMValueRef *results)
 {
 	const struct ir_func *f = &cx->m->funcs[index];
 	LLVMValueRef argv[BE_MAX_REG_ARGS], call;
-	unsigned n = 0, first = be_spill_first(cx);
+	unsigned n = 0, first = be_spill_first(cx, f);
 
 	argv[n++] = env;
 	if (cx->mem_in_map)
 		argv[n++] = mem;
-	if (f->nparams <= be_max_reg_params(cx)) {
+	if (f->packet)
+		argv[n++] = pkt;
+	if (f->nparams <= be_max_reg_params(cx, f)) {
 		for (uint32_t i = 0; i < f->nparams; i++)
 			argv[n++] = args[i];
 	} else {
@@ -451,7 +482,14 @@ static int emit_call(struct be_fn *fs, const struct ir_inst *in)
 	}
 	if (fs->bad)
 		goto out;
-	be_build_call(cx, fs->alloca_b, fs->env, fs->mem, callee, args, res);
+	/* ir_lower_memory() marks every caller of a packet function */
+	if (cf->packet && !fs->pkt) {
+		fn_ice(fs, in->offset, "call of packet function '%s' from one without the packet",
+		       cf->symbol);
+		err = -EINVAL;
+		goto out;
+	}
+	be_build_call(cx, fs->alloca_b, fs->env, fs->mem, fs->pkt, callee, args, res);
 	for (uint32_t k = 0; k < cf->nresults && !err; k++) {
 		struct ir_inst tmp = *in;
 
@@ -474,6 +512,79 @@ out:
 	free(args);
 	free(res);
 	return err;
+}
+
+/* The kernel helpers a module may import (common/helpers.def): id and
+ * Wasm type. */
+static const struct { uint32_t id; const char *type; } known_helpers[] = {
+#define X(name, id, type, gpl, progs) { id, type },
+#include "common/helpers.def"
+#undef X
+};
+
+/* Whether vreg v's type is the helpers.def letter c (i: i32, I: i64). */
+static bool has_letter(const struct be_fn *fs, uint32_t v, char c)
+{
+	return v < fs->f->nvregs && fs->f->vreg_types[v] == (c == 'I' ? IR_I64 : IR_I32);
+}
+
+/* dst = helper(args...): every argument a u64 (an i32 zero-extended, as
+ * the kernel's u32 parameters expect), the u64 in r0 truncated to dst's
+ * type. A helper returns a plain number here (helpers.def has only such),
+ * so nothing is checked: a helper call cannot trap. Ids outside
+ * helpers.def are called the same way; the verifier is the judge of
+ * whether their arguments may be plain numbers. */
+static int emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	uint32_t n = in->u.call.nargs;
+	LLVMTypeRef pt[BE_MAX_REG_ARGS];
+	LLVMValueRef argv[BE_MAX_REG_ARGS], r;
+
+	if (n > BE_MAX_REG_ARGS || in->u.call.nresults > 1 ||
+	    (in->u.call.nresults && (!in->u.call.results || in->u.call.results[0] != in->dst)) ||
+	    (!in->u.call.nresults && in->dst != IR_NOVAL)) {
+		fn_ice(fs, in->offset, "helper %u called with %u args and %u results",
+		       in->u.call.func, n, in->u.call.nresults);
+		return -EINVAL;
+	}
+	for (size_t k = 0; k < sizeof(known_helpers) / sizeof(known_helpers[0]); k++) {
+		const char *t = known_helpers[k].type, *colon = strchr(t, ':');
+		bool ok;
+
+		if (known_helpers[k].id != in->u.call.func)
+			continue;
+		ok = (uint32_t)(colon - t) == n && strlen(colon + 1) == in->u.call.nresults;
+		for (uint32_t i = 0; ok && i < n; i++)
+			ok = has_letter(fs, in->u.call.args[i], t[i]);
+		if (ok && in->u.call.nresults)
+			ok = has_letter(fs, in->dst, colon[1]);
+		if (!ok) {
+			fn_ice(fs, in->offset, "helper %u called with a type other than its %s",
+			       in->u.call.func, t);
+			return -EINVAL;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		LLVMValueRef a = be_val(fs, in->u.call.args[i]);
+
+		if (fs->bad)
+			return 0;
+		if (LLVMTypeOf(a) != cx->t_i32 && LLVMTypeOf(a) != cx->t_i64) {
+			fn_ice(fs, in->offset, "helper argument %u is not an i32 or i64", i);
+			return -EINVAL;
+		}
+		argv[i] = be_to_u64(cx, a);
+		pt[i] = cx->t_i64;
+	}
+	r = be_call_helper(cx, in->u.call.func, LLVMFunctionType(cx->t_i64, pt, n, 0), argv, n);
+	if (in->dst == IR_NOVAL)
+		return 0;
+	if (!valid_type(in->type)) {
+		fn_ice(fs, in->offset, "helper result of type %s", ir_type_name(in->type));
+		return -EINVAL;
+	}
+	return def(fs, in, be_from_u64(cx, r, be_type(cx, in->type)));
 }
 
 /* --- instance state: memory and globals ------------------------------------ */
@@ -672,7 +783,9 @@ int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 
 static bool check_mem(struct be_fn *fs, const struct ir_inst *in)
 {
-	if (in->u.mem.region != IR_MEM_INSTANCE) {
+	if (in->u.mem.region != IR_MEM_INSTANCE &&
+	    (in->kind == IR_MEMORY_COPY || in->kind == IR_MEMORY_FILL ||
+	     in->u.mem.region != IR_MEM_DISPATCH)) {
 		fn_ice(fs, in->offset, "memory access to an undecided region (kind %u, region %u)",
 		       in->kind, in->u.mem.region);
 		return false;
@@ -699,11 +812,12 @@ static LLVMValueRef i32_operand(struct be_fn *fs, const struct ir_inst *in, uint
 	return x;
 }
 
-/* The pointer to the `width` bytes load/store `in` reaches, after its
- * bounds check (the essay at the top). NULL with *err 0: the access
- * always traps, and the trap has ended the block. */
-static LLVMValueRef access_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
-			       int *err)
+/* The pointer to the `width` bytes of instance memory load/store `in`
+ * reaches, after its bounds check (the essay at the top). NULL with *err
+ * 0: the access always traps, and the trap has ended the block. A
+ * DISPATCH access comes here for its instance side. */
+LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
+			     int *err)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
@@ -756,34 +870,64 @@ static unsigned access_align(const struct ir_inst *in, unsigned width)
 	return 1u << (in->u.mem.align < log2w ? in->u.mem.align : log2w);
 }
 
+LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef p,
+			  LLVMValueRef v)
+{
+	struct be_ctx *cx = fs->cx;
+	unsigned width = in->u.mem.width;
+	LLVMTypeRef ty = LLVMIntTypeInContext(cx->C, 8 * width);
+	LLVMValueRef x;
+
+	if (in->kind == IR_STORE) {
+		if (LLVMTypeOf(v) != ty)
+			v = LLVMBuildTrunc(cx->B, v, ty, "");
+		x = LLVMBuildStore(cx->B, v, p);
+	} else {
+		x = LLVMBuildLoad2(cx->B, ty, p, "");
+	}
+	LLVMSetAlignment(x, access_align(in, width));
+	if (in->kind == IR_STORE || be_type(cx, in->type) == ty)
+		return x;
+	return in->flags & IR_F_SIGNED ? LLVMBuildSExt(cx->B, x, be_type(cx, in->type), "") :
+		LLVMBuildZExt(cx->B, x, be_type(cx, in->type), "");
+}
+
+/* The access in the region(s) it reaches: loads give their value, stores
+ * and accesses that always trap NULL (with *err 0). */
+static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v, int *err)
+{
+	LLVMValueRef p;
+
+	*err = 0;
+	if (in->u.mem.region == IR_MEM_PACKET || in->u.mem.region == IR_MEM_DISPATCH)
+		return be_packet_access(fs, in, v, err);
+	if (!(p = be_instance_ptr(fs, in, in->u.mem.width, err)))
+		return NULL;
+	p = be_access_at(fs, in, p, v);
+	return in->kind == IR_LOAD ? p : NULL;
+}
+
 static int emit_load(struct be_fn *fs, const struct ir_inst *in)
 {
 	struct be_ctx *cx = fs->cx;
 	unsigned width = in->u.mem.width;
-	LLVMTypeRef ty = be_type(cx, in->type);
-	LLVMValueRef p, v;
+	LLVMValueRef v;
 	int err;
 
 	if (!valid_type(in->type) || !valid_width(width) ||
-	    width * 8 > LLVMGetIntTypeWidth(ty)) {
+	    width * 8 > LLVMGetIntTypeWidth(be_type(cx, in->type))) {
 		fn_ice(fs, in->offset, "load of %u bytes into %s", width, ir_type_name(in->type));
 		return -EINVAL;
 	}
-	if (!(p = access_ptr(fs, in, width, &err)))
+	if (!(v = access(fs, in, NULL, &err)))
 		return err;
-	v = LLVMBuildLoad2(cx->B, LLVMIntTypeInContext(cx->C, 8 * width), p, "");
-	LLVMSetAlignment(v, access_align(in, width));
-	if (width * 8 < LLVMGetIntTypeWidth(ty))
-		v = in->flags & IR_F_SIGNED ? LLVMBuildSExt(cx->B, v, ty, "") :
-			LLVMBuildZExt(cx->B, v, ty, "");
 	return def(fs, in, v);
 }
 
 static int emit_store(struct be_fn *fs, const struct ir_inst *in)
 {
-	struct be_ctx *cx = fs->cx;
 	unsigned width = in->u.mem.width;
-	LLVMValueRef p, v = be_val(fs, in->b);
+	LLVMValueRef v = be_val(fs, in->b);
 	int err;
 
 	if (fs->bad)
@@ -793,12 +937,8 @@ static int emit_store(struct be_fn *fs, const struct ir_inst *in)
 		       LLVMGetIntTypeWidth(LLVMTypeOf(v)));
 		return -EINVAL;
 	}
-	if (!(p = access_ptr(fs, in, width, &err)))
-		return err;
-	if (width * 8 < LLVMGetIntTypeWidth(LLVMTypeOf(v)))
-		v = LLVMBuildTrunc(cx->B, v, LLVMIntTypeInContext(cx->C, 8 * width), "");
-	LLVMSetAlignment(LLVMBuildStore(cx->B, v, p), access_align(in, width));
-	return 0;
+	access(fs, in, v, &err);
+	return err;
 }
 
 /* memory.copy (a = dst, b = src, c = len) and memory.fill (b = value). */
@@ -968,6 +1108,8 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 		return 0;
 	case IR_CALL:
 		return emit_call(fs, in);
+	case IR_HELPER_CALL:
+		return emit_helper_call(fs, in);
 	case IR_BR:
 		if (!(l = label_of(fs, in, in->u.target)))
 			return -EINVAL;
@@ -1315,8 +1457,13 @@ int be_declare_func(struct be_ctx *cx, uint32_t index)
 		dt[n] = cx->di_memp;
 		pt[n++] = cx->t_ptr;
 	}
+	if (f->packet) {
+		names[n] = "pkt";
+		dt[n] = cx->di_pktp;
+		pt[n++] = cx->t_ptr;
+	}
 	for (uint32_t i = 0; i < f->nparams; i++) {
-		if (f->nparams > be_max_reg_params(cx) && i == be_spill_first(cx)) {
+		if (f->nparams > be_max_reg_params(cx, f) && i == be_spill_first(cx, f)) {
 			names[n] = "spill";
 			dt[n] = cx->di_ullongp;
 			pt[n++] = cx->t_ptr;
@@ -1332,6 +1479,20 @@ int be_declare_func(struct be_ctx *cx, uint32_t index)
 	cx->fns[index] = LLVMAddFunction(cx->M, f->symbol, cx->fn_tys[index]);
 	LLVMSetLinkage(cx->fns[index], LLVMInternalLinkage);
 	add_nounwind(cx, cx->fns[index]);
+	if (f->packet) {
+		/* Only read, never stored anywhere nor written through: LLVM
+		 * may then keep data and data_end in registers across stores
+		 * and calls (emit_packet.c). */
+		static const char *const attrs[] = { "noalias", "nocapture", "readonly" };
+
+		for (unsigned k = 0; k < 3; k++) {
+			unsigned kind = LLVMGetEnumAttributeKindForName(attrs[k], strlen(attrs[k]));
+
+			/* attribute index 1 is the first parameter */
+			LLVMAddAttributeAtIndex(cx->fns[index], cx->nfixed + 1,
+						LLVMCreateEnumAttribute(cx->C, kind, 0));
+		}
+	}
 	cx->fn_sps[index] = be_di_func(cx, cx->fns[index], f->symbol, f->offset, true, true,
 				       f->nresults ? be_di_type(cx, f->results[0]) : NULL,
 				       names, dt, n);
@@ -1371,8 +1532,12 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		fs.mem = LLVMGetParam(fs.fn, 1);
 	else if (cx->mem_size)
 		fs.mem = be_env_slot(cx, fs.env, BE_ENV_MEMORY, 0);
-	if (f->nparams > be_max_reg_params(cx))
-		spill = LLVMGetParam(fs.fn, be_spill_first(cx) + cx->nfixed);
+	if (f->packet) {
+		fs.pkt = LLVMGetParam(fs.fn, cx->nfixed);
+		be_packet_setup(&fs);
+	}
+	if (f->nparams > be_max_reg_params(cx, f))
+		spill = LLVMGetParam(fs.fn, be_spill_first(cx, f) + be_nfixed(cx, f));
 
 	/* locals: params from the arguments, the rest zero */
 	for (uint32_t i = 0; i < f->nlocals; i++) {
@@ -1387,10 +1552,10 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		LLVMSetAlignment(fs.locals[i], 8);
 		if (i >= f->nparams) {
 			v = LLVMConstNull(ty);
-		} else if (!spill || i < be_spill_first(cx)) {
-			v = LLVMGetParam(fs.fn, i + cx->nfixed);
+		} else if (!spill || i < be_spill_first(cx, f)) {
+			v = LLVMGetParam(fs.fn, i + be_nfixed(cx, f));
 		} else {
-			LLVMValueRef ix = LLVMConstInt(cx->t_i64, i - be_spill_first(cx), 0);
+			LLVMValueRef ix = LLVMConstInt(cx->t_i64, i - be_spill_first(cx, f), 0);
 
 			v = be_from_u64(cx, be_load(cx, cx->t_i64,
 					      LLVMBuildInBoundsGEP2(cx->B, cx->t_i64, spill,

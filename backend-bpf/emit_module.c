@@ -21,6 +21,7 @@
  *      (calls may go forward), then the bodies, then the entry wrappers.
  *   5. DIBuilder finalize, verify once, LLVMRunPasses("default<On>") with
  *      the BPF target machine (the only route that runs the BPF IR passes),
+ *      the folding of packet offsets that became constants (emit_packet.c),
  *      then codegen into memory.
  *
  * LLVM reports codegen errors (e.g. "unsupported signed division") through
@@ -720,6 +721,8 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	if (verify(&cx, "before optimisation") || llvm_errors(&cx, "failed"))
 		goto out;
 	if (run_passes(&cx, opt_level) || llvm_errors(&cx, "optimisation failed"))
+		goto out;
+	if (opt_level > 0 && (be_packet_fold(&cx) || llvm_errors(&cx, "optimisation failed")))
 		goto out;
 	err = output(&cx, kind, out, out_size);
 out:

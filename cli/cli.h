@@ -25,6 +25,7 @@ struct cli_opts {
 	size_t nentries;
 	const char *invoke;	/* run: the export to call */
 	bool batch;		/* run: read invoke commands from stdin */
+	const char *packet;	/* run: hex bytes of the packet for a packet entry */
 	char **args;		/* run: TYPE:VALUE arguments */
 	size_t nargs;
 };

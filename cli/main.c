@@ -24,6 +24,7 @@ static void usage(FILE *out)
 	fputs("usage: wasm2bpf [OPTIONS] INPUT.wasm|INPUT.wat [-o OUTPUT]\n"
 	      "       wasm2bpf check INPUT\n"
 	      "       wasm2bpf run [OPTIONS] INPUT --invoke FUNC [TYPE:VALUE ...]\n"
+	      "       wasm2bpf run [OPTIONS] INPUT --entry FUNC=xdp --invoke FUNC --packet HEX\n"
 	      "       wasm2bpf run [OPTIONS] INPUT --all-exports --batch [--skip-unsupported]\n"
 	      "\n"
 	      "options:\n"
@@ -75,7 +76,7 @@ static int add_entry_spec(struct cli_opts *c, const char *arg)
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
-	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS };
+	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -88,6 +89,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "max-cpus", required_argument, NULL, O_MAXCPUS },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
+		{ "packet", required_argument, NULL, O_PACKET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -182,6 +184,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 			break;
 		case O_BATCH:
 			c->batch = true;
+			break;
+		case O_PACKET:
+			c->packet = optarg;
 			break;
 		case 'h':
 			usage(stdout);

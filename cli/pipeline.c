@@ -199,7 +199,8 @@ static int compile_module(struct compile *c)
 		return err;
 	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, &c->diag, NULL)))
 		return err;
-	ir_lower_memory(c->ir);
+	if ((err = ir_lower_memory(c->ir, &c->diag)))
+		return err;
 	ir_insert_traps(c->ir);
 	if ((err = ir_bound_loops(c->ir, &loops, &c->diag)))
 		return err;

@@ -16,15 +16,25 @@
  *     invoke HEXNAME TYPE:VALUE ...     ->  ok TYPE:VALUE ... | trap MESSAGE | error MESSAGE
  *     stats HEXNAME                     ->  ok verified_insns=N xlated_insns=M
  *
+ *     packet HEXNAME HEXBYTES           ->  ok i32:VERDICT | trap MESSAGE | error MESSAGE
+ *
  * where HEXNAME is the export name's bytes in hex (names may hold any
  * UTF-8). Before `ready` it lists the exports it left out:
  * `skip HEXNAME REASON`.
+ *
+ * Packet entries (xdp, tc, cgroup_skb) run on a packet (`--packet HEX`, or
+ * `packet` in batch mode) and their result is the program's verdict. A
+ * trap there is the entry's trap action, so whether one happened is read
+ * from the object's w2b_trap_stats map, before and after the run.
  */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "common/abi.h"
@@ -120,6 +130,98 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 	return 0;
 }
 
+/* Sum over CPUs of each trap code's count in the program's w2b_trap_stats
+ * (found through the program's maps). 0, or -errno. */
+static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
+{
+	struct bpf_prog_info pi;
+	uint32_t ids[16], len = sizeof(pi);
+	int ncpus = libbpf_num_possible_cpus(), err = -ENOENT;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = 16;
+	pi.map_ids = (uint64_t)(uintptr_t)ids;
+	if (ncpus <= 0 || bpf_obj_get_info_by_fd(prog_fd, &pi, &len))
+		return -errno;
+	memset(counts, 0, sizeof(uint64_t) * W2B_TRAP_MAX);
+	for (uint32_t k = 0; k < pi.nr_map_ids && k < 16; k++) {
+		struct bpf_map_info mi;
+		uint32_t mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[k]);
+
+		memset(&mi, 0, sizeof(mi));
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, W2B_TRAP_STATS_MAP)) {
+			uint64_t *v = calloc((size_t)ncpus, sizeof(*v));
+
+			if (!v)
+				abort();
+			for (uint32_t code = 1; code < W2B_TRAP_MAX; code++)
+				if (!bpf_map_lookup_elem(fd, &code, v))
+					for (int c = 0; c < ncpus; c++)
+						counts[code] += v[c];
+			free(v);
+			err = 0;
+		}
+		close(fd);
+	}
+	return err;
+}
+
+/* Runs a packet entry on `pkt`; 0 with the verdict in *verdict and the
+ * trap code (0: none) in *trap, or -1 with msg set. */
+static int do_packet(struct vc_object *obj, const struct w2b_entry_info *e, const uint8_t *pkt,
+		     size_t len, uint32_t *verdict, unsigned *trap, char *msg, size_t msgsz,
+		     struct diag_sink *d)
+{
+	uint64_t before[W2B_TRAP_MAX], after[W2B_TRAP_MAX];
+	int fd = vc_prog_fd(obj, e->symbol), err;
+
+	*trap = 0;
+	if (fd < 0 || trap_counts(fd, before)) {
+		snprintf(msg, msgsz, "cannot read %s of '%s'", W2B_TRAP_STATS_MAP, e->export_name);
+		return -1;
+	}
+	err = vc_test_run(obj, e->symbol, NULL, 0, pkt, len, verdict, d);
+	if (err) {
+		snprintf(msg, msgsz, "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
+		return -1;
+	}
+	if (trap_counts(fd, after)) {
+		snprintf(msg, msgsz, "cannot read %s", W2B_TRAP_STATS_MAP);
+		return -1;
+	}
+	for (unsigned code = 1; code < W2B_TRAP_MAX; code++)
+		if (after[code] != before[code])
+			*trap = code;
+	return 0;
+}
+
+/* Decodes hex into a malloc'd buffer; NULL if malformed. */
+static uint8_t *from_hex(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	uint8_t *b;
+
+	if (n % 2)
+		return NULL;
+	b = malloc(n / 2 + 1);
+	if (!b)
+		abort();
+	for (size_t k = 0; k < n / 2; k++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * k, "%2x", &v) != 1) {
+			free(b);
+			return NULL;
+		}
+		b[k] = (uint8_t)v;
+	}
+	*len = n / 2;
+	return b;
+}
+
 static const char *trap_text(unsigned code)
 {
 	const char *m = w2b_trap_message(code);
@@ -182,6 +284,25 @@ static void batch_line(struct vc_object *obj, const struct w2b_output *out, char
 		else
 			printf("ok verified_insns=%u xlated_insns=%u\n",
 			       vc_verified_insns(obj, e->symbol), vc_xlated_insns(obj, e->symbol));
+		return;
+	}
+	if (!strcmp(words[0], "packet")) {
+		const struct w2b_entry_info *e = find_entry(out, words[1]);
+		char msg[256];
+		uint32_t verdict;
+		unsigned trap;
+		size_t len;
+		uint8_t *pkt = n == 3 ? from_hex(words[2], &len) : NULL;
+
+		if (!e || !pkt)
+			printf("error %s\n", !e ? "no such entry" : "expected: packet HEXNAME HEXBYTES");
+		else if (do_packet(obj, e, pkt, len, &verdict, &trap, msg, sizeof(msg), d))
+			printf("error %s\n", msg);
+		else if (trap)
+			printf("trap %s\n", trap_text(trap));
+		else
+			printf("ok i32:%u\n", verdict);
+		free(pkt);
 		return;
 	}
 	if (!strcmp(words[0], "invoke")) {
@@ -283,6 +404,26 @@ int cli_run(struct cli_opts *c)
 		if (!call.e || call.e->nresults > 64) {
 			fprintf(stderr, "wasm2bpf: error: no entry '%s'\n", c->invoke);
 			status = W2B_EXIT_FAILURE;
+		} else if (c->packet) {
+			char msg[256];
+			uint32_t verdict;
+			unsigned trap;
+			size_t len;
+			uint8_t *pkt = from_hex(c->packet, &len);
+
+			if (!pkt) {
+				fprintf(stderr, "wasm2bpf: error: --packet: expected hex bytes\n");
+				status = W2B_EXIT_FAILURE;
+			} else if (do_packet(obj, call.e, pkt, len, &verdict, &trap, msg, sizeof(msg), &d)) {
+				fprintf(stderr, "%s: error: %s\n", c->input, msg);
+				status = W2B_EXIT_FAILURE;
+			} else if (trap) {
+				printf("trap: %s\n", trap_text(trap));
+				status = W2B_EXIT_TRAP;
+			} else {
+				printf("i32:%u\n", verdict);
+			}
+			free(pkt);
 		} else if (do_call(obj, &call, c->args, c->nargs, &d)) {
 			fprintf(stderr, "%s: error: %s\n", c->input, call.msg);
 			status = W2B_EXIT_FAILURE;

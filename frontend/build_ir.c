@@ -693,6 +693,110 @@ static void do_return(struct builder *b)
 }
 
 static bool memory_usable(struct builder *b, const struct fe_instr *in);
+static uint8_t type_letter(char c);
+
+struct helper_info {
+	const char *name;
+	uint32_t id;
+	const char *type;	/* "PARAMS:RESULTS" */
+	bool gpl_only;
+};
+
+static const struct helper_info helpers[] = {
+#define X(name, id, type, gpl, progs) { #name, id, type, gpl },
+#include "common/helpers.def"
+#undef X
+};
+
+/* "ktime_get_ns, get_prandom_u32, ..." for the refusal of an unknown import. */
+static const char *helper_names(struct arena *a)
+{
+	char *s = "";
+
+	for (size_t k = 0; k < sizeof(helpers) / sizeof(helpers[0]); k++)
+		s = arena_printf(a, "%s%s%s", s, k ? ", " : "", helpers[k].name);
+	return s;
+}
+
+/* "(i32, i64) -> i64" for a "iI:I" type column. */
+static const char *signature_text(struct arena *a, const char *type)
+{
+	char *s = "(";
+	bool first = true;
+
+	for (const char *p = type; *p; p++) {
+		if (*p == ':') {
+			s = arena_printf(a, "%s) -> (", s);
+			first = true;
+			continue;
+		}
+		s = arena_printf(a, "%s%s%s", s, first ? "" : ", ", valtype_name(type_letter(*p)));
+		first = false;
+	}
+	return arena_printf(a, "%s)", s);
+}
+
+/* A call of an import from module "bpf": a kernel helper. */
+static bool do_helper_call(struct builder *b, const struct fe_instr *in,
+			   const struct fe_import *im, const struct fe_functype *t)
+{
+	const struct helper_info *h = NULL;
+	const char *colon;
+	uint32_t np, nr;
+	struct opnd args[5];
+	struct ir_inst *i;
+
+	if (strcmp(im->module, "bpf"))
+		return false;
+	for (size_t k = 0; k < sizeof(helpers) / sizeof(helpers[0]); k++)
+		if (!strcmp(helpers[k].name, im->name))
+			h = &helpers[k];
+	if (!h) {
+		refuse(b, in->offset, "unknown import 'bpf.%s': the helpers a module can import are: %s",
+		       im->name, helper_names(b->a));
+		goto refused;
+	}
+	colon = strchr(h->type, ':');
+	np = (uint32_t)(colon - h->type);
+	nr = (uint32_t)strlen(colon + 1);
+	if (np != t->nparams || nr != t->nresults)
+		goto wrong_type;
+	for (uint32_t k = 0; k < np; k++)
+		if (t->params[k] != type_letter(h->type[k]))
+			goto wrong_type;
+	for (uint32_t k = 0; k < nr; k++)
+		if (t->results[k] != type_letter(colon[1 + k]))
+			goto wrong_type;
+	pop_types(b, t->nparams, t->params, args);
+	if (!emitting(b)) {
+		for (uint32_t k = 0; k < t->nresults; k++)
+			push(b, t->results[k], IR_NOVAL);
+		return true;
+	}
+	i = emit(b, IR_HELPER_CALL);
+	i->u.call.func = h->id;
+	i->u.call.nargs = t->nparams;
+	i->u.call.args = arena_array(b->a, np ? np : 1, sizeof(uint32_t));
+	for (uint32_t k = 0; k < np; k++)
+		i->u.call.args[k] = args[k].vreg;
+	i->u.call.nresults = nr;
+	if (nr) {
+		push(b, t->results[0], emit_def(b, i, t->results[0]));
+		i->u.call.results = arena_array(b->a, 1, sizeof(uint32_t));
+		i->u.call.results[0] = i->dst;
+	}
+	return true;
+
+wrong_type:
+	refuse(b, in->offset, "import 'bpf.%s' has the wrong type: the helper's is %s",
+	       im->name, signature_text(b->a, h->type));
+refused:
+	/* the stack as the import's own type says, for validation to go on */
+	pop_types(b, t->nparams, t->params, NULL);
+	for (uint32_t k = 0; k < t->nresults; k++)
+		push(b, t->results[k], IR_NOVAL);
+	return true;
+}
 
 /*
  * C's memcpy/memmove/memset, when the module imports them from "env" (what
@@ -754,6 +858,8 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 		const struct fe_import *im = &wm->imports[wm->funcs[callee].import_index];
 
 		if (do_libc_memory_call(b, in, im, t))
+			return;
+		if (do_helper_call(b, in, im, t))
 			return;
 		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not implemented yet)",
 		       im->module, im->name);
@@ -1696,15 +1802,34 @@ static bool symbol_taken(const struct ir_module *m, const char *sym)
 	return false;
 }
 
+/* The program kind of a section name, or IR_PROG_COUNT. */
+static enum ir_prog_kind prog_kind(const char *section)
+{
+	for (int k = 0; k < IR_PROG_COUNT; k++)
+		if (!strcmp(ir_prog_info[k].section, section))
+			return (enum ir_prog_kind)k;
+	return IR_PROG_COUNT;
+}
+
 bool fe_section_supported(const char *section)
 {
-	return strcmp(section, "syscall") == 0;
+	return prog_kind(section) != IR_PROG_COUNT;
+}
+
+static const char *supported_sections(struct arena *a)
+{
+	char *s = "";
+
+	for (int k = 0; k < IR_PROG_COUNT; k++)
+		s = arena_printf(a, "%s%s%s", s, k ? ", " : "", ir_prog_info[k].section);
+	return s;
 }
 
 int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		 const char *export_name, const char *section, struct diag_sink *d)
 {
 	const struct fe_export *ex = NULL;
+	enum ir_prog_kind kind;
 	struct ir_entry *e;
 	char *sym;
 
@@ -1725,10 +1850,21 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		diag_error_at(d, ex->offset, "--entry: export '%s' is an imported function", export_name);
 		return -EINVAL;
 	}
-	if (!fe_section_supported(section)) {
-		diag_error_at(d, ex->offset, "--entry: section '%s' for '%s' is not supported (supported: syscall)",
-			      section, export_name);
+	kind = prog_kind(section);
+	if (kind == IR_PROG_COUNT) {
+		diag_error_at(d, ex->offset, "--entry: section '%s' for '%s' is not supported (supported: %s)",
+			      section, export_name, supported_sections(m->arena));
 		return -EINVAL;
+	}
+	if (ir_prog_info[kind].packet) {
+		const struct fe_functype *t = &wm->types[wm->funcs[ex->index].type_index];
+
+		if (t->nparams != 2 || t->params[0] != FE_I32 || t->params[1] != FE_I32 ||
+		    t->nresults != 1 || t->results[0] != FE_I32) {
+			diag_error_at(d, ex->offset, "entry '%s' in section '%s' must have type (i32 pkt, i32 len) -> i32",
+				      export_name, section);
+			return -EINVAL;
+		}
 	}
 	sym = fresh_symbol(m, m->arena, export_name);
 	m->entries = arena_grow(m->arena, m->entries, m->nentries, m->nentries + 1, sizeof(*m->entries));
@@ -1736,7 +1872,7 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 	e->export_name = ex->name;
 	e->symbol = sym;
 	e->section = arena_strdup(m->arena, section);
-	e->kind = IR_PROG_SYSCALL;
+	e->kind = (uint8_t)kind;
 	e->func = ex->index - wm->nimported_funcs;
 	return 0;
 }

@@ -15,6 +15,16 @@ const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
 #undef X
 };
 
+const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
+#define X(id, sec, pkt, trap, what) [IR_PROG_##id] = { sec, PKT_##pkt, trap },
+#define PKT_NONE false
+#define PKT_DIRECT true
+#include "common/program_types.def"
+#undef PKT_NONE
+#undef PKT_DIRECT
+#undef X
+};
+
 struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset)
 {
 	struct ir_inst *i = arena_alloc(a, sizeof(*i));

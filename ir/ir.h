@@ -78,13 +78,23 @@ enum ir_kind {
 	IR_GLOBAL_SET,	/* globals[u.global] = a */
 	IR_MEMORY_COPY,	/* copy c bytes from b to a (memmove: may overlap) */
 	IR_MEMORY_FILL,	/* set c bytes at a to the low byte of b */
+	IR_HELPER_CALL,	/* dst = kernel helper u.call.func (its BPF id)(args...) */
 };
 
 /* Where a memory access goes (ir_lower_memory()). */
 enum ir_mem_region {
 	IR_MEM_UNDECIDED = 0,	/* not yet classified: the backend refuses it */
 	IR_MEM_INSTANCE,	/* the instance's linear memory [0, memory.size) */
+	IR_MEM_PACKET,		/* the packet: address - IR_PACKET_BASE is the offset */
+	IR_MEM_DISPATCH,	/* decided at run time: at or above IR_PACKET_BASE is
+				 * the packet, below it instance memory */
 };
+
+/* A packet entry's `pkt` parameter: the Wasm address of the packet's
+ * first byte. Packet addresses are [IR_PACKET_BASE, IR_PACKET_BASE + len),
+ * above any instance memory (at most 64 MiB), so a Wasm pointer says by its
+ * value which region it points into. */
+#define IR_PACKET_BASE 0x80000000u
 
 #define IR_NOVAL UINT32_MAX
 
@@ -140,7 +150,7 @@ struct ir_inst {
 		uint32_t local;			/* IR_LOCAL_GET, IR_LOCAL_SET */
 		uint32_t trap;			/* IR_TRAP, IR_TRAP_IF: enum w2b_trap_kind */
 		struct {
-			uint32_t func;		/* index into ir_module.funcs */
+			uint32_t func;		/* index into ir_module.funcs; IR_HELPER_CALL: helper id */
 			uint32_t nargs, nresults;
 			uint32_t *args;		/* vregs */
 			uint32_t *results;	/* vregs defined by the call */
@@ -186,6 +196,9 @@ struct ir_func {
 	uint32_t nlabels;
 	struct ir_region body;
 
+	/* Set by ir_lower_memory(). */
+	bool packet;		/* accesses the packet, or calls what does */
+
 	/* Set by ir_analyze_calls(). */
 	bool reachable;		/* from some entry */
 	bool may_trap;		/* it or a callee can trap */
@@ -198,10 +211,20 @@ struct ir_func {
 	uint32_t refusal_offset;
 };
 
-/* How a program section behaves; from the section name. */
+/* How a program section behaves: common/program_types.def. */
 enum ir_prog_kind {
-	IR_PROG_SYSCALL,	/* "syscall": parameters and results in the context */
+#define X(id, section, packet, trap_action, what) IR_PROG_##id,
+#include "common/program_types.def"
+#undef X
+	IR_PROG_COUNT
 };
+
+struct ir_prog_info {
+	const char *section;
+	bool packet;		/* entry gets (pkt, len); packet accessed in place */
+	int trap_action;	/* the program's return value on a trap */
+};
+extern const struct ir_prog_info ir_prog_info[IR_PROG_COUNT];
 
 struct ir_entry {
 	const char *export_name;	/* the Wasm export */
@@ -288,8 +311,10 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
  * are checked and reported either way). */
 
 /* require: reachable set. Classifies every load, store, copy and fill by
- * the region it reaches (today: all instance memory). */
-void ir_lower_memory(struct ir_module *m);
+ * the region it reaches (lower_memory.c) and marks the functions that
+ * need the packet. 0, or -EINVAL (reported) for what cannot be made
+ * verifiable. */
+int ir_lower_memory(struct ir_module *m, struct diag_sink *d);
 
 /* require: reachable set. Guards every division and remainder with the
  * trap_if the Wasm semantics demand, and makes rem_s by -1 defined.

@@ -40,6 +40,8 @@ static const char *region_name(uint8_t region)
 	switch ((enum ir_mem_region)region) {
 	case IR_MEM_UNDECIDED: return "";
 	case IR_MEM_INSTANCE: return " instance";
+	case IR_MEM_PACKET: return " packet";
+	case IR_MEM_DISPATCH: return " dispatch";
 	}
 	return " ?";
 }
@@ -179,6 +181,16 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 	case IR_GLOBAL_SET:
 		fprintf(out, "global.set @g%u %%%u\n", i->u.global, i->a);
 		break;
+	case IR_HELPER_CALL:
+		if (i->dst != IR_NOVAL) {
+			print_vreg_def(out, f, i->dst);
+			fputs(" = ", out);
+		}
+		fprintf(out, "helper %u(", i->u.call.func);
+		for (uint32_t k = 0; k < i->u.call.nargs; k++)
+			fprintf(out, "%s%%%u", k ? ", " : "", i->u.call.args[k]);
+		fputs(")\n", out);
+		break;
 	case IR_MEMORY_COPY:
 	case IR_MEMORY_FILL:
 		fprintf(out, "memory.%s %%%u %%%u %%%u%s\n", i->kind == IR_MEMORY_COPY ? "copy" : "fill",
@@ -211,6 +223,8 @@ void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f
 	}
 	if (f->may_trap)
 		fputs(" may_trap", out);
+	if (f->packet)
+		fputs(" packet", out);
 	fputc('\n', out);
 	for (uint32_t k = f->nparams; k < f->nlocals; k++)
 		fprintf(out, "  local $%u %s\n", k, ir_type_name(f->local_types[k]));

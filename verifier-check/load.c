@@ -29,6 +29,19 @@
  * Running a program is BPF_PROG_TEST_RUN. `syscall` programs are special
  * there: the kernel copies their context back into ctx_in itself and refuses
  * ctx_out, data, repeat and flags, so for them only ctx_in is passed.
+ * Packet programs get the packet as data_in, and the kernel wants at least
+ * an Ethernet header (14 bytes) of it (bpf_test_init()); what the program
+ * then sees depends on its type: XDP and TC (SCHED_CLS) see the whole
+ * frame from the Ethernet header, while cgroup_skb sees it from the
+ * network header, as on a socket's path (14 bytes fewer; the kernel's test
+ * run strips the Ethernet header it parsed). A test-run packet is always
+ * linear, unlike real traffic (emit_entry.c).
+ *
+ * libbpf 1.1 (Debian 12) predates tcx: it opens `tcx/ingress` and
+ * `tcx/egress` programs with no program type, and would refuse to load
+ * them ("missing BPF prog type"). They are SCHED_CLS programs with the
+ * expected attach type BPF_TCX_INGRESS/EGRESS, which is what a newer libbpf
+ * sets, so vc_load() sets exactly that.
  *
  * Instance state. An emitted object keeps one Wasm instance per CPU (its
  * memory and mutable globals: docs/abi.md), and a syscall program's test
@@ -305,6 +318,38 @@ static void report_failure(struct diag_sink *d, const char *objname, int err,
 	free(tail);
 }
 
+/* The kernel's BPF_TCX_INGRESS and BPF_TCX_EGRESS (6.6), which older uapi
+ * headers lack. */
+#define VC_TCX_INGRESS 46
+#define VC_TCX_EGRESS 47
+
+/* Programs in tcx/ sections that this libbpf left without a type. */
+static int set_tcx_types(struct bpf_object *bo)
+{
+	struct bpf_program *p;
+	int err = 0;
+
+	bpf_object__for_each_program(p, bo) {
+		const char *sec = bpf_program__section_name(p);
+		int attach;
+
+		if (bpf_program__type(p) != BPF_PROG_TYPE_UNSPEC || !sec)
+			continue;
+		if (!strcmp(sec, "tcx/ingress"))
+			attach = VC_TCX_INGRESS;
+		else if (!strcmp(sec, "tcx/egress"))
+			attach = VC_TCX_EGRESS;
+		else
+			continue;
+		err = bpf_program__set_type(p, BPF_PROG_TYPE_SCHED_CLS);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(p, (enum bpf_attach_type)attach);
+		if (err)
+			break;
+	}
+	return err;
+}
+
 /* W2B_MEMORY_MAP, if the object has one, gets an entry per possible CPU. */
 static int resize_memory_map(struct bpf_object *bo)
 {
@@ -371,6 +416,8 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 		goto err_out;
 	}
 	err = resize_memory_map(bo);
+	if (!err)
+		err = set_tcx_types(bo);
 	if (!err)
 		err = bpf_object__load(bo);
 	if (err) {
@@ -469,6 +516,27 @@ static bool pin_to_instance_cpu(struct vc_object *o, cpu_set_t *saved)
 	return sched_setaffinity(0, sizeof(one), &one) == 0;
 }
 
+/* The kernel's test run of a packet program refuses a packet shorter than
+ * an Ethernet header (ETH_HLEN). */
+#define VC_MIN_PACKET 14u
+
+static bool takes_packet(enum bpf_prog_type t)
+{
+	switch (t) {
+	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
 		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d)
 {
@@ -491,6 +559,13 @@ int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_s
 	if (syscall && data && data_size) {
 		diag_report(d, DIAG_ERROR, NULL,
 			    "program '%s': syscall programs take a context, not packet data", symbol);
+		return -EINVAL;
+	}
+	if (takes_packet(bpf_program__type(p)) && (!data || data_size < VC_MIN_PACKET)) {
+		diag_report(d, DIAG_ERROR, NULL,
+			    "program '%s': a test run needs a packet of at least %u bytes "
+			    "(an Ethernet header), not %zu", symbol, VC_MIN_PACKET,
+			    data ? data_size : 0);
 		return -EINVAL;
 	}
 	memset(&ropts, 0, sizeof(ropts));

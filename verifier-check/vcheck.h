@@ -44,8 +44,10 @@ uint32_t vc_xlated_insns(struct vc_object *o, const char *symbol);
 /*
  * Run a program once with BPF_PROG_TEST_RUN. ctx/ctx_size is the context
  * (for `syscall` programs it is copied back into ctx); data/data_size the
- * packet, if the program type takes one. Returns 0 and the program's return
- * value in *retval, or a negative errno (reported to d).
+ * packet, if the program type takes one (at least 14 bytes, an Ethernet
+ * header; XDP and TC programs see it whole, cgroup_skb ones from byte 14).
+ * Returns 0 and the program's return value in *retval, or a negative errno
+ * (reported to d).
  */
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
 		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d);

@@ -12,6 +12,8 @@ Three kinds, by directory:
                          and called per directive:
                            ;; INVOKE: EXPORT ARG... => RESULT...
                            ;; INVOKE: EXPORT ARG... => trap MESSAGE
+                           ;; PACKET: EXPORT HEXBYTES... => i32:VERDICT
+                           ;; PACKET: EXPORT HEXBYTES... => trap MESSAGE
                            ;; STATS: EXPORT verified_insns < N
                          ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
 
@@ -93,6 +95,12 @@ def check_run(w2b, path, rebase):
         cmds.append("invoke %s %s" % (words[0].encode().hex(), " ".join(words[1:])))
         want = want.strip()
         expects.append("ok" + (" " + want if want else "") if not want.startswith("trap") else want)
+    for d in directives(path, "PACKET"):
+        call, _, want = d.partition("=>")
+        words = call.split()
+        cmds.append("packet %s %s" % (words[0].encode().hex(), "".join(words[1:])))
+        want = want.strip()
+        expects.append(want if want.startswith("trap") else "ok " + want)
     for d in directives(path, "STATS"):
         m = re.match(r"(\S+)\s+verified_insns\s*<\s*(\d+)$", d)
         if not m:
@@ -100,7 +108,7 @@ def check_run(w2b, path, rebase):
         cmds.append("stats %s" % m.group(1).encode().hex())
         expects.append(("<", int(m.group(2))))
     if not cmds:
-        return "no INVOKE or STATS directives"
+        return "no INVOKE, PACKET or STATS directives"
     p = run([w2b, "run"] + args.split() + ["--batch", path], stdin="\n".join(cmds) + "\n")
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)

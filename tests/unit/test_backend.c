@@ -32,7 +32,22 @@
  *     1 MiB memory with a 64 KiB segment (verified_insns printed and
  *     bounded); a CPU past w2b_memory's max_entries (INTERNAL); the loops
  *     with a GPL license (bpf_iter_num) and without (bpf_loop); the
- *     internal errors for unclassified accesses and the like.
+ *     internal errors for unclassified accesses and the like;
+ *   - packet entries, run with a packet (BPF_PROG_TEST_RUN data_in): XDP
+ *     loads of every width and sign at fixed offsets (pkt + k, memarg k)
+ *     and at dynamic ones read from the packet, at its edges and past
+ *     anything valid, against a model (a trap gives XDP_ABORTED and is
+ *     counted in w2b_trap_stats); the same on tc, classifier and tcx
+ *     (TC_ACT_SHOT on a trap); stores seen in the packet handed back;
+ *     the packet passed down calls (through a plain function, and to a
+ *     5-param function that spills); cgroup_skb (the packet from the
+ *     network header, 0/1 verdicts); verified_insns and instructions per
+ *     byte read printed; DISPATCH accesses that reach the packet or the
+ *     instance memory (256 bytes in the env, 64 KiB in w2b_memory) by
+ *     their address, also both in one run, stores included; kernel
+ *     helpers (the clocks, prandom, the CPU id, an argument widened);
+ *     and the internal errors (a packet store under cgroup_skb, packet
+ *     code without the packet, a helper of the wrong type).
  *
  * All of it for cpu v3 and v4, and the control-flow module also at -O0
  * (where calls are not inlined). Needs root and a kernel with BTF; prints
@@ -2356,6 +2371,971 @@ static void test_memory_errors(void)
 	}
 }
 
+/* --- packets and kernel helpers ------------------------------------------- */
+
+/* An entry of program kind `kind`, in its section. */
+static void tm_pentry(struct tmod *t, const char *symbol, uint32_t func, enum ir_prog_kind kind)
+{
+	tm_entry(t, symbol, func);
+	t->m.entries[t->m.nentries - 1].kind = (uint8_t)kind;
+	t->m.entries[t->m.nentries - 1].section = ir_prog_info[kind].section;
+}
+
+/* A load or store (mload/mstore) whose region is rg. */
+static uint32_t pload(struct fb *b, struct ir_region *r, enum ir_type t, unsigned width, bool sign,
+		      uint32_t addr, uint32_t off, unsigned align, enum ir_mem_region rg)
+{
+	uint32_t v = mload(b, r, t, width, sign, addr, off, align);
+
+	r->insts[r->n - 1]->u.mem.region = (uint8_t)rg;
+	return v;
+}
+
+static void pstore(struct fb *b, struct ir_region *r, unsigned width, uint32_t addr, uint32_t val,
+		   uint32_t off, unsigned align, enum ir_mem_region rg)
+{
+	mstore(b, r, width, addr, val, off, align);
+	r->insts[r->n - 1]->u.mem.region = (uint8_t)rg;
+}
+
+static uint32_t helper(struct fb *b, struct ir_region *r, uint32_t id, enum ir_type rt,
+		       uint32_t nargs, const uint32_t *args)
+{
+	struct ir_inst *i = add(b, r, IR_HELPER_CALL);
+
+	i->u.call.func = id;
+	i->u.call.nargs = nargs;
+	i->u.call.args = arena_array(&b->t->a, nargs + 1, sizeof(uint32_t));
+	if (nargs)
+		memcpy(i->u.call.args, args, nargs * sizeof(uint32_t));
+	if (rt != IR_VOID) {
+		i->type = (uint8_t)rt;
+		i->dst = ir_new_vreg(&b->t->a, b->f, rt);
+		i->u.call.nresults = 1;
+		i->u.call.results = arena_array(&b->t->a, 1, sizeof(uint32_t));
+		i->u.call.results[0] = i->dst;
+	}
+	return i->dst;
+}
+
+/* An i64 folded into the i32 a packet program returns: low ^ high. */
+static uint32_t fold64(struct fb *b, struct ir_region *r, uint32_t v)
+{
+	uint32_t hi = op2(b, r, IR_I64_SHR_U, v, cst(b, r, IR_I64, 32));
+
+	return op2(b, r, IR_I32_XOR, op1(b, r, IR_I32_WRAP_I64, v), op1(b, r, IR_I32_WRAP_I64, hi));
+}
+
+static uint64_t fold64_ref(uint64_t v)
+{
+	return (uint32_t)v ^ (uint32_t)(v >> 32);
+}
+
+/* The address pkt + len - back (params 0 and 1 of a packet entry). */
+static uint32_t tail_addr(struct fb *b, struct ir_region *r, uint32_t back)
+{
+	uint32_t end = op2(b, r, IR_I32_ADD, get(b, r, 0), get(b, r, 1));
+
+	return op2(b, r, IR_I32_SUB, end, cst(b, r, IR_I32, back));
+}
+
+/* pkt + (the u32 in the packet's last 4 bytes): a dynamic offset. */
+static uint32_t dyn_addr(struct fb *b, struct ir_region *r)
+{
+	uint32_t o = pload(b, r, IR_I32, 4, false, tail_addr(b, r, 4), 0, 0, IR_MEM_PACKET);
+
+	return op2(b, r, IR_I32_ADD, get(b, r, 0), o);
+}
+
+/* A packet entry's function: (i32 pkt, i32 len) -> i32, with the packet. */
+static struct fb pfunc(struct tmod *t, const char *symbol)
+{
+	struct fb b = tm_func(t, symbol, "ii", "i");
+
+	b.f->packet = true;
+	return b;
+}
+
+/* The packet test module's offsets read: kinds (lkinds) at memarg 0, and
+ * two at memarg 7. */
+struct pk_peek { unsigned kind; uint32_t off; };
+static const struct pk_peek pk_peeks[] = {
+	{ 0, 0 }, { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 0 }, { 5, 0 }, { 6, 0 }, { 7, 0 },
+	{ 8, 0 }, { 9, 0 }, { 10, 0 }, { 11, 0 }, { 0, 7 }, { 4, 7 },
+};
+#define PK_NPEEK (sizeof(pk_peeks) / sizeof(pk_peeks[0]))
+/* the u32 peek at memarg 0, which the other program kinds run too */
+#define PK_PEEK32 4
+
+struct pk_mod {
+	uint32_t peek[PK_NPEEK];
+};
+
+static void build_packet(struct tmod *t, struct pk_mod *pm)
+{
+	static const enum ir_prog_kind tc_kinds[] = {
+		IR_PROG_TC, IR_PROG_TC_CLASSIFIER, IR_PROG_TCX_INGRESS, IR_PROG_TCX_EGRESS,
+	};
+	static const char *const tc_names[] = { "tc", "cls", "tcxi", "tcxe" };
+	struct fb b, get2, mid, sum5, plain;
+	struct ir_region *r;
+	uint32_t v, w, args[4];
+	char name[64];
+
+	tm_init(t, "tests/packet.wasm");
+	/* a Wasm module that loads has a memory, even if only the packet is read */
+	tm_memory(t, 0);
+
+	for (size_t k = 0; k < PK_NPEEK; k++) {
+		const struct lkind *lk = &lkinds[pk_peeks[k].kind];
+
+		kind_name(name, sizeof(name), "w_peek", lk, pk_peeks[k].off, false);
+		b = pfunc(t, name);
+		r = &b.f->body;
+		/* an align-1 hint on one of them: byte accesses, still checked */
+		v = pload(&b, r, lk->t, lk->w, lk->sign, dyn_addr(&b, r), pk_peeks[k].off,
+			  k == 9 ? 0 : log2u(lk->w), IR_MEM_PACKET);
+		ret(&b, r, 1, lk->t == IR_I64 ? fold64(&b, r, v) : v);
+		pm->peek[k] = b.index;
+		kind_name(name, sizeof(name), "x_peek", lk, pk_peeks[k].off, false);
+		tm_pentry(t, name, b.index, IR_PROG_XDP);
+	}
+	for (size_t k = 0; k < 4; k++) {
+		snprintf(name, sizeof(name), "%s_peek32", tc_names[k]);
+		tm_pentry(t, name, pm->peek[PK_PEEK32], tc_kinds[k]);
+	}
+
+	b = pfunc(t, "w_len");
+	ret(&b, &b.f->body, 1, get(&b, &b.f->body, 1));
+	tm_pentry(t, "x_len", b.index, IR_PROG_XDP);
+	tm_pentry(t, "tc_len", b.index, IR_PROG_TC);
+
+	/* fixed offsets: the IPv4 protocol, as pkt + 23 and as memarg 23 */
+	b = pfunc(t, "w_proto");
+	r = &b.f->body;
+	ret(&b, r, 1, pload(&b, r, IR_I32, 1, false, op2(&b, r, IR_I32_ADD, get(&b, r, 0),
+							  cst(&b, r, IR_I32, 23)), 0, 0, IR_MEM_PACKET));
+	tm_pentry(t, "x_proto", b.index, IR_PROG_XDP);
+	b = pfunc(t, "w_proto_m");
+	r = &b.f->body;
+	ret(&b, r, 1, pload(&b, r, IR_I32, 1, false, get(&b, r, 0), 23, 0, IR_MEM_PACKET));
+	tm_pentry(t, "x_proto_m", b.index, IR_PROG_XDP);
+	/* the Ethernet type, a u16 */
+	b = pfunc(t, "w_eth");
+	r = &b.f->body;
+	ret(&b, r, 1, pload(&b, r, IR_I32, 2, false, get(&b, r, 0), 12, 1, IR_MEM_PACKET));
+	tm_pentry(t, "x_eth", b.index, IR_PROG_XDP);
+	/* UDP over IPv4: XDP_DROP, else XDP_PASS */
+	b = pfunc(t, "w_drop_udp");
+	r = &b.f->body;
+	v = op2(&b, r, IR_I32_EQ, pload(&b, r, IR_I32, 2, false, get(&b, r, 0), 12, 1, IR_MEM_PACKET),
+		cst(&b, r, IR_I32, 0x0008));
+	w = op2(&b, r, IR_I32_EQ, pload(&b, r, IR_I32, 1, false, get(&b, r, 0), 23, 0, IR_MEM_PACKET),
+		cst(&b, r, IR_I32, 17));
+	ret(&b, r, 1, sel(&b, r, op2(&b, r, IR_I32_AND, v, w), cst(&b, r, IR_I32, 1),
+			  cst(&b, r, IR_I32, 2)));
+	tm_pentry(t, "x_drop_udp", b.index, IR_PROG_XDP);
+
+	/* stores: the u32 (u64) before the offset, at the offset; read back */
+	b = pfunc(t, "w_poke32");
+	r = &b.f->body;
+	v = pload(&b, r, IR_I32, 4, false, tail_addr(&b, r, 8), 0, 0, IR_MEM_PACKET);
+	w = dyn_addr(&b, r);
+	pstore(&b, r, 4, w, v, 0, 2, IR_MEM_PACKET);
+	ret(&b, r, 1, pload(&b, r, IR_I32, 4, false, w, 0, 2, IR_MEM_PACKET));
+	tm_pentry(t, "x_poke32", b.index, IR_PROG_XDP);
+	tm_pentry(t, "tc_poke32", b.index, IR_PROG_TC);
+	b = pfunc(t, "w_poke64");
+	r = &b.f->body;
+	v = pload(&b, r, IR_I64, 8, false, tail_addr(&b, r, 12), 0, 0, IR_MEM_PACKET);
+	w = dyn_addr(&b, r);
+	pstore(&b, r, 8, w, v, 0, 3, IR_MEM_PACKET);
+	ret(&b, r, 1, fold64(&b, r, pload(&b, r, IR_I64, 8, false, w, 0, 3, IR_MEM_PACKET)));
+	tm_pentry(t, "x_poke64", b.index, IR_PROG_XDP);
+
+	/* packet functions down a call chain: entry -> mid -> get2 (and a
+	 * plain function in between), and one with 5 params, which with
+	 * env and pkt spills */
+	plain = tm_func(t, "w_plain", "ii", "i");
+	r = &plain.f->body;
+	ret(&plain, r, 1, op2(&plain, r, IR_I32_ADD, get(&plain, r, 0), get(&plain, r, 1)));
+	get2 = tm_func(t, "w_get2", "ii", "i");
+	get2.f->packet = true;
+	r = &get2.f->body;
+	v = op2(&get2, r, IR_I32_ADD, get(&get2, r, 0), get(&get2, r, 1));
+	ret(&get2, r, 1, pload(&get2, r, IR_I32, 2, false, v, 0, 1, IR_MEM_PACKET));
+	mid = tm_func(t, "w_mid", "ii", "i");
+	mid.f->packet = true;
+	r = &mid.f->body;
+	v = call(&mid, r, get2.index, NULL, 2, get(&mid, r, 0), get(&mid, r, 1));
+	w = call(&mid, r, get2.index, NULL, 2, get(&mid, r, 0),
+		 op2(&mid, r, IR_I32_ADD, get(&mid, r, 1), cst(&mid, r, IR_I32, 2)));
+	ret(&mid, r, 1, call(&mid, r, plain.index, NULL, 2, v,
+			     op2(&mid, r, IR_I32_SHL, w, cst(&mid, r, IR_I32, 16))));
+	b = pfunc(t, "w_chain");
+	r = &b.f->body;
+	v = pload(&b, r, IR_I32, 4, false, tail_addr(&b, r, 4), 0, 0, IR_MEM_PACKET);
+	ret(&b, r, 1, call(&b, r, mid.index, NULL, 2, get(&b, r, 0), v));
+	tm_pentry(t, "x_chain", b.index, IR_PROG_XDP);
+	tm_pentry(t, "tc_chain", b.index, IR_PROG_TC);
+
+	sum5 = tm_func(t, "w_sum5", "iiiii", "i");
+	sum5.f->packet = true;
+	r = &sum5.f->body;
+	v = cst(&sum5, r, IR_I32, 0);
+	for (uint32_t k = 1; k <= 4; k++) {
+		w = pload(&sum5, r, IR_I32, 1, false,
+			  op2(&sum5, r, IR_I32_ADD, get(&sum5, r, 0), get(&sum5, r, k)), 0, 0,
+			  IR_MEM_PACKET);
+		v = op2(&sum5, r, IR_I32_OR, v, op2(&sum5, r, IR_I32_SHL, w,
+						    cst(&sum5, r, IR_I32, 8 * (k - 1))));
+	}
+	ret(&sum5, r, 1, v);
+	b = pfunc(t, "w_sum5_entry");
+	r = &b.f->body;
+	for (uint32_t k = 0; k < 4; k++)
+		args[k] = pload(&b, r, IR_I32, 1, false, tail_addr(&b, r, 4 - k), 0, 0, IR_MEM_PACKET);
+	ret(&b, r, 1, call(&b, r, sum5.index, NULL, 5, get(&b, r, 0), args[0], args[1], args[2],
+			   args[3]));
+	tm_pentry(t, "x_sum5", b.index, IR_PROG_XDP);
+
+	/* helpers in a packet program: XDP_PASS if the clocks run
+	 * (ktime_get_ns, ktime_get_coarse_ns) */
+	b = pfunc(t, "w_clock");
+	r = &b.f->body;
+	v = helper(&b, r, 5, IR_I64, 0, NULL);
+	w = helper(&b, r, 160, IR_I64, 0, NULL);
+	helper(&b, r, 7, IR_I32, 0, NULL);
+	v = op2(&b, r, IR_I32_AND, op2(&b, r, IR_I64_NE, v, cst(&b, r, IR_I64, 0)),
+		op2(&b, r, IR_I64_NE, w, cst(&b, r, IR_I64, 0)));
+	ret(&b, r, 1, sel(&b, r, v, cst(&b, r, IR_I32, 2), cst(&b, r, IR_I32, 0)));
+	tm_pentry(t, "x_clock", b.index, IR_PROG_XDP);
+
+	/* for counting instructions per read: 1 and 4 byte reads, XORed,
+	 * at fixed offsets and at the 4 offsets in the last 4 bytes */
+	for (unsigned n = 1; n <= 4; n += 3)
+		for (int dyn = 0; dyn < 2; dyn++) {
+			snprintf(name, sizeof(name), "w_%s%u", dyn ? "dyn" : "fix", n);
+			b = pfunc(t, name);
+			r = &b.f->body;
+			v = cst(&b, r, IR_I32, 0);
+			for (unsigned k = 0; k < n; k++) {
+				w = dyn ? op2(&b, r, IR_I32_ADD, get(&b, r, 0),
+					      pload(&b, r, IR_I32, 1, false, tail_addr(&b, r, 4 - k),
+						    0, 0, IR_MEM_PACKET)) : get(&b, r, 0);
+				w = pload(&b, r, IR_I32, 1, false, w, dyn ? 0 : 14 + 3 * k, 0,
+					  IR_MEM_PACKET);
+				v = op2(&b, r, IR_I32_XOR, v, w);
+			}
+			ret(&b, r, 1, v);
+			name[0] = 'x';	/* "x_fix1": the entry */
+			tm_pentry(t, name, b.index, IR_PROG_XDP);
+		}
+
+	/* cgroup_skb: the packet is read-only; any non-zero result allows */
+	b = pfunc(t, "w_cg_byte");
+	r = &b.f->body;
+	ret(&b, r, 1, pload(&b, r, IR_I32, 1, false, dyn_addr(&b, r), 0, 0, IR_MEM_PACKET));
+	tm_pentry(t, "cgi_byte", b.index, IR_PROG_CGROUP_SKB_INGRESS);
+	tm_pentry(t, "cge_byte", b.index, IR_PROG_CGROUP_SKB_EGRESS);
+	tm_pentry(t, "x_byte", b.index, IR_PROG_XDP);
+	b = pfunc(t, "w_cg_len");
+	r = &b.f->body;
+	ret(&b, r, 1, get(&b, r, 1));
+	tm_pentry(t, "cgi_len", b.index, IR_PROG_CGROUP_SKB_INGRESS);
+}
+
+/* libbpf 1.1 predates tcx: its programs open without a type. */
+static void set_tcx_types(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+		if (!strncmp(bpf_program__section_name(p), "tcx/", 4) &&
+		    bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC)
+			bpf_program__set_type(p, BPF_PROG_TYPE_SCHED_CLS);
+}
+
+/* Runs packet program `name` on data[0, n); out (if non-NULL) receives
+ * the packet afterwards. Returns the program's return value, or -1. */
+static long run_pkt(struct loaded *l, const char *name, const uint8_t *data, size_t n,
+		    uint8_t *out)
+{
+	uint8_t sink[512];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data, .data_size_in = (uint32_t)n,
+		    .data_out = out ? out : sink, .data_size_out = sizeof(sink));
+	int fd = prog_fd(l, name);
+
+	if (fd < 0) {
+		fprintf(stderr, "no program '%s'\n", name);
+		return -1;
+	}
+	if (bpf_prog_test_run_opts(fd, &o)) {
+		fprintf(stderr, "test run of '%s': %s\n", name, strerror(errno));
+		return -1;
+	}
+	return (long)o.retval;
+}
+
+#define PK_LEN 64
+
+/* Ethernet, IPv4 (UDP), UDP, then a payload of non-zero bytes; the last
+ * four bytes are the dynamic offset the programs read. */
+static void test_packet_bytes(uint8_t *p, uint32_t dyn)
+{
+	static const uint8_t hdr[42] = {
+		0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00,
+		0x45, 0, 0, 50, 0x12, 0x34, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		0x30, 0x39, 0x00, 0x35, 0, 30, 0, 0,
+	};
+
+	memcpy(p, hdr, sizeof(hdr));
+	for (uint32_t i = sizeof(hdr); i < PK_LEN; i++)
+		p[i] = (uint8_t)(mix(i) | 0x81);
+	memcpy(p + PK_LEN - 4, &dyn, 4);
+}
+
+/* What load kind lk at packet offset ea of p (n bytes) gives, as the
+ * programs return it; false if it is out of the packet (a trap). */
+static bool peek_ref(const struct lkind *lk, const uint8_t *p, uint32_t n, uint64_t ea,
+		     uint32_t *want)
+{
+	uint64_t v = 0;
+
+	if (ea + lk->w > n)
+		return false;
+	for (unsigned b = 0; b < lk->w; b++)
+		v |= (uint64_t)p[ea + b] << (8 * b);
+	if (lk->sign && (v >> (8 * lk->w - 1)) & 1)
+		v |= ~0ull << (8 * lk->w);
+	*want = lk->t == IR_I64 ? (uint32_t)fold64_ref(v) : (uint32_t)v;
+	return true;
+}
+
+/* The packet offset that Wasm address IR_PACKET_BASE + o (32-bit, it
+ * wraps) with memarg offset off reaches; false if the address is below
+ * IR_PACKET_BASE (not a packet address: the access traps). */
+static bool pk_ea(uint32_t o, uint32_t off, uint64_t *ea)
+{
+	uint32_t a = IR_PACKET_BASE + o;
+
+	*ea = (uint64_t)(uint32_t)(a - IR_PACKET_BASE) + off;
+	return a >= IR_PACKET_BASE;
+}
+
+/* Dynamic offsets around the packet's edges and past anything valid. */
+static const uint32_t pk_offs[] = {
+	0, 1, 2, 7, 12, 13, 23, 31, 40, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65,
+	100, 0xfff0, 0xfffb, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffff9, 0xffffffff,
+};
+#define PK_NOFFS (sizeof(pk_offs) / sizeof(pk_offs[0]))
+
+static void print_insns(struct loaded *l, const char *name, const char *what)
+{
+	struct bpf_prog_info info;
+
+	if (prog_info(l, name, &info, NULL, 0) == 0)
+		printf("%s: verified_insns %u, xlated %u insns\n", what, info.verified_insns,
+		       info.xlated_prog_len / 8);
+}
+
+static uint32_t xlated(struct loaded *l, const char *name)
+{
+	struct bpf_prog_info info;
+
+	return prog_info(l, name, &info, NULL, 0) == 0 ? info.xlated_prog_len / 8 : 0;
+}
+
+static void test_packet(const char *mcpu, int opt)
+{
+	struct tmod t;
+	struct pk_mod pm;
+	struct loaded l;
+	uint8_t pkt[PK_LEN], out[512];
+	uint64_t oob;
+	unsigned bad = 0, runs = 0, traps = 0;
+	char name[64];
+	long rv;
+	int err;
+
+	build_packet(&t, &pm);
+	load_hook = set_tcx_types;
+	err = load(&t, mcpu, opt, &l);
+	load_hook = NULL;
+	CHECK(err == 0, "packet module (%s O%d) loads", mcpu, opt);
+	if (err)
+		goto out;
+	if (getenv("W2B_TEST_PKT_OBJ")) {
+		FILE *f = fopen(getenv("W2B_TEST_PKT_OBJ"), "wb");
+
+		if (f) {
+			fwrite(l.elf, 1, l.size, f);
+			fclose(f);
+		}
+	}
+	CHECK(!strstr(libbpf_log, "BTF"), "libbpf complained about BTF:\n%s", libbpf_log);
+	oob = trap_count(&l, W2B_TRAP_OOB_MEMORY);
+
+	test_packet_bytes(pkt, 0);
+	CHECK(run_pkt(&l, "x_len", pkt, PK_LEN, NULL) == PK_LEN, "xdp len");
+	CHECK(run_pkt(&l, "tc_len", pkt, PK_LEN, NULL) == PK_LEN, "tc len");
+	CHECK(run_pkt(&l, "x_proto", pkt, PK_LEN, NULL) == 17, "xdp: IP protocol at pkt + 23");
+	CHECK(run_pkt(&l, "x_proto_m", pkt, PK_LEN, NULL) == 17, "xdp: IP protocol at memarg 23");
+	CHECK(run_pkt(&l, "x_eth", pkt, PK_LEN, NULL) == 0x0008, "xdp: Ethernet type");
+	CHECK(run_pkt(&l, "x_drop_udp", pkt, PK_LEN, NULL) == 1, "xdp: UDP dropped");
+	pkt[23] = 6;
+	CHECK(run_pkt(&l, "x_drop_udp", pkt, PK_LEN, NULL) == 2, "xdp: TCP passed");
+	CHECK(run_pkt(&l, "x_proto", pkt, 23, NULL) == 0, "xdp: protocol of a 23-byte packet traps");
+	CHECK(run_pkt(&l, "x_clock", pkt, PK_LEN, NULL) == 2, "xdp: ktime_get_(coarse_)ns() != 0");
+	CHECK(trap_count(&l, W2B_TRAP_OOB_MEMORY) == oob + 1, "the trap was counted");
+	oob++;
+
+	/* every load kind at every dynamic offset, XDP; the u32 also TC */
+	for (size_t k = 0; k < PK_NPEEK; k++) {
+		const struct lkind *lk = &lkinds[pk_peeks[k].kind];
+
+		kind_name(name, sizeof(name), "x_peek", lk, pk_peeks[k].off, false);
+		for (size_t i = 0; i < PK_NOFFS; i++) {
+			uint32_t want = 0;
+			uint64_t ea;
+			bool ok;
+
+			test_packet_bytes(pkt, pk_offs[i]);
+			ok = pk_ea(pk_offs[i], pk_peeks[k].off, &ea) &&
+			     peek_ref(lk, pkt, PK_LEN, ea, &want);
+			rv = run_pkt(&l, name, pkt, PK_LEN, NULL);
+			runs++;
+			traps += !ok;
+			if (rv != (ok ? (long)want : 0))
+				if (bad++ < 5)
+					fprintf(stderr, "  %s(%#x) = %#lx, want %s %#x\n", name,
+						pk_offs[i], rv, ok ? "ok" : "trap", want);
+		}
+	}
+	CHECK(bad == 0, "xdp loads at dynamic offsets (%s O%d): %u of %u wrong", mcpu, opt, bad, runs);
+	CHECK(trap_count(&l, W2B_TRAP_OOB_MEMORY) == oob + traps,
+	      "every out-of-packet load counted: %" PRIu64 " of %u",
+	      trap_count(&l, W2B_TRAP_OOB_MEMORY) - oob, traps);
+	bad = runs = 0;
+	{
+		static const char *const names[] = { "tc_peek32", "cls_peek32", "tcxi_peek32",
+						     "tcxe_peek32" };
+
+		for (size_t k = 0; k < 4; k++)
+			for (size_t i = 0; i < PK_NOFFS; i++) {
+				uint32_t want = 0;
+				bool ok;
+
+				test_packet_bytes(pkt, pk_offs[i]);
+				ok = pk_offs[i] < 0x80000000u &&
+				     peek_ref(&lkinds[pk_peeks[PK_PEEK32].kind], pkt, PK_LEN,
+					      pk_offs[i], &want);
+				rv = run_pkt(&l, names[k], pkt, PK_LEN, NULL);
+				runs++;
+				if (rv != (ok ? (long)want : 2))
+					if (bad++ < 5)
+						fprintf(stderr, "  %s(%#x) = %#lx, want %s %#x\n",
+							names[k], pk_offs[i], rv, ok ? "ok" : "trap",
+							want);
+			}
+	}
+	CHECK(bad == 0, "tc/classifier/tcx loads, TC_ACT_SHOT on a trap (%s O%d): %u of %u wrong",
+	      mcpu, opt, bad, runs);
+
+	/* stores, seen in the packet the test run hands back */
+	bad = runs = 0;
+	for (int tc = 0; tc < 2; tc++)
+		for (size_t i = 0; i < PK_NOFFS; i++) {
+			uint8_t want[PK_LEN];
+			uint32_t o = pk_offs[i], v;
+			bool ok = o < 0x80000000u && (uint64_t)o + 4 <= PK_LEN;
+
+			test_packet_bytes(pkt, o);
+			memcpy(want, pkt, PK_LEN);
+			memcpy(&v, pkt + PK_LEN - 8, 4);
+			if (ok)
+				memcpy(want + o, &v, 4);
+			memset(out, 0, sizeof(out));
+			rv = run_pkt(&l, tc ? "tc_poke32" : "x_poke32", pkt, PK_LEN, out);
+			runs++;
+			if (ok) {
+				memcpy(&v, want + o, 4);
+				if (rv != (long)v || memcmp(out, want, PK_LEN))
+					if (bad++ < 5)
+						fprintf(stderr, "  poke32(%#x) = %#lx\n", o, rv);
+			} else if (rv != (tc ? 2 : 0)) {
+				if (bad++ < 5)
+					fprintf(stderr, "  poke32(%#x) = %#lx, want a trap\n", o, rv);
+			}
+		}
+	for (size_t i = 0; i < PK_NOFFS; i++) {
+		uint8_t want[PK_LEN];
+		uint32_t o = pk_offs[i];
+		uint64_t v;
+		bool ok = o < 0x80000000u && (uint64_t)o + 8 <= PK_LEN;
+
+		test_packet_bytes(pkt, o);
+		memcpy(want, pkt, PK_LEN);
+		memcpy(&v, pkt + PK_LEN - 12, 8);
+		if (ok)
+			memcpy(want + o, &v, 8);
+		rv = run_pkt(&l, "x_poke64", pkt, PK_LEN, out);
+		runs++;
+		if (ok) {
+			memcpy(&v, want + o, 8);
+			if (rv != (long)fold64_ref(v) || memcmp(out, want, PK_LEN))
+				if (bad++ < 5)
+					fprintf(stderr, "  poke64(%#x) = %#lx\n", o, rv);
+		} else if (rv != 0 && bad++ < 5) {
+			fprintf(stderr, "  poke64(%#x) = %#lx, want a trap\n", o, rv);
+		}
+	}
+	CHECK(bad == 0, "packet stores (xdp, tc; %s O%d): %u of %u wrong", mcpu, opt, bad, runs);
+
+	/* the packet passed down calls */
+	bad = runs = 0;
+	for (size_t i = 0; i < PK_NOFFS; i++) {
+		uint32_t o = pk_offs[i], want = 0;
+		bool ok = o < 0x80000000u && (uint64_t)o + 4 <= PK_LEN;
+
+		test_packet_bytes(pkt, o);
+		if (ok)
+			want = (uint32_t)(pkt[o] | pkt[o + 1] << 8) +
+			       ((uint32_t)(pkt[o + 2] | pkt[o + 3] << 8) << 16);
+		for (int tc = 0; tc < 2; tc++) {
+			rv = run_pkt(&l, tc ? "tc_chain" : "x_chain", pkt, PK_LEN, NULL);
+			runs++;
+			if (rv != (ok ? (long)want : tc ? 2 : 0) && bad++ < 5)
+				fprintf(stderr, "  %s(%#x) = %#lx, want %#x\n", tc ? "tc_chain" : "x_chain",
+					o, rv, ok ? want : 0);
+		}
+	}
+	for (uint32_t i = 0; i < 200; i++) {
+		uint32_t offs = (uint32_t)mix(i * 977 + 5), want = 0;
+		bool ok = true;
+
+		/* four byte offsets; some past the end */
+		if (i % 3)
+			offs &= 0x3f3f3f3f;
+		test_packet_bytes(pkt, offs);
+		for (unsigned k = 0; k < 4; k++) {
+			uint8_t o = (uint8_t)(offs >> (8 * k));
+
+			if (o >= PK_LEN)
+				ok = false;
+			else
+				want |= (uint32_t)pkt[o] << (8 * k);
+		}
+		rv = run_pkt(&l, "x_sum5", pkt, PK_LEN, NULL);
+		runs++;
+		if (rv != (ok ? (long)want : 0) && bad++ < 5)
+			fprintf(stderr, "  x_sum5(%#x) = %#lx, want %#x\n", offs, rv, ok ? want : 0);
+	}
+	CHECK(bad == 0, "packet functions down calls, 5 params spilled (%s O%d): %u of %u wrong",
+	      mcpu, opt, bad, runs);
+
+	/* cgroup_skb: the packet starts at the network header */
+	test_packet_bytes(pkt, 0);
+	CHECK(run_pkt(&l, "cgi_len", pkt, PK_LEN, NULL) == 1, "cgroup_skb len != 0");
+	bad = runs = 0;
+	for (size_t i = 0; i < PK_NOFFS; i++) {
+		uint32_t o = pk_offs[i];
+		bool ok = o < 0x80000000u && (uint64_t)o + 1 <= PK_LEN - 14;
+		uint64_t before = trap_count(&l, W2B_TRAP_OOB_MEMORY);
+
+		test_packet_bytes(pkt, o);
+		for (int eg = 0; eg < 2; eg++) {
+			rv = run_pkt(&l, eg ? "cge_byte" : "cgi_byte", pkt, PK_LEN, NULL);
+			runs++;
+			if (rv != (ok && pkt[14 + o] ? 1 : 0) && bad++ < 5)
+				fprintf(stderr, "  cg_byte(%#x) = %ld\n", o, rv);
+		}
+		if (trap_count(&l, W2B_TRAP_OOB_MEMORY) != before + (ok ? 0 : 2) && bad++ < 5)
+			fprintf(stderr, "  cg_byte(%#x): trap count %" PRIu64 "\n", o,
+				trap_count(&l, W2B_TRAP_OOB_MEMORY) - before);
+	}
+	/* a zero byte: dropped without a trap */
+	test_packet_bytes(pkt, 5);
+	pkt[14 + 5] = 0;
+	rv = run_pkt(&l, "cgi_byte", pkt, PK_LEN, NULL);
+	CHECK(bad == 0 && rv == 0, "cgroup_skb reads, drop on a trap (%s O%d): %u of %u wrong",
+	      mcpu, opt, bad, runs);
+
+	/* the 4-read programs, against the model */
+	bad = 0;
+	for (size_t i = 0; i < PK_NOFFS; i++) {
+		uint32_t o = pk_offs[i], fix = 0, dyn = 0;
+		bool ok = true;
+
+		test_packet_bytes(pkt, o);
+		for (unsigned k = 0; k < 4; k++) {
+			uint8_t ok8 = (uint8_t)(o >> (8 * k));
+
+			fix ^= pkt[14 + 3 * k];
+			if (ok8 >= PK_LEN)
+				ok = false;
+			else
+				dyn ^= pkt[ok8];
+		}
+		if (run_pkt(&l, "x_fix4", pkt, PK_LEN, NULL) != fix ||
+		    run_pkt(&l, "x_dyn4", pkt, PK_LEN, NULL) != (ok ? dyn : 0))
+			bad++;
+	}
+	CHECK(bad == 0, "4 reads at fixed and dynamic offsets (%s O%d)", mcpu, opt);
+
+	printf("packet programs (%s O%d):\n", mcpu, opt);
+	print_insns(&l, "x_proto", "  xdp IP protocol, 1 fixed-offset read");
+	print_insns(&l, "x_drop_udp", "  xdp drop UDP, 2 fixed-offset reads");
+	print_insns(&l, "x_peek_i32_32_o0", "  xdp u32 at a dynamic offset (2 reads)");
+	print_insns(&l, "x_sum5", "  xdp 4 + 4 byte reads through a 5-param call");
+	print_insns(&l, "x_chain", "  xdp 1 + 2 reads through 2 calls");
+	print_insns(&l, "x_fix4", "  xdp 4 fixed-offset byte reads");
+	print_insns(&l, "x_dyn4", "  xdp 4 + 4 dynamic-offset byte reads");
+	printf("  xlated per byte read, with its xor (%s O%d): fixed offset %.1f, "
+	       "dynamic offset %.1f (the read of the offset byte included)\n", mcpu, opt,
+	       ((int)xlated(&l, "x_fix4") - (int)xlated(&l, "x_fix1")) / 3.0,
+	       ((int)xlated(&l, "x_dyn4") - (int)xlated(&l, "x_dyn1")) / 3.0);
+out:
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* DISPATCH: one function reading (writing) the packet or the instance
+ * memory, whichever its address points into. */
+static void build_dispatch(struct tmod *t, uint32_t size, uint8_t *image)
+{
+	struct fb b, rd, rd32, wr;
+	struct ir_region *r;
+	uint32_t o, mode, v, addr, x;
+
+	tm_init(t, "tests/dispatch.wasm");
+	tm_memory(t, size);
+	for (uint32_t i = 0; i < size; i++)
+		image[i] = 0;
+	for (uint32_t i = 0; i < 64 && i < size; i++)
+		image[i] = (uint8_t)(mix(i + 1000) | 1);
+	for (uint32_t i = size - 8; i < size; i++)
+		image[i] = (uint8_t)(0xe0 + i % 8);
+	tm_data(t, 0, image, size < 64 ? size : 64);
+	tm_data(t, size - 8, image + size - 8, 8);
+
+	rd = tm_func(t, "w_d_rd", "i", "i");
+	rd.f->packet = true;
+	r = &rd.f->body;
+	ret(&rd, r, 1, pload(&rd, r, IR_I32, 1, false, get(&rd, r, 0), 0, 0, IR_MEM_DISPATCH));
+	rd32 = tm_func(t, "w_d_rd32", "i", "i");
+	rd32.f->packet = true;
+	r = &rd32.f->body;
+	ret(&rd32, r, 1, pload(&rd32, r, IR_I32, 4, false, get(&rd32, r, 0), 3, 0, IR_MEM_DISPATCH));
+	wr = tm_func(t, "w_d_wr", "ii", "");
+	wr.f->packet = true;
+	r = &wr.f->body;
+	pstore(&wr, r, 2, get(&wr, r, 0), get(&wr, r, 1), 3, 1, IR_MEM_DISPATCH);
+
+	/* the address: mode != 0 ? pkt + o : o, o and mode from the tail */
+	for (int k = 0; k < 4; k++) {
+		static const char *const names[] = { "x_disp", "x_disp32", "x_dispw", "x_both" };
+
+		b = pfunc(t, names[k] + 1);
+		r = &b.f->body;
+		o = pload(&b, r, IR_I32, 4, false, tail_addr(&b, r, 4), 0, 0, IR_MEM_PACKET);
+		mode = pload(&b, r, IR_I32, 1, false, tail_addr(&b, r, 5), 0, 0, IR_MEM_PACKET);
+		addr = sel(&b, r, mode, op2(&b, r, IR_I32_ADD, get(&b, r, 0), o), o);
+		switch (k) {
+		case 0:
+			v = call(&b, r, rd.index, NULL, 1, addr);
+			break;
+		case 1:
+			v = call(&b, r, rd32.index, NULL, 1, addr);
+			break;
+		case 2:
+			x = pload(&b, r, IR_I32, 2, false, tail_addr(&b, r, 7), 0, 0, IR_MEM_PACKET);
+			call(&b, r, wr.index, NULL, 2, addr, x);
+			v = call(&b, r, rd32.index, NULL, 1, addr);
+			break;
+		default:
+			/* both regions in one run */
+			v = call(&b, r, rd.index, NULL, 1, op2(&b, r, IR_I32_ADD, get(&b, r, 0), o));
+			x = call(&b, r, rd.index, NULL, 1, o);
+			v = op2(&b, r, IR_I32_XOR, v, op2(&b, r, IR_I32_SHL, x, cst(&b, r, IR_I32, 8)));
+			break;
+		}
+		ret(&b, r, 1, v);
+		tm_pentry(t, names[k], b.index, IR_PROG_XDP);
+	}
+}
+
+/* Wasm address a, memarg offset off, w bytes: a pointer into pkt (its
+ * bytes, n of them) or into mem (size bytes); NULL if it traps. */
+static uint8_t *dispatch_ref(uint32_t a, uint32_t off, unsigned w, uint8_t *pkt, uint32_t n,
+			     uint8_t *mem, uint32_t size)
+{
+	uint64_t ea;
+
+	if (a >= IR_PACKET_BASE) {
+		ea = (uint64_t)(a - IR_PACKET_BASE) + off;
+		return ea + w <= n ? pkt + ea : NULL;
+	}
+	ea = (uint64_t)a + off;
+	return ea + w <= size ? mem + ea : NULL;
+}
+
+static void test_dispatch(const char *mcpu, int opt, uint32_t size)
+{
+	static const uint32_t offs[] = {
+		0, 1, 2, 3, 40, 57, 58, 59, 60, 61, 62, 63, 64, 65, 100, 0xfffb, 0xffff, 0x10000,
+		0x7ffffff0, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffc, 0xffffffff,
+		0, 0, 0, 0, 0, 0,	/* size - 8 .. size - 3, set below */
+	};
+	struct tmod t;
+	struct loaded l;
+	uint8_t *model = malloc(size), *mem, pkt[PK_LEN], out[512];
+	uint32_t off[sizeof(offs) / sizeof(offs[0])];
+	unsigned bad = 0, runs = 0;
+	int err;
+
+	memcpy(off, offs, sizeof(offs));
+	for (unsigned k = 0; k < 6; k++)
+		off[sizeof(offs) / sizeof(offs[0]) - 6 + k] = size - 8 + k;
+	build_dispatch(&t, size, model);
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "dispatch module (%u-byte memory, %s O%d) loads", size, mcpu, opt);
+	if (err)
+		goto out;
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+		for (uint8_t mode = 0; mode < 2; mode++)
+			for (int k = 0; k < 4; k++) {
+				static const char *const names[] = { "x_disp", "x_disp32", "x_dispw",
+								     "x_both" };
+				uint32_t a = mode ? IR_PACKET_BASE + off[i] : off[i], want = 0;
+				uint64_t before = trap_count(&l, W2B_TRAP_OOB_MEMORY);
+				uint8_t *p, *q = NULL, want_pkt[PK_LEN];
+				bool ok = true;
+				uint16_t v16;
+				long rv;
+
+				test_packet_bytes(pkt, off[i]);
+				pkt[PK_LEN - 5] = mode;
+				memcpy(want_pkt, pkt, PK_LEN);
+				switch (k) {
+				case 0:
+					p = dispatch_ref(a, 0, 1, want_pkt, PK_LEN, model, size);
+					ok = p != NULL;
+					want = ok ? *p : 0;
+					break;
+				case 1:
+				case 2:
+					p = dispatch_ref(a, 3, k == 2 ? 2 : 4, want_pkt, PK_LEN, model,
+							 size);
+					if (k == 2 && p) {
+						memcpy(&v16, pkt + PK_LEN - 7, 2);
+						memcpy(p, &v16, 2);
+						p = dispatch_ref(a, 3, 4, want_pkt, PK_LEN, model, size);
+					}
+					ok = p != NULL;
+					if (ok)
+						memcpy(&want, p, 4);
+					break;
+				default:
+					p = dispatch_ref(IR_PACKET_BASE + off[i], 0, 1, want_pkt, PK_LEN,
+							 model, size);
+					q = dispatch_ref(off[i], 0, 1, want_pkt, PK_LEN, model, size);
+					ok = p && q;
+					want = ok ? (uint32_t)(*p ^ (*q << 8)) : 0;
+					break;
+				}
+				rv = run_pkt(&l, names[k], pkt, PK_LEN, out);
+				runs++;
+				if (rv != (long)want ||
+				    trap_count(&l, W2B_TRAP_OOB_MEMORY) != before + !ok ||
+				    (ok && memcmp(out, want_pkt, PK_LEN)))
+					if (bad++ < 5)
+						fprintf(stderr, "  %s(%s %#x) = %#lx, want %s %#x\n",
+							names[k], mode ? "pkt +" : "mem", off[i], rv,
+							ok ? "ok" : "trap", want);
+			}
+	CHECK(bad == 0, "dispatched accesses, %u-byte memory (%s O%d): %u of %u wrong", size, mcpu,
+	      opt, bad, runs);
+	mem = instance_memory(&l, cpu_list[0], size);
+	CHECK(mem && !memcmp(mem, model, size), "memory matches the model after dispatched stores");
+	free(mem);
+	if (size == 256) {
+		printf("dispatch (%s O%d, %u-byte memory):\n", mcpu, opt, size);
+		print_insns(&l, "x_disp", "  xdp 1 dispatched u8 read");
+		print_insns(&l, "x_both", "  xdp 2 dispatched u8 reads");
+	}
+out:
+	free(model);
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* Kernel helpers called from a syscall program. */
+static void test_helpers(const char *mcpu, int opt)
+{
+	struct tmod t;
+	struct loaded l;
+	struct fb b;
+	struct ir_region *r;
+	uint64_t in, out[2], t1, t2, rnd[8];
+	bool differ = false;
+	int err;
+
+	tm_init(&t, "tests/helpers.wasm");
+	b = tm_func(&t, "w_now", "", "II");
+	r = &b.f->body;
+	t1 = helper(&b, r, 5, IR_I64, 0, NULL);
+	ret(&b, r, 2, (uint32_t)t1, helper(&b, r, 5, IR_I64, 0, NULL));
+	tm_entry(&t, "h_now", b.index);
+	b = tm_func(&t, "w_rand", "", "i");
+	ret(&b, &b.f->body, 1, helper(&b, &b.f->body, 7, IR_I32, 0, NULL));
+	tm_entry(&t, "h_rand", b.index);
+	b = tm_func(&t, "w_cpu", "", "i");
+	ret(&b, &b.f->body, 1, helper(&b, &b.f->body, 8, IR_I32, 0, NULL));
+	tm_entry(&t, "h_cpu", b.index);
+	b = tm_func(&t, "w_clocks", "", "I");
+	r = &b.f->body;
+	/* jiffies, boot and TAI clocks: all non-zero, or 0. (Not
+	 * ktime_get_coarse_ns: syscall programs may not call it, see x_clock) */
+	{
+		uint32_t v = cst(&b, r, IR_I64, 1);
+		static const uint32_t ids[] = { 118, 125, 208 };
+
+		for (unsigned k = 0; k < 3; k++)
+			v = sel(&b, r, op2(&b, r, IR_I64_NE, helper(&b, r, ids[k], IR_I64, 0, NULL),
+					   cst(&b, r, IR_I64, 0)), v, cst(&b, r, IR_I64, 0));
+		helper(&b, r, 42, IR_I32, 0, NULL);	/* numa node: result unused */
+		ret(&b, r, 1, v);
+	}
+	tm_entry(&t, "h_clocks", b.index);
+	/* an argument: bpf_sys_close(u32 fd), a syscall-program helper not in
+	 * helpers.def; the result truncated to i32 */
+	b = tm_func(&t, "w_close", "i", "i");
+	r = &b.f->body;
+	{
+		uint32_t arg = get(&b, r, 0);
+
+		ret(&b, r, 1, helper(&b, r, 168, IR_I32, 1, &arg));
+	}
+	tm_entry(&t, "h_close", b.index);
+	/* a helper whose result is dropped */
+	b = tm_func(&t, "w_drop", "", "");
+	helper(&b, &b.f->body, 5, IR_I64, 0, NULL);
+	tm_entry(&t, "h_drop", b.index);
+
+	err = load(&t, mcpu, opt, &l);
+	CHECK(err == 0, "helper module (%s O%d) loads", mcpu, opt);
+	if (err)
+		goto out;
+	CHECK(run(&l, "h_now", NULL, 0, out, 2) == 0 && out[0] != 0 && out[1] >= out[0],
+	      "ktime_get_ns twice: %" PRIu64 " then %" PRIu64, out[0], out[1]);
+	t1 = out[0];
+	t2 = out[1];
+	CHECK(run(&l, "h_now", NULL, 0, out, 2) == 0 && out[0] > t2 && out[1] > t1,
+	      "ktime_get_ns increases across runs: %" PRIu64 " after %" PRIu64, out[0], t2);
+	for (int k = 0; k < 8; k++) {
+		CHECK(run(&l, "h_rand", NULL, 0, &rnd[k], 1) == 0 && rnd[k] <= UINT32_MAX,
+		      "get_prandom_u32: %#" PRIx64, rnd[k]);
+		differ |= rnd[k] != rnd[0];
+	}
+	CHECK(differ, "get_prandom_u32 varies");
+	CHECK(run(&l, "h_cpu", NULL, 0, out, 1) == 0 && out[0] == (uint64_t)cpu_list[0],
+	      "get_smp_processor_id = %" PRIu64 ", pinned to %d", out[0], cpu_list[0]);
+	CHECK(run(&l, "h_clocks", NULL, 0, out, 1) == 0 && out[0] == 1, "the other clocks run");
+	in = 0xffffffff;
+	CHECK(run(&l, "h_close", &in, 1, out, 1) == 0 && out[0] == (uint32_t)-EBADF,
+	      "sys_close(-1) = %#" PRIx64, out[0]);
+	CHECK(run(&l, "h_drop", NULL, 0, NULL, 0) == 0, "helper result dropped");
+out:
+	unload(&l);
+	arena_free(&t.a);
+}
+
+/* What the backend must refuse about packets and helpers. */
+static void test_packet_errors(void)
+{
+	struct tmod t;
+	struct fb b, f;
+	void *a = NULL;
+	size_t na = 0;
+	int err;
+
+	/* a store to the packet in code a cgroup_skb entry reaches */
+	tm_init(&t, "tests/bad.wasm");
+	tm_memory(&t, 0);
+	f = tm_func(&t, "w_store", "i", "");
+	f.f->packet = true;
+	pstore(&f, &f.f->body, 1, get(&f, &f.f->body, 0), get(&f, &f.f->body, 0), 0, 0,
+	       IR_MEM_PACKET);
+	b = pfunc(&t, "w_cg");
+	call(&b, &b.f->body, f.index, NULL, 1, get(&b, &b.f->body, 0));
+	ret(&b, &b.f->body, 1, cst(&b, &b.f->body, IR_I32, 1));
+	tm_pentry(&t, "x_ok", b.index, IR_PROG_XDP);
+	tm_pentry(&t, "cg", b.index, IR_PROG_CGROUP_SKB_EGRESS);
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "internal compiler error") &&
+	      strstr(diag_text, "read-only") && strstr(diag_text, "w_store"),
+	      "packet store under cgroup_skb: %s", diag_text);
+	arena_free(&t.a);
+
+	/* a packet access in a function not marked `packet` */
+	tm_init(&t, "tests/bad.wasm");
+	tm_memory(&t, 0);
+	b = pfunc(&t, "w_x");
+	b.f->packet = false;
+	ret(&b, &b.f->body, 1, pload(&b, &b.f->body, IR_I32, 1, false, get(&b, &b.f->body, 0), 0, 0,
+				     IR_MEM_PACKET));
+	tm_pentry(&t, "x", b.index, IR_PROG_XDP);
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "without the packet"),
+	      "packet access without the packet: %s", diag_text);
+	arena_free(&t.a);
+
+	/* a syscall entry whose function uses the packet */
+	tm_init(&t, "tests/bad.wasm");
+	tm_memory(&t, 0);
+	b = pfunc(&t, "w_x");
+	ret(&b, &b.f->body, 1, pload(&b, &b.f->body, IR_I32, 1, false, get(&b, &b.f->body, 0), 0, 0,
+				     IR_MEM_PACKET));
+	tm_entry(&t, "x", b.index);
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "has no packet"),
+	      "syscall entry with the packet: %s", diag_text);
+	arena_free(&t.a);
+
+	/* a packet entry of the wrong type */
+	tm_init(&t, "tests/bad.wasm");
+	b = tm_func(&t, "w_x", "i", "i");
+	ret(&b, &b.f->body, 1, get(&b, &b.f->body, 0));
+	tm_pentry(&t, "x", b.index, IR_PROG_TC);
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "(i32 pkt, i32 len) -> i32"),
+	      "packet entry of the wrong type: %s", diag_text);
+	arena_free(&t.a);
+
+	/* ktime_get_ns into an i32 */
+	tm_init(&t, "tests/bad.wasm");
+	b = tm_func(&t, "w_x", "", "i");
+	ret(&b, &b.f->body, 1, helper(&b, &b.f->body, 5, IR_I32, 0, NULL));
+	tm_entry(&t, "x", b.index);
+	err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+	CHECK(err == -EINVAL && !a && strstr(diag_text, "helper 5") && strstr(diag_text, ":I"),
+	      "helper of the wrong type: %s", diag_text);
+	arena_free(&t.a);
+
+	/* objects without packet functions carry no trace of them */
+	{
+		struct cf_mod cm;
+
+		build_control(&t, &cm);
+		err = emit(&t, "v3", 2, BE_EMIT_OBJ, &a, &na);
+		CHECK(err == 0 && a && !memmem(a, na, "w2b_packet", 10), "no w2b_packet BTF");
+		free(a);
+		a = NULL;
+		arena_free(&t.a);
+	}
+}
+
 /* --- output forms and internal errors --------------------------------------- */
 
 static void test_outputs(void)
@@ -2456,6 +3436,17 @@ int main(int argc, char **argv)
 	test_control("v4", 0);
 
 	test_memory_errors();
+	test_packet_errors();
+	test_helpers("v3", 2);
+	test_helpers("v4", 0);
+	for (int v = 0; v < 2; v++)
+		for (int opt = 0; opt <= 2; opt += 2) {
+			const char *cpu = v ? "v4" : "v3";
+
+			test_packet(cpu, opt);
+			test_dispatch(cpu, opt, 256);
+			test_dispatch(cpu, opt, 65536);
+		}
 	for (int v = 0; v < 2; v++) {
 		const char *cpu = v ? "v4" : "v3";
 

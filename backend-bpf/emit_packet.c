@@ -1,0 +1,319 @@
+/*
+ * emit_packet.c — the packet, read and written in place.
+ *
+ * A packet entry (ir_prog_info[kind].packet: XDP, TC, cgroup_skb) hands
+ * its Wasm function `pkt` = IR_PACKET_BASE and `len`: the packet is the
+ * Wasm addresses [IR_PACKET_BASE, IR_PACKET_BASE + len), above any
+ * instance memory, and ir_lower_memory() has classified every access by
+ * the addresses that may reach it (PACKET, or DISPATCH when both regions
+ * may). In the kernel the packet is the bytes between two pointers the
+ * context holds, `data` and `data_end`, and the verifier accepts an access
+ * only through a pointer derived from `data` that a compare against
+ * `data_end` has proven in range. So those two pointers must reach every
+ * function that touches the packet.
+ *
+ * Passing them. The entry wrapper (emit_entry.c) stores them in a
+ * struct w2b_packet { data; data_end; } on its stack, and every function
+ * with ir_func.packet takes a pointer to it as one more fixed argument
+ * (after the env and the memory base), passing it on to the packet
+ * functions it calls. One argument rather than two: BPF has five argument
+ * registers, and the env, the memory base and two pointers would leave a
+ * Wasm function one register for its own parameters (the entry's pkt and
+ * len would already spill). The verifier follows pointers spilled to a
+ * caller's stack, the packet's included, so a callee that loads data from
+ * there gets the packet pointer back, range and all. Each function loads
+ * both once, in its entry block; the argument is noalias, nocapture and
+ * readonly, so that LLVM may keep them in registers across stores and
+ * helper calls. (None of the helpers a module can call changes the
+ * packet; one that did, like bpf_skb_pull_data, would make the verifier
+ * forget every packet pointer after it, and the loads would have to be
+ * redone.) Once a function is inlined into the wrapper, the struct is an
+ * alloca SROA removes and the pointers are plain registers.
+ *
+ * An access of w bytes at Wasm address a with memarg offset o reaches
+ * packet offset x = zext(a - IR_PACKET_BASE) + o: the address says which
+ * region it points into (ir.h), the memarg offset is added to the offset
+ * in the region, in 64 bits so that it never wraps (as for instance
+ * memory: no Wasm access wraps around). An address below IR_PACKET_BASE
+ * gives an x of 2^31 or more, out of any packet. The subtraction is
+ * 32-bit on purpose: an address pkt + k (pkt = IR_PACKET_BASE once a
+ * function is inlined into its entry) then folds to k, where the 64-bit
+ * zext(a) - IR_PACKET_BASE would cost a sign extension. The code is the
+ * shape the facts (ebpf-codegen-facts §8) found the verifier to accept:
+ *
+ *     x = zext(a - IR_PACKET_BASE) + o
+ *     if (x > 0xffff - w) trap OOB           the verifier's clamp
+ *     p = data + x
+ *     if (p + w > data_end) trap OOB         the packet's real bound
+ *     load/store w bytes at p
+ *
+ * The clamp is not a Wasm rule but the verifier's: it accepts a compare
+ * against data_end as a proof of range only for a pointer whose variable
+ * offset is at most MAX_PACKET_OFF (0xffff) - w. So in a packet longer
+ * than 64 KiB (a GSO skb, once TC has pulled it linear) the bytes past
+ * 0xffff - w cannot be reached and trap as out of bounds; at any MTU a
+ * packet is far shorter. As for instance memory (emit_function.c), x goes
+ * through be_opaque(): LLVM must check and add the very register the
+ * verifier sees checked, not rewrite the clamp in terms of a or split the
+ * constant off into the pointer (data - 2^31 is a pointer the verifier
+ * refuses outright). The price is that LLVM cannot fold a check on a
+ * constant offset either, and after inlining most header reads are at
+ * constant offsets (pkt is IR_PACKET_BASE in the entry): so the barrier
+ * carries a metadata tag, and after the optimisation pipeline
+ * be_packet_fold() replaces each tagged barrier whose operand became a
+ * constant by the constant and runs instsimplify and simplifycfg again,
+ * which drop the clamp and its trap path. A constant cannot be checked in
+ * one register and added from another, so nothing is lost for the
+ * verifier; a fixed-offset byte read is then the pointer compare and the
+ * load. The load is as the module's alignment hint says:
+ * packets promise no alignment, and the JITs handle unaligned accesses.
+ *
+ * DISPATCH. `if (a >= IR_PACKET_BASE)` the packet path above, else the
+ * instance path (emit_function.c's, the same as an INSTANCE access): as
+ * for x, the address decides, so a DISPATCH access agrees with a PACKET
+ * or an INSTANCE one on every address. LLVM merges the two sides' loads
+ * into one, through a phi of the packet pointer and the map value pointer
+ * (seen at -O2). The verifier accepts that: it follows each path with its
+ * own pointer type, and insists on one type per instruction only for
+ * pointers whose accesses it rewrites (context, sockets, BTF objects).
+ *
+ * Read-only packets. cgroup_skb programs may read the packet but not
+ * write it; a store that may reach the packet in code such an entry
+ * reaches is refused before anything is emitted (for now an internal
+ * error: the frontend is to refuse it with its location).
+ *
+ * Non-linear packets (TC): the entry pulls the whole packet into the
+ * linear area first (emit_entry.c), so data..data_end is all of it.
+ */
+#include "backend-bpf/emit.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "common/trap_kinds.h"
+
+/* Marks the be_opaque() of a packet offset (metadata kind). */
+#define BE_FOLD_MD "w2b.packet.offset"
+
+LLVMTypeRef be_packet_type(struct be_ctx *cx)
+{
+	if (!cx->pkt_ty) {
+		LLVMTypeRef f[2] = { cx->t_ptr, cx->t_ptr };
+
+		cx->pkt_ty = LLVMStructTypeInContext(cx->C, f, 2, 0);
+	}
+	return cx->pkt_ty;
+}
+
+void be_packet_setup(struct be_fn *fs)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMTypeRef ty = be_packet_type(cx);
+	LLVMValueRef p;
+
+	/* the builder is in the entry block: these dominate the body */
+	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 0, "");
+	fs->pkt_data = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "data");
+	LLVMSetAlignment(fs->pkt_data, 8);
+	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 1, "");
+	fs->pkt_end = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "data_end");
+	LLVMSetAlignment(fs->pkt_end, 8);
+}
+
+/* The pointer to the w bytes at packet offset x (i64, not yet checked),
+ * after both checks (the essay above). */
+static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef lim = LLVMConstInt(cx->t_i64, BE_MAX_PACKET_OFF - w, 0);
+	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end;
+
+	x = be_opaque(cx, x);
+	LLVMSetMetadata(x, LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD)),
+			LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0)));
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
+	p = LLVMBuildGEP2(B, cx->t_i8, fs->pkt_data, &x, 1, "");
+	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), W2B_TRAP_OOB_MEMORY);
+	return p;
+}
+
+LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
+			      int *err)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	unsigned w = in->u.mem.width;
+	LLVMBasicBlockRef pkt_bb, inst_bb, join, from[2];
+	LLVMValueRef a, x, p, vals[2];
+	unsigned n = 0;
+
+	*err = 0;
+	if (!fs->pkt) {
+		be_fn_ice(fs, in->offset, "packet access in a function without the packet");
+		*err = -EINVAL;
+		return NULL;
+	}
+	a = be_val(fs, in->a);
+	if (fs->bad)
+		return NULL;
+	if (LLVMTypeOf(a) != cx->t_i32) {
+		be_fn_ice(fs, in->offset, "memory operand %%%u is not an i32", in->a);
+		*err = -EINVAL;
+		return NULL;
+	}
+	/* x = zext(a - IR_PACKET_BASE) + offset */
+	x = LLVMBuildZExt(B, LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0), ""),
+			  cx->t_i64, "");
+	if (in->u.mem.offset)
+		x = LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, in->u.mem.offset, 0), "");
+	if (in->u.mem.region == IR_MEM_PACKET) {
+		p = be_access_at(fs, in, packet_ptr(fs, x, w), v);
+		return in->kind == IR_LOAD ? p : NULL;
+	}
+
+	/* DISPATCH: a >= IR_PACKET_BASE is the packet */
+	pkt_bb = LLVMAppendBasicBlockInContext(cx->C, LLVMGetBasicBlockParent(LLVMGetInsertBlock(B)),
+					       "packet");
+	inst_bb = LLVMAppendBasicBlockInContext(cx->C, LLVMGetBasicBlockParent(pkt_bb), "instance");
+	join = LLVMAppendBasicBlockInContext(cx->C, LLVMGetBasicBlockParent(pkt_bb), "access");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGE, a,
+					 LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0), ""),
+			pkt_bb, inst_bb);
+
+	LLVMPositionBuilderAtEnd(B, pkt_bb);
+	p = packet_ptr(fs, x, w);
+	vals[n] = be_access_at(fs, in, p, v);
+	from[n++] = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, join);
+
+	LLVMPositionBuilderAtEnd(B, inst_bb);
+	p = be_instance_ptr(fs, in, w, err);
+	if (*err)
+		return NULL;
+	if (p) {
+		vals[n] = be_access_at(fs, in, p, v);
+		from[n++] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, join);
+	}
+
+	LLVMPositionBuilderAtEnd(B, join);
+	if (in->kind == IR_STORE)
+		return NULL;
+	if (n == 1)
+		return vals[0];
+	p = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(p, vals, from, n);
+	return p;
+}
+
+/* --- constant offsets ------------------------------------------------------ */
+
+int be_packet_fold(struct be_ctx *cx)
+{
+	unsigned kind = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
+	LLVMPassBuilderOptionsRef po;
+	LLVMErrorRef e;
+	bool changed = false;
+
+	for (LLVMValueRef fn = LLVMGetFirstFunction(cx->M); fn; fn = LLVMGetNextFunction(fn))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb)) {
+			LLVMValueRef i = LLVMGetFirstInstruction(bb), next;
+
+			for (; i; i = next) {
+				LLVMValueRef x;
+
+				next = LLVMGetNextInstruction(i);
+				if (!LLVMIsACallInst(i) || !LLVMGetMetadata(i, kind))
+					continue;
+				x = LLVMGetOperand(i, 0);
+				if (!LLVMIsAConstantInt(x))
+					continue;
+				LLVMReplaceAllUsesWith(i, x);
+				LLVMInstructionEraseFromParent(i);
+				changed = true;
+			}
+		}
+	if (!changed)
+		return 0;
+	/* The compares of constants fold, then the branches on them and
+	 * the trap paths they leave dead. instsimplify only ever replaces an
+	 * instruction by a value that exists: this runs after the BPF
+	 * target's last IR adjustments (BPFAdjustOpt), and must not undo
+	 * them, as a new round of instcombine might. */
+	po = LLVMCreatePassBuilderOptions();
+	e = LLVMRunPasses(cx->M, "function(instsimplify,simplifycfg)", cx->TM, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (e) {
+		char *msg = LLVMGetErrorMessage(e);
+
+		diag_ice(cx->d, "LLVM packet offset folding failed: %s", msg);
+		LLVMDisposeErrorMessage(msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --- read-only packets ----------------------------------------------------- */
+
+struct ro_walk {
+	struct be_ctx *cx;
+	const struct ir_entry *e;
+	struct ir_func *f;
+	bool *seen;		/* per function: on the work list already */
+	uint32_t *work, nwork;
+	int err;
+};
+
+static void ro_inst(struct ir_inst *i, void *user)
+{
+	struct ro_walk *r = user;
+	const struct ir_module *m = r->cx->m;
+
+	if (i->kind == IR_CALL && i->u.call.func < m->nfuncs && !r->seen[i->u.call.func]) {
+		r->seen[i->u.call.func] = true;
+		r->work[r->nwork++] = i->u.call.func;
+	}
+	if (i->kind == IR_STORE && !r->err &&
+	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH)) {
+		diag_report(r->cx->d, DIAG_ICE,
+			    &(struct diag_loc){ i->offset, r->f->wasm_index, r->f->name, NULL },
+			    "a store that may reach the packet, in code entry '%s' (section '%s') "
+			    "reaches: its packet is read-only",
+			    r->e->export_name ? r->e->export_name : "?", r->e->section);
+		r->err = -EINVAL;
+	}
+}
+
+int be_packet_check_read_only(struct be_ctx *cx, const struct ir_entry *e)
+{
+	const struct ir_module *m = cx->m;
+	struct ro_walk r = { cx, e, NULL, NULL, NULL, 0, 0 };
+
+	if (e->kind != IR_PROG_CGROUP_SKB_INGRESS && e->kind != IR_PROG_CGROUP_SKB_EGRESS)
+		return 0;
+	if (e->func >= m->nfuncs)
+		return 0;	/* be_emit_entry() reports it */
+	r.seen = calloc(m->nfuncs, sizeof(*r.seen));
+	r.work = calloc(m->nfuncs, sizeof(*r.work));
+	if (!r.seen || !r.work) {
+		free(r.seen);
+		free(r.work);
+		diag_ice(cx->d, "out of memory");
+		return -ENOMEM;
+	}
+	r.seen[e->func] = true;
+	r.work[r.nwork++] = e->func;
+	while (r.nwork && !r.err) {
+		r.f = &m->funcs[r.work[--r.nwork]];
+		ir_walk_insts(&r.f->body, ro_inst, &r);
+	}
+	free(r.seen);
+	free(r.work);
+	return r.err;
+}
