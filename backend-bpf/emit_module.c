@@ -560,8 +560,28 @@ static int verify(struct be_ctx *cx, const char *when)
 
 static int llvm_errors(struct be_ctx *cx, const char *when)
 {
+	const char *fn;
+
 	if (!cx->llvm_errors)
 		return 0;
+	/* The one limit of the input LLVM reports itself: a function whose
+	 * locals and spills need more than the 512 bytes of BPF stack. That
+	 * is the input's size, not our bug: a refusal, named by function.
+	 * LLVM's text is "FILE:LINE:1: in function NAME TYPE: Looks like the
+	 * BPF stack limit is exceeded...". */
+	fn = strstr(cx->llvm_errors, "in function ");
+	if (strstr(cx->llvm_errors, "BPF stack limit is exceeded") && fn) {
+		const char *name = fn + strlen("in function ");
+		size_t n = strcspn(name, " :");
+
+		diag_report(cx->d, DIAG_ERROR, NULL,
+			    "function '%.*s' needs more than the kernel's 512 bytes of BPF stack "
+			    "for its locals (a C module compiled at -O0 often does: compile it with -O2, "
+			    "or split the function)", (int)n, name);
+		free(cx->llvm_errors);
+		cx->llvm_errors = NULL;
+		return -EINVAL;
+	}
 	diag_ice(cx->d, "LLVM %s: %s", when, cx->llvm_errors);
 	free(cx->llvm_errors);
 	cx->llvm_errors = NULL;
