@@ -11,6 +11,7 @@ PACKAGES=(
   libbpf-dev libelf-dev zlib1g-dev bpftool   # loading and inspecting objects
   wabt                                  # wat2wasm reads text modules; wast2json for the spec tests
   iproute2 curl                         # end-to-end traffic tests
+  nodejs                                # the reference engine of the differential tests
 )
 
 missing=()

@@ -1,0 +1,381 @@
+"""Shared by run_diff.py and csmith_batch.py: the C -> wasm32 recipe
+(docs/c-recipe.md), the two sides of a differential run (node's WebAssembly
+through ref_node.mjs, the kernel through `wasm2bpf run --batch`), and how
+their answers are compared and classified."""
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REF_NODE = os.path.join(HERE, "ref_node.mjs")
+MEMFNS = os.path.join(HERE, "memfns.c")
+CLANG = os.environ.get("CLANG", "clang-19")
+NODE = os.environ.get("NODE", "node")
+
+START_TIMEOUT = 120     # compile + verify + load of one module
+LOOP_FUEL_TRAP = "loop iteration limit exceeded"
+
+
+# ---- the recipe -------------------------------------------------------------
+
+def parse_variant(spec):
+    """'O2', 'O0', 'O2+bulk', 'O2+nowasmopt', ... -> (opt flag, set of modifiers).
+    +bulk: -mbulk-memory (memory.copy/fill instead of memcpy/memset calls);
+    +nowasmopt: compile with -c and link separately, so that clang does not
+    run binaryen's wasm-opt over the module (docs/c-recipe.md)."""
+    m = re.fullmatch(r"(O[0-3sz])((?:\+(?:bulk|nowasmopt))*)", spec)
+    if not m:
+        raise ValueError("bad variant %r (expected O0..O3, Os, Oz, then optionally "
+                         "+bulk and/or +nowasmopt)" % spec)
+    return "-" + m.group(1), set(x for x in m.group(2).split("+") if x)
+
+
+def clang_argvs(sources, out, variant, stack_size, include_dirs=(), extra=()):
+    """The clang-19 command lines of docs/c-recipe.md for one module."""
+    opt, mods = parse_variant(variant)
+    cflags = ["--target=wasm32", opt, "-nostdlib"]
+    if "bulk" in mods:
+        cflags.append("-mbulk-memory")
+    for d in include_dirs:
+        cflags += ["-I", d]
+    cflags += list(extra)
+    ldflags = ["-Wl,--no-entry", "-Wl,-z,stack-size=%d" % stack_size, "-o", out]
+    srcs = list(sources) + [MEMFNS]
+    if "nowasmopt" not in mods:
+        return [[CLANG] + cflags + ldflags + srcs]
+    base = os.path.splitext(out)[0]
+    objs = ["%s.%d.o" % (base, i) for i in range(len(srcs))]
+    argvs = [[CLANG] + cflags + ["-c", s, "-o", o] for s, o in zip(srcs, objs)]
+    return argvs + [[CLANG, "--target=wasm32", "-nostdlib"] + ldflags + objs]
+
+
+def compile_c(sources, out, variant, stack_size, include_dirs=(), extra=(), timeout=120):
+    """Returns None on success, else the first lines of clang's complaint."""
+    for argv in clang_argvs(sources, out, variant, stack_size, include_dirs, extra):
+        try:
+            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "clang timed out"
+        except OSError as e:
+            return "cannot run %s: %s" % (CLANG, e)
+        if p.returncode != 0:
+            lines = [l for l in p.stdout.decode(errors="replace").splitlines() if "error" in l]
+            return (lines[0] if lines else "clang failed (status %d)" % p.returncode).strip()
+    return None
+
+
+# ---- one answering process (node or wasm2bpf) --------------------------------
+
+def exit_desc(status):
+    if status is None:
+        return "still running"
+    if status < 0:
+        try:
+            return "signal %d (%s)" % (-status, signal.Signals(-status).name)
+        except ValueError:
+            return "signal %d" % -status
+    return "status %d" % status
+
+
+def is_crash(status):
+    """wasm2bpf exits 0..3 by design; 4 is an internal compiler error,
+    anything higher or a signal is a crash."""
+    return status is not None and (status < 0 or status > 3)
+
+
+class Batch:
+    """A process speaking the `--batch` protocol of docs/cli.md: `skip HEX
+    REASON` lines, `ready`, then one answer line per `invoke` line."""
+
+    def __init__(self, argv, log_path, cpu=None):
+        self.argv = argv
+        self.log_path = log_path
+        self.cpu = cpu
+        self.proc = None
+        self.buf = b""
+        self.skips = {}
+        self.state = None       # "ready" | "refused" | "broken"
+        self.reason = None
+        self.status = None      # exit status once it ended
+        self.killed = False     # we killed it (timeout)
+
+    def start(self, timeout=START_TIMEOUT):
+        self.errf = open(self.log_path, "wb")
+        cpu = self.cpu
+
+        def pin():
+            if cpu is not None:
+                try:
+                    os.sched_setaffinity(0, {cpu})
+                except OSError:
+                    pass
+        try:
+            self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self.errf, start_new_session=True, preexec_fn=pin)
+        except OSError as e:
+            self.errf.close()
+            self.state, self.reason = "broken", "cannot start %s: %s" % (self.argv[0], e)
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self._readline(deadline)
+            if line is None:
+                self.kill()
+                self.state, self.reason = "broken", "timeout while compiling and loading the module"
+                return
+            if line is False:
+                self.status = self.proc.wait()
+                err = self.first_stderr_line()
+                if self.status == 1:
+                    self.state, self.reason = "refused", err or "module refused"
+                else:
+                    self.state = "broken"
+                    self.reason = "exited with %s before ready%s" % (
+                        exit_desc(self.status), ": " + err if err else "")
+                return
+            if line == "ready":
+                self.state = "ready"
+                return
+            if line.startswith("skip "):
+                parts = line.split(" ", 2)
+                self.skips[parts[1].lower()] = parts[2] if len(parts) > 2 else "unsupported"
+                continue
+            if line.strip() == "":
+                continue
+            self.kill()
+            self.state, self.reason = "broken", "protocol: unexpected line before ready: %r" % line[:200]
+            return
+
+    def first_stderr_line(self):
+        """The first line of the diagnostic; for a program the kernel's
+        verifier rejected, with the verifier's own reason appended (the
+        line before its `processed N insns` summary)."""
+        try:
+            with open(self.log_path, "rb") as f:
+                lines = [l.strip() for l in f.read().decode(errors="replace").splitlines() if l.strip()]
+        except OSError:
+            return None
+        if not lines:
+            return None
+        first = lines[0]
+        for i, l in enumerate(lines):
+            if re.match(r"processed \d+ insns", l) and i > 0 and lines[i - 1] != first:
+                return first.rstrip(":") + ": " + verifier_reason(lines[i - 1])
+        return first
+
+    def _readline(self, deadline):
+        fd = self.proc.stdout.fileno()
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while b"\n" not in self.buf:
+                left = deadline - time.monotonic()
+                if left <= 0 or not sel.select(left):
+                    return None
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    return False
+                self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode(errors="replace").rstrip("\r")
+
+    def invoke(self, func, args, timeout):
+        """One call; returns the answer line ('ok ...', 'trap MSG',
+        'error MSG'), or 'timeout', or 'died: DESC'."""
+        cmd = "invoke %s %s\n" % (func.encode().hex(), " ".join(args))
+        try:
+            self.proc.stdin.write(cmd.encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return "died: " + self._died()
+        line = self._readline(time.monotonic() + timeout)
+        if line is None:
+            return "timeout"
+        if line is False:
+            return "died: " + self._died()
+        return line.strip()
+
+    def _died(self):
+        try:
+            self.status = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            self.status = self.proc.returncode
+        err = self.first_stderr_line()
+        return exit_desc(self.status) + (": " + err if err else "")
+
+    def close(self, timeout=10):
+        if not self.proc:
+            return
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.status = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+        try:
+            self.errf.close()
+        except OSError:
+            pass
+
+    def kill(self):
+        """SIGKILL (after a timeout): the status that follows is ours, not
+        a crash."""
+        self.killed = True
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
+        if self.proc:
+            self.status = self.proc.returncode
+
+
+def node_batch(wasm, log_path):
+    return Batch([NODE, REF_NODE, wasm, "--batch"], log_path)
+
+
+def kernel_batch(wasm2bpf, wasm, log_path, cpu=None, extra=()):
+    return Batch([wasm2bpf, "run", wasm] + list(extra) +
+                 ["--all-exports", "--skip-unsupported", "--batch"], log_path, cpu)
+
+
+# ---- classifying -------------------------------------------------------------
+
+def verifier_reason(line):
+    """The kernel verifier's complaint without the instruction it was at."""
+    m = re.search(r"(BPF program is too large.*|The sequence of .*|combined stack size .*)$", line)
+    if m:
+        return m.group(1).strip()
+    line = re.sub(r"^\d+: \([0-9a-f]{2}\) .*?; ", "", line)
+    return line.strip()
+
+
+def short_diag(line, wasm=None):
+    """A diagnostic line without the module's directory."""
+    if wasm:
+        line = line.replace(wasm, os.path.basename(wasm))
+    return line
+
+
+def reason_key(line):
+    """A refusal reason reduced to what it is about, for grouping:
+    without the file, offsets, function names and entries."""
+    s = line
+    m = re.search(r"\berror: (.*)", s)
+    if m:
+        s = m.group(1)
+    s = re.sub(r"func\[\d+\](?: '[^']*')?: ", "", s)
+    s = re.sub(r"func\[\d+\](?: '[^']*')?", "func[N]", s)
+    s = re.sub(r" \(entry '[^']*'\)", "", s)
+    s = re.sub(r"(program|entry|function) '[^']*'", r"\1 X", s)
+    s = re.sub(r"\S+\.wasm(:\d+)*:\s*", "", s)
+    s = re.sub(r"in function \S+ [^:]*\):", "in function X:", s)
+    s = re.sub(r"\b0x[0-9a-f]+\b", "N", s)
+    s = re.sub(r"\b\d+\b", "N", s)
+    return s.strip()
+
+
+def call_text(func, args):
+    return " ".join([func] + list(args))
+
+
+def run_module(wasm2bpf, wasm, calls, cpu=None, timeout=20, w2b_extra=(),
+               node_timeout=None, node_traps_discard=False):
+    """Runs `calls` ([(func, [TYPE:VALUE])]) in node and then in the kernel,
+    in order, each side in one instance. Returns a dict:
+      kind: 'agree' | 'differ' | 'refused' | 'error' | 'node-fail'
+            ('node-fail': node timed out, died, could not instantiate, or
+            trapped while node_traps_discard; the kernel is not run)
+      detail: text for the report line
+      crash: wasm2bpf crashed (signal, or status > 3: 4 is an internal
+             compiler error)
+      kernel_rejected: wasm2bpf compiled the module but the kernel refused
+             to load it (status 2, `rejected by the kernel verifier`)
+      fuel: every difference is the kernel's loop fuel running out
+      diffs: [(call text, node answer, kernel answer)]
+      node, kernel: the answers of each side"""
+    base = os.path.splitext(wasm)[0]
+    res = {"kind": None, "detail": "", "crash": False, "diffs": [], "node": [], "kernel": [],
+           "status": None, "kernel_rejected": False, "fuel": False}
+    nt = node_timeout or timeout
+
+    node = node_batch(wasm, base + ".node.log")
+    node.start()
+    if node.state != "ready":
+        node.kill()
+        res["kind"], res["detail"] = "node-fail", "node: " + (node.reason or "failed")
+        return res
+    for func, args in calls:
+        a = node.invoke(func, args, nt)
+        res["node"].append(a)
+        if a == "timeout" or a.startswith("died") or (node_traps_discard and a.startswith("trap")):
+            node.kill()
+            res["kind"] = "node-fail"
+            res["detail"] = "node: %s: %s" % (call_text(func, args), a)
+            return res
+    node.close()
+
+    k = kernel_batch(wasm2bpf, wasm, base + ".kernel.log", cpu, w2b_extra)
+    k.start()
+    if k.state == "refused":
+        res["kind"], res["detail"] = "refused", short_diag(k.reason, wasm)
+        return res
+    if k.state != "ready":
+        res["crash"] = is_crash(k.status) and not k.killed
+        res["status"] = k.status
+        res["kernel_rejected"] = k.status == 2 and "rejected by the kernel" in (k.reason or "")
+        res["kind"] = "error"
+        res["detail"] = ("CRASH: " if res["crash"] else "") + "wasm2bpf: " + short_diag(k.reason or "", wasm)
+        return res
+    skipped = []
+    errors = []
+    for (func, args), n in zip(calls, res["node"]):
+        hexname = func.encode().hex()
+        if hexname in k.skips:
+            skipped.append("%s: %s" % (func, short_diag(k.skips[hexname], wasm)))
+            res["kernel"].append("skipped")
+            continue
+        a = k.invoke(func, args, timeout)
+        res["kernel"].append(a)
+        if a == "timeout" or a.startswith("died"):
+            if a.startswith("died"):
+                res["crash"] = is_crash(k.status)
+            k.kill()
+            errors.append("%s: kernel %s" % (call_text(func, args), a))
+            break
+        if a.startswith("error"):
+            errors.append("%s: kernel %s" % (call_text(func, args), a))
+            continue
+        if n.startswith("error"):
+            errors.append("%s: node %s" % (call_text(func, args), n))
+            continue
+        if a != n:
+            res["diffs"].append((call_text(func, args), n, a))
+    k.close()
+    if k.status is not None and is_crash(k.status) and not k.killed:
+        res["crash"] = True
+        errors.append("wasm2bpf exited with %s" % exit_desc(k.status))
+
+    if res["diffs"]:
+        c, n, a = res["diffs"][0]
+        more = len(res["diffs"]) - 1
+        note = " (kernel loop fuel ran out: raise --max-loop-iters)" if LOOP_FUEL_TRAP in a else ""
+        res["kind"] = "differ"
+        res["fuel"] = all(LOOP_FUEL_TRAP in d[2] for d in res["diffs"])
+        res["detail"] = "%s: node %s, kernel %s%s%s" % (
+            c, n, a, note, " (+%d more)" % more if more else "")
+    elif errors:
+        res["kind"] = "error"
+        res["detail"] = ("CRASH: " if res["crash"] else "") + "; ".join(errors[:3])
+    elif skipped:
+        res["kind"], res["detail"] = "refused", skipped[0]
+    else:
+        res["kind"] = "agree"
+    return res
