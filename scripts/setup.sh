@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config python3
   llvm-19-dev clang-19 lld-19          # backend (LLVM C API), samples and tests (wasm32 C)
-  binaryen                              # frontend: validation, text format
+  binaryen                              # frontend: the second validator (wasm2bpf-binaryen)
   libbpf-dev libelf-dev zlib1g-dev bpftool   # loading and inspecting objects
   wabt                                  # wat2wasm reads text modules; wast2json for the spec tests
   iproute2 curl                         # end-to-end traffic tests
