@@ -842,13 +842,16 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 			return NULL;
 		}
 		x = LLVMConstInt(cx->t_i64, ea, 0);
+		p = LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
 	} else {
 		x = be_opaque(cx, LLVMBuildZExt(B, a, cx->t_i64, ""));
 		if (limit < UINT32_MAX)
 			trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0),
 						  ""), W2B_TRAP_OOB_MEMORY);
+		/* the pointer, formed right after the check and kept opaque:
+		 * if it is spilled, the pointer (and its range) is */
+		p = be_opaque(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, ""));
 	}
-	p = LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
 	if (off) {
 		LLVMValueRef o = LLVMConstInt(cx->t_i64, off, 0);
 
