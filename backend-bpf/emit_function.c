@@ -65,7 +65,16 @@
  * that returns its operand in the same register: after it, x is a value
  * LLVM cannot rewrite in terms of a, the check is `x > size - w - off` on
  * x itself, and the pointer is base + x + off, off ending in the
- * instruction's displacement. The asm emits no instruction; an access at
+ * instruction's displacement. Both x and the pointer base + x go through
+ * be_opaque_here(), the same asm with side effects: LLVM may neither hoist
+ * x out of a loop nor sink the pointer to the access, so x lives only from
+ * the check to the add (a loop-invariant x hoisted and spilled was reloaded
+ * once for the check and once for the add, and the verifier, which does
+ * not link the two fills, saw an unbounded add: tests/diff/repro's
+ * bounds_unbounded; loads sunk below later checks kept each x live, and
+ * spilled, across them: bounds_spill); what stays live to the access is the
+ * pointer, whose range survives a spill. The price is that two accesses at
+ * one address are checked twice. The asms emit no instruction; an access at
  * a constant address is checked here, at compile time, and one that can
  * never be in bounds (w > size, off > size - w) is an unconditional trap.
  *
@@ -844,13 +853,13 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 		x = LLVMConstInt(cx->t_i64, ea, 0);
 		p = LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
 	} else {
-		x = be_opaque(cx, LLVMBuildZExt(B, a, cx->t_i64, ""));
+		x = be_opaque_here(cx, LLVMBuildZExt(B, a, cx->t_i64, ""));
 		if (limit < UINT32_MAX)
 			trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0),
 						  ""), W2B_TRAP_OOB_MEMORY);
 		/* the pointer, formed right after the check and kept opaque:
 		 * if it is spilled, the pointer (and its range) is */
-		p = be_opaque(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, ""));
+		p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, ""));
 	}
 	if (off) {
 		LLVMValueRef o = LLVMConstInt(cx->t_i64, off, 0);

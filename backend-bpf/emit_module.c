@@ -152,6 +152,19 @@ LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v)
 	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
 }
 
+LLVMValueRef be_opaque_here(struct be_ctx *cx, LLVMValueRef v)
+{
+	/* As be_opaque(), but with side effects: never hoisted out of a
+	 * loop nor merged with another, so the value is made next to the
+	 * check and the access that use it. */
+	LLVMTypeRef ty = LLVMTypeOf(v);
+	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
+	LLVMValueRef as = LLVMGetInlineAsm(fty, "", 0, "=r,0", 4, 1, 0,
+					   LLVMInlineAsmDialectATT, 0);
+
+	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
+}
+
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
 			  LLVMValueRef *args, unsigned nargs)
 {

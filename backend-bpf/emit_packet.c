@@ -132,7 +132,7 @@ static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
 	LLVMValueRef lim = LLVMConstInt(cx->t_i64, BE_MAX_PACKET_OFF - w, 0);
 	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end;
 
-	x = be_opaque(cx, x);
+	x = be_opaque_here(cx, x);
 	LLVMSetMetadata(x, LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD)),
 			LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0)));
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
