@@ -243,22 +243,17 @@ static void print_hex(FILE *f, const char *s)
 		fprintf(f, "%02x", (unsigned char)*s);
 }
 
-/* Decodes hex in place; -1 if malformed. */
+/* Decodes hex in place (a name: the result is a C string); -1 if malformed. */
 static int unhex(char *s)
 {
-	size_t n = strlen(s);
-	char *o = s;
+	size_t len;
+	uint8_t *b = from_hex(s, &len);
 
-	if (n % 2)
+	if (!b)
 		return -1;
-	for (size_t k = 0; k < n; k += 2) {
-		unsigned v;
-
-		if (sscanf(s + k, "%2x", &v) != 1)
-			return -1;
-		*o++ = (char)v;
-	}
-	*o = '\0';
+	memcpy(s, b, len);
+	s[len] = '\0';
+	free(b);
 	return 0;
 }
 

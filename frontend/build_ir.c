@@ -1811,11 +1811,6 @@ static enum ir_prog_kind prog_kind(const char *section)
 	return IR_PROG_COUNT;
 }
 
-bool fe_section_supported(const char *section)
-{
-	return prog_kind(section) != IR_PROG_COUNT;
-}
-
 static const char *supported_sections(struct arena *a)
 {
 	char *s = "";

@@ -69,7 +69,4 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		 const char *export_name, const char *section, struct diag_sink *d);
 
-/* Whether a program section name is one wasm2bpf can emit. */
-bool fe_section_supported(const char *section);
-
 #endif
