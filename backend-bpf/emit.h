@@ -112,6 +112,7 @@ struct be_ctx {
 	uint32_t env_nresults, env_nscratch;
 	int env_field[BE_ENV_NFIELDS];	/* LLVM field index, or -1 */
 	LLVMValueRef env_map, stats_map;
+	LLVMValueRef *user_maps;	/* per ir_module.maps: its .maps variable */
 
 	/* Instance state (emit_module.c). */
 	uint32_t mem_size;		/* bytes of linear memory (0: none, or empty) */
@@ -194,6 +195,8 @@ struct be_fn {
 	struct be_label *labels;	/* by label id; bb NULL until opened */
 	LLVMValueRef *iters;		/* live bpf_iter_num slots, outermost first */
 	uint32_t niters, iters_cap;
+	LLVMValueRef *windows;		/* per lookup site: the map value's kernel
+					 * pointer, or NULL (emit_maps.c) */
 	LLVMValueRef *slots;		/* the loop fuel's iterator slot per depth */
 	uint32_t nslots;
 	bool bad;			/* an operand was not a defined vreg */
@@ -250,6 +253,9 @@ LLVMMetadataRef be_di_array(struct be_ctx *cx, LLVMMetadataRef elem, unsigned el
 			    uint64_t n);
 /* A DISubprogram for fn, with one named parameter variable per entry of
  * names/types (ret NULL: void). */
+/* A map the module declares: its BTF-defined .maps variable's DI (type,
+ * max_entries, key, value, map_flags, pinning as libbpf reads them). */
+void be_di_user_map(struct be_ctx *cx, LLVMValueRef g, const struct ir_map *mp);
 LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
 			   unsigned line, bool local, bool definition,
 			   LLVMMetadataRef ret, const char *const *names,
@@ -304,6 +310,15 @@ void be_fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
 /* if (cond) trap with code (env->trap = code, return); continues in a
  * fresh block. */
 void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
+/* Trap with code here: ends the block. */
+void be_trap_exit(struct be_fn *fs, uint32_t code);
+/* Defines in->dst as v (type-checked); 0 or -EINVAL (reported). */
+int be_def(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v);
+/* The kernel pointer to `size` bytes of instance memory at Wasm address
+ * a (an i32), after the bounds check; NULL with *err 0 if it always traps
+ * (the block is then terminated). For helper arguments. */
+LLVMValueRef be_instance_span(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef a,
+			      uint64_t size, int *err);
 /* The pointer an instance-memory access of `width` bytes reaches, after
  * its bounds check; NULL with *err 0 when it always traps (the block is
  * then terminated), NULL with *err < 0 on an error (reported). */
@@ -314,6 +329,18 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
  * to in->type, or the store. */
 LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef p,
 			  LLVMValueRef v);
+
+/* emit_maps.c */
+/* In fs's entry block: one NULL-initialised window per lookup site. */
+void be_maps_setup(struct be_fn *fs);
+/* IR_HELPER_CALL: 0 or -EINVAL (reported). */
+int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in);
+/* The pointer a MAP_VALUE access of `width` bytes reaches, after its
+ * checks; NULL with *err 0 if it always traps, *err < 0 on an error. */
+LLVMValueRef be_map_value_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
+			      int *err);
+/* IR_ATOMIC_RMW, IR_ATOMIC_CMPXCHG: 0 or -EINVAL (reported). */
+int be_emit_atomic(struct be_fn *fs, const struct ir_inst *in);
 
 /* emit_numeric.c: the value of IR_NUM `in`, or NULL (reported). */
 LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);

@@ -211,6 +211,66 @@ void be_di_map(struct be_ctx *cx, LLVMValueRef g, const char *name,
 	LLVMGlobalSetMetadata(g, kind, gve);
 }
 
+/* The BTF type of a map's key or value of `size` bytes: unsigned
+ * integers for 1, 2, 4 and 8 bytes (bpftool prints them as numbers), an
+ * LPM trie key as struct bpf_lpm_trie_key_u8's layout (the kernel wants a
+ * struct there), anything else a struct of bytes. */
+static LLVMMetadataRef sized_type(struct be_ctx *cx, uint32_t size, bool lpm_key)
+{
+	LLVMMetadataRef mem[2];
+
+	if (lpm_key) {
+		mem[0] = member(cx, "prefixlen", 32, 0, cx->di_uint);
+		mem[1] = member(cx, "data", 8ull * (size - 4), 32,
+				be_di_array(cx, cx->di_uchar, 8, size - 4));
+		return structure(cx, "w2b_lpm_key", 8ull * size, mem, 2);
+	}
+	switch (size) {
+	case 1: return cx->di_uchar;
+	case 2: return basic(cx, "unsigned short", 16, DW_ATE_UNSIGNED);
+	case 4: return cx->di_uint;
+	case 8: return cx->di_ullong;
+	}
+	mem[0] = member(cx, "bytes", 8ull * size, 0, be_di_array(cx, cx->di_uchar, 8, size));
+	return structure(cx, "", 8ull * size, mem, 1);
+}
+
+void be_di_user_map(struct be_ctx *cx, LLVMValueRef g, const struct ir_map *mp)
+{
+	LLVMMetadataRef mem[6], ty, gve;
+	unsigned kind = LLVMGetMDKindIDInContext(cx->C, "dbg", 3), n = 0;
+
+	mem[n] = member(cx, "type", 64, 64 * n, pointer(cx, be_di_array(cx, cx->di_int, 32, mp->type)));
+	n++;
+	mem[n] = member(cx, "max_entries", 64, 64 * n,
+			pointer(cx, be_di_array(cx, cx->di_int, 32, mp->max_entries)));
+	n++;
+	if (mp->key_size) {
+		mem[n] = member(cx, "key", 64, 64 * n,
+				pointer(cx, sized_type(cx, mp->key_size, mp->type == 11)));
+		n++;
+	}
+	if (mp->value_size) {
+		mem[n] = member(cx, "value", 64, 64 * n, pointer(cx, sized_type(cx, mp->value_size, false)));
+		n++;
+	}
+	if (mp->map_flags) {
+		mem[n] = member(cx, "map_flags", 64, 64 * n,
+				pointer(cx, be_di_array(cx, cx->di_int, 32, mp->map_flags)));
+		n++;
+	}
+	if (mp->pinning) {
+		mem[n] = member(cx, "pinning", 64, 64 * n,
+				pointer(cx, be_di_array(cx, cx->di_int, 32, mp->pinning)));
+		n++;
+	}
+	ty = structure(cx, "", 64ull * n, mem, n);
+	gve = LLVMDIBuilderCreateGlobalVariableExpression(
+		cx->D, cx->di_cu, mp->name, strlen(mp->name), "", 0, cx->di_file, 0, ty, 0,
+		LLVMDIBuilderCreateExpression(cx->D, NULL, 0), NULL, 64);
+	LLVMGlobalSetMetadata(g, kind, gve);
+}
+
 LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
 			   unsigned line, bool local, bool definition,
 			   LLVMMetadataRef ret, const char *const *names,

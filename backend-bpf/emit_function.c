@@ -322,6 +322,16 @@ void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 	trap_if(fs, cond, code);
 }
 
+void be_trap_exit(struct be_fn *fs, uint32_t code)
+{
+	trap_exit(fs, code);
+}
+
+int be_def(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v)
+{
+	return def(fs, in, v);
+}
+
 static struct be_label *label_of(struct be_fn *fs, const struct ir_inst *in,
 				 const struct ir_label *l)
 {
@@ -521,79 +531,6 @@ out:
 	free(args);
 	free(res);
 	return err;
-}
-
-/* The kernel helpers a module may import (common/helpers.def): id and
- * Wasm type. */
-static const struct { uint32_t id; const char *type; } known_helpers[] = {
-#define X(name, id, type, gpl, progs) { id, type },
-#include "common/helpers.def"
-#undef X
-};
-
-/* Whether vreg v's type is the helpers.def letter c (i: i32, I: i64). */
-static bool has_letter(const struct be_fn *fs, uint32_t v, char c)
-{
-	return v < fs->f->nvregs && fs->f->vreg_types[v] == (c == 'I' ? IR_I64 : IR_I32);
-}
-
-/* dst = helper(args...): every argument a u64 (an i32 zero-extended, as
- * the kernel's u32 parameters expect), the u64 in r0 truncated to dst's
- * type. A helper returns a plain number here (helpers.def has only such),
- * so nothing is checked: a helper call cannot trap. Ids outside
- * helpers.def are called the same way; the verifier is the judge of
- * whether their arguments may be plain numbers. */
-static int emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
-{
-	struct be_ctx *cx = fs->cx;
-	uint32_t n = in->u.call.nargs;
-	LLVMTypeRef pt[BE_MAX_REG_ARGS];
-	LLVMValueRef argv[BE_MAX_REG_ARGS], r;
-
-	if (n > BE_MAX_REG_ARGS || in->u.call.nresults > 1 ||
-	    (in->u.call.nresults && (!in->u.call.results || in->u.call.results[0] != in->dst)) ||
-	    (!in->u.call.nresults && in->dst != IR_NOVAL)) {
-		fn_ice(fs, in->offset, "helper %u called with %u args and %u results",
-		       in->u.call.func, n, in->u.call.nresults);
-		return -EINVAL;
-	}
-	for (size_t k = 0; k < sizeof(known_helpers) / sizeof(known_helpers[0]); k++) {
-		const char *t = known_helpers[k].type, *colon = strchr(t, ':');
-		bool ok;
-
-		if (known_helpers[k].id != in->u.call.func)
-			continue;
-		ok = (uint32_t)(colon - t) == n && strlen(colon + 1) == in->u.call.nresults;
-		for (uint32_t i = 0; ok && i < n; i++)
-			ok = has_letter(fs, in->u.call.args[i], t[i]);
-		if (ok && in->u.call.nresults)
-			ok = has_letter(fs, in->dst, colon[1]);
-		if (!ok) {
-			fn_ice(fs, in->offset, "helper %u called with a type other than its %s",
-			       in->u.call.func, t);
-			return -EINVAL;
-		}
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		LLVMValueRef a = be_val(fs, in->u.call.args[i]);
-
-		if (fs->bad)
-			return 0;
-		if (LLVMTypeOf(a) != cx->t_i32 && LLVMTypeOf(a) != cx->t_i64) {
-			fn_ice(fs, in->offset, "helper argument %u is not an i32 or i64", i);
-			return -EINVAL;
-		}
-		argv[i] = be_to_u64(cx, a);
-		pt[i] = cx->t_i64;
-	}
-	r = be_call_helper(cx, in->u.call.func, LLVMFunctionType(cx->t_i64, pt, n, 0), argv, n);
-	if (in->dst == IR_NOVAL)
-		return 0;
-	if (!valid_type(in->type)) {
-		fn_ice(fs, in->offset, "helper result of type %s", ir_type_name(in->type));
-		return -EINVAL;
-	}
-	return def(fs, in, be_from_u64(cx, r, be_type(cx, in->type)));
 }
 
 /* --- instance state: memory and globals ------------------------------------ */
@@ -821,23 +758,18 @@ static LLVMValueRef i32_operand(struct be_fn *fs, const struct ir_inst *in, uint
 	return x;
 }
 
-/* The pointer to the `width` bytes of instance memory load/store `in`
- * reaches, after its bounds check (the essay at the top). NULL with *err
- * 0: the access always traps, and the trap has ended the block. A
- * DISPATCH access comes here for its instance side. */
-LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
-			     int *err)
+/* The pointer to `width` bytes of instance memory at Wasm address a +
+ * off, after the bounds check (the essay at the top), and for an atomic
+ * access the alignment check. NULL: the access always traps, and the trap
+ * has ended the block. */
+static LLVMValueRef instance_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint64_t off,
+				 bool atomic)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
-	uint64_t size = cx->mem_size, off = in->u.mem.offset, limit;
-	LLVMValueRef a, x, p;
+	uint64_t size = cx->mem_size, limit;
+	LLVMValueRef x, p;
 
-	*err = 0;
-	if (!check_mem(fs, in) || !(a = i32_operand(fs, in, in->a))) {
-		*err = fs->bad ? 0 : -EINVAL;
-		return NULL;
-	}
 	if (width > size || off > size - width) {
 		trap_exit(fs, W2B_TRAP_OOB_MEMORY);
 		return NULL;
@@ -850,6 +782,10 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 			trap_exit(fs, W2B_TRAP_OOB_MEMORY);
 			return NULL;
 		}
+		if (atomic && (ea + off) & (width - 1)) {
+			trap_exit(fs, W2B_TRAP_UNALIGNED_ATOMIC);
+			return NULL;
+		}
 		x = LLVMConstInt(cx->t_i64, ea, 0);
 		p = LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
 	} else {
@@ -857,6 +793,12 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 		if (limit < UINT32_MAX)
 			trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0),
 						  ""), W2B_TRAP_OOB_MEMORY);
+		if (atomic)
+			trap_if(fs, LLVMBuildICmp(B, LLVMIntNE,
+						  LLVMBuildAnd(B, LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, off, 0), ""),
+							       LLVMConstInt(cx->t_i64, width - 1, 0), ""),
+						  LLVMConstInt(cx->t_i64, 0, 0), ""),
+				W2B_TRAP_UNALIGNED_ATOMIC);
 		/* the pointer, formed right after the check and kept opaque:
 		 * if it is spilled, the pointer (and its range) is */
 		p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, ""));
@@ -867,6 +809,36 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 		p = LLVMBuildGEP2(B, cx->t_i8, p, &o, 1, "");
 	}
 	return p;
+}
+
+/* The pointer to the `width` bytes of instance memory load/store `in`
+ * reaches, after its bounds check. NULL with *err 0: the access always
+ * traps, and the trap has ended the block. A DISPATCH access comes here
+ * for its instance side. */
+LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,
+			     int *err)
+{
+	LLVMValueRef a;
+
+	*err = 0;
+	if (!check_mem(fs, in) || !(a = i32_operand(fs, in, in->a))) {
+		*err = fs->bad ? 0 : -EINVAL;
+		return NULL;
+	}
+	return instance_ptr(fs, a, width, in->u.mem.offset,
+			    in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG);
+}
+
+LLVMValueRef be_instance_span(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef a,
+			      uint64_t size, int *err)
+{
+	*err = 0;
+	if (!fs->cx->m->memory.present || LLVMTypeOf(a) != fs->cx->t_i32) {
+		fn_ice(fs, in->offset, "a pointer argument without a memory, or not an i32");
+		*err = -EINVAL;
+		return NULL;
+	}
+	return instance_ptr(fs, a, size, 0, false);
 }
 
 static bool valid_width(unsigned w)
@@ -913,7 +885,10 @@ static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValue
 	*err = 0;
 	if (in->u.mem.region == IR_MEM_PACKET || in->u.mem.region == IR_MEM_DISPATCH)
 		return be_packet_access(fs, in, v, err);
-	if (!(p = be_instance_ptr(fs, in, in->u.mem.width, err)))
+	p = in->u.mem.region == IR_MEM_MAP_VALUE ?
+		be_map_value_ptr(fs, in, in->u.mem.width, err) :
+		be_instance_ptr(fs, in, in->u.mem.width, err);
+	if (!p)
 		return NULL;
 	p = be_access_at(fs, in, p, v);
 	return in->kind == IR_LOAD ? p : NULL;
@@ -1121,7 +1096,7 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 	case IR_CALL:
 		return emit_call(fs, in);
 	case IR_HELPER_CALL:
-		return emit_helper_call(fs, in);
+		return be_emit_helper_call(fs, in);
 	case IR_BR:
 		if (!(l = label_of(fs, in, in->u.target)))
 			return -EINVAL;
@@ -1159,6 +1134,9 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 	case IR_MEMORY_COPY:
 	case IR_MEMORY_FILL:
 		return emit_copy_fill(fs, in);
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		return be_emit_atomic(fs, in);
 	case IR_BLOCK:
 	case IR_LOOP:
 	case IR_IF:
@@ -1575,6 +1553,12 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		}
 		be_store(cx, v, fs.locals[i]);
 	}
+	fs.windows = calloc(f->nsites + 1, sizeof(*fs.windows));
+	if (!fs.windows) {
+		err = -ENOMEM;
+		goto out;
+	}
+	be_maps_setup(&fs);
 	/* the entry block stays open for allocas made later (iterators,
 	 * spill arrays); it jumps to the body at the end */
 	LLVMPositionBuilderAtEnd(cx->B, body);
@@ -1590,5 +1574,6 @@ out:
 	free(fs.labels);
 	free(fs.iters);
 	free(fs.slots);
+	free(fs.windows);
 	return err;
 }

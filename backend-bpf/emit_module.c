@@ -437,6 +437,36 @@ static LLVMValueRef add_map(struct be_ctx *cx, const char *name, unsigned type,
 	return g;
 }
 
+/* The maps the module declares (W2B_MAP): BTF-defined, in .maps under
+ * their own names, so bpftool, skeletons and pinning see them. */
+static int add_user_maps(struct be_ctx *cx)
+{
+	const struct ir_module *m = cx->m;
+	LLVMTypeRef ptrs[6] = { cx->t_ptr, cx->t_ptr, cx->t_ptr, cx->t_ptr, cx->t_ptr, cx->t_ptr };
+
+	cx->user_maps = calloc(m->nmaps ? m->nmaps : 1, sizeof(*cx->user_maps));
+	if (!cx->user_maps)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < m->nmaps; k++) {
+		const struct ir_map *mp = &m->maps[k];
+		unsigned n = 2 + !!mp->key_size + !!mp->value_size + !!mp->map_flags + !!mp->pinning;
+		LLVMTypeRef ty = LLVMStructTypeInContext(cx->C, ptrs, n, 0);
+		LLVMValueRef g;
+
+		if (LLVMGetNamedGlobal(cx->M, mp->name)) {
+			diag_ice(cx->d, "map '%s': the symbol is taken", mp->name);
+			return -EINVAL;
+		}
+		g = LLVMAddGlobal(cx->M, ty, mp->name);
+		LLVMSetInitializer(g, LLVMConstNull(ty));
+		LLVMSetSection(g, ".maps");
+		LLVMSetAlignment(g, 8);
+		be_di_user_map(cx, g, mp);
+		cx->user_maps[k] = g;
+	}
+	return 0;
+}
+
 /* A .rodata variable with BTF. Constant to LLVM; reads that a loader's
  * value must reach are volatile (the globals), the others may be folded. */
 static LLVMValueRef add_rodata(struct be_ctx *cx, const char *name, LLVMValueRef init,
@@ -732,6 +762,8 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	cx.env_map = add_map(&cx, W2B_ENV_MAP, BE_MAP_TYPE_PERCPU_ARRAY, 1, cx.di_uint, cx.di_env);
 	cx.stats_map = add_map(&cx, W2B_TRAP_STATS_MAP, BE_MAP_TYPE_PERCPU_ARRAY, W2B_TRAP_MAX,
 			       cx.di_uint, cx.di_ullong);
+	if ((err = add_user_maps(&cx)))
+		goto out;
 	if ((err = add_instance_state(&cx))) {
 		if (err == -ENOMEM)
 			diag_ice(d, "out of memory");
@@ -765,6 +797,7 @@ out:
 	free(cx.fn_sps);
 	free(cx.global_slot);
 	free(cx.global_var);
+	free(cx.user_maps);
 	free(cx.chunks);
 	free(cx.image);
 	if (cx.D)

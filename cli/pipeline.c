@@ -136,12 +136,25 @@ static int select_entries(struct compile *c)
 				return err;
 		}
 	}
+	/* without --entry, the SDK's records say which exports are programs */
+	if (!c->o.nentries && !c->o.all_exports_section) {
+		bool found = false;
+
+		if ((err = fe_add_recorded_entries(c->ir, wm, &c->diag)))
+			return err;
+		for (uint32_t k = 0; c->o.fallback_entry && k < c->ir->nentries; k++)
+			found |= !strcmp(c->ir->entries[k].export_name, c->o.fallback_entry);
+		if (c->o.fallback_entry && !found &&
+		    (err = fe_add_entry(c->ir, wm, c->o.fallback_entry, "syscall", &c->diag)))
+			return err;
+	}
 	if (c->o.skip_unsupported)
 		drop_unsupported_entries(c);
 	if (c->ir->nentries == 0 && !c->o.skip_unsupported) {
 		diag_report(&c->diag, DIAG_ERROR, NULL,
 			    "no entries: name the exported functions that become programs with "
-			    "--entry FUNC=SECTION (or --all-exports)");
+			    "--entry FUNC=SECTION (or --all-exports), or declare them with the SDK's "
+			    "W2B_PROGRAM / W2B_SECTION");
 		return -EINVAL;
 	}
 	return 0;
@@ -195,9 +208,13 @@ static int compile_module(struct compile *c)
 		return err;
 	if ((err = fe_layout_memory(c->ir, c->wasm, c->o.memory_size, &c->diag)))
 		return err;
+	if ((err = fe_read_maps(c->ir, c->wasm, &c->diag)))
+		return err;
 	if ((err = select_entries(c)))
 		return err;
 	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, &c->diag, NULL)))
+		return err;
+	if ((err = ir_lower_imports(c->ir, loops.kfuncs_allowed, &c->diag)))
 		return err;
 	if ((err = ir_lower_memory(c->ir, &c->diag)))
 		return err;

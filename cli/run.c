@@ -353,8 +353,11 @@ int cli_run(struct cli_opts *c)
 
 		for (size_t k = 0; k < c->compile.nentries; k++)
 			named |= !strcmp(c->compile.entries[k].export_name, c->invoke);
-		if (!named) {
-			/* the invoked export becomes the one syscall entry */
+		/* the module's recorded entries, or else the invoked export as
+		 * a syscall entry */
+		if (!named && !c->compile.nentries)
+			c->compile.fallback_entry = c->invoke;
+		else if (!named) {
 			spec = (struct w2b_entry_spec){ c->invoke, "syscall" };
 			c->compile.entries = &spec;
 			c->compile.nentries = 1;

@@ -24,6 +24,7 @@ const char *w2b_trap_id(unsigned code)
 	case W2B_TRAP_OOB_MEMORY: return "oob_memory";
 	case W2B_TRAP_LOOP_LIMIT: return "loop_limit";
 	case W2B_TRAP_INTERNAL: return "internal";
+	case W2B_TRAP_UNALIGNED_ATOMIC: return "unaligned_atomic";
 	}
 	return NULL;
 }

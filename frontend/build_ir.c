@@ -695,26 +695,13 @@ static void do_return(struct builder *b)
 static bool memory_usable(struct builder *b, const struct fe_instr *in);
 static uint8_t type_letter(char c);
 
-struct helper_info {
-	const char *name;
-	uint32_t id;
-	const char *type;	/* "PARAMS:RESULTS" */
-	bool gpl_only;
-};
-
-static const struct helper_info helpers[] = {
-#define X(name, id, type, gpl, progs) { #name, id, type, gpl },
-#include "common/helpers.def"
-#undef X
-};
-
 /* "ktime_get_ns, get_prandom_u32, ..." for the refusal of an unknown import. */
 static const char *helper_names(struct arena *a)
 {
 	char *s = "";
 
-	for (size_t k = 0; k < sizeof(helpers) / sizeof(helpers[0]); k++)
-		s = arena_printf(a, "%s%s%s", s, k ? ", " : "", helpers[k].name);
+	for (uint32_t k = 0; k < ir_nhelpers; k++)
+		s = arena_printf(a, "%s%s%s", s, k ? ", " : "", ir_helpers[k].name);
 	return s;
 }
 
@@ -740,7 +727,8 @@ static const char *signature_text(struct arena *a, const char *type)
 static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 			   const struct fe_import *im, const struct fe_functype *t)
 {
-	const struct helper_info *h = NULL;
+	const struct ir_helper_info *h = NULL;
+	uint32_t hi = 0;
 	const char *colon;
 	uint32_t np, nr;
 	struct opnd args[5];
@@ -748,9 +736,9 @@ static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 
 	if (strcmp(im->module, "bpf"))
 		return false;
-	for (size_t k = 0; k < sizeof(helpers) / sizeof(helpers[0]); k++)
-		if (!strcmp(helpers[k].name, im->name))
-			h = &helpers[k];
+	for (uint32_t k = 0; k < ir_nhelpers; k++)
+		if (!strcmp(ir_helpers[k].name, im->name))
+			h = &ir_helpers[hi = k];
 	if (!h) {
 		refuse(b, in->offset, "unknown import 'bpf.%s': the helpers a module can import are: %s",
 		       im->name, helper_names(b->a));
@@ -774,7 +762,9 @@ static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 		return true;
 	}
 	i = emit(b, IR_HELPER_CALL);
-	i->u.call.func = h->id;
+	i->u.call.func = hi;
+	i->u.call.map = IR_NOVAL;
+	i->u.call.site = IR_NOVAL;
 	i->u.call.nargs = t->nparams;
 	i->u.call.args = arena_array(b->a, np ? np : 1, sizeof(uint32_t));
 	for (uint32_t k = 0; k < np; k++)
@@ -1069,6 +1059,12 @@ static uint8_t type_letter(char c)
 /* Natural alignment (log2) of a load or store, from its name. */
 static uint32_t natural_align(const char *name)
 {
+	if (strstr(name, "rmw8"))
+		return 0;
+	if (strstr(name, "rmw16"))
+		return 1;
+	if (strstr(name, "rmw32"))
+		return 2;
 	if (strstr(name, "8"))
 		return strstr(name, "load8") || strstr(name, "store8") ? 0 : 3;
 	if (strstr(name, "16"))
@@ -1088,6 +1084,9 @@ static void check_memory(struct builder *b, const struct fe_instr *in)
 	}
 	if (info->imm == FE_IMM_MEMARG && in->u.mem.align > natural_align(info->name))
 		invalid(b, "alignment must not be larger than natural");
+	else if (info->prefix == 0xfe && info->imm == FE_IMM_MEMARG &&
+		 in->u.mem.align != natural_align(info->name))
+		invalid(b, "alignment must be equal to natural");
 	if ((in->op == FE_OP_MEMORY_INIT || in->op == FE_OP_DATA_DROP) &&
 	    (in->op == FE_OP_MEMORY_INIT ? in->u.pair.a : in->u.index) >=
 	    (b->wm->has_datacount ? b->wm->datacount : b->wm->ndatas))
@@ -1273,6 +1272,46 @@ static void do_load_store(struct builder *b, const struct fe_instr *in)
 	}
 }
 
+/* Atomic read-modify-write and compare-exchange (threads proposal, clang
+ * -matomics): 32- and 64-bit wide, what BPF's atomic instructions do.
+ * Atomic loads and stores are do_load_store()'s: an aligned BPF load or
+ * store is single-copy atomic already. */
+static void do_atomic_rmw(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_opinfo *info = &fe_opinfo[in->op];
+	static const char *const ops[] = { ".add", ".sub", ".and", ".or", ".xor", ".xchg" };
+	bool cmpxchg = strstr(info->name, "cmpxchg") != NULL;
+	uint8_t vt = info->name[1] == '3' ? FE_I32 : FE_I64;
+	uint32_t width = 1u << natural_align(info->name);
+	struct opnd addr, val, repl = { 0, IR_NOVAL };
+	struct ir_inst *i;
+
+	if (!memory_usable(b, in))
+		return;
+	if (width < 4)
+		refuse(b, in->offset, "%s is not supported (BPF atomics are 32 or 64 bits wide)",
+		       info->name);
+	if (cmpxchg)
+		repl = pop_expect(b, vt);
+	val = pop_expect(b, vt);
+	addr = pop_expect(b, FE_I32);
+	if (!emitting(b)) {
+		push(b, vt, IR_NOVAL);
+		return;
+	}
+	i = emit(b, cmpxchg ? IR_ATOMIC_CMPXCHG : IR_ATOMIC_RMW);
+	i->a = addr.vreg;
+	i->b = val.vreg;
+	i->c = repl.vreg;
+	i->u.mem.offset = in->u.mem.offset;
+	i->u.mem.width = (uint8_t)width;
+	i->u.mem.align = (uint8_t)in->u.mem.align;
+	for (uint8_t k = 0; !cmpxchg && k < 6; k++)
+		if (strstr(info->name, ops[k]))
+			i->u.mem.rmw = k;
+	push(b, vt, emit_def(b, i, vt));
+}
+
 static void do_memory_op(struct builder *b, const struct fe_instr *in)
 {
 	struct opnd len, x, dst;
@@ -1401,6 +1440,15 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 	case FE_OP_MEMORY_FILL:
 		do_memory_op(b, in);
 		break;
+	case FE_OP_ATOMIC_FENCE:
+		break;	/* one instance per CPU: nothing to order against */
+	case FE_OP_I32_ATOMIC_LOAD: case FE_OP_I64_ATOMIC_LOAD: case FE_OP_I32_ATOMIC_LOAD8_U:
+	case FE_OP_I32_ATOMIC_LOAD16_U: case FE_OP_I64_ATOMIC_LOAD8_U: case FE_OP_I64_ATOMIC_LOAD16_U:
+	case FE_OP_I64_ATOMIC_LOAD32_U: case FE_OP_I32_ATOMIC_STORE: case FE_OP_I64_ATOMIC_STORE:
+	case FE_OP_I32_ATOMIC_STORE8: case FE_OP_I32_ATOMIC_STORE16: case FE_OP_I64_ATOMIC_STORE8:
+	case FE_OP_I64_ATOMIC_STORE16: case FE_OP_I64_ATOMIC_STORE32:
+		do_load_store(b, in);
+		break;
 	case FE_OP_I32_CONST:
 	case FE_OP_I64_CONST: {
 		uint8_t t = in->op == FE_OP_I32_CONST ? FE_I32 : FE_I64;
@@ -1416,6 +1464,10 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 		break;
 	}
 	default:
+		if (in->op >= FE_OP_I32_ATOMIC_RMW_ADD && in->op <= FE_OP_I64_ATOMIC_RMW32_CMPXCHG_U) {
+			do_atomic_rmw(b, in);
+			break;
+		}
 		/* outside the subset: refused above, validated here */
 		if (info->type[0] != '*')
 			validate_by_type(b, in);
@@ -1798,6 +1850,9 @@ static bool symbol_taken(const struct ir_module *m, const char *sym)
 			return true;
 	for (uint32_t k = 0; k < m->nglobals; k++)
 		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
+			return true;
+	for (uint32_t k = 0; k < m->nmaps; k++)
+		if (!strcmp(m->maps[k].name, sym))
 			return true;
 	return false;
 }

@@ -12,7 +12,9 @@
  *                          its stack code into IR; records per function why
  *                          it is outside the subset, if it is
  *   fe_layout_memory()     how big the instance memory is, what it starts with
- *   fe_add_entry() ...     choose which exports become programs
+ *   fe_read_maps()         the maps the SDK's W2B_MAP declared
+ *   fe_add_entry() ...     choose which exports become programs (or
+ *                          fe_add_recorded_entries(): the SDK's records)
  */
 #ifndef W2B_FRONTEND_FRONTEND_H
 #define W2B_FRONTEND_FRONTEND_H
@@ -69,4 +71,13 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		 const char *export_name, const char *section, struct diag_sink *d);
 
+
+/* The maps the module declares (sdk_metadata.c: the "wasm2bpf.maps"
+ * custom section and the definitions in memory), into m->maps. Needs the
+ * memory laid out. 0 or -EINVAL (reported). */
+int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
+/* Adds the entries the "wasm2bpf.entries" custom section records (the
+ * SDK's W2B_SECTION / W2B_PROGRAM). 0 or an fe_add_entry() error. */
+int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,
+			    struct diag_sink *d);
 #endif

@@ -15,7 +15,7 @@ const char *fe_support_family(enum fe_support s)
 {
 	switch (s) {
 	case FE_SUPPORT_SIMD: return "SIMD (0xfd) instructions";
-	case FE_SUPPORT_ATOMIC: return "atomic (0xfe) instructions";
+	case FE_SUPPORT_ATOMIC: return "memory.atomic.wait and notify";
 	case FE_SUPPORT_MULTIMEM: return "memory instructions on another memory or with a 64-bit offset";
 	default: return "instructions";
 	}
@@ -33,7 +33,7 @@ const char *fe_support_reason(enum fe_support s)
 	case FE_SUPPORT_REF: return "reference types have no meaning in eBPF";
 	case FE_SUPPORT_PASSIVE: return "passive data segments are not implemented";
 	case FE_SUPPORT_SIMD: return "eBPF has no vector registers";
-	case FE_SUPPORT_ATOMIC: return "threads: one instance per CPU shares no memory";
+	case FE_SUPPORT_ATOMIC: return "a BPF program can neither block nor wake another";
 	}
 	return "not supported";
 }

@@ -26,9 +26,9 @@
  * million bytes of stack array, not a million C frames. Types are not
  * checked here: that is validation (build_ir.c, binaryen).
  *
- * Two instruction families are not decoded at all: SIMD (0xfd) and threads
- * (0xfe). Their immediates differ per opcode and eBPF can run neither, so a
- * body that uses one is cut at that instruction and marked refused; the
+ * SIMD (0xfd) instructions are not decoded at all: their immediates differ
+ * per opcode and eBPF cannot run them, so a body that uses one is cut at
+ * that instruction and marked refused; the
  * body size lets the reader skip the rest. A memory instruction that names
  * a memory other than 0, or an offset beyond 32 bits, is cut the same way,
  * so every instruction a later stage sees fits fe_instr. A module can hold
@@ -54,6 +54,7 @@
 
 #define NO_OP 0xffff
 #define FC_CODES 32		/* 0xfc sub-codes we can look up */
+#define FE_CODES 0x4f		/* 0xfe (threads) sub-codes */
 
 /* Section ids, and their required order (datacount sits before code). */
 enum {
@@ -89,6 +90,7 @@ struct dec {
 
 	uint16_t op_byte[256];		/* one-byte opcode -> enum fe_op */
 	uint16_t op_fc[FC_CODES];	/* 0xfc sub-code -> enum fe_op */
+	uint16_t op_fe[FE_CODES];	/* 0xfe sub-code -> enum fe_op */
 
 	/* Scratch reused by every expression: the instructions decoded so
 	 * far (copied out at the end) and the stack of open blocks. */
@@ -442,6 +444,8 @@ static void build_op_tables(struct dec *d)
 		d->op_byte[k] = NO_OP;
 	for (unsigned k = 0; k < FC_CODES; k++)
 		d->op_fc[k] = NO_OP;
+	for (unsigned k = 0; k < FE_CODES; k++)
+		d->op_fe[k] = NO_OP;
 	for (unsigned op = 0; op < FE_OP_COUNT; op++) {
 		const struct fe_opinfo *info = &fe_opinfo[op];
 
@@ -449,6 +453,8 @@ static void build_op_tables(struct dec *d)
 			d->op_byte[info->code] = (uint16_t)op;
 		else if (info->prefix == 0xfc && info->code < FC_CODES)
 			d->op_fc[info->code] = (uint16_t)op;
+		else if (info->prefix == 0xfe && info->code < FE_CODES)
+			d->op_fe[info->code] = (uint16_t)op;
 	}
 }
 
@@ -637,11 +643,11 @@ static bool decode_expr(struct dec *d, struct rd *r, struct fe_func *f)
 		memset(&in, 0, sizeof(in));
 		in.offset = (uint32_t)off;
 		b = r->buf[r->pos++];
-		if (b == 0xfd || b == 0xfe) {
+		if (b == 0xfd) {
 			uint32_t sub;
 
 			if (f) {
-				f->refused = b == 0xfd ? FE_SUPPORT_SIMD : FE_SUPPORT_ATOMIC;
+				f->refused = FE_SUPPORT_SIMD;
 				f->refused_offset = (uint32_t)off;
 				r->pos = r->end;
 				return true;
@@ -663,6 +669,16 @@ static bool decode_expr(struct dec *d, struct rd *r, struct fe_func *f)
 			in.op = sub < FC_CODES ? d->op_fc[sub] : NO_OP;
 			if (in.op == NO_OP)
 				return fail(r, off, "illegal opcode fc %x", sub);
+		} else if (b == 0xfe) {
+			uint32_t sub;
+
+			if (!rd_u32(r, &sub))
+				return false;
+			in.op = sub < FE_CODES ? d->op_fe[sub] : NO_OP;
+			if (in.op == NO_OP)
+				return fail(r, off, "illegal opcode fe %x", sub);
+			if (!f)
+				return fail(r, off, "constant expression required");
 		} else {
 			in.op = d->op_byte[b];
 			if (in.op == NO_OP)

@@ -47,6 +47,10 @@ struct w2b_compile_opts {
 	size_t nentries;
 	const char *all_exports_section;	/* every exported function in this section */
 	bool skip_unsupported;			/* drop entries outside the subset, list them */
+	/* With no entries given: the module's recorded entries (the SDK's
+	 * W2B_PROGRAM), plus this export as a syscall entry unless one of
+	 * them is it (wasm2bpf run --invoke). */
+	const char *fallback_entry;
 	enum w2b_emit emit;
 	w2b_diag_fn diag;			/* NULL: print to stderr */
 	void *diag_user;

@@ -25,6 +25,19 @@ const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
 #undef X
 };
 
+const struct ir_helper_info ir_helpers[] = {
+#define X(name, id, type, args, ret, gpl, progs, instead) \
+	{ #name, id, type, args, IR_HRET_##ret, gpl, IR_HPROGS_##progs, instead },
+#include "common/helpers.def"
+#undef X
+};
+const uint32_t ir_nhelpers = sizeof(ir_helpers) / sizeof(ir_helpers[0]);
+
+bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind)
+{
+	return h->progs == IR_HPROGS_ALL || ir_prog_info[kind].packet;
+}
+
 struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset)
 {
 	struct ir_inst *i = arena_alloc(a, sizeof(*i));

@@ -78,8 +78,14 @@ enum ir_kind {
 	IR_GLOBAL_SET,	/* globals[u.global] = a */
 	IR_MEMORY_COPY,	/* copy c bytes from b to a (memmove: may overlap) */
 	IR_MEMORY_FILL,	/* set c bytes at a to the low byte of b */
-	IR_HELPER_CALL,	/* dst = kernel helper u.call.func (its BPF id)(args...) */
+	IR_HELPER_CALL,	/* dst = kernel helper ir_helpers[u.call.func](args...) */
+	IR_ATOMIC_RMW,	/* dst = old value at a + u.mem.offset; stores op(old, b)
+			 * there (u.mem.rmw), atomically */
+	IR_ATOMIC_CMPXCHG, /* dst = old value at a + off; stores c if old == b */
 };
+
+/* IR_ATOMIC_RMW's operation. */
+enum ir_rmw_op { IR_RMW_ADD, IR_RMW_SUB, IR_RMW_AND, IR_RMW_OR, IR_RMW_XOR, IR_RMW_XCHG };
 
 /* Where a memory access goes (ir_lower_memory()). */
 enum ir_mem_region {
@@ -88,6 +94,8 @@ enum ir_mem_region {
 	IR_MEM_PACKET,		/* the packet: address - IR_PACKET_BASE is the offset */
 	IR_MEM_DISPATCH,	/* decided at run time: at or above IR_PACKET_BASE is
 				 * the packet, below it instance memory */
+	IR_MEM_MAP_VALUE,	/* a map value a lookup returned: u.mem.sites says
+				 * which lookup sites the address may come from */
 };
 
 /* A packet entry's `pkt` parameter: the Wasm address of the packet's
@@ -95,6 +103,17 @@ enum ir_mem_region {
  * above any instance memory (at most 64 MiB), so a Wasm pointer says by its
  * value which region it points into. */
 #define IR_PACKET_BASE 0x80000000u
+
+/* A map value that map_lookup_elem returned at lookup site s of a function
+ * is addressed, in Wasm, as IR_MAP_VALUE_BASE + s * IR_MAP_VALUE_STRIDE +
+ * offset (0 if the lookup found nothing); the value itself stays where
+ * the kernel keeps it, and the backend holds its kernel pointer per site.
+ * So a map value is read and written in place, and an address says by
+ * its value which lookup it came from. */
+#define IR_MAP_VALUE_BASE 0x40000000u
+#define IR_MAP_VALUE_STRIDE 0x10000u
+#define IR_MAX_LOOKUP_SITES 64	/* per function: a site set is a u64 */
+#define IR_MAX_INPLACE_VALUE 0xffffu	/* value sizes a lookup may return */
 
 #define IR_NOVAL UINT32_MAX
 
@@ -154,6 +173,9 @@ struct ir_inst {
 			uint32_t nargs, nresults;
 			uint32_t *args;		/* vregs */
 			uint32_t *results;	/* vregs defined by the call */
+			uint32_t map;		/* helpers with a map: index into
+						 * ir_module.maps (ir_lower_imports) */
+			uint32_t site;		/* map_lookup_elem: its lookup site */
 		} call;
 		struct {
 			struct ir_label *label;
@@ -172,8 +194,10 @@ struct ir_inst {
 			uint8_t width;		/* 1, 2, 4 or 8 bytes */
 			uint8_t align;		/* log2 of the alignment the module promises */
 			uint8_t region;		/* enum ir_mem_region */
-		} mem;				/* IR_LOAD, IR_STORE (a: the i32 address);
-						 * COPY/FILL use only region */
+			uint8_t rmw;		/* IR_ATOMIC_RMW: enum ir_rmw_op */
+			uint64_t sites;		/* IR_MEM_MAP_VALUE: bit s = site s */
+		} mem;				/* IR_LOAD, IR_STORE, IR_ATOMIC_* (a: the
+						 * i32 address); COPY/FILL use only region */
 		uint32_t global;		/* IR_GLOBAL_GET/SET: index into ir_module.globals */
 		struct {
 			uint32_t nvals;
@@ -198,6 +222,11 @@ struct ir_func {
 
 	/* Set by ir_lower_memory(). */
 	bool packet;		/* accesses the packet, or calls what does */
+
+	/* Set by ir_lower_imports(): map_lookup_elem calls, numbered in order
+	 * (u.call.site), with the map each looks up. */
+	uint32_t nsites;
+	uint32_t *site_map;
 
 	/* Set by ir_analyze_calls(). */
 	bool reachable;		/* from some entry */
@@ -263,6 +292,33 @@ struct ir_memory {
 	struct ir_data *datas;
 };
 
+/* A map the module declares (the SDK's W2B_MAP: frontend/sdk_metadata.c). */
+struct ir_map {
+	const char *name;		/* C identifier: ELF symbol, BTF, pin name */
+	uint32_t addr;			/* its handle: the definition's Wasm address */
+	uint32_t type;			/* BPF_MAP_TYPE_* */
+	uint32_t key_size, value_size, max_entries, map_flags, pinning;
+	uint32_t offset;		/* of its record, for diagnostics */
+};
+
+/* The kernel helpers a module may import (common/helpers.def). */
+enum ir_helper_ret { IR_HRET_NUM, IR_HRET_MAP_VALUE };
+enum ir_helper_progs { IR_HPROGS_ALL, IR_HPROGS_PACKET };
+struct ir_helper_info {
+	const char *name;		/* import name: libbpf's without "bpf_" */
+	uint32_t id;			/* BPF_FUNC_* */
+	const char *type;		/* Wasm type "PARAMS:RESULTS", i i32, I i64 */
+	const char *args;		/* per param: helpers.def's argument kinds */
+	uint8_t ret;			/* enum ir_helper_ret */
+	bool gpl_only;
+	uint8_t progs;			/* enum ir_helper_progs */
+	const char *instead;		/* what to use where it is not allowed */
+};
+extern const struct ir_helper_info ir_helpers[];
+extern const uint32_t ir_nhelpers;
+/* May an entry of program kind `kind` call h? */
+bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind);
+
 struct ir_module {
 	struct arena *arena;
 	const char *file;		/* input path, for debug info */
@@ -273,6 +329,8 @@ struct ir_module {
 	struct ir_func *funcs;		/* defined functions, in Wasm order */
 	uint32_t nentries;
 	struct ir_entry *entries;
+	uint32_t nmaps;
+	struct ir_map *maps;
 };
 
 /* --- building (ir.c) -------------------------------------------------- */
@@ -309,6 +367,13 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
 		     bool *entry_ok);
 /* entry_ok, if non-NULL, receives per entry whether it passed (all entries
  * are checked and reported either way). */
+
+/* require: reachable set. For every helper call: resolves its map (the
+ * constant handle), checks its constant sizes and the map's kind, numbers
+ * the lookup sites, and refuses (located) a helper the entry's program
+ * type may not call or, without a GPL-compatible license, a GPL-only one.
+ * 0, or -EINVAL (reported). */
+int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d);
 
 /* require: reachable set. Classifies every load, store, copy and fill by
  * the region it reaches (lower_memory.c) and marks the functions that

@@ -42,6 +42,7 @@ static const char *region_name(uint8_t region)
 	case IR_MEM_INSTANCE: return " instance";
 	case IR_MEM_PACKET: return " packet";
 	case IR_MEM_DISPATCH: return " dispatch";
+	case IR_MEM_MAP_VALUE: return " map_value";
 	}
 	return " ?";
 }
@@ -174,6 +175,19 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 		fprintf(out, "store%u [%%%u+%u] %%%u%s\n", i->u.mem.width * 8, i->a,
 			i->u.mem.offset, i->b, region_name(i->u.mem.region));
 		break;
+	case IR_ATOMIC_RMW: {
+		static const char *const ops[] = { "add", "sub", "and", "or", "xor", "xchg" };
+
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = atomic.%s%u [%%%u+%u] %%%u%s\n", ops[i->u.mem.rmw % 6],
+			i->u.mem.width * 8, i->a, i->u.mem.offset, i->b, region_name(i->u.mem.region));
+		break;
+	}
+	case IR_ATOMIC_CMPXCHG:
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = atomic.cmpxchg%u [%%%u+%u] %%%u %%%u%s\n", i->u.mem.width * 8, i->a,
+			i->u.mem.offset, i->b, i->c, region_name(i->u.mem.region));
+		break;
 	case IR_GLOBAL_GET:
 		print_vreg_def(out, f, i->dst);
 		fprintf(out, " = global.get @g%u\n", i->u.global);
@@ -186,10 +200,15 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 			print_vreg_def(out, f, i->dst);
 			fputs(" = ", out);
 		}
-		fprintf(out, "helper %u(", i->u.call.func);
+		fprintf(out, "helper %s(", ir_helpers[i->u.call.func].name);
 		for (uint32_t k = 0; k < i->u.call.nargs; k++)
 			fprintf(out, "%s%%%u", k ? ", " : "", i->u.call.args[k]);
-		fputs(")\n", out);
+		fputs(")", out);
+		if (i->u.call.map != IR_NOVAL)
+			fprintf(out, " map %s", m->maps[i->u.call.map].name);
+		if (i->u.call.site != IR_NOVAL)
+			fprintf(out, " site %u", i->u.call.site);
+		fputs("\n", out);
 		break;
 	case IR_MEMORY_COPY:
 	case IR_MEMORY_FILL:

@@ -2,21 +2,32 @@
  * lower_memory.c — decide which region each memory access reaches.
  *
  * A Wasm address is an offset into a region: the instance's linear memory,
- * or the packet a packet entry hands its function as `pkt` (an address at
- * IR_PACKET_BASE). This pass tracks where every i32 value may point and
- * classifies each load and store:
+ * the packet a packet entry hands its function as `pkt` (an address at
+ * IR_PACKET_BASE), or a map value a lookup returned (IR_MAP_VALUE_BASE,
+ * one window per lookup site). This pass tracks where every i32 value may
+ * point and classifies each load, store and atomic access:
  *
- *   INSTANCE  no value derived from a packet address reaches it;
- *   PACKET    only values derived from one do;
- *   DISPATCH  both may: the backend tests the address against
- *             IR_PACKET_BASE at run time.
+ *   INSTANCE   no value derived from a packet or map value address reaches it;
+ *   PACKET     only values derived from the packet address do;
+ *   DISPATCH   both of those may: the backend tests the address against
+ *              IR_PACKET_BASE at run time;
+ *   MAP_VALUE  only values derived from lookup results do; the set of
+ *              lookup sites they may come from goes with the access, and
+ *              the backend picks the site by the address at run time when
+ *              there is more than one.
+ *
+ * A map value address mixed with another kind of address is refused, as is
+ * one that leaves its function (call argument, result) or is stored into
+ * memory or a global: the backend holds each site's kernel pointer in the
+ * function's own variables.
  *
  * "Derived" is provenance through locals, i32.add/i32.sub with a plain
- * number, select, call arguments, parameters and results. The analysis is
- * flow-insensitive (a local that ever holds a packet address may hold one
- * anywhere in its function) and runs to a fixed point over the reachable
- * call graph. Two bits per value: P (may be a packet address), N (may be
- * anything else). A value read from memory or computed any other way is N:
+ * number, select, call arguments, parameters and results. Locals are
+ * followed flow-sensitively (flow_func(): clang reuses a local for
+ * unrelated values), the rest is flow-insensitive, and the whole runs to a
+ * fixed point over the reachable call graph. Three bits per value: P (may be a packet address), M (may be
+ * a map value address, with the set of lookup sites), N (may be anything
+ * else). A value read from memory or computed any other way is N:
  * a packet address stored into memory would lose its meaning, so that is
  * refused, located, as are memory.copy/fill on the packet (not supported).
  *
@@ -27,17 +38,20 @@
 #include "ir.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/diag.h"
 
-enum { PROV_P = 1, PROV_N = 2 };
+enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_ADDR = PROV_P | PROV_M };
 
 struct fn_prov {
 	uint8_t *vreg;		/* per vreg */
-	uint8_t *local;		/* per local */
+	uint8_t *local;		/* per param: what callers pass */
 	uint8_t *results;	/* per result */
+	uint64_t *vsites;	/* per vreg: lookup sites (PROV_M) */
+	uint64_t *lsites;	/* per param: what callers pass */
 };
 
 struct prov {
@@ -58,30 +72,50 @@ static void merge(struct prov *p, uint8_t *slot, uint8_t bits)
 	}
 }
 
+static void merge_sites(struct prov *p, uint64_t *slot, uint64_t sites)
+{
+	if ((*slot | sites) != *slot) {
+		*slot |= sites;
+		p->changed = true;
+	}
+}
+
 static uint8_t bits_of(struct prov *p, uint32_t vreg)
 {
 	return vreg == IR_NOVAL ? PROV_N : p->fp[p->fi].vreg[vreg];
 }
 
+static uint64_t sites_of(struct prov *p, uint32_t vreg)
+{
+	return vreg == IR_NOVAL ? 0 : p->fp[p->fi].vsites[vreg];
+}
+
 /* Where a + b or a - b may point, over every pair of what a and b may be:
- * address + number and number + address are addresses, address - number
- * too; address - address is a length, and two addresses do not add up to
- * one either. */
-static uint8_t arith(bool add, uint8_t a, uint8_t b)
+ * address + number and number + address are addresses of the same kind,
+ * address - number too; address - address is a length, and two addresses
+ * do not add up to one either. *sites gets the lookup sites of the map
+ * value addresses the result may be. */
+static uint8_t arith(bool add, uint8_t a, uint8_t b, uint64_t as, uint64_t bs, uint64_t *sites)
 {
 	uint8_t r = 0;
 
-	if (a & PROV_P) {
-		if (b & PROV_N)
-			r |= PROV_P;
-		if (b & PROV_P)
+	*sites = 0;
+	if (a & PROV_ADDR) {
+		if (b & PROV_N) {
+			r |= a & PROV_ADDR;
+			*sites |= as;
+		}
+		if (b & PROV_ADDR)
 			r |= PROV_N;
 	}
 	if (a & PROV_N) {
 		if (b & PROV_N)
 			r |= PROV_N;
-		if (b & PROV_P)
-			r |= add ? PROV_P : PROV_N;
+		if (b & PROV_ADDR) {
+			r |= add ? b & PROV_ADDR : PROV_N;
+			if (add)
+				*sites |= bs;
+		}
 	}
 	return r;
 }
@@ -93,26 +127,45 @@ static void flow(struct ir_inst *i, void *user)
 
 	switch ((enum ir_kind)i->kind) {
 	case IR_LOCAL_GET:
-		merge(p, &fp->vreg[i->dst], fp->local[i->u.local]);
-		break;
 	case IR_LOCAL_SET:
-		merge(p, &fp->local[i->u.local], bits_of(p, i->a));
-		break;
+		break;	/* flow_func()'s: they depend on the point in the function */
 	case IR_NUM:
-		if (i->u.numop == IR_I32_ADD || i->u.numop == IR_I32_SUB)
+		if (i->u.numop == IR_I32_ADD || i->u.numop == IR_I32_SUB) {
+			uint64_t sites;
+
 			merge(p, &fp->vreg[i->dst], arith(i->u.numop == IR_I32_ADD,
-							  bits_of(p, i->a), bits_of(p, i->b)));
-		else
+							  bits_of(p, i->a), bits_of(p, i->b),
+							  sites_of(p, i->a), sites_of(p, i->b),
+							  &sites));
+			merge_sites(p, &fp->vsites[i->dst], sites);
+		} else {
 			merge(p, &fp->vreg[i->dst], PROV_N);
+		}
 		break;
 	case IR_SELECT:
 		merge(p, &fp->vreg[i->dst], bits_of(p, i->b) | bits_of(p, i->c));
+		merge_sites(p, &fp->vsites[i->dst], sites_of(p, i->b) | sites_of(p, i->c));
+		break;
+	case IR_HELPER_CALL:
+		if (i->dst == IR_NOVAL)
+			break;
+		if (i->u.call.site != IR_NOVAL) {
+			merge(p, &fp->vreg[i->dst], PROV_M);
+			merge_sites(p, &fp->vsites[i->dst], 1ull << i->u.call.site);
+		} else {
+			merge(p, &fp->vreg[i->dst], PROV_N);
+		}
 		break;
 	case IR_CALL: {
 		struct fn_prov *callee = &p->fp[i->u.call.func];
 
-		for (uint32_t k = 0; k < i->u.call.nargs; k++)
-			merge(p, &callee->local[k], bits_of(p, i->u.call.args[k]));
+		/* a map value address is refused as an argument (classify());
+		 * the callee sees a plain number instead */
+		for (uint32_t k = 0; k < i->u.call.nargs; k++) {
+			uint8_t bits = bits_of(p, i->u.call.args[k]);
+
+			merge(p, &callee->local[k], bits & PROV_M ? (bits & ~PROV_M) | PROV_N : bits);
+		}
 		for (uint32_t k = 0; k < i->u.call.nresults; k++)
 			merge(p, &fp->vreg[i->u.call.results[k]], callee->results[k]);
 		break;
@@ -124,26 +177,247 @@ static void flow(struct ir_inst *i, void *user)
 	default:
 		if (i->dst != IR_NOVAL)
 			merge(p, &fp->vreg[i->dst], PROV_N);
-		if (i->kind == IR_HELPER_CALL && i->u.call.nresults)
-			merge(p, &fp->vreg[i->u.call.results[0]], PROV_N);
 		break;
 	}
 }
 
-static uint8_t region_of(uint8_t bits)
+/* --- locals, flow-sensitively ----------------------------------------------
+ *
+ * clang's Wasm backend reuses locals: the one that held `pkt` may hold a
+ * lookup result a few instructions later. So what a local.get may read is
+ * what the local.sets that reach it stored, not everything ever stored:
+ * an abstract interpretation of the function's structured control flow,
+ * with an explicit stack (no recursion however deep the nesting), joining
+ * the locals' states where control flow meets (block and if ends, loop
+ * heads until they stop growing). Vregs, defined once, need no such care.
+ */
+
+struct lstate {
+	bool live;		/* false: unreachable (the join's identity) */
+	uint8_t *bits;		/* per local */
+	uint64_t *sites;	/* per local */
+};
+
+static void st_init(struct lstate *s, uint32_t n)
 {
+	s->live = false;
+	s->bits = calloc(n ? n : 1, 1);
+	s->sites = calloc(n ? n : 1, sizeof(uint64_t));
+	if (!s->bits || !s->sites)
+		abort();
+}
+
+static void st_free(struct lstate *s)
+{
+	free(s->bits);
+	free(s->sites);
+	s->bits = NULL;
+	s->sites = NULL;
+}
+
+static void st_copy(struct lstate *d, const struct lstate *s, uint32_t n)
+{
+	d->live = s->live;
+	memcpy(d->bits, s->bits, n);
+	memcpy(d->sites, s->sites, n * sizeof(uint64_t));
+}
+
+static void st_join(struct lstate *d, const struct lstate *s, uint32_t n)
+{
+	if (!s->live || !s->bits)
+		return;
+	if (!d->live) {
+		st_copy(d, s, n);
+		return;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		d->bits[k] |= s->bits[k];
+		d->sites[k] |= s->sites[k];
+	}
+}
+
+static bool st_equal(const struct lstate *a, const struct lstate *b, uint32_t n)
+{
+	return a->live == b->live && !memcmp(a->bits, b->bits, n) &&
+	       !memcmp(a->sites, b->sites, n * sizeof(uint64_t));
+}
+
+struct frame {
+	struct ir_inst *scope;	/* NULL: the function body */
+	struct ir_region *r;
+	uint32_t i;
+	bool in_else;
+	struct lstate saved;	/* if: the else arm's entry; loop: the head
+				 * state this iteration started from */
+};
+
+static void flow_func(struct prov *p)
+{
+	struct ir_func *f = &p->m->funcs[p->fi];
+	struct fn_prov *fp = &p->fp[p->fi];
+	uint32_t n = f->nlocals, sp = 0, cap = 16;
+	struct lstate cur, *labels = calloc(f->nlabels ? f->nlabels : 1, sizeof(*labels));
+	struct frame *st = malloc(cap * sizeof(*st));
+
+	if (!labels || !st)
+		abort();
+	st_init(&cur, n);
+	cur.live = true;
+	for (uint32_t k = 0; k < n; k++) {
+		cur.bits[k] = k < f->nparams ? fp->local[k] : PROV_N;
+		cur.sites[k] = k < f->nparams ? fp->lsites[k] : 0;
+	}
+	st[sp++] = (struct frame){ NULL, &f->body, 0, false, { false, NULL, NULL } };
+	while (sp) {
+		struct frame *fr = &st[sp - 1];
+		struct ir_inst *i, *sc = fr->scope;
+
+		if (fr->i == fr->r->n) {
+			struct lstate *l = sc ? &labels[sc->u.scope.label->id] : NULL;
+
+			if (!sc) {
+				sp--;
+			} else if (sc->kind == IR_IF && !fr->in_else) {
+				struct lstate t = fr->saved;
+
+				fr->saved = cur;	/* the then arm's end */
+				cur = t;		/* the else arm starts as the if did */
+				fr->in_else = true;
+				fr->r = &sc->u.scope.else_body;
+				fr->i = 0;
+			} else if (sc->kind == IR_LOOP && !st_equal(l, &fr->saved, n)) {
+				/* branches back grew the head state: once more */
+				st_copy(&fr->saved, l, n);
+				st_copy(&cur, l, n);
+				fr->i = 0;
+			} else {
+				if (sc->kind != IR_LOOP)
+					st_join(&cur, l, n);	/* branches out of it */
+				if (sc->kind == IR_IF)
+					st_join(&cur, &fr->saved, n);
+				st_free(l);
+				st_free(&fr->saved);
+				sp--;
+			}
+			continue;
+		}
+		i = fr->r->insts[fr->i++];
+		if (!cur.live)
+			continue;	/* dead code: nothing flows */
+		switch ((enum ir_kind)i->kind) {
+		case IR_BLOCK:
+		case IR_LOOP:
+		case IR_IF: {
+			struct lstate *l = &labels[i->u.scope.label->id];
+			struct frame nf = { i, &i->u.scope.body, 0, false, { false, NULL, NULL } };
+
+			st_init(l, n);
+			st_init(&nf.saved, n);
+			if (i->kind != IR_BLOCK) {
+				/* loop: the head; if: the else arm's entry */
+				st_copy(&nf.saved, &cur, n);
+				if (i->kind == IR_LOOP)
+					st_copy(l, &cur, n);
+			}
+			if (sp == cap) {
+				cap *= 2;
+				st = realloc(st, cap * sizeof(*st));
+				if (!st)
+					abort();
+			}
+			st[sp++] = nf;
+			break;
+		}
+		case IR_BR:
+			st_join(&labels[i->u.target->id], &cur, n);
+			cur.live = false;
+			break;
+		case IR_BR_IF:
+			st_join(&labels[i->u.target->id], &cur, n);
+			break;
+		case IR_BR_TABLE:
+			for (uint32_t k = 0; k < i->u.table.ntargets; k++)
+				st_join(&labels[i->u.table.targets[k]->id], &cur, n);
+			st_join(&labels[i->u.table.dflt->id], &cur, n);
+			cur.live = false;
+			break;
+		case IR_RETURN:
+			flow(i, p);
+			cur.live = false;
+			break;
+		case IR_TRAP:
+			cur.live = false;
+			break;
+		case IR_LOCAL_GET:
+			merge(p, &fp->vreg[i->dst], cur.bits[i->u.local]);
+			merge_sites(p, &fp->vsites[i->dst], cur.sites[i->u.local]);
+			break;
+		case IR_LOCAL_SET:
+			cur.bits[i->u.local] = bits_of(p, i->a);
+			cur.sites[i->u.local] = sites_of(p, i->a);
+			break;
+		default:
+			flow(i, p);
+			break;
+		}
+	}
+	st_free(&cur);
+	free(labels);
+	free(st);
+}
+
+static void refuse_at(struct prov *p, const struct ir_inst *i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void refuse_at(struct prov *p, const struct ir_inst *i, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err)
+		return;
+	va_start(ap, fmt);
+	diag_vreport(p->d, DIAG_ERROR, &(struct diag_loc){ i->offset, p->f->wasm_index, p->f->name, NULL },
+		     fmt, ap);
+	va_end(ap);
+	p->err = -EINVAL;
+}
+
+/* "the lookup of map 'x' at 0x1f" for the refusals that name a pointer. */
+static const char *site_text(struct prov *p, uint64_t sites)
+{
+	for (uint32_t s = 0; s < p->f->nsites; s++)
+		if (sites >> s & 1)
+			return arena_printf(p->m->arena, "the value map '%s' returned (lookup site %u)",
+					    p->m->maps[p->f->site_map[s]].name, s);
+	return "a map value";
+}
+
+/* The region an access through address vreg a reaches; refuses mixes
+ * the backend cannot dispatch. */
+static uint8_t region_of(struct prov *p, const struct ir_inst *i, uint32_t a)
+{
+	uint8_t bits = bits_of(p, a);
+
+	if (bits & PROV_M) {
+		if (bits & (PROV_P | PROV_N))
+			refuse_at(p, i, "this address may point into %s or into %s: not supported (keep map value pointers in their own variables)",
+				  site_text(p, sites_of(p, a)),
+				  bits & PROV_P ? "the packet" : "the module's memory");
+		return IR_MEM_MAP_VALUE;
+	}
 	if (!(bits & PROV_P))
 		return IR_MEM_INSTANCE;
 	return bits & PROV_N ? IR_MEM_DISPATCH : IR_MEM_PACKET;
 }
 
-static void refuse_at(struct prov *p, const struct ir_inst *i, const char *what)
+/* A value that leaves the function or goes into memory must not be a map
+ * value address: its window is this function's. */
+static void keep_map_value_local(struct prov *p, const struct ir_inst *i, uint32_t v,
+				 const char *where)
 {
-	if (p->err)
-		return;
-	diag_report(p->d, DIAG_ERROR, &(struct diag_loc){ i->offset, p->f->wasm_index, p->f->name, NULL },
-		    "%s", what);
-	p->err = -EINVAL;
+	if (bits_of(p, v) & PROV_M)
+		refuse_at(p, i, "%s is %s, which is not supported (map value pointers stay in the function that looked them up: make the callee static inline)",
+			  where, site_text(p, sites_of(p, v)));
 }
 
 static void classify(struct ir_inst *i, void *user)
@@ -152,30 +426,71 @@ static void classify(struct ir_inst *i, void *user)
 
 	switch ((enum ir_kind)i->kind) {
 	case IR_LOAD:
-		i->u.mem.region = region_of(bits_of(p, i->a));
-		break;
 	case IR_STORE:
-		i->u.mem.region = region_of(bits_of(p, i->a));
-		if (bits_of(p, i->b) & PROV_P)
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		i->u.mem.region = region_of(p, i, i->a);
+		i->u.mem.sites = i->u.mem.region == IR_MEM_MAP_VALUE ? sites_of(p, i->a) : 0;
+		if (i->kind == IR_STORE && (bits_of(p, i->b) & PROV_P))
 			refuse_at(p, i, "a packet address stored into memory is not supported "
 				  "(it would lose which region it points into)");
+		if (i->kind != IR_LOAD) {
+			keep_map_value_local(p, i, i->b, "the value stored");
+			if (i->kind == IR_ATOMIC_CMPXCHG)
+				keep_map_value_local(p, i, i->c, "the value stored");
+		}
+		if ((i->kind == IR_ATOMIC_RMW || i->kind == IR_ATOMIC_CMPXCHG) &&
+		    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
+			refuse_at(p, i, "an atomic access to the packet is not supported");
 		break;
 	case IR_GLOBAL_SET:
 		if (bits_of(p, i->a) & PROV_P)
 			refuse_at(p, i, "a packet address stored into a global is not supported");
+		keep_map_value_local(p, i, i->a, "the value stored into a global");
 		break;
+	case IR_CALL:
+		for (uint32_t k = 0; k < i->u.call.nargs; k++)
+			keep_map_value_local(p, i, i->u.call.args[k],
+					     arena_printf(p->m->arena, "argument %u of the call", k + 1));
+		break;
+	case IR_RETURN:
+		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
+			keep_map_value_local(p, i, i->u.ret.vals[k], "the value returned");
+		break;
+	case IR_HELPER_CALL: {
+		const struct ir_helper_info *h = &ir_helpers[i->u.call.func];
+
+		for (uint32_t k = 0; h->args[k] && k < i->u.call.nargs; k++) {
+			uint8_t bits = bits_of(p, i->u.call.args[k]);
+
+			if (!strchr("kvp", h->args[k]) || !(bits & PROV_ADDR))
+				continue;
+			refuse_at(p, i, "bpf.%s: argument %u may point into %s; pass a pointer into the module's memory (copy the bytes into a local first)",
+				  h->name, k + 1, bits & PROV_P ? "the packet" :
+				  site_text(p, sites_of(p, i->u.call.args[k])));
+		}
+		return;
+	}
 	case IR_MEMORY_COPY:
-	case IR_MEMORY_FILL:
+	case IR_MEMORY_FILL: {
+		uint8_t bits = bits_of(p, i->a) | (i->kind == IR_MEMORY_COPY ? bits_of(p, i->b) : 0);
+
 		i->u.mem.region = IR_MEM_INSTANCE;
-		if ((bits_of(p, i->a) | (i->kind == IR_MEMORY_COPY ? bits_of(p, i->b) : 0)) & PROV_P)
+		if (bits & PROV_P)
 			refuse_at(p, i, i->kind == IR_MEMORY_COPY ?
 				  "memory.copy to or from the packet is not supported yet" :
 				  "memory.fill of the packet is not supported yet");
+		else if (bits & PROV_M)
+			refuse_at(p, i, "%s a map value is not supported yet (copy it field by field)",
+				  i->kind == IR_MEMORY_COPY ? "memory.copy (memcpy) to or from" :
+				  "memory.fill (memset) of");
 		break;
+	}
 	default:
 		return;
 	}
-	if ((i->kind == IR_LOAD || i->kind == IR_STORE) && i->u.mem.region != IR_MEM_INSTANCE)
+	if ((i->kind == IR_LOAD || i->kind == IR_STORE) &&
+	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
 		p->f->packet = true;
 }
 
@@ -209,7 +524,10 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		p.fp[k].vreg = calloc(f->nvregs ? f->nvregs : 1, 1);
 		p.fp[k].local = calloc(f->nlocals ? f->nlocals : 1, 1);
 		p.fp[k].results = calloc(f->nresults ? f->nresults : 1, 1);
-		if (!p.fp[k].vreg || !p.fp[k].local || !p.fp[k].results)
+		p.fp[k].vsites = calloc(f->nvregs ? f->nvregs : 1, sizeof(uint64_t));
+		p.fp[k].lsites = calloc(f->nlocals ? f->nlocals : 1, sizeof(uint64_t));
+		if (!p.fp[k].vreg || !p.fp[k].local || !p.fp[k].results || !p.fp[k].vsites ||
+		    !p.fp[k].lsites)
 			abort();
 	}
 	/* what the entries pass in */
@@ -224,7 +542,7 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		p.changed = false;
 		for (p.fi = 0; p.fi < m->nfuncs; p.fi++)
 			if (m->funcs[p.fi].reachable)
-				ir_walk_insts(&m->funcs[p.fi].body, flow, &p);
+				flow_func(&p);
 	}
 	for (p.fi = 0; p.fi < m->nfuncs; p.fi++) {
 		p.f = &m->funcs[p.fi];
@@ -259,6 +577,8 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		free(p.fp[k].vreg);
 		free(p.fp[k].local);
 		free(p.fp[k].results);
+		free(p.fp[k].vsites);
+		free(p.fp[k].lsites);
 	}
 	free(p.fp);
 	return p.err;

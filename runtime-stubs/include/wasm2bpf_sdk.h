@@ -1,18 +1,21 @@
 /*
  * wasm2bpf_sdk.h — what a C module compiled to wasm32 for wasm2bpf uses.
  *
- *     clang-19 --target=wasm32 -O2 -nostdlib -I runtime-stubs/include \
- *         -Wl,--no-entry -o filter.wasm filter.c
- *     wasm2bpf --entry filter=xdp filter.wasm -o filter.bpf.o
+ *     clang-19 --target=wasm32 -O2 -nostdlib -matomics \
+ *         -I runtime-stubs/include -Wl,--no-entry -o filter.wasm filter.c
+ *     wasm2bpf filter.wasm -o filter.bpf.o
  *
- * Entries: a packet program is an exported function taking the packet and
- * its length and returning the verdict (docs/abi.md); W2B_PACKET_ENTRY
- * declares one. Reads and writes through `pkt` go to the packet itself.
- * Helpers are imports from module "bpf" under libbpf's names without the
- * "bpf_" prefix; only those in common/helpers.def exist (others are
- * refused at compile time with the list). Maps, logging and the entry
- * sections as metadata (so --entry becomes optional) come with the rest
- * of the kernel interface; docs/sdk.md says what is there today.
+ * docs/sdk.md documents every macro and import with an example.
+ *
+ * How the metadata travels: W2B_PROGRAM/W2B_SECTION and W2B_MAP write
+ * records into two Wasm custom sections through file-scope assembly
+ * ("wasm2bpf.entries": export name and program section; "wasm2bpf.maps":
+ * the map's name and the linear-memory address of its definition, a
+ * relocation wasm-ld resolves). clang-19 has no attribute that makes a
+ * custom section from C data; its assembler does. A map definition is an
+ * ordinary constant in linear memory (struct w2b_map_def), so its address
+ * is the handle the code passes to the map helpers and the compiler reads
+ * its sizes from the data segment. docs/abi.md has the record layouts.
  *
  * The header needs no libc: it uses only the compiler's own types.
  */
@@ -23,28 +26,150 @@ typedef __UINT8_TYPE__ w2b_u8;
 typedef __UINT16_TYPE__ w2b_u16;
 typedef __UINT32_TYPE__ w2b_u32;
 typedef __UINT64_TYPE__ w2b_u64;
+typedef __INT32_TYPE__ w2b_s32;
+typedef __INT64_TYPE__ w2b_s64;
+
+#define W2B_STR_(x) #x
+#define W2B_STR(x) W2B_STR_(x)
+
+/* --- entries ---------------------------------------------------------- */
 
 /* An exported function, under the name wasm2bpf's --entry uses. */
 #define W2B_EXPORT(name) __attribute__((export_name(name)))
 
+/* Record that export `fn` is a program in libbpf section `sec` ("xdp",
+ * "tc", "tcx/ingress", "socket", "cgroup_skb/ingress", "syscall", ...):
+ * wasm2bpf then needs no --entry for it. At file scope. */
+#define W2B_SECTION(fn, sec)                                                   \
+	__asm__(".section .custom_section.wasm2bpf.entries,\"\",@\n"           \
+		".asciz \"" #fn "\"\n"                                          \
+		".asciz \"" sec "\"\n")
+
 /* A packet entry: `int fn(w2b_u8 *pkt, w2b_u32 len)`, exported as "fn".
- * Compile with --entry fn=xdp (or tc, tcx/ingress, cgroup_skb/ingress...). */
+ * Reads and writes through pkt go to the packet itself. */
 #define W2B_PACKET_ENTRY(fn) W2B_EXPORT(#fn) int fn(w2b_u8 *pkt, w2b_u32 len)
 
-/* Verdicts (linux/bpf.h, linux/pkt_cls.h). */
+/* A packet program in section `sec`, e.g. W2B_PROGRAM("tc", auth) { ... } */
+#define W2B_PROGRAM(sec, fn) W2B_SECTION(fn, sec); W2B_PACKET_ENTRY(fn)
+
+/* Verdicts (linux/bpf.h, linux/pkt_cls.h). A socket filter returns the
+ * number of bytes to keep: 0 drops, W2B_SOCKET_KEEP_ALL keeps all. */
 enum { XDP_ABORTED = 0, XDP_DROP = 1, XDP_PASS = 2, XDP_TX = 3, XDP_REDIRECT = 4 };
 enum { TC_ACT_OK = 0, TC_ACT_SHOT = 2 };
 enum { CGROUP_SKB_DROP = 0, CGROUP_SKB_ALLOW = 1 };
+#define W2B_SOCKET_KEEP_ALL 0x7fffffff
 
-/* Kernel helpers (common/helpers.def). */
+/* --- maps --------------------------------------------------------------- */
+
+/* Map types and flags, with linux/bpf.h's names and values. */
+enum {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
+	BPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
+	BPF_MAP_TYPE_LPM_TRIE = 11,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+enum { BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2 };	/* map_update_elem */
+#define BPF_F_NO_PREALLOC 1u
+enum { LIBBPF_PIN_NONE = 0, LIBBPF_PIN_BY_NAME = 1 };
+
+/* A map's definition, in linear memory; its address is the map's handle.
+ * The layout is ABI (docs/abi.md): six little-endian u32. */
+struct w2b_map_def {
+	w2b_u32 type, key_size, value_size, max_entries, map_flags, pinning;
+};
+
+/* The general form: W2B_MAP_DEF(name, type, key bytes, value bytes, max
+ * entries, map flags, pinning). The map is `name` in the object (.maps),
+ * in bpftool, and pinned at /sys/fs/bpf/name with LIBBPF_PIN_BY_NAME. */
+#define W2B_MAP_DEF(name, type, ksize, vsize, max, flags, pin)                  \
+	__asm__(".section .custom_section.wasm2bpf.maps,\"\",@\n"              \
+		".asciz \"" #name "\"\n"                                        \
+		".int32 " #name "\n");                                          \
+	__attribute__((used)) const struct w2b_map_def name = {                 \
+		(type), (ksize), (vsize), (max), (flags), (pin)                 \
+	}
+
+/* W2B_MAP(counts, BPF_MAP_TYPE_HASH, w2b_u32, struct stats, 1024); */
+#define W2B_MAP(name, type, key_t, value_t, max)                                \
+	W2B_MAP_DEF(name, type, sizeof(key_t), sizeof(value_t), max,           \
+		    (type) == BPF_MAP_TYPE_LPM_TRIE ? BPF_F_NO_PREALLOC : 0u,  \
+		    LIBBPF_PIN_NONE)
+/* The same, pinned by name (shared with userspace and other programs). */
+#define W2B_MAP_PINNED(name, type, key_t, value_t, max)                         \
+	W2B_MAP_DEF(name, type, sizeof(key_t), sizeof(value_t), max,           \
+		    (type) == BPF_MAP_TYPE_LPM_TRIE ? BPF_F_NO_PREALLOC : 0u,  \
+		    LIBBPF_PIN_BY_NAME)
+/* A ring buffer of `bytes` (a power of two, a multiple of the page size). */
+#define W2B_RINGBUF(name, bytes)                                               \
+	W2B_MAP_DEF(name, BPF_MAP_TYPE_RINGBUF, 0, 0, bytes, 0u, LIBBPF_PIN_NONE)
+
+/* The key of an LPM trie: prefix length in bits, then the address bytes in
+ * network order (struct bpf_lpm_trie_key_u8's layout). */
+struct w2b_lpm_v4_key {
+	w2b_u32 prefixlen;
+	w2b_u8 addr[4];
+};
+
+/* --- helpers -------------------------------------------------------------- */
+
+/* Kernel helpers: imports from module "bpf" under libbpf's names without
+ * "bpf_" (common/helpers.def lists them with the program types that may
+ * call each). Pointers are into the module's memory; a map is the address
+ * of its W2B_MAP definition; sizes must be compile-time constants. */
 #define W2B_HELPER(name) __attribute__((import_module("bpf"), import_name(#name)))
+
 W2B_HELPER(ktime_get_ns) w2b_u64 bpf_ktime_get_ns(void);
 W2B_HELPER(ktime_get_boot_ns) w2b_u64 bpf_ktime_get_boot_ns(void);
+W2B_HELPER(ktime_get_coarse_ns) w2b_u64 bpf_ktime_get_coarse_ns(void);
 W2B_HELPER(ktime_get_tai_ns) w2b_u64 bpf_ktime_get_tai_ns(void);
 W2B_HELPER(jiffies64) w2b_u64 bpf_jiffies64(void);
 W2B_HELPER(get_prandom_u32) w2b_u32 bpf_get_prandom_u32(void);
 W2B_HELPER(get_smp_processor_id) w2b_u32 bpf_get_smp_processor_id(void);
 W2B_HELPER(get_numa_node_id) w2b_u32 bpf_get_numa_node_id(void);
+
+/* The value stored under *key, read and written in place, or 0. */
+W2B_HELPER(map_lookup_elem) void *bpf_map_lookup_elem(const void *map, const void *key);
+/* 0, or a negative errno; flags BPF_ANY, BPF_NOEXIST, BPF_EXIST. */
+W2B_HELPER(map_update_elem) long bpf_map_update_elem(const void *map, const void *key,
+						     const void *value, w2b_u64 flags);
+W2B_HELPER(map_delete_elem) long bpf_map_delete_elem(const void *map, const void *key);
+/* Copy size bytes at data into the ring buffer map as one record. */
+W2B_HELPER(ringbuf_output) long bpf_ringbuf_output(const void *map, const void *data,
+						   w2b_u64 size, w2b_u64 flags);
+/* printf-style line to the kernel's trace pipe (GPL-only): at most three
+ * numeric conversions (%d %u %x %ld %lu %llu %lld %llx ...). */
+W2B_HELPER(trace_printk) long bpf_trace_printk(const char *fmt, w2b_u32 fmt_size,
+					       w2b_u64 a, w2b_u64 b, w2b_u64 c);
+
+/* w2b_printk("verdict %d for %x", v, addr): one line in
+ * /sys/kernel/tracing/trace_pipe (or `bpftool prog tracelog`). */
+#define w2b_printk(fmt, ...) W2B_PRINTK_(fmt, ##__VA_ARGS__, 0, 0, 0, 0)
+#define W2B_PRINTK_(fmt, a, b, c, ...)                                         \
+	bpf_trace_printk(fmt, sizeof(fmt), (w2b_u64)(a), (w2b_u64)(b), (w2b_u64)(c))
+
+/* --- atomics ----------------------------------------------------------------- */
+
+/* Atomic read-modify-write of a 4- or 8-byte field of a map value (hash and
+ * array values are shared by all CPUs). Needs clang's -matomics; returns
+ * the old value. */
+#ifdef __wasm_atomics__
+#define w2b_atomic_add(p, v) __atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
+#define w2b_atomic_or(p, v) __atomic_fetch_or((p), (v), __ATOMIC_RELAXED)
+#define w2b_atomic_and(p, v) __atomic_fetch_and((p), (v), __ATOMIC_RELAXED)
+#define w2b_atomic_xchg(p, v) __atomic_exchange_n((p), (v), __ATOMIC_RELAXED)
+#else
+#define w2b_atomic_add(p, v) w2b_needs_matomics()
+#define w2b_atomic_or(p, v) w2b_needs_matomics()
+#define w2b_atomic_and(p, v) w2b_needs_matomics()
+#define w2b_atomic_xchg(p, v) w2b_needs_matomics()
+__attribute__((error("w2b_atomic_* needs clang -matomics"))) int w2b_needs_matomics(void);
+#endif
+
+/* --- byte order --------------------------------------------------------------- */
 
 /* Network byte order (Wasm is little endian). */
 static inline w2b_u16 w2b_ntohs(w2b_u16 x) { return __builtin_bswap16(x); }

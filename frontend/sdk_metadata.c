@@ -1,0 +1,230 @@
+/*
+ * sdk_metadata.c — what the SDK's macros record in custom sections.
+ *
+ * runtime-stubs/include/wasm2bpf_sdk.h writes two custom sections with
+ * file-scope assembly (docs/abi.md has the layouts):
+ *
+ *   "wasm2bpf.maps"     per map: its name (NUL-terminated) and the u32
+ *                       Wasm address of its struct w2b_map_def, which
+ *                       wasm-ld relocates; the definition itself (six u32:
+ *                       type, key size, value size, max entries, map
+ *                       flags, pinning) is ordinary data in linear memory.
+ *   "wasm2bpf.entries"  per program: export name and libbpf section, both
+ *                       NUL-terminated.
+ *
+ * The definition is read from the memory's initial contents (the active
+ * data segments; bytes no segment covers are zero, as wasm-opt's memory
+ * packing leaves trailing zeros out). Its address is the map's handle: the
+ * constant the code passes to map helpers (ir/lower_imports.c).
+ *
+ * Every record is checked as the kernel would check the map, so a bad
+ * definition is a located error here instead of a failed load.
+ */
+#include "frontend/frontend.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/diag.h"
+#include "ir/ir.h"
+
+#define MAP_DEF_SIZE 24u
+
+/* Map types the SDK offers (uapi bpf.h values). */
+static const struct {
+	uint32_t type;
+	const char *name;
+} map_types[] = {
+	{ 1, "hash" }, { 2, "array" }, { 5, "percpu_hash" }, { 6, "percpu_array" },
+	{ 9, "lru_hash" }, { 10, "lru_percpu_hash" }, { 11, "lpm_trie" }, { 27, "ringbuf" },
+};
+enum { MT_ARRAY = 2, MT_PERCPU_ARRAY = 6, MT_LPM_TRIE = 11, MT_RINGBUF = 27 };
+#define F_NO_PREALLOC 1u
+#define RINGBUF_PAGE 4096u
+
+struct reader {
+	const struct fe_custom *c;
+	uint32_t pos;
+};
+
+/* The offset in the module of the reader's position. */
+static uint32_t at(const struct reader *r)
+{
+	return r->c->payload_offset + r->pos;
+}
+
+static const char *read_str(struct reader *r)
+{
+	const uint8_t *p = r->c->payload + r->pos;
+	const uint8_t *nul = memchr(p, 0, r->c->size - r->pos);
+
+	if (!nul)
+		return NULL;
+	r->pos += (uint32_t)(nul - p) + 1;
+	return (const char *)p;
+}
+
+static bool read_u32(struct reader *r, uint32_t *v)
+{
+	const uint8_t *p = r->c->payload + r->pos;
+
+	if (r->c->size - r->pos < 4)
+		return false;
+	*v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	r->pos += 4;
+	return true;
+}
+
+static bool is_identifier(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* The u32 at Wasm address addr of the memory's initial contents. */
+static uint32_t initial_u32(const struct ir_memory *mem, uint32_t addr)
+{
+	uint8_t b[4] = { 0 };
+
+	for (uint32_t k = 0; k < mem->ndatas; k++) {
+		const struct ir_data *s = &mem->datas[k];
+
+		for (uint32_t j = 0; j < 4; j++)
+			if (addr + j >= s->offset && addr + j - s->offset < s->size)
+				b[j] = s->bytes[addr + j - s->offset];
+	}
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static const char *type_name(uint32_t type)
+{
+	for (size_t k = 0; k < sizeof(map_types) / sizeof(map_types[0]); k++)
+		if (map_types[k].type == type)
+			return map_types[k].name;
+	return NULL;
+}
+
+/* What the kernel would refuse about this definition, or NULL. */
+static const char *bad_definition(struct arena *a, const struct ir_map *mp)
+{
+	if (!type_name(mp->type))
+		return arena_printf(a, "map type %u is not supported (hash 1, array 2, percpu_hash 5, percpu_array 6, lru_hash 9, lru_percpu_hash 10, lpm_trie 11, ringbuf 27)",
+				    mp->type);
+	if (mp->pinning > 1)
+		return arena_printf(a, "pinning %u: expected 0 (none) or 1 (by name)", mp->pinning);
+	if (mp->type == MT_RINGBUF) {
+		if (mp->key_size || mp->value_size)
+			return "a ring buffer has no key or value (sizes must be 0)";
+		if (mp->max_entries < RINGBUF_PAGE || (mp->max_entries & (mp->max_entries - 1)))
+			return arena_printf(a, "a ring buffer's size (%u) must be a power of 2 of at least %u bytes",
+					    mp->max_entries, RINGBUF_PAGE);
+		return NULL;
+	}
+	if (!mp->key_size || !mp->value_size || !mp->max_entries)
+		return arena_printf(a, "key size %u, value size %u, max entries %u: none may be 0",
+				    mp->key_size, mp->value_size, mp->max_entries);
+	if ((mp->type == MT_ARRAY || mp->type == MT_PERCPU_ARRAY) && mp->key_size != 4)
+		return arena_printf(a, "an array's key is a u32 (key size %u)", mp->key_size);
+	if (mp->type == MT_LPM_TRIE) {
+		if (mp->key_size < 5 || mp->key_size > 4 + 256)
+			return arena_printf(a, "an LPM trie's key is a u32 prefix length and 1 to 256 bytes of data (key size %u)",
+					    mp->key_size);
+		if (!(mp->map_flags & F_NO_PREALLOC))
+			return "an LPM trie needs BPF_F_NO_PREALLOC in its map flags";
+	}
+	if (mp->value_size > IR_MAX_INPLACE_VALUE)
+		return arena_printf(a, "value size %u is larger than %u bytes", mp->value_size,
+				    IR_MAX_INPLACE_VALUE);
+	return NULL;
+}
+
+static const struct fe_custom *find_custom(const struct fe_module *wm, const char *name,
+					   const struct fe_custom *after)
+{
+	for (uint32_t k = after ? (uint32_t)(after - wm->customs) + 1 : 0; k < wm->ncustoms; k++)
+		if (!strcmp(wm->customs[k].name, name))
+			return &wm->customs[k];
+	return NULL;
+}
+
+int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
+{
+	const struct fe_custom *c = NULL;
+
+	while ((c = find_custom(wm, "wasm2bpf.maps", c))) {
+		struct reader r = { c, 0 };
+
+		while (r.pos < c->size) {
+			uint32_t rec = at(&r), addr;
+			const char *name = read_str(&r), *why;
+			struct ir_map mp = { 0 };
+
+			if (!name || !read_u32(&r, &addr)) {
+				diag_error_at(d, rec, "wasm2bpf.maps: truncated record (a name and a u32 address)");
+				return -EINVAL;
+			}
+			if (!is_identifier(name) || !strncmp(name, "w2b_", 4)) {
+				diag_error_at(d, rec, "map '%s': the name must be a C identifier not starting with w2b_",
+					      name);
+				return -EINVAL;
+			}
+			for (uint32_t k = 0; k < m->nmaps; k++)
+				if (!strcmp(m->maps[k].name, name) || m->maps[k].addr == addr) {
+					diag_error_at(d, rec, "map '%s' is declared twice", name);
+					return -EINVAL;
+				}
+			if (!m->memory.present || addr > m->memory.size ||
+			    m->memory.size - addr < MAP_DEF_SIZE) {
+				diag_error_at(d, rec, "map '%s': its definition at %u is outside the memory",
+					      name, addr);
+				return -EINVAL;
+			}
+			mp.name = name;
+			mp.addr = addr;
+			mp.offset = rec;
+			mp.type = initial_u32(&m->memory, addr);
+			mp.key_size = initial_u32(&m->memory, addr + 4);
+			mp.value_size = initial_u32(&m->memory, addr + 8);
+			mp.max_entries = initial_u32(&m->memory, addr + 12);
+			mp.map_flags = initial_u32(&m->memory, addr + 16);
+			mp.pinning = initial_u32(&m->memory, addr + 20);
+			if ((why = bad_definition(m->arena, &mp))) {
+				diag_error_at(d, rec, "map '%s': %s", name, why);
+				return -EINVAL;
+			}
+			m->maps = arena_grow(m->arena, m->maps, m->nmaps, m->nmaps + 1, sizeof(*m->maps));
+			m->maps[m->nmaps++] = mp;
+		}
+	}
+	return 0;
+}
+
+int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,
+			    struct diag_sink *d)
+{
+	const struct fe_custom *c = NULL;
+	int err;
+
+	while ((c = find_custom(wm, "wasm2bpf.entries", c))) {
+		struct reader r = { c, 0 };
+
+		while (r.pos < c->size) {
+			uint32_t rec = at(&r);
+			const char *name = read_str(&r), *section = name ? read_str(&r) : NULL;
+
+			if (!section) {
+				diag_error_at(d, rec, "wasm2bpf.entries: truncated record (an export name and a section)");
+				return -EINVAL;
+			}
+			if ((err = fe_add_entry(m, wm, name, section, d)))
+				return err;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,213 @@
+/*
+ * lower_imports.c — the helper calls, made concrete.
+ *
+ * A helper call from the frontend knows which helper (ir_helpers[]) and
+ * its operands. This pass decides what the backend needs and refuses, at
+ * the call, what the kernel would refuse at load:
+ *
+ *   - a map argument (helpers.def kind 'm') must be the constant address
+ *     of a map definition (the SDK passes `&map`, which clang folds to an
+ *     i32.const); the map's kind must fit the helper (ring buffers only to
+ *     ringbuf_output, the others not);
+ *   - a size argument ('s') must be a constant: the verifier needs a known
+ *     size for the memory the pointer before it names;
+ *   - every map_lookup_elem gets a lookup site, numbered per function, the
+ *     place the backend keeps the value's kernel pointer (ir.h's
+ *     IR_MAP_VALUE_BASE);
+ *   - a helper the entry's program type may not call, and a GPL-only
+ *     helper without a GPL-compatible license, is refused with what to use
+ *     instead (helpers.def's columns).
+ */
+#include "ir.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+
+enum { MAP_TYPE_RINGBUF = 27 };
+
+struct lower {
+	struct ir_module *m;
+	struct ir_func *f;
+	struct diag_sink *d;
+	bool gpl;
+	/* per vreg of f: defined by an IR_CONST, and its value */
+	bool *is_const;
+	int64_t *value;
+	/* program-type check: the entry whose reach is walked */
+	const struct ir_entry *entry;
+	int err;
+};
+
+static void refuse(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void refuse(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vreport(l->d, DIAG_ERROR,
+		     &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL }, fmt, ap);
+	va_end(ap);
+	l->err = -EINVAL;
+}
+
+static void note_const(struct ir_inst *i, void *user)
+{
+	struct lower *l = user;
+
+	if (i->kind == IR_CONST && i->dst != IR_NOVAL) {
+		l->is_const[i->dst] = true;
+		l->value[i->dst] = i->u.imm;
+	}
+}
+
+static bool const_arg(struct lower *l, const struct ir_inst *i, uint32_t k, uint32_t *v)
+{
+	uint32_t vr = i->u.call.args[k];
+
+	if (vr == IR_NOVAL || vr >= l->f->nvregs || !l->is_const[vr])
+		return false;
+	*v = (uint32_t)l->value[vr];
+	return true;
+}
+
+static void lower_call(struct ir_inst *i, void *user)
+{
+	struct lower *l = user;
+	const struct ir_helper_info *h;
+	uint32_t v;
+
+	if (i->kind != IR_HELPER_CALL || l->err)
+		return;
+	h = &ir_helpers[i->u.call.func];
+	for (uint32_t k = 0; h->args[k] && k < i->u.call.nargs; k++) {
+		switch (h->args[k]) {
+		case 'm':
+			if (!const_arg(l, i, k, &v)) {
+				refuse(l, i, "bpf.%s: argument %u must be a map declared with W2B_MAP (the constant address of its definition), not an address computed at run time",
+				       h->name, k + 1);
+				return;
+			}
+			for (i->u.call.map = 0; i->u.call.map < l->m->nmaps; i->u.call.map++)
+				if (l->m->maps[i->u.call.map].addr == v)
+					break;
+			if (i->u.call.map == l->m->nmaps) {
+				refuse(l, i, "bpf.%s: argument %u (address %u) is not a map declared with W2B_MAP",
+				       h->name, k + 1, v);
+				return;
+			}
+			if ((l->m->maps[i->u.call.map].type == MAP_TYPE_RINGBUF) !=
+			    !strcmp(h->name, "ringbuf_output")) {
+				refuse(l, i, "bpf.%s: map '%s' is %sa ring buffer", h->name,
+				       l->m->maps[i->u.call.map].name,
+				       l->m->maps[i->u.call.map].type == MAP_TYPE_RINGBUF ? "" : "not ");
+				return;
+			}
+			break;
+		case 's':
+			if (!const_arg(l, i, k, &v)) {
+				refuse(l, i, "bpf.%s: argument %u (a size) must be a compile-time constant",
+				       h->name, k + 1);
+				return;
+			}
+			if (!v || v > l->m->memory.size) {
+				refuse(l, i, "bpf.%s: size %u must be between 1 and the memory's %u bytes",
+				       h->name, v, l->m->memory.size);
+				return;
+			}
+			break;
+		}
+	}
+	if (h->ret == IR_HRET_MAP_VALUE) {
+		if (l->f->nsites == IR_MAX_LOOKUP_SITES) {
+			refuse(l, i, "more than %u map lookups in one function: split it",
+			       IR_MAX_LOOKUP_SITES);
+			return;
+		}
+		l->f->site_map = arena_grow(l->m->arena, l->f->site_map, l->f->nsites,
+					    l->f->nsites + 1, sizeof(uint32_t));
+		i->u.call.site = l->f->nsites;
+		l->f->site_map[l->f->nsites++] = i->u.call.map;
+	}
+}
+
+/* --- may this entry's program type call the helper? --------------------- */
+
+static void check_allowed(struct ir_inst *i, void *user)
+{
+	struct lower *l = user;
+	const struct ir_helper_info *h;
+	const struct ir_entry *e = l->entry;
+
+	if (i->kind != IR_HELPER_CALL || l->err)
+		return;
+	h = &ir_helpers[i->u.call.func];
+	if (!ir_helper_allowed(h, (enum ir_prog_kind)e->kind))
+		refuse(l, i, "bpf.%s may not be called by %s programs (entry '%s')%s%s", h->name,
+		       e->section, e->export_name, *h->instead ? "; use " : "", h->instead);
+	else if (h->gpl_only && !l->gpl)
+		refuse(l, i, "bpf.%s is GPL-only and the license is not GPL-compatible (--license)%s%s",
+		       h->name, *h->instead ? "; use " : "", h->instead);
+}
+
+struct reach {
+	bool *seen;
+	uint32_t *work, n;
+};
+
+static void push_callees(struct ir_inst *i, void *user)
+{
+	struct reach *r = user;
+
+	if (i->kind == IR_CALL && !r->seen[i->u.call.func]) {
+		r->seen[i->u.call.func] = true;
+		r->work[r->n++] = i->u.call.func;
+	}
+}
+
+static void check_entry(struct lower *l, const struct ir_entry *e)
+{
+	struct ir_module *m = l->m;
+	struct reach r = { calloc(m->nfuncs, 1), calloc(m->nfuncs, sizeof(uint32_t)), 0 };
+
+	if (!r.seen || !r.work)
+		abort();
+	r.seen[e->func] = true;
+	r.work[r.n++] = e->func;
+	l->entry = e;
+	while (r.n && !l->err) {
+		l->f = &m->funcs[r.work[--r.n]];
+		ir_walk_insts(&l->f->body, push_callees, &r);
+		ir_walk_insts(&l->f->body, check_allowed, l);
+	}
+	free(r.seen);
+	free(r.work);
+}
+
+int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d)
+{
+	struct lower l = { .m = m, .d = d, .gpl = gpl };
+
+	for (uint32_t k = 0; k < m->nfuncs && !l.err; k++) {
+		l.f = &m->funcs[k];
+		l.f->nsites = 0;
+		if (!l.f->reachable)
+			continue;
+		l.is_const = calloc(l.f->nvregs ? l.f->nvregs : 1, sizeof(bool));
+		l.value = calloc(l.f->nvregs ? l.f->nvregs : 1, sizeof(int64_t));
+		if (!l.is_const || !l.value)
+			abort();
+		ir_walk_insts(&l.f->body, note_const, &l);
+		ir_walk_insts(&l.f->body, lower_call, &l);
+		free(l.is_const);
+		free(l.value);
+	}
+	for (uint32_t e = 0; e < m->nentries && !l.err; e++)
+		check_entry(&l, &m->entries[e]);
+	return l.err;
+}
