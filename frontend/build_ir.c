@@ -1875,8 +1875,24 @@ static const char *supported_sections(struct arena *a)
 	return s;
 }
 
+static int add_entry(struct ir_module *m, const struct fe_module *wm, const char *export_name,
+		     const char *section, const char *origin, struct diag_sink *d);
+
 int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		 const char *export_name, const char *section, struct diag_sink *d)
+{
+	return add_entry(m, wm, export_name, section, "--entry", d);
+}
+
+int fe_add_recorded_entry(struct ir_module *m, const struct fe_module *wm,
+			  const char *export_name, const char *section, struct diag_sink *d)
+{
+	return add_entry(m, wm, export_name, section, "wasm2bpf.entries", d);
+}
+
+/* origin: where the request came from, for the messages */
+static int add_entry(struct ir_module *m, const struct fe_module *wm, const char *export_name,
+		     const char *section, const char *origin, struct diag_sink *d)
 {
 	const struct fe_export *ex = NULL;
 	enum ir_prog_kind kind;
@@ -1889,21 +1905,21 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 			break;
 		}
 	if (!ex) {
-		diag_report(d, DIAG_ERROR, NULL, "--entry: no export named '%s'", export_name);
+		diag_report(d, DIAG_ERROR, NULL, "%s: no export named '%s'", origin, export_name);
 		return -ENOENT;
 	}
 	if (ex->kind != FE_EXT_FUNC) {
-		diag_error_at(d, ex->offset, "--entry: export '%s' is not a function", export_name);
+		diag_error_at(d, ex->offset, "%s: export '%s' is not a function", origin, export_name);
 		return -EINVAL;
 	}
 	if (wm->funcs[ex->index].imported) {
-		diag_error_at(d, ex->offset, "--entry: export '%s' is an imported function", export_name);
+		diag_error_at(d, ex->offset, "%s: export '%s' is an imported function", origin, export_name);
 		return -EINVAL;
 	}
 	kind = prog_kind(section);
 	if (kind == IR_PROG_COUNT) {
-		diag_error_at(d, ex->offset, "--entry: section '%s' for '%s' is not supported (supported: %s)",
-			      section, export_name, supported_sections(m->arena));
+		diag_error_at(d, ex->offset, "%s: section '%s' for '%s' is not supported (supported: %s)",
+			      origin, section, export_name, supported_sections(m->arena));
 		return -EINVAL;
 	}
 	if (ir_prog_info[kind].packet) {

@@ -7,6 +7,10 @@ Three kinds, by directory:
                          must exit 1 (or its ;; EXIT:) and print exactly
                          NAME.err on stderr ({file} stands for the input
                          path). One file per refusal rule, named after it.
+  tests/reject/NAME.c    the same for a C module against the SDK (rules
+                         about maps, helpers and metadata): compiled by
+                         clang-19 to wasm32 first, as the samples are;
+                         // ARGS: (default none: the SDK's recorded entries).
   tests/ir/NAME.wat      `wasm2bpf --emit=ir`: stdout must equal NAME.ir.
   tests/run/NAME.wat     loaded into the kernel once (`wasm2bpf run --batch`)
                          and called per directive:
@@ -35,7 +39,7 @@ def directives(path, name):
     out = []
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"\s*;;\s*" + name + r":\s*(.*?)\s*$", line)
+            m = re.match(r"\s*(?:;;|//)\s*" + name + r":\s*(.*?)\s*$", line)
             if m:
                 out.append(m.group(1))
     return out
@@ -45,17 +49,28 @@ def run(cmd, stdin=None, timeout=120):
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
 
 
+# How the samples are built (samples/CMakeLists.txt).
+SDK_CFLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-matomics", "-Wl,--no-entry",
+              "-I", os.path.join(ROOT, "runtime-stubs", "include")]
+
+
 def check_reject(w2b, path, rebase):
-    args = " ".join(directives(path, "ARGS")) or "--all-exports"
+    c_source = path.endswith(".c")
+    args = " ".join(directives(path, "ARGS")) or ("" if c_source else "--all-exports")
     want_exit = int((directives(path, "EXIT") or ["1"])[0])
     with tempfile.TemporaryDirectory() as tmp:
         src = path
+        if c_source:
+            src = os.path.join(tmp, os.path.basename(path)[:-2] + ".wasm")
+            p = run(["clang-19"] + SDK_CFLAGS + ["-o", src, path])
+            if p.returncode:
+                return "clang-19 failed:\n" + p.stderr
         out = os.path.join(tmp, "out.o")
         p = run([w2b] + args.split() + [src, "-o", out])
         if os.path.exists(out) or any(f.startswith("out.o") for f in os.listdir(tmp)):
             return "output file left behind after a refusal"
     got = p.stderr.replace(src, "{file}")
-    exp_path = path[:-4] + ".err"
+    exp_path = path[:path.rindex(".")] + ".err"
     if rebase:
         with open(exp_path, "w", encoding="utf-8") as f:
             f.write(got)
@@ -140,7 +155,7 @@ def main():
     for kind in a.kinds:
         d = os.path.join(ROOT, "tests", kind)
         for name in sorted(os.listdir(d)):
-            if not name.endswith(".wat"):
+            if not (name.endswith(".wat") or (kind == "reject" and name.endswith(".c"))):
                 continue
             path = os.path.join(d, name)
             try:
