@@ -85,7 +85,7 @@ def run(pin, frame, repeat, tmpdir):
     with open(path, "wb") as f:
         f.write(frame)
     rc, out, err = sh("bpftool", "prog", "run", "pinned", pin, "data_in", path, "repeat", str(repeat))
-    m = re.search(r"Return value: (\d+), duration \(average\): (\d+)ns", out)
+    m = re.search(r"Return value: (\d+), duration(?: \(average\))?: (\d+)ns", out)
     if rc or not m:
         raise RuntimeError("bpftool prog run pinned %s data_in %s repeat %d: %s %s" % (pin, path, repeat, out, err))
     return int(m.group(1)), int(m.group(2))

@@ -19,8 +19,8 @@
  * CPUs.
  *
  * IPv4 (with options: the real IHL) and IPv6 whose next header is TCP.
- * The payload is scanned eight bytes at a time for a line feed; only at
- * line starts are the 43 bytes "\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiI"
+ * The payload is scanned eight bytes at a time for a carriage return; only
+ * there are the 43 bytes "\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiI"
  * compared, as six 8-byte words.
  */
 #include "wasm2bpf_sdk.h"
@@ -73,27 +73,27 @@ static inline __attribute__((always_inline)) w2b_u64 load64(const w2b_u8 *p)
 /* Does the payload [p, p + n) carry the header with an accepted token? */
 static inline __attribute__((always_inline)) int authorized(const w2b_u8 *p, w2b_u32 n)
 {
-	/* a line feed at i starts the pattern at i - 1, which must end by n */
-	const w2b_u32 last = n - (PAT_LEN - 1);
+	/* the pattern starts at a '\r' at i, and must end by n */
+	const w2b_u32 last = n - PAT_LEN;
 	w2b_u32 i = 0;
 
-	if (n < PAT_LEN)
+	if (n < PAT_LEN + 8)	/* the request line comes first */
 		return 0;
 	while (i <= last) {
-		w2b_u64 x = load64(p + i) ^ (ONES * '\n');	/* i + 8 <= n */
-		w2b_u64 t = (x - ONES) & ~x & HIGHS;	/* 0x80 in the '\n' bytes */
+		w2b_u64 x = load64(p + i) ^ (ONES * '\r');	/* i + 8 <= n */
+		w2b_u64 t = (x - ONES) & ~x & HIGHS;	/* 0x80 in the '\r' bytes */
 		const w2b_u8 *q;
 
 		if (t == 0) {
 			i += 8;
 			continue;
 		}
-		/* the lowest flagged byte is a real '\n' (higher ones may not be) */
+		/* the lowest flagged byte is a real '\r' (higher ones may not be) */
 		i += (w2b_u32)((((t & -t) >> 7) * 0x0001020304050607ull) >> 56);
 		if (i > last)
 			break;
-		q = p + i - 1;
-		if (i > 0 && (load64(q) | P0_FOLD) == P0 && (load64(q + 8) | P1_FOLD) == P1 &&
+		q = p + i;
+		if ((load64(q) | P0_FOLD) == P0 && (load64(q + 8) | P1_FOLD) == P1 &&
 		    load64(q + 16) == P2 && load64(q + 24) == P3 && load64(q + 32) == P4 &&
 		    load64(q + P5_OFF) == P5)
 			return 1;

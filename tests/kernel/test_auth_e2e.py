@@ -116,7 +116,7 @@ class Net:
         cmd.append("http://%s:%d/index.html" % (SERVER, port))
         rc, out, _ = self.ns(self.cli, *cmd, timeout=max_time + 10)
         body, _, code = out.rpartition("\n")
-        return (int(code) if rc == 0 and code.isdigit() else None), body + ("\n" if body else ""), rc
+        return (int(code) if rc == 0 and code.isdigit() else None), body, rc
 
     def attach(self, obj):
         self.ns(self.srv, "tc", "qdisc", "add", "dev", self.vsrv, "clsact", check_rc=True)
@@ -203,7 +203,7 @@ def main():
             code, body, rc = net.curl(port, headers, lport)
             what = "%s to %d (source port %d)" % (name, port, lport)
             if answered:
-                check(what + ": 200 and the file", code == 200 and body == net.content,
+                check(what + ": 200 and the file", code == 200 and body.strip() == net.content.strip(),
                       "curl exit %d, HTTP %s, body %r" % (rc, code, body[:80]))
             else:
                 check(what + ": no answer (curl exit 28)", rc == 28,
