@@ -222,6 +222,9 @@ LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 /* The value v (i64) hidden from LLVM behind an empty inline asm: the same
  * register, but the optimiser can no longer see how it was computed. */
 LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v);
+/* v (an i64) after a real `v += 0`: clears what the verifier links to it
+ * (emit_module.c says why packet offsets need it). */
+LLVMValueRef be_unlinked(struct be_ctx *cx, LLVMValueRef v);
 LLVMValueRef be_opaque_here(struct be_ctx *cx, LLVMValueRef v);
 static inline unsigned be_nfixed(const struct be_ctx *cx, const struct ir_func *f)
 {

@@ -165,6 +165,21 @@ LLVMValueRef be_opaque_here(struct be_ctx *cx, LLVMValueRef v)
 	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
 }
 
+LLVMValueRef be_unlinked(struct be_ctx *cx, LLVMValueRef v)
+{
+	/* "$0 += 0": one real instruction. The verifier records `rX += K` on
+	 * a register copied from another as "the copy plus K" (K in off) and
+	 * refuses to add a scalar whose K is 2^29 or more to a packet
+	 * pointer; a second constant add to such a register drops the link
+	 * and K, and on any other register this add leaves K at 0. */
+	LLVMTypeRef ty = LLVMTypeOf(v);
+	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
+	LLVMValueRef as = LLVMGetInlineAsm(fty, "$0 += 0", 7, "=r,0", 4, 1, 0,
+					   LLVMInlineAsmDialectATT, 0);
+
+	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
+}
+
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
 			  LLVMValueRef *args, unsigned nargs)
 {
@@ -553,6 +568,7 @@ static int target_setup(struct be_ctx *cx, int opt_level)
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
 	LLVMInitializeBPFAsmPrinter();
+	LLVMInitializeBPFAsmParser();	/* be_unlinked()'s inline asm */
 	if (LLVMGetTargetFromTriple(BPF_TRIPLE, &t, &err)) {
 		diag_ice(cx->d, "LLVM has no BPF target: %s", err ? err : "?");
 		LLVMDisposeMessage(err);

@@ -132,7 +132,10 @@ static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
 	LLVMValueRef lim = LLVMConstInt(cx->t_i64, BE_MAX_PACKET_OFF - w, 0);
 	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end;
 
-	x = be_opaque_here(cx, x);
+	/* LLVM folds the base into a's own constants (pkt + i - 1 is
+	 * i + 0x7fffffff), which the verifier links to i with that delta and
+	 * then refuses in pointer arithmetic: be_unlinked() */
+	x = be_opaque_here(cx, be_unlinked(cx, x));
 	LLVMSetMetadata(x, LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD)),
 			LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0)));
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);

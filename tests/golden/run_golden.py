@@ -20,6 +20,7 @@ Three kinds, by directory:
                            ;; PACKET: EXPORT HEXBYTES... => trap MESSAGE
                            ;; STATS: EXPORT verified_insns < N
                          ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
+  tests/run/NAME.c       the same for a C module built as tests/reject's .c are.
 
 --rebase rewrites the .err/.ir expectations from what the compiler does now
 (review the diff before committing it). The closing line is
@@ -61,10 +62,9 @@ def check_reject(w2b, path, rebase):
     with tempfile.TemporaryDirectory() as tmp:
         src = path
         if c_source:
-            src = os.path.join(tmp, os.path.basename(path)[:-2] + ".wasm")
-            p = run(["clang-19"] + SDK_CFLAGS + ["-o", src, path])
-            if p.returncode:
-                return "clang-19 failed:\n" + p.stderr
+            src, err = compile_c(path, tmp)
+            if err:
+                return err
         out = os.path.join(tmp, "out.o")
         p = run([w2b] + args.split() + [src, "-o", out])
         if os.path.exists(out) or any(f.startswith("out.o") for f in os.listdir(tmp)):
@@ -101,8 +101,24 @@ def check_ir(w2b, path, rebase):
     return None
 
 
+def compile_c(path, tmp):
+    """A C test module built as the samples are; (wasm path, error)."""
+    wasm = os.path.join(tmp, os.path.basename(path)[:-2] + ".wasm")
+    p = run(["clang-19"] + SDK_CFLAGS + ["-o", wasm, path])
+    return wasm, ("clang-19 failed:\n" + p.stderr if p.returncode else None)
+
+
 def check_run(w2b, path, rebase):
-    args = " ".join(directives(path, "ARGS")) or "--all-exports"
+    if path.endswith(".c"):
+        with tempfile.TemporaryDirectory() as tmp:
+            wasm, err = compile_c(path, tmp)
+            return err or run_module(w2b, path, wasm)
+    return run_module(w2b, path, path)
+
+
+def run_module(w2b, path, module):
+    c_source = path.endswith(".c")
+    args = " ".join(directives(path, "ARGS")) or ("" if c_source else "--all-exports")
     cmds, expects = [], []
     for d in directives(path, "INVOKE"):
         call, _, want = d.partition("=>")
@@ -124,7 +140,7 @@ def check_run(w2b, path, rebase):
         expects.append(("<", int(m.group(2))))
     if not cmds:
         return "no INVOKE, PACKET or STATS directives"
-    p = run([w2b, "run"] + args.split() + ["--batch", path], stdin="\n".join(cmds) + "\n")
+    p = run([w2b, "run"] + args.split() + ["--batch", module], stdin="\n".join(cmds) + "\n")
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
     lines = [l for l in p.stdout.splitlines() if not l.startswith("skip ")]
@@ -155,7 +171,7 @@ def main():
     for kind in a.kinds:
         d = os.path.join(ROOT, "tests", kind)
         for name in sorted(os.listdir(d)):
-            if not (name.endswith(".wat") or (kind == "reject" and name.endswith(".c"))):
+            if not (name.endswith(".wat") or (kind != "ir" and name.endswith(".c"))):
                 continue
             path = os.path.join(d, name)
             try:
