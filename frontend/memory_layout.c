@@ -121,6 +121,32 @@ static bool named_global_value(const struct fe_module *wm, struct arena *a,
 	return false;
 }
 
+/* The largest __heap_base the SDK's "wasm2bpf.layout" records hold (one
+ * u32 per translation unit that included the header, all equal after
+ * linking). A record of another length is ignored, as custom sections
+ * are. */
+static bool sdk_heap_base(const struct fe_module *wm, uint64_t *value)
+{
+	bool found = false;
+
+	*value = 0;
+	for (uint32_t c = 0; c < wm->ncustoms; c++) {
+		const struct fe_custom *cs = &wm->customs[c];
+
+		if (strcmp(cs->name, "wasm2bpf.layout") || cs->size % 4)
+			continue;
+		for (uint32_t k = 0; k < cs->size; k += 4) {
+			const uint8_t *p = cs->payload + k;
+			uint64_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+				     (uint32_t)p[3] << 24;
+
+			*value = v > *value ? v : *value;
+			found = true;
+		}
+	}
+	return found;
+}
+
 int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t memory_size,
 		     struct diag_sink *d)
 {
@@ -194,6 +220,12 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 			if (named_global_value(wm, m->arena, "__heap_base", false, &v) ||
 			    named_global_value(wm, m->arena, "__data_end", false, &v))
 				size = v > size ? v : size;
+		}
+		/* the SDK records __heap_base itself (wasm2bpf_sdk.h), for
+		 * modules whose name section wasm-opt stripped */
+		if (sdk_heap_base(wm, &v)) {
+			wasm_ld = true;
+			size = v > size ? v : size;
 		}
 		size = wasm_ld ? (size + 15) & ~(uint64_t)15 : declared;
 		if (size > declared)

@@ -32,6 +32,17 @@ typedef __INT64_TYPE__ w2b_s64;
 #define W2B_STR_(x) #x
 #define W2B_STR(x) W2B_STR_(x)
 
+/* --- layout ------------------------------------------------------------ */
+
+/* The end of the static data and the stack (wasm-ld's __heap_base): the
+ * instance memory wasm2bpf gives the module, per CPU. Link with a small
+ * stack (-Wl,-z,stack-size=8192) and a module of up to ~30 KiB lives in
+ * the per-CPU value wasm2bpf keeps anyway: no second map lookup per run.
+ * Recorded because clang's automatic wasm-opt strips the name section the
+ * compiler would otherwise read it from. */
+__asm__(".section .custom_section.wasm2bpf.layout,\"\",@\n"
+	".int32 __heap_base\n");
+
 /* --- entries ---------------------------------------------------------- */
 
 /* An exported function, under the name wasm2bpf's --entry uses. */

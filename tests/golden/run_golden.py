@@ -51,7 +51,7 @@ def run(cmd, stdin=None, timeout=120):
 
 
 # How the samples are built (samples/CMakeLists.txt).
-SDK_CFLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-matomics", "-Wl,--no-entry",
+SDK_CFLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-matomics", "-Wl,--no-entry", "-Wl,-z,stack-size=8192",
               "-I", os.path.join(ROOT, "runtime-stubs", "include")]
 
 
