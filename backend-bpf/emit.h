@@ -43,6 +43,7 @@
 #define BE_HELPER_MAP_LOOKUP_ELEM 1
 #define BE_HELPER_GET_SMP_PROCESSOR_ID 8
 #define BE_HELPER_SKB_PULL_DATA 39
+#define BE_HELPER_SKB_LOAD_BYTES 26
 #define BE_HELPER_LOOP 181
 #define BE_MAP_TYPE_ARRAY 2
 #define BE_MAP_TYPE_PERCPU_ARRAY 6
@@ -147,7 +148,7 @@ struct be_ctx {
 	LLVMValueRef *fns;
 	LLVMTypeRef *fn_tys;
 
-	/* struct w2b_packet { ptr data; ptr data_end; } (emit_packet.c) */
+	/* struct w2b_packet { ptr data; ptr data_end; ptr ctx; } (emit_packet.c) */
 	LLVMTypeRef pkt_ty;
 
 	/* bpf_iter_num kfuncs, declared on first use. */
@@ -188,6 +189,8 @@ struct be_fn {
 	LLVMValueRef mem;		/* base of the linear memory, or NULL */
 	LLVMValueRef pkt;		/* struct w2b_packet * (f->packet), or NULL */
 	LLVMValueRef pkt_data, pkt_end;	/* the packet's data and data_end */
+	LLVMValueRef pkt_ctx;		/* load_bytes functions: the skb instead */
+	LLVMValueRef pkt_buf;		/* their 8-byte copy slot, made on first use */
 	LLVMValueRef span_slot;		/* be_span_loop()'s stack slot (the loops
 					 * never nest: one serves them all) */
 	LLVMValueRef *locals;		/* allocas */
@@ -352,7 +355,7 @@ LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);
 int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e);
 
 /* emit_packet.c */
-/* struct w2b_packet { ptr data; ptr data_end; }, made on first use. */
+/* struct w2b_packet { ptr data; ptr data_end; ptr ctx; }, made on first use. */
 LLVMTypeRef be_packet_type(struct be_ctx *cx);
 /* In fs's entry block: fs->pkt_data and fs->pkt_end from fs->pkt. */
 void be_packet_setup(struct be_fn *fs);
@@ -365,8 +368,5 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 /* After optimisation: packet offsets that became constants are checked at
  * compile time (emit_packet.c). 0, or -EINVAL (reported). */
 int be_packet_fold(struct be_ctx *cx);
-/* An internal error (reported, -EINVAL) if code that entry e reaches
- * stores to the packet while e's packet is read-only (cgroup_skb). */
-int be_packet_check_read_only(struct be_ctx *cx, const struct ir_entry *e);
 
 #endif

@@ -144,13 +144,14 @@ void be_di_init(struct be_ctx *cx)
 	cx->di_env = structure(cx, "w2b_env_value", (off + 63) / 64 * 64, mem, n);
 	cx->di_envp = pointer(cx, cx->di_env);
 
-	/* struct w2b_packet { void *data; void *data_end; }: what a packet
-	 * function's `pkt` argument points to (emit_packet.c). Debug info
-	 * nothing refers to is not emitted, so only objects with packet
+	/* struct w2b_packet { void *data; void *data_end; void *ctx; }: what
+	 * a packet function's `pkt` argument points to (emit_packet.c). Debug
+	 * info nothing refers to is not emitted, so only objects with packet
 	 * functions get it. */
 	mem[0] = member(cx, "data", 64, 0, cx->di_voidp);
 	mem[1] = member(cx, "data_end", 64, 64, cx->di_voidp);
-	cx->di_pktp = pointer(cx, structure(cx, "w2b_packet", 128, mem, 2));
+	mem[2] = member(cx, "ctx", 64, 128, cx->di_voidp);
+	cx->di_pktp = pointer(cx, structure(cx, "w2b_packet", 192, mem, 3));
 
 	/* struct w2b_memory_value: the value of W2B_MEMORY_MAP. */
 	if (cx->mem_in_map) {

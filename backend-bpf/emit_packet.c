@@ -1,7 +1,7 @@
 /*
  * emit_packet.c — the packet, read and written in place.
  *
- * A packet entry (ir_prog_info[kind].packet: XDP, TC, cgroup_skb) hands
+ * A packet entry (ir_prog_info[kind].packet: XDP, TC, cgroup_skb, socket) hands
  * its Wasm function `pkt` = IR_PACKET_BASE and `len`: the packet is the
  * Wasm addresses [IR_PACKET_BASE, IR_PACKET_BASE + len), above any
  * instance memory, and ir_lower_memory() has classified every access by
@@ -13,7 +13,8 @@
  * function that touches the packet.
  *
  * Passing them. The entry wrapper (emit_entry.c) stores them in a
- * struct w2b_packet { data; data_end; } on its stack, and every function
+ * struct w2b_packet { data; data_end; ctx; } on its stack (ctx only for
+ * socket filters, which read by copies: packet_copy()), and every function
  * with ir_func.packet takes a pointer to it as one more fixed argument
  * (after the env and the memory base), passing it on to the packet
  * functions it calls. One argument rather than two: BPF has five argument
@@ -101,9 +102,9 @@
 LLVMTypeRef be_packet_type(struct be_ctx *cx)
 {
 	if (!cx->pkt_ty) {
-		LLVMTypeRef f[2] = { cx->t_ptr, cx->t_ptr };
+		LLVMTypeRef f[3] = { cx->t_ptr, cx->t_ptr, cx->t_ptr };
 
-		cx->pkt_ty = LLVMStructTypeInContext(cx->C, f, 2, 0);
+		cx->pkt_ty = LLVMStructTypeInContext(cx->C, f, 3, 0);
 	}
 	return cx->pkt_ty;
 }
@@ -115,6 +116,12 @@ void be_packet_setup(struct be_fn *fs)
 	LLVMValueRef p;
 
 	/* the builder is in the entry block: these dominate the body */
+	if (fs->f->load_bytes) {
+		p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 2, "");
+		fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
+		LLVMSetAlignment(fs->pkt_ctx, 8);
+		return;
+	}
 	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 0, "");
 	fs->pkt_data = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "data");
 	LLVMSetAlignment(fs->pkt_data, 8);
@@ -143,6 +150,49 @@ static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
 	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), W2B_TRAP_OOB_MEMORY);
 	return p;
+}
+
+/* A socket filter's read: bpf_skb_load_bytes(ctx, x, slot, w) into an
+ * 8-byte stack slot, trapping if the packet is shorter, then the load
+ * from the slot. */
+static LLVMValueRef packet_copy(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef x)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	unsigned w = in->u.mem.width;
+	LLVMTypeRef pt[4] = { cx->t_ptr, cx->t_i64, cx->t_ptr, cx->t_i64 };
+	LLVMValueRef args[4], r;
+
+	if (!fs->pkt_buf) {
+		fs->pkt_buf = LLVMBuildAlloca(fs->alloca_b, cx->t_i64, "pkt.copy");
+		LLVMSetAlignment(fs->pkt_buf, 8);
+	}
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, UINT32_MAX - w, 0), ""),
+		   W2B_TRAP_OOB_MEMORY);
+	args[0] = fs->pkt_ctx;
+	args[1] = x;
+	args[2] = fs->pkt_buf;
+	args[3] = LLVMConstInt(cx->t_i64, w, 0);
+	r = be_call_helper(cx, BE_HELPER_SKB_LOAD_BYTES, LLVMFunctionType(cx->t_i64, pt, 4, 0),
+			   args, 4);
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstInt(cx->t_i64, 0, 0), ""),
+		   W2B_TRAP_OOB_MEMORY);
+	return be_access_at(fs, in, fs->pkt_buf, NULL);
+}
+
+/* The packet side of an access at packet offset x: in place, or for a
+ * socket filter a copy (loads only: ir_lower_memory() refused stores). */
+static LLVMValueRef packet_side(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef x,
+				LLVMValueRef v, int *err)
+{
+	if (!fs->f->load_bytes)
+		return be_access_at(fs, in, packet_ptr(fs, x, in->u.mem.width), v);
+	if (in->kind != IR_LOAD) {
+		be_fn_ice(fs, in->offset, "a store to a read-only packet");
+		*err = -EINVAL;
+		return NULL;
+	}
+	return packet_copy(fs, in, x);
 }
 
 LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
@@ -175,7 +225,7 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 	if (in->u.mem.offset)
 		x = LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, in->u.mem.offset, 0), "");
 	if (in->u.mem.region == IR_MEM_PACKET) {
-		p = be_access_at(fs, in, packet_ptr(fs, x, w), v);
+		p = packet_side(fs, in, x, v, err);
 		return in->kind == IR_LOAD ? p : NULL;
 	}
 
@@ -189,8 +239,8 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 			pkt_bb, inst_bb);
 
 	LLVMPositionBuilderAtEnd(B, pkt_bb);
-	p = packet_ptr(fs, x, w);
-	vals[n] = be_access_at(fs, in, p, v);
+	if (!(vals[n] = packet_side(fs, in, x, v, err)) && *err)
+		return NULL;
 	from[n++] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 
@@ -260,63 +310,4 @@ int be_packet_fold(struct be_ctx *cx)
 		return -EINVAL;
 	}
 	return 0;
-}
-
-/* --- read-only packets ----------------------------------------------------- */
-
-struct ro_walk {
-	struct be_ctx *cx;
-	const struct ir_entry *e;
-	struct ir_func *f;
-	bool *seen;		/* per function: on the work list already */
-	uint32_t *work, nwork;
-	int err;
-};
-
-static void ro_inst(struct ir_inst *i, void *user)
-{
-	struct ro_walk *r = user;
-	const struct ir_module *m = r->cx->m;
-
-	if (i->kind == IR_CALL && i->u.call.func < m->nfuncs && !r->seen[i->u.call.func]) {
-		r->seen[i->u.call.func] = true;
-		r->work[r->nwork++] = i->u.call.func;
-	}
-	if (i->kind == IR_STORE && !r->err &&
-	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH)) {
-		diag_report(r->cx->d, DIAG_ICE,
-			    &(struct diag_loc){ i->offset, r->f->wasm_index, r->f->name, NULL },
-			    "a store that may reach the packet, in code entry '%s' (section '%s') "
-			    "reaches: its packet is read-only",
-			    r->e->export_name ? r->e->export_name : "?", r->e->section);
-		r->err = -EINVAL;
-	}
-}
-
-int be_packet_check_read_only(struct be_ctx *cx, const struct ir_entry *e)
-{
-	const struct ir_module *m = cx->m;
-	struct ro_walk r = { cx, e, NULL, NULL, NULL, 0, 0 };
-
-	if (e->kind != IR_PROG_CGROUP_SKB_INGRESS && e->kind != IR_PROG_CGROUP_SKB_EGRESS)
-		return 0;
-	if (e->func >= m->nfuncs)
-		return 0;	/* be_emit_entry() reports it */
-	r.seen = calloc(m->nfuncs, sizeof(*r.seen));
-	r.work = calloc(m->nfuncs, sizeof(*r.work));
-	if (!r.seen || !r.work) {
-		free(r.seen);
-		free(r.work);
-		diag_ice(cx->d, "out of memory");
-		return -ENOMEM;
-	}
-	r.seen[e->func] = true;
-	r.work[r.nwork++] = e->func;
-	while (r.nwork && !r.err) {
-		r.f = &m->funcs[r.work[--r.nwork]];
-		ir_walk_insts(&r.f->body, ro_inst, &r);
-	}
-	free(r.seen);
-	free(r.work);
-	return r.err;
 }

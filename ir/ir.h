@@ -222,6 +222,8 @@ struct ir_func {
 
 	/* Set by ir_lower_memory(). */
 	bool packet;		/* accesses the packet, or calls what does */
+	bool load_bytes;	/* ... reached from a socket filter: reads it
+				 * with bpf_skb_load_bytes (ir_prog_info) */
 
 	/* Set by ir_lower_imports(): map_lookup_elem calls, numbered in order
 	 * (u.call.site), with the map each looks up. */
@@ -250,7 +252,10 @@ enum ir_prog_kind {
 
 struct ir_prog_info {
 	const char *section;
-	bool packet;		/* entry gets (pkt, len); packet accessed in place */
+	bool packet;		/* entry gets (pkt, len) */
+	bool read_only;		/* its packet may not be written */
+	bool load_bytes;	/* no direct packet access: reads are copies
+				 * (bpf_skb_load_bytes), not in place */
 	int trap_action;	/* the program's return value on a trap */
 };
 extern const struct ir_prog_info ir_prog_info[IR_PROG_COUNT];

@@ -507,6 +507,64 @@ static void find_packet_call(struct ir_inst *i, void *user)
 		c->found = true;
 }
 
+/* Per entry, over the code it reaches: a read-only packet (cgroup_skb,
+ * socket) is never written, and a socket filter's packet is read by
+ * copies (ir_prog_info.load_bytes), which the backend emits per function,
+ * so code a socket filter reaches cannot also serve a direct entry.
+ * mode[f]: 0 not yet reached by a packet entry, 1 direct, 2 copies. */
+struct entry_walk {
+	struct prov *p;
+	const struct ir_entry *e;
+	bool *seen;
+	uint32_t *work, nwork;
+};
+
+static void entry_inst(struct ir_inst *i, void *user)
+{
+	struct entry_walk *w = user;
+	struct prov *p = w->p;
+
+	if (i->kind == IR_CALL && !w->seen[i->u.call.func]) {
+		w->seen[i->u.call.func] = true;
+		w->work[w->nwork++] = i->u.call.func;
+	}
+	if (i->kind == IR_STORE && ir_prog_info[w->e->kind].read_only &&
+	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
+		refuse_at(p, i, "a store that may reach the packet, in code entry '%s' reaches: the packet of a %s program is read-only",
+			  w->e->export_name, w->e->section);
+}
+
+static void check_entry_packet(struct prov *p, const struct ir_entry *e, uint8_t *mode)
+{
+	struct ir_module *m = p->m;
+	uint8_t want = ir_prog_info[e->kind].load_bytes ? 2 : 1;
+	struct entry_walk w = { p, e, calloc(m->nfuncs, 1), calloc(m->nfuncs, sizeof(uint32_t)), 0 };
+
+	if (!w.seen || !w.work)
+		abort();
+	w.seen[e->func] = true;
+	w.work[w.nwork++] = e->func;
+	while (w.nwork && !p->err) {
+		uint32_t fi = w.work[--w.nwork];
+
+		p->f = &m->funcs[fi];
+		p->fi = fi;
+		if (p->f->packet && ir_prog_info[e->kind].packet) {
+			if (mode[fi] && mode[fi] != want) {
+				diag_report(p->d, DIAG_ERROR,
+					    &(struct diag_loc){ p->f->offset, p->f->wasm_index, p->f->name, NULL },
+					    "this function reads the packet for a socket filter (by copies) and for a program with direct packet access (entry '%s'): not supported, give each its own function",
+					    e->export_name);
+				p->err = -EINVAL;
+			}
+			mode[fi] = want;
+		}
+		ir_walk_insts(&p->f->body, entry_inst, &w);
+	}
+	free(w.seen);
+	free(w.work);
+}
+
 int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 {
 	struct prov p = { m, NULL, NULL, 0, true, d, 0 };
@@ -572,6 +630,17 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 				    en->export_name, en->section);
 			p.err = -EINVAL;
 		}
+	}
+	if (!p.err) {
+		uint8_t *mode = calloc(m->nfuncs ? m->nfuncs : 1, 1);
+
+		if (!mode)
+			abort();
+		for (uint32_t e = 0; e < m->nentries && !p.err; e++)
+			check_entry_packet(&p, &m->entries[e], mode);
+		for (uint32_t k = 0; k < m->nfuncs; k++)
+			m->funcs[k].load_bytes = mode[k] == 2;
+		free(mode);
 	}
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		free(p.fp[k].vreg);
