@@ -1,0 +1,285 @@
+/*
+ * consume.c — the userspace half of the kernel_ringbuf test: the SDK's ring
+ * buffer and map helpers as a libbpf program sees them.
+ *
+ *     consume events.bpf.o
+ *
+ * Loads events.bpf.o (tests/kernel/ringbuf/events.c through wasm2bpf) with
+ * libbpf, inserts totals[0x9999] from userspace, runs the XDP program
+ * `watch` with BPF_PROG_TEST_RUN on crafted frames (IPv4, ARP, IPv6 and
+ * 0x9999, some repeated), then checks:
+ * - every run's verdict is XDP_PASS (a trap would be XDP_ABORTED);
+ * - the ring buffer holds exactly one record per run, in run order, each
+ *   with the frame's length, ethertype and first six bytes, and nothing more;
+ * - totals holds exactly the keys 0x0800, 0x0806 and 0x86dd, each with the
+ *   packets and bytes of its frames, and 0x9999 is gone (the program deleted
+ *   it).
+ *
+ * Exit 0 when every check passes, 1 (after a FAIL line saying what
+ * differed) otherwise. Closing line: "ringbuf: N passed, M failed".
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { ETHERTYPE_DELETE = 0x9999 };
+
+/* The record events.c writes (12 bytes, no padding) and a totals value. */
+struct event {
+	uint32_t len;
+	uint16_t ethertype;
+	uint8_t first_bytes[6];
+};
+
+struct total {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/* A crafted frame: length, ethertype, destination MAC, and how many times
+ * it is run (BPF_PROG_TEST_RUN's repeat). */
+struct frame {
+	const char *name;
+	uint32_t len;
+	uint16_t ethertype;
+	uint8_t dst[6];
+	uint32_t runs;
+};
+
+static const struct frame frames[] = {
+	{ "IPv4/UDP", 60, 0x0800, { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }, 1 },
+	{ "IPv4/TCP", 98, 0x0800, { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }, 3 },
+	{ "ARP", 42, 0x0806, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 2 },
+	{ "IPv6/ICMPv6", 86, 0x86dd, { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, 1 },
+	{ "0x9999", 64, ETHERTYPE_DELETE, { 0x02, 0x99, 0x99, 0x99, 0x99, 0x99 }, 1 },
+};
+#define NFRAMES (sizeof(frames) / sizeof(frames[0]))
+#define MAX_RECORDS 64
+
+static int passed, failed;
+
+static void check(const char *what, uint64_t got, uint64_t want)
+{
+	if (got == want) {
+		passed++;
+		printf("PASS %s = %llu\n", what, (unsigned long long)got);
+	} else {
+		failed++;
+		printf("FAIL %s = %llu, want %llu\n", what, (unsigned long long)got,
+		       (unsigned long long)want);
+	}
+}
+
+/* Fill buf with frame f: Ethernet header, then a plausible start of the
+ * protocol's header, then a byte pattern. */
+static void build_frame(const struct frame *f, uint8_t *buf)
+{
+	static const uint8_t src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+	uint32_t i;
+
+	for (i = 0; i < f->len; i++)
+		buf[i] = (uint8_t)(i * 7 + f->len);
+	memcpy(buf, f->dst, 6);
+	memcpy(buf + 6, src, 6);
+	buf[12] = (uint8_t)(f->ethertype >> 8);
+	buf[13] = (uint8_t)f->ethertype;
+	if (f->ethertype == 0x0800)
+		buf[14] = 0x45;
+	else if (f->ethertype == 0x86dd)
+		buf[14] = 0x60;
+	else if (f->ethertype == 0x0806)
+		memcpy(buf + 14, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
+}
+
+/* The records the ring buffer callback saw, in order. */
+static struct event records[MAX_RECORDS];
+static size_t nrecords, bad_sizes;
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (size != sizeof(struct event)) {
+		printf("FAIL record %zu: %zu bytes, want %zu\n", nrecords + bad_sizes, size,
+		       sizeof(struct event));
+		bad_sizes++;
+		return 0;
+	}
+	if (nrecords < MAX_RECORDS)
+		memcpy(&records[nrecords], data, sizeof(struct event));
+	nrecords++;
+	return 0;
+}
+
+static int fail_setup(const char *what, int err)
+{
+	printf("FAIL setup: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	return 1;
+}
+
+static int run_checks(struct bpf_object *obj)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "watch");
+	struct bpf_map *events = bpf_object__find_map_by_name(obj, "events");
+	struct bpf_map *totals = bpf_object__find_map_by_name(obj, "totals");
+	struct ring_buffer *rb;
+	struct total want_totals[3] = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
+	static const uint32_t keys[3] = { 0x0800, 0x0806, 0x86dd };
+	struct total t = { 7, 700 };
+	uint32_t key, next, nkeys;
+	size_t i, r, want_records = 0;
+	char what[128];
+	int totals_fd, n, err;
+
+	if (!prog || !events || !totals) {
+		printf("FAIL setup: the object lacks program watch or map events/totals\n");
+		return 1;
+	}
+	check("program type is XDP", bpf_program__type(prog), BPF_PROG_TYPE_XDP);
+	check("events is a ring buffer", bpf_map__type(events), BPF_MAP_TYPE_RINGBUF);
+	check("events size", bpf_map__max_entries(events), 4096);
+	check("totals is a hash", bpf_map__type(totals), BPF_MAP_TYPE_HASH);
+	check("totals key size", bpf_map__key_size(totals), sizeof(uint32_t));
+	check("totals value size", bpf_map__value_size(totals), sizeof(struct total));
+	check("totals max entries", bpf_map__max_entries(totals), 64);
+	totals_fd = bpf_map__fd(totals);
+
+	/* the entry the program must delete */
+	key = ETHERTYPE_DELETE;
+	err = bpf_map_update_elem(totals_fd, &key, &t, BPF_NOEXIST);
+	if (err)
+		return fail_setup("bpf_map_update_elem(totals[0x9999])", errno);
+	memset(&t, 0, sizeof(t));
+	err = bpf_map_lookup_elem(totals_fd, &key, &t);
+	check("totals[0x9999] present before the runs", err == 0 && t.packets == 7 && t.bytes == 700, 1);
+
+	rb = ring_buffer__new(bpf_map__fd(events), on_record, NULL, NULL);
+	if (!rb)
+		return fail_setup("ring_buffer__new", errno);
+
+	for (i = 0; i < NFRAMES; i++) {
+		const struct frame *f = &frames[i];
+		uint8_t buf[128];
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf, .data_size_in = f->len,
+			    .repeat = f->runs);
+
+		build_frame(f, buf);
+		err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		if (err) {
+			ring_buffer__free(rb);
+			return fail_setup("bpf_prog_test_run_opts", errno);
+		}
+		snprintf(what, sizeof(what), "%s (%u bytes) x%u: verdict", f->name, f->len, f->runs);
+		check(what, opts.retval, XDP_PASS);
+		want_records += f->runs;
+		for (r = 0; r < 3; r++)
+			if (keys[r] == f->ethertype) {
+				want_totals[r].packets += f->runs;
+				want_totals[r].bytes += (uint64_t)f->runs * f->len;
+			}
+	}
+
+	/* the ring buffer: one record per run, in order, then nothing */
+	n = ring_buffer__consume(rb);
+	check("ring_buffer__consume result", (uint64_t)(int64_t)n, want_records);
+	check("records consumed", nrecords, want_records);
+	check("records of the wrong size", bad_sizes, 0);
+	n = ring_buffer__consume(rb);
+	check("second ring_buffer__consume (buffer empty)", (uint64_t)(int64_t)n, 0);
+	ring_buffer__free(rb);
+
+	r = 0;
+	for (i = 0; i < NFRAMES; i++) {
+		const struct frame *f = &frames[i];
+		uint32_t k;
+
+		for (k = 0; k < f->runs; k++, r++) {
+			const struct event *e = &records[r];
+
+			if (r >= nrecords || r >= MAX_RECORDS) {
+				printf("FAIL record %zu (%s run %u): missing\n", r, f->name, k + 1);
+				failed++;
+				continue;
+			}
+			snprintf(what, sizeof(what), "record %zu (%s run %u) len", r, f->name, k + 1);
+			check(what, e->len, f->len);
+			snprintf(what, sizeof(what), "record %zu (%s run %u) ethertype", r, f->name, k + 1);
+			check(what, e->ethertype, f->ethertype);
+			snprintf(what, sizeof(what),
+				 "record %zu (%s run %u) first_bytes %02x:%02x:%02x:%02x:%02x:%02x",
+				 r, f->name, k + 1, e->first_bytes[0], e->first_bytes[1],
+				 e->first_bytes[2], e->first_bytes[3], e->first_bytes[4],
+				 e->first_bytes[5]);
+			check(what, memcmp(e->first_bytes, f->dst, 6) == 0, 1);
+		}
+	}
+
+	/* totals: the three ethertypes with their packets and bytes */
+	for (r = 0; r < 3; r++) {
+		memset(&t, 0xff, sizeof(t));
+		err = bpf_map_lookup_elem(totals_fd, &keys[r], &t);
+		snprintf(what, sizeof(what), "totals[0x%04x] lookup", keys[r]);
+		check(what, err ? (uint64_t)errno : 0, 0);
+		if (err)
+			continue;
+		snprintf(what, sizeof(what), "totals[0x%04x].packets", keys[r]);
+		check(what, t.packets, want_totals[r].packets);
+		snprintf(what, sizeof(what), "totals[0x%04x].bytes", keys[r]);
+		check(what, t.bytes, want_totals[r].bytes);
+	}
+	key = ETHERTYPE_DELETE;
+	err = bpf_map_lookup_elem(totals_fd, &key, &t);
+	check("totals[0x9999] deleted (lookup fails with ENOENT)", err && errno == ENOENT, 1);
+
+	/* and no other key */
+	nkeys = 0;
+	for (err = bpf_map_get_next_key(totals_fd, NULL, &next); !err;
+	     err = bpf_map_get_next_key(totals_fd, &key, &next)) {
+		int known = 0;
+
+		for (r = 0; r < 3; r++)
+			known |= next == keys[r];
+		if (!known) {
+			printf("FAIL totals has an unexpected key 0x%x\n", next);
+			failed++;
+		}
+		nkeys++;
+		key = next;
+	}
+	check("keys in totals", nkeys, 3);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bpf_object *obj;
+	struct bpf_map *mem;
+	int err, ncpus, status;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s EVENTS.bpf.o\n", argv[0]);
+		return 1;
+	}
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj)
+		return fail_setup(argv[1], errno);
+	/* docs/abi.md: a large instance memory lives in w2b_memory, one entry
+	 * per CPU; size it to this machine (this module's memory is small, so
+	 * the map is usually absent). */
+	mem = bpf_object__find_map_by_name(obj, "w2b_memory");
+	ncpus = libbpf_num_possible_cpus();
+	if (mem && ncpus > 0)
+		bpf_map__set_max_entries(mem, (uint32_t)ncpus);
+	err = bpf_object__load(obj);
+	if (err) {
+		bpf_object__close(obj);
+		return fail_setup("bpf_object__load", err);
+	}
+	status = run_checks(obj);
+	bpf_object__close(obj);
+	printf("ringbuf: %d passed, %d failed\n", passed, failed);
+	return status || failed ? 1 : 0;
+}
