@@ -365,6 +365,13 @@ void be_packet_setup(struct be_fn *fs);
  * then terminated); *err < 0 on an error (reported). */
 LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
 			      int *err);
+/* IR_CTX_GET, IR_CTX_SET: the u32 field at in->u.ctx.offset of the
+ * context the packet struct carries. 0 or -EINVAL (reported). */
+int be_emit_ctx_field(struct be_fn *fs, const struct ir_inst *in);
+/* Pointer to byte `off` of the context ctx, as the verifier wants a
+ * context access: base + constant, through llvm.preserve.static.offset
+ * (emit_entry.c). */
+LLVMValueRef be_ctx_ptr(struct be_ctx *cx, LLVMValueRef ctx, unsigned off);
 /* After optimisation: packet offsets that became constants are checked at
  * compile time (emit_packet.c). 0, or -EINVAL (reported). */
 int be_packet_fold(struct be_ctx *cx);

@@ -141,16 +141,20 @@ static LLVMBasicBlockRef block(struct wrapper *w, const char *name)
  * with __attribute__((preserve_static_offset)) (as the kernel's ctx structs
  * are in vmlinux.h): the BPF IR passes hide such accesses from the
  * optimiser and put them back as base+offset loads and stores. */
-static LLVMValueRef ctx_at(struct wrapper *w, unsigned off)
+LLVMValueRef be_ctx_ptr(struct be_ctx *cx, LLVMValueRef ctx, unsigned off)
 {
-	struct be_ctx *cx = w->cx;
 	unsigned id = LLVMLookupIntrinsicID("llvm.preserve.static.offset", 27);
 	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cx->M, id, NULL, 0);
 	LLVMValueRef ix = LLVMConstInt(cx->t_i64, off, 0);
 	LLVMValueRef base = LLVMBuildCall2(cx->B, LLVMIntrinsicGetType(cx->C, id, NULL, 0),
-					   fn, &w->ctx, 1, "");
+					   fn, &ctx, 1, "");
 
 	return LLVMBuildInBoundsGEP2(cx->B, cx->t_i8, base, &ix, 1, "");
+}
+
+static LLVMValueRef ctx_at(struct wrapper *w, unsigned off)
+{
+	return be_ctx_ptr(w->cx, w->ctx, off);
 }
 
 /* bpf_map_lookup_elem(map, &key) with a u32 key on the stack. */
@@ -315,6 +319,8 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 		LLVMSetAlignment(slot, 8);
 		LLVMSetAlignment(LLVMBuildStore(cx->B, data, LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
 		LLVMSetAlignment(LLVMBuildStore(cx->B, end, LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
+		/* the context, for context fields (ctx.NAME imports) */
+		LLVMSetAlignment(LLVMBuildStore(cx->B, w->ctx, LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
 		*pkt_arg = slot;
 	}
 }

@@ -1137,6 +1137,9 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 	case IR_ATOMIC_RMW:
 	case IR_ATOMIC_CMPXCHG:
 		return be_emit_atomic(fs, in);
+	case IR_CTX_GET:
+	case IR_CTX_SET:
+		return be_emit_ctx_field(fs, in);
 	case IR_BLOCK:
 	case IR_LOOP:
 	case IR_IF:

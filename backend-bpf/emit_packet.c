@@ -116,12 +116,11 @@ void be_packet_setup(struct be_fn *fs)
 	LLVMValueRef p;
 
 	/* the builder is in the entry block: these dominate the body */
-	if (fs->f->load_bytes) {
-		p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 2, "");
-		fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
-		LLVMSetAlignment(fs->pkt_ctx, 8);
+	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 2, "");
+	fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
+	LLVMSetAlignment(fs->pkt_ctx, 8);
+	if (fs->f->load_bytes)
 		return;
-	}
 	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 0, "");
 	fs->pkt_data = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "data");
 	LLVMSetAlignment(fs->pkt_data, 8);
@@ -310,4 +309,28 @@ int be_packet_fold(struct be_ctx *cx)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* --- context fields ----------------------------------------------------------- */
+
+int be_emit_ctx_field(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMValueRef p, v;
+
+	if (!fs->pkt || !fs->pkt_ctx || in->u.ctx.offset == IR_NOVAL) {
+		be_fn_ice(fs, in->offset, "context field access without the context");
+		return -EINVAL;
+	}
+	/* *(u32 *)(ctx + off), which the verifier rewrites into the kernel's
+	 * access of the field */
+	p = be_ctx_ptr(cx, fs->pkt_ctx, in->u.ctx.offset);
+	if (in->kind == IR_CTX_SET) {
+		v = be_val(fs, in->a);
+		if (fs->bad)
+			return 0;
+		be_store(cx, v, p);
+		return 0;
+	}
+	return be_def(fs, in, be_load(cx, cx->t_i32, p));
 }

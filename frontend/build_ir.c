@@ -788,6 +788,72 @@ refused:
 	return true;
 }
 
+/* "len, pkt_type, mark, ..." for the refusal of an unknown ctx import. */
+static const char *ctx_field_names(struct arena *a)
+{
+	char *s = "";
+
+	for (uint32_t k = 0; k < ir_nctx_fields; k++) {
+		bool dup = false;
+
+		for (uint32_t j = 0; j < k; j++)
+			dup |= !strcmp(ir_ctx_fields[j].name, ir_ctx_fields[k].name);
+		if (!dup)
+			s = arena_printf(a, "%s%s%s", s, k ? ", " : "", ir_ctx_fields[k].name);
+	}
+	return s;
+}
+
+/* A call of an import from module "ctx": `NAME` () -> i32 reads the
+ * context field NAME, `set_NAME` (i32) -> () writes it. Which struct (and
+ * so which offset) is the entry's to say: ir_lower_imports(). */
+static bool do_ctx_field(struct builder *b, const struct fe_instr *in,
+			 const struct fe_import *im, const struct fe_functype *t)
+{
+	bool set = !strncmp(im->name, "set_", 4);
+	const char *name = set ? im->name + 4 : im->name;
+	uint32_t row = ir_nctx_fields;
+	struct opnd v;
+	struct ir_inst *i;
+
+	if (strcmp(im->module, "ctx"))
+		return false;
+	for (uint32_t k = 0; k < ir_nctx_fields && row == ir_nctx_fields; k++)
+		if (!strcmp(ir_ctx_fields[k].name, name))
+			row = k;
+	if (row == ir_nctx_fields) {
+		refuse(b, in->offset, "unknown import 'ctx.%s': the context fields are: %s (read as ctx.NAME, written as ctx.set_NAME)",
+		       im->name, ctx_field_names(b->a));
+	} else if (set ? (t->nparams != 1 || t->params[0] != FE_I32 || t->nresults) :
+			 (t->nparams || t->nresults != 1 || t->results[0] != FE_I32)) {
+		refuse(b, in->offset, "import 'ctx.%s' has the wrong type: it is %s", im->name,
+		       set ? "(i32) -> ()" : "() -> (i32)");
+	} else if (emitting(b) || !set) {
+		if (set) {
+			v = pop_expect(b, FE_I32);
+			i = emit(b, IR_CTX_SET);
+			i->a = v.vreg;
+		} else if (emitting(b)) {
+			i = emit(b, IR_CTX_GET);
+			push(b, FE_I32, emit_def(b, i, FE_I32));
+		} else {
+			push(b, FE_I32, IR_NOVAL);
+			return true;
+		}
+		i->u.ctx.field = row;
+		i->u.ctx.offset = IR_NOVAL;
+		return true;
+	} else {
+		pop_expect(b, FE_I32);
+		return true;
+	}
+	/* refused: the stack as the import's own type says */
+	pop_types(b, t->nparams, t->params, NULL);
+	for (uint32_t k = 0; k < t->nresults; k++)
+		push(b, t->results[k], IR_NOVAL);
+	return true;
+}
+
 /*
  * C's memcpy/memmove/memset, when the module imports them from "env" (what
  * clang and wasm-ld leave behind without -mbulk-memory and without a libc:
@@ -850,6 +916,8 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 		if (do_libc_memory_call(b, in, im, t))
 			return;
 		if (do_helper_call(b, in, im, t))
+			return;
+		if (do_ctx_field(b, in, im, t))
 			return;
 		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not implemented yet)",
 		       im->module, im->name);

@@ -37,6 +37,13 @@ const struct ir_helper_info ir_helpers[] = {
 };
 const uint32_t ir_nhelpers = sizeof(ir_helpers) / sizeof(ir_helpers[0]);
 
+const struct ir_ctx_field ir_ctx_fields[] = {
+#define X(name, cls, off, write) { #name, IR_CTX_##cls, off, IR_CTX_WRITE_##write },
+#include "common/ctx_fields.def"
+#undef X
+};
+const uint32_t ir_nctx_fields = sizeof(ir_ctx_fields) / sizeof(ir_ctx_fields[0]);
+
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind)
 {
 	return h->progs == IR_HPROGS_ALL || ir_prog_info[kind].packet;

@@ -82,6 +82,8 @@ enum ir_kind {
 	IR_ATOMIC_RMW,	/* dst = old value at a + u.mem.offset; stores op(old, b)
 			 * there (u.mem.rmw), atomically */
 	IR_ATOMIC_CMPXCHG, /* dst = old value at a + off; stores c if old == b */
+	IR_CTX_GET,	/* dst = the context's u32 field u.ctx (i32) */
+	IR_CTX_SET,	/* the context's u32 field u.ctx = a */
 };
 
 /* IR_ATOMIC_RMW's operation. */
@@ -199,6 +201,11 @@ struct ir_inst {
 		} mem;				/* IR_LOAD, IR_STORE, IR_ATOMIC_* (a: the
 						 * i32 address); COPY/FILL use only region */
 		uint32_t global;		/* IR_GLOBAL_GET/SET: index into ir_module.globals */
+		struct {
+			uint32_t field;		/* a row of ir_ctx_fields[] with the name */
+			uint32_t offset;	/* in the entry's context struct, or
+						 * IR_NOVAL until ir_lower_imports() */
+		} ctx;				/* IR_CTX_GET, IR_CTX_SET */
 		struct {
 			uint32_t nvals;
 			uint32_t *vals;
@@ -321,6 +328,18 @@ struct ir_helper_info {
 };
 extern const struct ir_helper_info ir_helpers[];
 extern const uint32_t ir_nhelpers;
+/* Context fields a module may read or write (common/ctx_fields.def). */
+enum ir_ctx_class { IR_CTX_SKB, IR_CTX_XDP };
+enum ir_ctx_write { IR_CTX_WRITE_NONE, IR_CTX_WRITE_TC, IR_CTX_WRITE_TC_CGROUP };
+struct ir_ctx_field {
+	const char *name;
+	uint8_t cls;			/* enum ir_ctx_class */
+	uint32_t offset;
+	uint8_t write;			/* enum ir_ctx_write */
+};
+extern const struct ir_ctx_field ir_ctx_fields[];
+extern const uint32_t ir_nctx_fields;
+
 /* May an entry of program kind `kind` call h? */
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind);
 

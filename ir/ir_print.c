@@ -183,6 +183,13 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 			i->u.mem.width * 8, i->a, i->u.mem.offset, i->b, region_name(i->u.mem.region));
 		break;
 	}
+	case IR_CTX_GET:
+		print_vreg_def(out, f, i->dst);
+		fprintf(out, " = ctx.%s\n", ir_ctx_fields[i->u.ctx.field].name);
+		break;
+	case IR_CTX_SET:
+		fprintf(out, "ctx.set_%s %%%u\n", ir_ctx_fields[i->u.ctx.field].name, i->a);
+		break;
 	case IR_ATOMIC_CMPXCHG:
 		print_vreg_def(out, f, i->dst);
 		fprintf(out, " = atomic.cmpxchg%u [%%%u+%u] %%%u %%%u%s\n", i->u.mem.width * 8, i->a,

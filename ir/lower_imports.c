@@ -16,7 +16,10 @@
  *     IR_MAP_VALUE_BASE);
  *   - a helper the entry's program type may not call, and a GPL-only
  *     helper without a GPL-compatible license, is refused with what to use
- *     instead (helpers.def's columns).
+ *     instead (helpers.def's columns);
+ *   - a context field (module "ctx") gets its offset in the struct of the
+ *     entry's program type, and a write the type does not allow is
+ *     refused (ctx_fields.def).
  */
 #include "ir.h"
 
@@ -138,12 +141,58 @@ static void lower_call(struct ir_inst *i, void *user)
 
 /* --- may this entry's program type call the helper? --------------------- */
 
+/* A context field access: the entry's program type says which struct,
+ * so which row of ir_ctx_fields[], and whether it may write the field. */
+static void resolve_ctx_field(struct lower *l, struct ir_inst *i)
+{
+	const struct ir_entry *e = l->entry;
+	const char *name = ir_ctx_fields[i->u.ctx.field].name;
+	const char *op = i->kind == IR_CTX_SET ? "set_" : "";
+	bool tc = e->kind == IR_PROG_TC || e->kind == IR_PROG_TC_CLASSIFIER ||
+		  e->kind == IR_PROG_TCX_INGRESS || e->kind == IR_PROG_TCX_EGRESS;
+	bool cgroup = e->kind == IR_PROG_CGROUP_SKB_INGRESS || e->kind == IR_PROG_CGROUP_SKB_EGRESS;
+	uint8_t cls = e->kind == IR_PROG_XDP ? IR_CTX_XDP : IR_CTX_SKB;
+	const struct ir_ctx_field *row = NULL;
+
+	if (!ir_prog_info[e->kind].packet) {
+		refuse(l, i, "ctx.%s%s: %s programs (entry '%s') have no such context field", op,
+		       name, e->section, e->export_name);
+		return;
+	}
+	for (uint32_t k = 0; k < ir_nctx_fields; k++)
+		if (!strcmp(ir_ctx_fields[k].name, name) && ir_ctx_fields[k].cls == cls)
+			row = &ir_ctx_fields[k];
+	if (!row) {
+		refuse(l, i, "ctx.%s%s: %s programs (entry '%s') have no such context field", op,
+		       name, e->section, e->export_name);
+		return;
+	}
+	if (i->kind == IR_CTX_SET &&
+	    !(row->write == IR_CTX_WRITE_TC_CGROUP && (tc || cgroup)) &&
+	    !(row->write == IR_CTX_WRITE_TC && tc)) {
+		refuse(l, i, "ctx.set_%s: %s programs (entry '%s') may only read this field%s", name,
+		       e->section, e->export_name,
+		       row->write == IR_CTX_WRITE_NONE ? "" :
+		       row->write == IR_CTX_WRITE_TC ? " (tc programs may write it)" :
+		       " (tc and cgroup_skb programs may write it)");
+		return;
+	}
+	if (i->u.ctx.offset != IR_NOVAL && i->u.ctx.offset != row->offset) {
+		refuse(l, i, "ctx.%s%s: this code serves entries with different context structs (xdp and skb): give each its own function",
+		       op, name);
+		return;
+	}
+	i->u.ctx.offset = row->offset;
+}
+
 static void check_allowed(struct ir_inst *i, void *user)
 {
 	struct lower *l = user;
 	const struct ir_helper_info *h;
 	const struct ir_entry *e = l->entry;
 
+	if ((i->kind == IR_CTX_GET || i->kind == IR_CTX_SET) && !l->err)
+		resolve_ctx_field(l, i);
 	if (i->kind != IR_HELPER_CALL || l->err)
 		return;
 	h = &ir_helpers[i->u.call.func];

@@ -486,6 +486,10 @@ static void classify(struct ir_inst *i, void *user)
 				  "memory.fill (memset) of");
 		break;
 	}
+	case IR_CTX_GET:
+	case IR_CTX_SET:
+		p->f->packet = true;	/* the context comes with the packet's struct */
+		return;
 	default:
 		return;
 	}

@@ -162,6 +162,35 @@ W2B_HELPER(trace_printk) long bpf_trace_printk(const char *fmt, w2b_u32 fmt_size
 #define W2B_PRINTK_(fmt, a, b, c, ...)                                         \
 	bpf_trace_printk(fmt, sizeof(fmt), (w2b_u64)(a), (w2b_u64)(b), (w2b_u64)(c))
 
+/* --- context fields --------------------------------------------------------- */
+
+/* The program's context (struct __sk_buff for tc, tcx, cgroup_skb and
+ * socket; struct xdp_md for xdp), field by field, read and written in
+ * place: imports from module "ctx" (common/ctx_fields.def, which also says
+ * who may write what). ingress_ifindex exists for both; rx_queue_index is
+ * XDP's, the others the skb's. */
+#define W2B_CTX(name) __attribute__((import_module("ctx"), import_name(#name)))
+W2B_CTX(len) w2b_u32 w2b_ctx_len(void);
+W2B_CTX(pkt_type) w2b_u32 w2b_ctx_pkt_type(void);
+W2B_CTX(mark) w2b_u32 w2b_ctx_mark(void);
+W2B_CTX(queue_mapping) w2b_u32 w2b_ctx_queue_mapping(void);
+W2B_CTX(protocol) w2b_u32 w2b_ctx_protocol(void);
+W2B_CTX(vlan_present) w2b_u32 w2b_ctx_vlan_present(void);
+W2B_CTX(vlan_tci) w2b_u32 w2b_ctx_vlan_tci(void);
+W2B_CTX(vlan_proto) w2b_u32 w2b_ctx_vlan_proto(void);
+W2B_CTX(priority) w2b_u32 w2b_ctx_priority(void);
+W2B_CTX(ingress_ifindex) w2b_u32 w2b_ctx_ingress_ifindex(void);
+W2B_CTX(ifindex) w2b_u32 w2b_ctx_ifindex(void);
+W2B_CTX(tc_index) w2b_u32 w2b_ctx_tc_index(void);
+W2B_CTX(hash) w2b_u32 w2b_ctx_hash(void);
+W2B_CTX(tc_classid) w2b_u32 w2b_ctx_tc_classid(void);
+W2B_CTX(rx_queue_index) w2b_u32 w2b_ctx_rx_queue_index(void);
+W2B_CTX(set_mark) void w2b_ctx_set_mark(w2b_u32 value);
+W2B_CTX(set_queue_mapping) void w2b_ctx_set_queue_mapping(w2b_u32 value);
+W2B_CTX(set_priority) void w2b_ctx_set_priority(w2b_u32 value);
+W2B_CTX(set_tc_index) void w2b_ctx_set_tc_index(w2b_u32 value);
+W2B_CTX(set_tc_classid) void w2b_ctx_set_tc_classid(w2b_u32 value);
+
 /* --- atomics ----------------------------------------------------------------- */
 
 /* Atomic read-modify-write of a 4- or 8-byte field of a map value (hash and
