@@ -74,7 +74,9 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/bpf.h>
 
@@ -257,13 +259,25 @@ static void report_trap(struct wrapper *w, LLVMValueRef code)
 					 (unsigned long long)ir_prog_info[w->e->kind].trap_action, 1));
 }
 
-/* A u32 context field holding a packet pointer, as the pointer. */
+/* A u32 context field holding a packet pointer, as the pointer: the
+ * 32-bit load written out as inline asm, `rX = *(u32 *)(ctx + off)`,
+ * whose result is the 64-bit register. As IR (a u32 load, zext,
+ * inttoptr), LLVM's -O0 instruction selector may emit the zext as a
+ * 32-bit move of the loaded register, and the verifier, which made that
+ * register a packet pointer, sees the move's result as a plain number
+ * ("pointer arithmetic on pkt_end prohibited"). Side effects keep it
+ * after bpf_skb_pull_data. */
 static LLVMValueRef packet_field(struct wrapper *w, unsigned off)
 {
 	struct be_ctx *cx = w->cx;
-	LLVMValueRef v = be_load(cx, cx->t_i32, ctx_at(w, off));
+	LLVMTypeRef fty = LLVMFunctionType(cx->t_i64, &cx->t_ptr, 1, 0);
+	char text[48];
+	LLVMValueRef as, v;
 
-	return LLVMBuildIntToPtr(cx->B, LLVMBuildZExt(cx->B, v, cx->t_i64, ""), cx->t_ptr, "");
+	snprintf(text, sizeof(text), "$0 = *(u32 *)($1 + %u)", off);
+	as = LLVMGetInlineAsm(fty, text, strlen(text), "=r,r", 4, 1, 0, LLVMInlineAsmDialectATT, 0);
+	v = LLVMBuildCall2(cx->B, fty, as, &w->ctx, 1, "");
+	return LLVMBuildIntToPtr(cx->B, v, cx->t_ptr, "");
 }
 
 /* A packet entry's arguments: args[0] = pkt, args[1] = len; *pkt_arg the
@@ -320,7 +334,9 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 		LLVMSetAlignment(LLVMBuildStore(cx->B, data, LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
 		LLVMSetAlignment(LLVMBuildStore(cx->B, end, LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
 		/* the context, for context fields (ctx.NAME imports) */
-		LLVMSetAlignment(LLVMBuildStore(cx->B, w->ctx, LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
+		if (f->ctx)
+			LLVMSetAlignment(LLVMBuildStore(cx->B, w->ctx,
+							LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
 		*pkt_arg = slot;
 	}
 }

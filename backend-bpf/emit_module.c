@@ -580,6 +580,7 @@ static int target_setup(struct be_ctx *cx, int opt_level)
 		diag_ice(cx->d, "cannot create the BPF target machine (cpu %s)", cx->mcpu);
 		return -EINVAL;
 	}
+
 	LLVMSetTarget(cx->M, BPF_TRIPLE);
 	dl = LLVMCreateTargetDataLayout(cx->TM);
 	LLVMSetModuleDataLayout(cx->M, dl);

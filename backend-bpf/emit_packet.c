@@ -116,9 +116,11 @@ void be_packet_setup(struct be_fn *fs)
 	LLVMValueRef p;
 
 	/* the builder is in the entry block: these dominate the body */
-	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 2, "");
-	fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
-	LLVMSetAlignment(fs->pkt_ctx, 8);
+	if (fs->f->ctx || fs->f->load_bytes) {
+		p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 2, "");
+		fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
+		LLVMSetAlignment(fs->pkt_ctx, 8);
+	}
 	if (fs->f->load_bytes)
 		return;
 	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 0, "");

@@ -231,6 +231,9 @@ struct ir_func {
 	bool packet;		/* accesses the packet, or calls what does */
 	bool load_bytes;	/* ... reached from a socket filter: reads it
 				 * with bpf_skb_load_bytes (ir_prog_info) */
+	bool ctx;		/* reads or writes context fields, or calls what
+				 * does (then also `packet`: the context travels
+				 * in the packet's struct) */
 
 	/* Set by ir_lower_imports(): map_lookup_elem calls, numbered in order
 	 * (u.call.site), with the map each looks up. */

@@ -488,7 +488,7 @@ static void classify(struct ir_inst *i, void *user)
 	}
 	case IR_CTX_GET:
 	case IR_CTX_SET:
-		p->f->packet = true;	/* the context comes with the packet's struct */
+		p->f->packet = p->f->ctx = true;	/* the context travels with the packet */
 		return;
 	default:
 		return;
@@ -500,7 +500,7 @@ static void classify(struct ir_inst *i, void *user)
 
 struct calls_packet {
 	const struct ir_module *m;
-	bool found;
+	bool found, ctx;
 };
 
 static void find_packet_call(struct ir_inst *i, void *user)
@@ -509,6 +509,8 @@ static void find_packet_call(struct ir_inst *i, void *user)
 
 	if (i->kind == IR_CALL && c->m->funcs[i->u.call.func].packet)
 		c->found = true;
+	if (i->kind == IR_CALL && c->m->funcs[i->u.call.func].ctx)
+		c->ctx = true;
 }
 
 /* Per entry, over the code it reaches: a read-only packet (cgroup_skb,
@@ -580,7 +582,7 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
 
-		f->packet = false;
+		f->packet = f->ctx = false;
 		if (!f->reachable)
 			continue;
 		p.fp[k].vreg = calloc(f->nvregs ? f->nvregs : 1, 1);
@@ -615,13 +617,16 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 	do {
 		changed = false;
 		for (uint32_t k = 0; k < m->nfuncs; k++) {
-			struct calls_packet c = { m, false };
+			struct calls_packet c = { m, false, false };
+			struct ir_func *f = &m->funcs[k];
 
-			if (!m->funcs[k].reachable || m->funcs[k].packet)
+			if (!f->reachable || (f->packet && f->ctx))
 				continue;
-			ir_walk_insts(&m->funcs[k].body, find_packet_call, &c);
-			if (c.found)
-				changed = m->funcs[k].packet = true;
+			ir_walk_insts(&f->body, find_packet_call, &c);
+			if ((c.found && !f->packet) || (c.ctx && !f->ctx))
+				changed = true;
+			f->packet |= c.found;
+			f->ctx |= c.ctx;
 		}
 	} while (changed);
 	for (uint32_t e = 0; e < m->nentries && !p.err; e++) {
