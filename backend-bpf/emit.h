@@ -318,6 +318,9 @@ void be_fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
 void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
 /* Trap with code here: ends the block. */
 void be_trap_exit(struct be_fn *fs, uint32_t code);
+/* x (i64), after `if (x % width) trap "unaligned atomic"`, masked so that
+ * the verifier knows it is a multiple of width. */
+LLVMValueRef be_aligned(struct be_fn *fs, LLVMValueRef x, unsigned width);
 /* Defines in->dst as v (type-checked); 0 or -EINVAL (reported). */
 int be_def(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v);
 /* The kernel pointer to `size` bytes of instance memory at Wasm address

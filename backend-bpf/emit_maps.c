@@ -177,15 +177,18 @@ static LLVMValueRef site_ptr(struct be_fn *fs, const struct ir_inst *in, LLVMVal
 	LLVMSetAlignment(w, 8);
 	be_trap_if(fs, LLVMBuildIsNull(B, w, ""), W2B_TRAP_OOB_MEMORY);
 	x = LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, site_base(s), 0), "");
-	x = be_opaque_here(cx, LLVMBuildZExt(B, x, cx->t_i64, ""));
+	x = LLVMBuildZExt(B, x, cx->t_i64, "");
+	if (in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG) {
+		/* the offset whole, checked, and masked (be_aligned()) */
+		x = be_opaque_here(cx, LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, off, 0), ""));
+		be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, vsize - width, 0), ""),
+			   W2B_TRAP_OOB_MEMORY);
+		x = be_aligned(fs, x, width);
+		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, w, &x, 1, ""));
+	}
+	x = be_opaque_here(cx, x);
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, vsize - width - off, 0), ""),
 		   W2B_TRAP_OOB_MEMORY);
-	if (in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG)
-		be_trap_if(fs, LLVMBuildICmp(B, LLVMIntNE,
-					     LLVMBuildAnd(B, LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, off, 0), ""),
-							  LLVMConstInt(cx->t_i64, width - 1, 0), ""),
-					     LLVMConstInt(cx->t_i64, 0, 0), ""),
-			   W2B_TRAP_UNALIGNED_ATOMIC);
 	p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, w, &x, 1, ""));
 	if (off) {
 		LLVMValueRef o = LLVMConstInt(cx->t_i64, off, 0);
