@@ -318,6 +318,13 @@ void be_fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
 void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
 /* Trap with code here: ends the block. */
 void be_trap_exit(struct be_fn *fs, uint32_t code);
+/* base + x + off for an access of `width` bytes into an object of `size`
+ * bytes at base, x an i64 offset (a zext'ed i32): checked (trap out of
+ * bounds past the object; for an atomic access also "unaligned atomic"),
+ * in the shape the verifier accepts (emit_function.c's essay). The caller
+ * has made sure width + off <= size. */
+LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x, uint64_t size,
+			    uint64_t width, uint64_t off, bool atomic);
 /* x (i64), after `if (x % width) trap "unaligned atomic"`, masked so that
  * the verifier knows it is a multiple of width. */
 LLVMValueRef be_aligned(struct be_fn *fs, LLVMValueRef x, unsigned width);

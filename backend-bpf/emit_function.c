@@ -773,6 +773,34 @@ static LLVMValueRef i32_operand(struct be_fn *fs, const struct ir_inst *in, uint
 	return x;
 }
 
+LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x, uint64_t size,
+			    uint64_t width, uint64_t off, bool atomic)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	uint64_t limit = size - width - off;	/* the largest x in bounds */
+	LLVMValueRef p, o = LLVMConstInt(cx->t_i64, off, 0);
+
+	if (atomic) {
+		/* the verifier wants an atomic access provably aligned: the
+		 * offset whole, checked, and masked to the width on the
+		 * register the pointer is formed from */
+		x = be_opaque_here(cx, LLVMBuildAdd(B, x, o, ""));
+		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, size - width, 0), ""),
+			W2B_TRAP_OOB_MEMORY);
+		x = be_aligned(fs, x, width);
+		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));
+	}
+	x = be_opaque_here(cx, x);
+	if (limit < UINT32_MAX)	/* else no zext'ed i32 is out of bounds */
+		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0), ""),
+			W2B_TRAP_OOB_MEMORY);
+	/* the pointer, formed right after the check and kept opaque: if it
+	 * is spilled, the pointer (and its range) is */
+	p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));
+	return off ? LLVMBuildGEP2(B, cx->t_i8, p, &o, 1, "") : p;
+}
+
 /* The pointer to `width` bytes of instance memory at Wasm address a +
  * off, after the bounds check (the essay at the top), and for an atomic
  * access the alignment check. NULL: the access always traps, and the trap
@@ -803,24 +831,9 @@ static LLVMValueRef instance_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t widt
 		}
 		x = LLVMConstInt(cx->t_i64, ea, 0);
 		p = LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
-	} else if (atomic) {
-		/* the verifier wants an atomic access provably aligned: the
-		 * effective address whole, checked, and masked to the width
-		 * on the register the pointer is formed from */
-		x = be_opaque_here(cx, LLVMBuildAdd(B, LLVMBuildZExt(B, a, cx->t_i64, ""),
-						     LLVMConstInt(cx->t_i64, off, 0), ""));
-		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, size - width, 0), ""),
-			W2B_TRAP_OOB_MEMORY);
-		x = be_aligned(fs, x, width);
-		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, ""));
 	} else {
-		x = be_opaque_here(cx, LLVMBuildZExt(B, a, cx->t_i64, ""));
-		if (limit < UINT32_MAX)
-			trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0),
-						  ""), W2B_TRAP_OOB_MEMORY);
-		/* the pointer, formed right after the check and kept opaque:
-		 * if it is spilled, the pointer (and its range) is */
-		p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, ""));
+		return be_checked_ptr(fs, fs->mem, LLVMBuildZExt(B, a, cx->t_i64, ""), size, width, off,
+				      atomic);
 	}
 	if (off) {
 		LLVMValueRef o = LLVMConstInt(cx->t_i64, off, 0);

@@ -167,7 +167,7 @@ static LLVMValueRef site_ptr(struct be_fn *fs, const struct ir_inst *in, LLVMVal
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
 	uint64_t vsize = cx->m->maps[fs->f->site_map[s]].value_size, off = in->u.mem.offset;
-	LLVMValueRef w, x, p;
+	LLVMValueRef w, x;
 
 	if (width > vsize || off > vsize - width) {
 		be_trap_exit(fs, W2B_TRAP_OOB_MEMORY);
@@ -176,26 +176,10 @@ static LLVMValueRef site_ptr(struct be_fn *fs, const struct ir_inst *in, LLVMVal
 	w = LLVMBuildLoad2(B, cx->t_ptr, fs->windows[s], "");
 	LLVMSetAlignment(w, 8);
 	be_trap_if(fs, LLVMBuildIsNull(B, w, ""), W2B_TRAP_OOB_MEMORY);
-	x = LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, site_base(s), 0), "");
-	x = LLVMBuildZExt(B, x, cx->t_i64, "");
-	if (in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG) {
-		/* the offset whole, checked, and masked (be_aligned()) */
-		x = be_opaque_here(cx, LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, off, 0), ""));
-		be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, vsize - width, 0), ""),
-			   W2B_TRAP_OOB_MEMORY);
-		x = be_aligned(fs, x, width);
-		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, w, &x, 1, ""));
-	}
-	x = be_opaque_here(cx, x);
-	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, vsize - width - off, 0), ""),
-		   W2B_TRAP_OOB_MEMORY);
-	p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, w, &x, 1, ""));
-	if (off) {
-		LLVMValueRef o = LLVMConstInt(cx->t_i64, off, 0);
-
-		p = LLVMBuildGEP2(B, cx->t_i8, p, &o, 1, "");
-	}
-	return p;
+	x = LLVMBuildZExt(B, LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, site_base(s), 0), ""),
+			  cx->t_i64, "");
+	return be_checked_ptr(fs, w, x, vsize, width, off,
+			      in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG);
 }
 
 LLVMValueRef be_map_value_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,

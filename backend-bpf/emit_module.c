@@ -140,16 +140,23 @@ LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 				     field == BE_ENV_TRAP || field == BE_ENV_INIT ? 2 : 3, "");
 }
 
-LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v)
+/* An inline asm whose output is v's own register ("=r,0"). */
+static LLVMValueRef same_register_asm(struct be_ctx *cx, LLVMValueRef v, const char *text,
+				      bool side_effects)
 {
-	/* "=r,0": the output is a register, the same one as the input. No
-	 * side effects, so LLVM may still CSE or hoist it as a whole. */
 	LLVMTypeRef ty = LLVMTypeOf(v);
 	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
-	LLVMValueRef as = LLVMGetInlineAsm(fty, "", 0, "=r,0", 4, 0, 0,
+	LLVMValueRef as = LLVMGetInlineAsm(fty, text, strlen(text), "=r,0", 4, side_effects, 0,
 					   LLVMInlineAsmDialectATT, 0);
 
 	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
+}
+
+LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v)
+{
+	/* No instruction, no side effects: LLVM may still CSE or hoist it as
+	 * a whole, but cannot see through it. */
+	return same_register_asm(cx, v, "", false);
 }
 
 LLVMValueRef be_opaque_here(struct be_ctx *cx, LLVMValueRef v)
@@ -157,12 +164,7 @@ LLVMValueRef be_opaque_here(struct be_ctx *cx, LLVMValueRef v)
 	/* As be_opaque(), but with side effects: never hoisted out of a
 	 * loop nor merged with another, so the value is made next to the
 	 * check and the access that use it. */
-	LLVMTypeRef ty = LLVMTypeOf(v);
-	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
-	LLVMValueRef as = LLVMGetInlineAsm(fty, "", 0, "=r,0", 4, 1, 0,
-					   LLVMInlineAsmDialectATT, 0);
-
-	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
+	return same_register_asm(cx, v, "", true);
 }
 
 LLVMValueRef be_unlinked(struct be_ctx *cx, LLVMValueRef v)
@@ -172,12 +174,7 @@ LLVMValueRef be_unlinked(struct be_ctx *cx, LLVMValueRef v)
 	 * refuses to add a scalar whose K is 2^29 or more to a packet
 	 * pointer; a second constant add to such a register drops the link
 	 * and K, and on any other register this add leaves K at 0. */
-	LLVMTypeRef ty = LLVMTypeOf(v);
-	LLVMTypeRef fty = LLVMFunctionType(ty, &ty, 1, 0);
-	LLVMValueRef as = LLVMGetInlineAsm(fty, "$0 += 0", 7, "=r,0", 4, 1, 0,
-					   LLVMInlineAsmDialectATT, 0);
-
-	return LLVMBuildCall2(cx->B, fty, as, &v, 1, "");
+	return same_register_asm(cx, v, "$0 += 0", true);
 }
 
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
