@@ -27,6 +27,7 @@
 #define W2B_BACKEND_BPF_BACKEND_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ir_module;
@@ -47,6 +48,13 @@ struct be_options {
 	 * for a per-CPU map value and lives in W2B_MEMORY_MAP, an ARRAY
 	 * indexed by CPU (a loader may resize it before load). 0: 256. */
 	uint32_t max_cpus;
+	/* Packet loads and stores as aligned as the module promises (byte by
+	 * byte where it promises less). Without it they are done at their
+	 * full width: the verifier lets packet accesses be unaligned on
+	 * CPUs with efficient unaligned access (x86-64, arm64), and header
+	 * fields are rarely aligned, so a C module's memcpy of 8 packet bytes
+	 * is one load instead of eight. */
+	bool strict_align;
 };
 
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative

@@ -99,6 +99,7 @@ struct be_ctx {
 	struct diag_sink *d;
 	const char *mcpu;
 	bool native_sdiv;		/* cpu v4: sdiv/smod instructions */
+	bool strict_align;		/* be_options.strict_align */
 
 	LLVMContextRef C;
 	LLVMModuleRef M;

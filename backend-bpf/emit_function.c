@@ -878,11 +878,16 @@ static bool valid_width(unsigned w)
 	return w == 1 || w == 2 || w == 4 || w == 8;
 }
 
-/* The alignment of an access: the module's promise, at most natural. */
-static unsigned access_align(const struct ir_inst *in, unsigned width)
+/* The alignment of an access: the module's promise, at most natural. A
+ * packet access is natural unless --strict-align (be_options): the verifier
+ * allows it unaligned where the CPU does, and an 8-byte header read that
+ * promises 1 would otherwise be eight byte loads. */
+static unsigned access_align(const struct be_fn *fs, const struct ir_inst *in, unsigned width)
 {
 	unsigned log2w = (unsigned)__builtin_ctz(width);
 
+	if (in->u.mem.region == IR_MEM_PACKET && !fs->cx->strict_align)
+		return width;
 	return 1u << (in->u.mem.align < log2w ? in->u.mem.align : log2w);
 }
 
@@ -901,7 +906,7 @@ LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueR
 	} else {
 		x = LLVMBuildLoad2(cx->B, ty, p, "");
 	}
-	LLVMSetAlignment(x, access_align(in, width));
+	LLVMSetAlignment(x, access_align(fs, in, width));
 	if (in->kind == IR_STORE || be_type(cx, in->type) == ty)
 		return x;
 	return in->flags & IR_F_SIGNED ? LLVMBuildSExt(cx->B, x, be_type(cx, in->type), "") :

@@ -737,6 +737,7 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	}
 	cx.native_sdiv = !strcmp(cx.mcpu, "v4");
 	cx.max_cpus = opts && opts->max_cpus ? opts->max_cpus : BE_DEFAULT_MAX_CPUS;
+	cx.strict_align = opts && opts->strict_align;
 	cx.gpl = gpl_compatible(license);
 	if (opt_level < 0 || opt_level > 3) {
 		diag_report(d, DIAG_ERROR, NULL, "optimisation level %d is not 0..3", opt_level);

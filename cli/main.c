@@ -41,6 +41,8 @@ static void usage(FILE *out)
 	      "  --max-cpus=N            CPUs a large instance memory is sized for (default 256)\n"
 	      "  --max-loop-iters=N      times a loop may jump back per entry before it\n"
 	      "                          traps (default 1000000, at most 8388607)\n"
+	      "  --strict-align          packet accesses only as aligned as the module says\n"
+	      "                          (for kernels on CPUs without fast unaligned access)\n"
 	      "  -h, --help              this text\n", out);
 }
 
@@ -76,7 +78,7 @@ static int add_entry_spec(struct cli_opts *c, const char *arg)
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
-	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET };
+	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET, O_STRICT_ALIGN };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -87,6 +89,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "max-loop-iters", required_argument, NULL, O_LOOPS },
 		{ "memory-size", required_argument, NULL, O_MEMSIZE },
 		{ "max-cpus", required_argument, NULL, O_MAXCPUS },
+		{ "strict-align", no_argument, NULL, O_STRICT_ALIGN },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
 		{ "packet", required_argument, NULL, O_PACKET },
@@ -179,6 +182,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 			c->compile.max_cpus = (uint32_t)v;
 			break;
 		}
+		case O_STRICT_ALIGN:
+			c->compile.strict_align = true;
+			break;
 		case O_INVOKE:
 			c->invoke = optarg;
 			break;

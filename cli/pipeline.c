@@ -195,7 +195,8 @@ static int emit_ir_text(struct compile *c)
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, license_is_gpl_compatible(c->o.license) };
-	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus };
+	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus,
+				 c->o.strict_align };
 	int err;
 
 	if ((err = fe_read_input(c->path, &c->arena, &c->diag, &c->bytes, &c->size)))

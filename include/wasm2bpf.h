@@ -43,6 +43,7 @@ struct w2b_compile_opts {
 	uint32_t max_loop_iters;		/* fuel per loop entry; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
 	uint64_t memory_size;			/* instance memory bytes; 0: derived (docs/cli.md) */
 	uint32_t max_cpus;			/* see --max-cpus; 0: W2B_DEFAULT_MAX_CPUS */
+	bool strict_align;			/* see --strict-align */
 	const struct w2b_entry_spec *entries;
 	size_t nentries;
 	const char *all_exports_section;	/* every exported function in this section */
