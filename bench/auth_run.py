@@ -91,8 +91,9 @@ def run(pin, frame, repeat, tmpdir):
     return int(m.group(1)), int(m.group(2))
 
 
-def measure(obj, repeat, log=print):
-    """Load obj, run every frame; True when every verdict is right."""
+def measure(obj, repeat, log=print, frames=None):
+    """Load obj, run every (name, frame, verdict) of frames (default
+    FRAMES); True when every verdict is right."""
     pin = "/sys/fs/bpf/w2b-auth-run-%d" % os.getpid()
     ok = True
     try:
@@ -101,7 +102,7 @@ def measure(obj, repeat, log=print):
             obj, info.get("name"), info.get("type"), info.get("bytes_xlated", 0) // 8,
             info.get("bytes_jited", 0)))
         with tempfile.TemporaryDirectory() as tmp:
-            for name, frame, want in FRAMES:
+            for name, frame, want in frames or FRAMES:
                 verdict, ns = run(pin, frame, repeat, tmp)
                 good = verdict == want
                 ok &= good

@@ -118,6 +118,31 @@ class Net:
         body, _, code = out.rpartition("\n")
         return (int(code) if rc == 0 and code.isdigit() else None), body, rc
 
+    def capture_start(self):
+        """A packet socket on the server's veth, in its namespace, that
+        prints (hex) the first frame to TCP port 8080 carrying a bearer
+        token: the request as it really arrives (capture_end())."""
+        code = (
+            "import socket,sys\n"
+            "s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW,socket.htons(3))\n"
+            "s.bind((sys.argv[1],0)); s.settimeout(15)\n"
+            "print('ready',flush=True)\n"
+            "while True:\n"
+            "    f,a=s.recvfrom(65535)\n"
+            "    if a[2]!=socket.PACKET_OUTGOING and f[12:14]==b'\\x08\\x00' and f[23]==6 "
+            "and f[36:38]==b'\\x1f\\x90' and b'Bearer ' in f:\n"
+            "        print(f.hex(),flush=True); break\n")
+        self.cap = subprocess.Popen(["ip", "netns", "exec", self.srv, sys.executable, "-c", code, self.vsrv],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if self.cap.stdout.readline().strip() != "ready":
+            raise RuntimeError("packet capture did not start: %s" % self.cap.stderr.read())
+
+    def capture_end(self):
+        out, err = self.cap.communicate(timeout=20)
+        if self.cap.returncode:
+            raise RuntimeError("packet capture failed: %s" % err.strip())
+        return bytes.fromhex(out.strip())
+
     def attach(self, obj):
         self.ns(self.srv, "tc", "qdisc", "add", "dev", self.vsrv, "clsact", check_rc=True)
         self.ns(self.srv, "tc", "filter", "add", "dev", self.vsrv, "ingress", "bpf", "direct-action",
@@ -184,6 +209,7 @@ def main():
 
     net = Net()
     mounted = False
+    captured = None
     try:
         net.up()
         trace, mounted = tracefs()
@@ -200,7 +226,12 @@ def main():
             ("port 8081 without a token", 8081, [], 41005, True),
         ]
         for name, port, headers, lport, answered in cases:
+            if lport == 41001:
+                net.capture_start()
             code, body, rc = net.curl(port, headers, lport)
+            if lport == 41001:
+                captured = net.capture_end()
+                print("captured the valid request as it arrived: %d bytes" % len(captured))
             what = "%s to %d (source port %d)" % (name, port, lport)
             if answered:
                 check(what + ": 200 and the file", code == 200 and body.strip() == net.content.strip(),
@@ -231,10 +262,15 @@ def main():
         if mounted:
             sh("umount", TRACEFS)
 
-    # BPF_PROG_TEST_RUN on built frames: verdicts, ns/run, size
+    # BPF_PROG_TEST_RUN on the captured request and on built frames:
+    # verdicts, ns/run, size
     try:
-        ok = auth_run.measure(obj, a.repeat)
+        frames = list(auth_run.FRAMES)
+        if captured:
+            frames.insert(0, ("captured request", captured, 0))
+        ok = auth_run.measure(obj, a.repeat, frames=frames)
         check("BPF_PROG_TEST_RUN verdicts (valid 0, invalid 2, others 0)", ok, "see the lines above")
+        check("a real request was captured", captured is not None)
     except RuntimeError as e:
         check("BPF_PROG_TEST_RUN", False, str(e))
 
