@@ -47,9 +47,28 @@ static const char *region_name(uint8_t region)
 	return " ?";
 }
 
+/* " map_value(sites 0,2)": the lookup sites a map value access may reach. */
+static const char *access_region(const struct ir_inst *i, char *buf, size_t n)
+{
+	size_t k;
+
+	if (i->u.mem.region != IR_MEM_MAP_VALUE)
+		return region_name(i->u.mem.region);
+	k = (size_t)snprintf(buf, n, " map_value(sites");
+	for (unsigned s = 0; s < 64 && k < n; s++)
+		if (i->u.mem.sites >> s & 1)
+			k += (size_t)snprintf(buf + k, n - k, "%s%u", k > 17 ? "," : " ", s);
+	if (k < n)
+		snprintf(buf + k, n - k, ")");
+	return buf;
+}
+
+
 static void print_inst(FILE *out, const struct ir_module *m, const struct ir_func *f,
 		       const struct ir_inst *i, int depth)
 {
+	char buf[300];
+
 	indent(out, depth);
 	switch ((enum ir_kind)i->kind) {
 	case IR_CONST:
@@ -169,18 +188,18 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 		fprintf(out, " = load%u%s [%%%u+%u]%s\n", i->u.mem.width * 8,
 			i->u.mem.width < (i->type == IR_I32 ? 4 : 8) ?
 			(i->flags & IR_F_SIGNED ? "_s" : "_u") : "",
-			i->a, i->u.mem.offset, region_name(i->u.mem.region));
+			i->a, i->u.mem.offset, access_region(i, buf, sizeof(buf)));
 		break;
 	case IR_STORE:
 		fprintf(out, "store%u [%%%u+%u] %%%u%s\n", i->u.mem.width * 8, i->a,
-			i->u.mem.offset, i->b, region_name(i->u.mem.region));
+			i->u.mem.offset, i->b, access_region(i, buf, sizeof(buf)));
 		break;
 	case IR_ATOMIC_RMW: {
 		static const char *const ops[] = { "add", "sub", "and", "or", "xor", "xchg" };
 
 		print_vreg_def(out, f, i->dst);
 		fprintf(out, " = atomic.%s%u [%%%u+%u] %%%u%s\n", ops[i->u.mem.rmw % 6],
-			i->u.mem.width * 8, i->a, i->u.mem.offset, i->b, region_name(i->u.mem.region));
+			i->u.mem.width * 8, i->a, i->u.mem.offset, i->b, access_region(i, buf, sizeof(buf)));
 		break;
 	}
 	case IR_CTX_GET:
@@ -193,7 +212,7 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 	case IR_ATOMIC_CMPXCHG:
 		print_vreg_def(out, f, i->dst);
 		fprintf(out, " = atomic.cmpxchg%u [%%%u+%u] %%%u %%%u%s\n", i->u.mem.width * 8, i->a,
-			i->u.mem.offset, i->b, i->c, region_name(i->u.mem.region));
+			i->u.mem.offset, i->b, i->c, access_region(i, buf, sizeof(buf)));
 		break;
 	case IR_GLOBAL_GET:
 		print_vreg_def(out, f, i->dst);
