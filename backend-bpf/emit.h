@@ -359,6 +359,12 @@ LLVMValueRef be_map_value_ptr(struct be_fn *fs, const struct ir_inst *in, unsign
 /* IR_ATOMIC_RMW, IR_ATOMIC_CMPXCHG: 0 or -EINVAL (reported). */
 int be_emit_atomic(struct be_fn *fs, const struct ir_inst *in);
 
+/* emit_codegen.c: the object (or assembly) for cx->M, made in a child
+ * process so that a fatal LLVM error is a diagnostic, not a crash. 0 and a
+ * malloc'd buffer (NUL-terminated one byte past *out_size), or -EINVAL
+ * (reported). */
+int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *out_size);
+
 /* emit_numeric.c: the value of IR_NUM `in`, or NULL (reported). */
 LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);
 

@@ -647,42 +647,18 @@ static int llvm_errors(struct be_ctx *cx, const char *when)
 
 static int output(struct be_ctx *cx, enum be_emit_kind kind, void **out, size_t *out_size)
 {
-	const char *start;
+	char *text, *buf;
 	size_t size;
-	char *text = NULL, *err = NULL;
-	LLVMMemoryBufferRef mb = NULL;
-	void *buf;
 
-	if (kind == BE_EMIT_LL) {
-		text = LLVMPrintModuleToString(cx->M);
-		start = text;
-		size = strlen(text);
-	} else {
-		LLVMCodeGenFileType ft = kind == BE_EMIT_ASM ? LLVMAssemblyFile : LLVMObjectFile;
-
-		if (LLVMTargetMachineEmitToMemoryBuffer(cx->TM, cx->M, ft, &err, &mb)) {
-			diag_ice(cx->d, "LLVM code generation failed: %s", err ? err : "?");
-			LLVMDisposeMessage(err);
-			return -EINVAL;
-		}
-		LLVMDisposeMessage(err);
-		if (llvm_errors(cx, "code generation failed")) {
-			LLVMDisposeMemoryBuffer(mb);
-			return -EINVAL;
-		}
-		start = LLVMGetBufferStart(mb);
-		size = LLVMGetBufferSize(mb);
-	}
-	/* One byte more, so text output is also a C string. */
+	if (kind != BE_EMIT_LL)
+		return be_codegen(cx, kind == BE_EMIT_ASM ? LLVMAssemblyFile : LLVMObjectFile, out,
+				  out_size);
+	text = LLVMPrintModuleToString(cx->M);
+	size = strlen(text);
 	buf = malloc(size + 1);
-	if (buf) {
-		memcpy(buf, start, size);
-		((char *)buf)[size] = '\0';
-	}
-	if (text)
-		LLVMDisposeMessage(text);
-	if (mb)
-		LLVMDisposeMemoryBuffer(mb);
+	if (buf)
+		memcpy(buf, text, size + 1);
+	LLVMDisposeMessage(text);
 	if (!buf) {
 		diag_ice(cx->d, "out of memory for the %zu-byte output", size);
 		return -ENOMEM;

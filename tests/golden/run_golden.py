@@ -7,6 +7,8 @@ Three kinds, by directory:
                          must exit 1 (or its ;; EXIT:) and print exactly
                          NAME.err on stderr ({file} stands for the input
                          path). One file per refusal rule, named after it.
+  tests/reject/NAME.py   the same for a module too big to keep: the script
+                         prints its text (;; ARGS: in the script's # ARGS:).
   tests/reject/NAME.c    the same for a C module against the SDK (rules
                          about maps, helpers and metadata): compiled by
                          clang-19 to wasm32 first, as the samples are;
@@ -40,7 +42,7 @@ def directives(path, name):
     out = []
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"\s*(?:;;|//)\s*" + name + r":\s*(.*?)\s*$", line)
+            m = re.match(r"\s*(?:;;|//|#)\s*" + name + r":\s*(.*?)\s*$", line)
             if m:
                 out.append(m.group(1))
     return out
@@ -65,6 +67,13 @@ def check_reject(w2b, path, rebase):
             src, err = compile_c(path, tmp)
             if err:
                 return err
+        elif path.endswith(".py"):
+            src = os.path.join(tmp, os.path.basename(path)[:-3] + ".wat")
+            p = run([sys.executable, path])
+            if p.returncode:
+                return "generator failed:\n" + p.stderr
+            with open(src, "w", encoding="utf-8") as f:
+                f.write(p.stdout)
         out = os.path.join(tmp, "out.o")
         p = run([w2b] + args.split() + [src, "-o", out])
         if os.path.exists(out) or any(f.startswith("out.o") for f in os.listdir(tmp)):
@@ -171,7 +180,8 @@ def main():
     for kind in a.kinds:
         d = os.path.join(ROOT, "tests", kind)
         for name in sorted(os.listdir(d)):
-            if not (name.endswith(".wat") or (kind != "ir" and name.endswith(".c"))):
+            if not (name.endswith(".wat") or (kind != "ir" and name.endswith(".c")) or
+                    (kind == "reject" and name.endswith(".py"))):
                 continue
             path = os.path.join(d, name)
             try:

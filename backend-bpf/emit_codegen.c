@@ -1,0 +1,190 @@
+/*
+ * emit_codegen.c — LLVM's code generation, in a child process.
+ *
+ * Some inputs make LLVM's BPF backend give up with a fatal error instead
+ * of a diagnostic: "LLVM ERROR: Branch target out of insn range" when a
+ * function's jump spans more than BPF v3's 16-bit offset, and LLVM then
+ * aborts the process. A compiler must not crash on any input, so the
+ * object is made in a fork of this process (single-threaded; nothing to
+ * exec: the child has the module already): it writes the object, or the
+ * error its context collected, to a pipe, and its stderr to a temporary
+ * file. The parent reads the pipe to the end, waits, and turns a child
+ * that died into a located-as-far-as-known error (the known fatal errors
+ * get their explanation and what to do) instead of dying with it.
+ */
+#include "backend-bpf/emit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Writes all of buf; false on error. */
+static bool write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* The child: 'O' and the object, or 'E' and an error message. */
+static void child(struct be_ctx *cx, LLVMCodeGenFileType ft, int fd)
+{
+	LLVMMemoryBufferRef mb = NULL;
+	char *err = NULL;
+	bool ok;
+
+	if (LLVMTargetMachineEmitToMemoryBuffer(cx->TM, cx->M, ft, &err, &mb)) {
+		ok = write_all(fd, "E", 1) && write_all(fd, err ? err : "?", err ? strlen(err) : 1);
+	} else if (cx->llvm_errors) {
+		ok = write_all(fd, "E", 1) && write_all(fd, cx->llvm_errors, strlen(cx->llvm_errors));
+	} else {
+		ok = write_all(fd, "O", 1) &&
+		     write_all(fd, LLVMGetBufferStart(mb), LLVMGetBufferSize(mb));
+	}
+	_exit(ok ? 0 : 1);	/* no atexit handlers: the parent owns the state */
+}
+
+static char *read_file(FILE *f)
+{
+	long n;
+	char *s;
+
+	if (fflush(f) || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+		return NULL;
+	s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	s[fread(s, 1, (size_t)n, f)] = '\0';
+	return s;
+}
+
+static void count_inst(struct ir_inst *i, void *user)
+{
+	(void)i;
+	++*(size_t *)user;
+}
+
+/* The reachable function with the most IR instructions: where a branch
+ * too long for BPF most likely is (LLVM's fatal error names none). */
+static const struct ir_func *largest_func(const struct ir_module *m)
+{
+	const struct ir_func *best = NULL;
+	size_t most = 0;
+
+	for (uint32_t k = 0; k < m->nfuncs; k++) {
+		size_t n = 0;
+
+		if (!m->funcs[k].reachable)
+			continue;
+		ir_walk_insts((struct ir_region *)&m->funcs[k].body, count_inst, &n);
+		if (n > most) {
+			most = n;
+			best = &m->funcs[k];
+		}
+	}
+	return best;
+}
+
+int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *out_size)
+{
+	FILE *errs = tmpfile();
+	char *buf = NULL, *msg;
+	size_t n = 0, cap = 0;
+	int fds[2], status, err = 0;
+	pid_t pid;
+
+	if (!errs || pipe(fds)) {
+		diag_ice(cx->d, "cannot start code generation: %s", strerror(errno));
+		if (errs)
+			fclose(errs);
+		return -EINVAL;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		diag_ice(cx->d, "cannot start code generation: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		fclose(errs);
+		return -EINVAL;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fileno(errs), STDERR_FILENO);
+		child(cx, ft, fds[1]);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t r;
+
+		if (cap - n < 65536) {
+			char *p = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = p;
+		}
+		r = read(fds[0], buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	msg = read_file(errs);
+	fclose(errs);
+
+	if (!err && WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 0 && buf[0] == 'O') {
+		if (msg && *msg)
+			fputs(msg, stderr);	/* what LLVM said on the way */
+		memmove(buf, buf + 1, n - 1);
+		buf[n - 1] = '\0';	/* text output is a C string too */
+		*out = buf;
+		*out_size = n - 1;
+		free(msg);
+		return 0;
+	}
+	if (err == -ENOMEM) {
+		diag_ice(cx->d, "out of memory for the output");
+	} else if (n > 0 && buf[0] == 'E') {
+		buf[n] = '\0';
+		diag_ice(cx->d, "LLVM code generation failed: %s", buf + 1);
+	} else if (msg && strstr(msg, "Branch target out of insn range")) {
+		const struct ir_func *f = largest_func(cx->m);
+
+		diag_report(cx->d, DIAG_ERROR,
+			    f ? &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL } : NULL,
+			    "a jump spans more than BPF's 16-bit offsets reach (LLVM: Branch target out of insn range), most likely in this function, the largest: split it, or compile with --mcpu=v4 (kernel 6.6+), whose long jumps reach any target");
+	} else {
+		char *nl = msg ? strchr(msg, '\n') : NULL;
+
+		if (nl)
+			*nl = '\0';
+		diag_ice(cx->d, "LLVM code generation died (%s %d)%s%s",
+			 WIFSIGNALED(status) ? "signal" : "exit status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+			 msg && *msg ? ": " : "", msg ? msg : "");
+	}
+	free(buf);
+	free(msg);
+	return -EINVAL;
+}
