@@ -64,7 +64,8 @@
  * it linear, and read data and data_end after it (the helper invalidates
  * packet pointers taken before). If the pull fails (no memory) the packet
  * is what is linear, and len says so. cgroup_skb programs may not call
- * it; their packet is what the stack made linear.
+ * it: their len is skb->len, and a read past the linear part is a
+ * bpf_skb_load_bytes copy (emit_packet.c).
  *
  * Socket filters have no direct packet access at all: len is skb->len,
  * and the functions get the skb itself in the struct's third field, to
@@ -321,10 +322,15 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 	}
 	data = packet_field(w, pc.data);
 	end = packet_field(w, pc.data_end);
-	len = be_opaque(cx, LLVMBuildSub(cx->B, LLVMBuildPtrToInt(cx->B, end, cx->t_i64, ""),
-					 LLVMBuildPtrToInt(cx->B, data, cx->t_i64, ""), ""));
 	args[0] = LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0);
-	args[1] = LLVMBuildTrunc(cx->B, len, cx->t_i32, "");
+	if (ir_prog_info[w->e->kind].beyond_linear) {
+		/* cgroup_skb: the whole skb, fragments included */
+		args[1] = be_load(cx, cx->t_i32, ctx_at(w, offsetof(struct __sk_buff, len)));
+	} else {
+		len = be_opaque(cx, LLVMBuildSub(cx->B, LLVMBuildPtrToInt(cx->B, end, cx->t_i64, ""),
+						 LLVMBuildPtrToInt(cx->B, data, cx->t_i64, ""), ""));
+		args[1] = LLVMBuildTrunc(cx->B, len, cx->t_i32, "");
+	}
 	*pkt_arg = NULL;
 	if (f->packet) {
 		LLVMTypeRef ty = be_packet_type(cx);
@@ -333,8 +339,9 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 		LLVMSetAlignment(slot, 8);
 		LLVMSetAlignment(LLVMBuildStore(cx->B, data, LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
 		LLVMSetAlignment(LLVMBuildStore(cx->B, end, LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
-		/* the context, for context fields (ctx.NAME imports) */
-		if (f->ctx)
+		/* the context, for context fields (ctx.NAME imports) and
+		 * cgroup_skb's reads past the linear part */
+		if (f->ctx || ir_prog_info[w->e->kind].beyond_linear)
 			LLVMSetAlignment(LLVMBuildStore(cx->B, w->ctx,
 							LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
 		*pkt_arg = slot;

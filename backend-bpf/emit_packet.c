@@ -116,7 +116,7 @@ void be_packet_setup(struct be_fn *fs)
 	LLVMValueRef p;
 
 	/* the builder is in the entry block: these dominate the body */
-	if (fs->f->ctx || fs->f->load_bytes) {
+	if (fs->f->ctx || fs->f->load_bytes || fs->f->beyond_linear) {
 		p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 2, "");
 		fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
 		LLVMSetAlignment(fs->pkt_ctx, 8);
@@ -133,12 +133,12 @@ void be_packet_setup(struct be_fn *fs)
 
 /* The pointer to the w bytes at packet offset x (i64, not yet checked),
  * after both checks (the essay above). */
-static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
+/* The packet offset x of a w-byte access, clamped as the verifier needs
+ * it (the essay above): traps past BE_MAX_PACKET_OFF - w. */
+static LLVMValueRef packet_offset(struct be_fn *fs, LLVMValueRef x, unsigned w)
 {
 	struct be_ctx *cx = fs->cx;
-	LLVMBuilderRef B = cx->B;
 	LLVMValueRef lim = LLVMConstInt(cx->t_i64, BE_MAX_PACKET_OFF - w, 0);
-	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end;
 
 	/* LLVM folds the base into a's own constants (pkt + i - 1 is
 	 * i + 0x7fffffff), which the verifier links to i with that delta and
@@ -146,7 +146,17 @@ static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
 	x = be_opaque_here(cx, be_unlinked(cx, x));
 	LLVMSetMetadata(x, LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD)),
 			LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0)));
-	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
+	be_trap_if(fs, LLVMBuildICmp(cx->B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
+	return x;
+}
+
+static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end;
+
+	x = packet_offset(fs, x, w);
 	p = LLVMBuildGEP2(B, cx->t_i8, fs->pkt_data, &x, 1, "");
 	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), W2B_TRAP_OOB_MEMORY);
@@ -183,9 +193,44 @@ static LLVMValueRef packet_copy(struct be_fn *fs, const struct ir_inst *in, LLVM
 
 /* The packet side of an access at packet offset x: in place, or for a
  * socket filter a copy (loads only: ir_lower_memory() refused stores). */
+/* A cgroup_skb read: in place when the bytes are in the linear part
+ * (data..data_end), else a copy (bpf_skb_load_bytes reads the fragments
+ * too): cgroup_skb programs may not pull the skb linear as TC entries do. */
+static LLVMValueRef packet_read_beyond_linear(struct be_fn *fs, const struct ir_inst *in,
+					      LLVMValueRef x)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	unsigned w = in->u.mem.width;
+	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end, vals[2];
+	LLVMBasicBlockRef linear, copy, join, from[2];
+
+	x = packet_offset(fs, x, w);
+	p = LLVMBuildGEP2(B, cx->t_i8, fs->pkt_data, &x, 1, "");
+	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
+	linear = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "linear");
+	copy = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "fragment");
+	join = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "read");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), copy, linear);
+	LLVMPositionBuilderAtEnd(B, linear);
+	vals[0] = be_access_at(fs, in, p, NULL);
+	from[0] = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, copy);
+	vals[1] = packet_copy(fs, in, x);
+	from[1] = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, join);
+	p = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(p, vals, from, 2);
+	return p;
+}
+
 static LLVMValueRef packet_side(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef x,
 				LLVMValueRef v, int *err)
 {
+	if (fs->f->beyond_linear && in->kind == IR_LOAD)
+		return packet_read_beyond_linear(fs, in, x);
 	if (!fs->f->load_bytes)
 		return be_access_at(fs, in, packet_ptr(fs, x, in->u.mem.width), v);
 	if (in->kind != IR_LOAD) {

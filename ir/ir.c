@@ -17,10 +17,10 @@ const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
 
 const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
 #define X(id, sec, pkt, trap, what) [IR_PROG_##id] = { sec, PKT_##pkt, trap },
-#define PKT_NONE false, false, false
-#define PKT_DIRECT true, false, false
-#define PKT_READ true, true, false
-#define PKT_LOAD true, true, true
+#define PKT_NONE false, false, false, false
+#define PKT_DIRECT true, false, false, false
+#define PKT_READ true, true, false, true
+#define PKT_LOAD true, true, true, false
 #include "common/program_types.def"
 #undef PKT_NONE
 #undef PKT_DIRECT

@@ -231,6 +231,8 @@ struct ir_func {
 	bool packet;		/* accesses the packet, or calls what does */
 	bool load_bytes;	/* ... reached from a socket filter: reads it
 				 * with bpf_skb_load_bytes (ir_prog_info) */
+	bool beyond_linear;	/* ... reached from cgroup_skb: reads past the
+				 * skb's linear part are bpf_skb_load_bytes copies */
 	bool ctx;		/* reads or writes context fields, or calls what
 				 * does (then also `packet`: the context travels
 				 * in the packet's struct) */
@@ -266,6 +268,7 @@ struct ir_prog_info {
 	bool read_only;		/* its packet may not be written */
 	bool load_bytes;	/* no direct packet access: reads are copies
 				 * (bpf_skb_load_bytes), not in place */
+	bool beyond_linear;	/* reads past the linear part are copies */
 	int trap_action;	/* the program's return value on a trap */
 };
 extern const struct ir_prog_info ir_prog_info[IR_PROG_COUNT];

@@ -514,10 +514,12 @@ static void find_packet_call(struct ir_inst *i, void *user)
 }
 
 /* Per entry, over the code it reaches: a read-only packet (cgroup_skb,
- * socket) is never written, and a socket filter's packet is read by
- * copies (ir_prog_info.load_bytes), which the backend emits per function,
- * so code a socket filter reaches cannot also serve a direct entry.
- * mode[f]: 0 not yet reached by a packet entry, 1 direct, 2 copies. */
+ * socket) is never written, and the way a packet is read is per function
+ * (direct; a socket filter's copies, ir_prog_info.load_bytes; cgroup_skb's
+ * direct-or-copy past the linear part, beyond_linear), so code that
+ * entries of two ways reach cannot serve both.
+ * mode[f]: 0 not yet reached by a packet entry, 1 direct, 2 copies,
+ * 3 direct or copies. */
 struct entry_walk {
 	struct prov *p;
 	const struct ir_entry *e;
@@ -543,7 +545,7 @@ static void entry_inst(struct ir_inst *i, void *user)
 static void check_entry_packet(struct prov *p, const struct ir_entry *e, uint8_t *mode)
 {
 	struct ir_module *m = p->m;
-	uint8_t want = ir_prog_info[e->kind].load_bytes ? 2 : 1;
+	uint8_t want = ir_prog_info[e->kind].load_bytes ? 2 : ir_prog_info[e->kind].beyond_linear ? 3 : 1;
 	struct entry_walk w = { p, e, calloc(m->nfuncs, 1), calloc(m->nfuncs, sizeof(uint32_t)), 0 };
 
 	if (!w.seen || !w.work)
@@ -559,7 +561,7 @@ static void check_entry_packet(struct prov *p, const struct ir_entry *e, uint8_t
 			if (mode[fi] && mode[fi] != want) {
 				diag_report(p->d, DIAG_ERROR,
 					    &(struct diag_loc){ p->f->offset, p->f->wasm_index, p->f->name, NULL },
-					    "this function reads the packet for a socket filter (by copies) and for a program with direct packet access (entry '%s'): not supported, give each its own function",
+					    "this function reads the packet for entries whose packets are read differently (in place, by copies for a socket filter, past the linear part by copies for cgroup_skb), entry '%s' among them: not supported, give each its own function",
 					    e->export_name);
 				p->err = -EINVAL;
 			}
@@ -647,8 +649,10 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 			abort();
 		for (uint32_t e = 0; e < m->nentries && !p.err; e++)
 			check_entry_packet(&p, &m->entries[e], mode);
-		for (uint32_t k = 0; k < m->nfuncs; k++)
+		for (uint32_t k = 0; k < m->nfuncs; k++) {
 			m->funcs[k].load_bytes = mode[k] == 2;
+			m->funcs[k].beyond_linear = mode[k] == 3;
+		}
 		free(mode);
 	}
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
