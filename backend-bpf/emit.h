@@ -359,6 +359,11 @@ LLVMValueRef be_map_value_ptr(struct be_fn *fs, const struct ir_inst *in, unsign
 /* IR_ATOMIC_RMW, IR_ATOMIC_CMPXCHG: 0 or -EINVAL (reported). */
 int be_emit_atomic(struct be_fn *fs, const struct ir_inst *in);
 
+/* Reports what LLVM's diagnostic handler collected in cx->llvm_errors
+ * (when: the step, for the message): the BPF stack limit as a refusal
+ * naming the function, anything else as an internal error. 0 if there
+ * was nothing, else -EINVAL. */
+int be_llvm_errors(struct be_ctx *cx, const char *when);
 /* emit_codegen.c: the object (or assembly) for cx->M, made in a child
  * process so that a fatal LLVM error is a diagnostic, not a crash. 0 and a
  * malloc'd buffer (NUL-terminated one byte past *out_size), or -EINVAL

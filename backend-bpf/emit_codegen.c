@@ -166,8 +166,13 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 	if (err == -ENOMEM) {
 		diag_ice(cx->d, "out of memory for the output");
 	} else if (n > 0 && buf[0] == 'E') {
+		/* what the child's diagnostic handler collected, reported as
+		 * the parent would have (the stack limit is a refusal) */
 		buf[n] = '\0';
-		diag_ice(cx->d, "LLVM code generation failed: %s", buf + 1);
+		free(cx->llvm_errors);
+		cx->llvm_errors = strdup(buf + 1);
+		if (!cx->llvm_errors || !be_llvm_errors(cx, "code generation failed"))
+			diag_ice(cx->d, "LLVM code generation failed: %s", buf + 1);
 	} else if (msg && strstr(msg, "Branch target out of insn range")) {
 		const struct ir_func *f = largest_func(cx->m);
 

@@ -615,7 +615,7 @@ static int verify(struct be_ctx *cx, const char *when)
 	return bad ? -EINVAL : 0;
 }
 
-static int llvm_errors(struct be_ctx *cx, const char *when)
+int be_llvm_errors(struct be_ctx *cx, const char *when)
 {
 	const char *fn;
 
@@ -774,11 +774,11 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 			goto out;
 
 	LLVMDIBuilderFinalize(cx.D);
-	if (verify(&cx, "before optimisation") || llvm_errors(&cx, "failed"))
+	if (verify(&cx, "before optimisation") || be_llvm_errors(&cx, "failed"))
 		goto out;
-	if (run_passes(&cx, opt_level) || llvm_errors(&cx, "optimisation failed"))
+	if (run_passes(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed"))
 		goto out;
-	if (opt_level > 0 && (be_packet_fold(&cx) || llvm_errors(&cx, "optimisation failed")))
+	if (opt_level > 0 && (be_packet_fold(&cx) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
 	err = output(&cx, kind, out, out_size);
 out:

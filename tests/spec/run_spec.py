@@ -44,13 +44,16 @@ import concurrent.futures
 import json
 import os
 import re
-import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import batch  # noqa: E402
+from batch import exit_desc  # noqa: E402
 
 DEFAULT_FILES = (
     "i32 i64 int_exprs int_literals block br br_if br_table loop if labels "
@@ -259,118 +262,35 @@ def convert(wast_path, name, work):
 
 # ---- one `wasm2bpf run --batch` process -----------------------------------
 
-def exit_desc(status):
-    if status is None:
-        return "still running"
-    if status < 0:
-        try:
-            return "signal %d (%s)" % (-status, signal.Signals(-status).name)
-        except ValueError:
-            return "signal %d" % -status
-    return "status %d" % status
-
-
-class Batch:
-    """A module loaded by one wasm2bpf process that answers invoke lines."""
+class Batch(batch.Batch):
+    """tests/lib/batch.py's driver for one module loaded by `wasm2bpf run
+    --all-exports --skip-unsupported --batch`, answering in the form this
+    runner compares: (kind, payload) tuples."""
 
     def __init__(self, wasm2bpf, wasm, log_path):
-        self.argv = [wasm2bpf, "run", wasm, "--all-exports", "--skip-unsupported", "--batch"]
-        self.log_path = log_path
-        self.proc = None
-        self.buf = b""
-        self.skips = {}         # hex export name -> reason
+        super().__init__([wasm2bpf, "run", wasm, "--all-exports", "--skip-unsupported", "--batch"],
+                         log_path)
         self.measured = set()   # hex export names whose verifier cost was read
-        self.state = None       # "ready" | "refused" | "broken"
-        self.reason = None      # why refused or broken
 
-    def start(self):
-        """Start the process and read up to `ready`; sets state/reason."""
-        self.buf = b""
-        self.skips = {}
-        self.errf = open(self.log_path, "wb")
-        try:
-            self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self.errf,
-                                         start_new_session=True)
-        except OSError as e:
-            self.errf.close()
-            self._set("broken", "cannot start wasm2bpf: %s" % e)
-            return
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            line = self._readline(deadline)
-            if line is None:
-                self.kill()
-                self._set("broken", "timeout while compiling and loading the module")
-                return
-            if line is False:
-                status = self.proc.wait()
-                if status == 1:
-                    self._set("refused", self._first_stderr_line() or "module refused")
-                else:
-                    err = self._first_stderr_line()
-                    self._set("broken", "wasm2bpf run failed (%s)%s"
-                              % (exit_desc(status), ": " + err if err else ""))
-                return
-            if line == "ready":
-                self._set("ready", None)
-                return
-            if line.startswith("skip "):
-                parts = line.split(" ", 2)
-                self.skips[parts[1].lower()] = parts[2] if len(parts) > 2 else "unsupported"
-                continue
-            if line == "":
-                continue
-            self.kill()
-            self._set("broken", "protocol: unexpected line before ready: %r" % line[:200])
-            return
+    def start(self, timeout=START_TIMEOUT):
+        super().start(timeout)
 
-    def _set(self, state, reason):
-        self.state, self.reason = state, reason
-
-    def _first_stderr_line(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                for l in f.read().decode(errors="replace").splitlines():
-                    if l.strip():
-                        return l.strip()
-        except OSError:
-            pass
-        return None
-
-    def _readline(self, deadline):
-        """A line of stdout (str), False at EOF, None on timeout."""
-        fd = self.proc.stdout.fileno()
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self.buf:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                if not sel.select(left):
-                    return None
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    return False
-                self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line.decode(errors="replace").rstrip("\r")
+    def _answer(self, line):
+        """A died process leaves the batch broken, with why."""
+        if line.startswith("died: "):
+            self.state, self.reason = "broken", "wasm2bpf died (%s)" % line[len("died: "):]
+        return line
 
     def invoke(self, hexname, args, timeout):
-        """Send one invoke; returns (kind, payload):
+        """One invoke; returns (kind, payload):
         ("ok", [(type, value str)]), ("trap", msg), ("error", msg),
         ("protocol", line), ("timeout", None), ("died", desc)."""
-        cmd = "invoke " + " ".join([hexname] + ["%s:%s" % a for a in args]) + "\n"
-        try:
-            self.proc.stdin.write(cmd.encode())
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return "died", self._died()
-        line = self._readline(time.monotonic() + timeout)
-        if line is None:
+        line = self._answer(self.send("invoke " + " ".join([hexname] + ["%s:%s" % a for a in args]),
+                                      timeout))
+        if line == "timeout":
             return "timeout", None
-        if line is False:
-            return "died", self._died()
+        if line.startswith("died: "):
+            return "died", self.reason
         word, _, rest = line.partition(" ")
         if word == "ok":
             vals = []
@@ -387,48 +307,8 @@ class Batch:
     def verified_insns(self, hexname, timeout):
         """What the kernel's verifier processed for the export's program
         (`stats` line), or None if the compiler does not say."""
-        try:
-            self.proc.stdin.write(("stats %s\n" % hexname).encode())
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return None
-        line = self._readline(time.monotonic() + timeout)
-        m = re.match(r"ok verified_insns=(\d+)", line or "")
+        m = re.match(r"ok verified_insns=(\d+)", self._answer(self.send("stats " + hexname, timeout)))
         return int(m.group(1)) if m else None
-
-    def _died(self):
-        try:
-            status = self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            status = self.proc.returncode
-        desc = "wasm2bpf died (%s)" % exit_desc(status)
-        err = self._first_stderr_line()
-        self._set("broken", desc + (": " + err if err else ""))
-        return self.reason
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.proc.wait()
-
-    def close(self):
-        if not self.proc:
-            return
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        self.proc.stdout.close()
-        self.errf.close()
-        self.proc = None
 
 
 # ---- running one file -----------------------------------------------------
