@@ -37,6 +37,10 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import auth_run  # noqa: E402
+
 XDP_DROP, XDP_PASS = 1, 2
 BLOCKLIST_PIN = "/sys/fs/bpf/blocklist"
 results = []
@@ -60,13 +64,7 @@ def sh(*cmd):
 
 # --- frames ------------------------------------------------------------------
 
-def checksum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
+checksum = auth_run.checksum   # the IPv4 header checksum bench/auth_run.py computes
 
 
 def eth(ethertype):
