@@ -1944,23 +1944,29 @@ static const char *supported_sections(struct arena *a)
 }
 
 static int add_entry(struct ir_module *m, const struct fe_module *wm, const char *export_name,
-		     const char *section, const char *origin, struct diag_sink *d);
+		     const char *section, const char *origin, uint32_t at, struct diag_sink *d);
 
 int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		 const char *export_name, const char *section, struct diag_sink *d)
 {
-	return add_entry(m, wm, export_name, section, "--entry", d);
+	return add_entry(m, wm, export_name, section, "--entry", UINT32_MAX, d);
 }
 
 int fe_add_recorded_entry(struct ir_module *m, const struct fe_module *wm,
-			  const char *export_name, const char *section, struct diag_sink *d)
+			  const char *export_name, const char *section, uint32_t record,
+			  struct diag_sink *d)
 {
-	return add_entry(m, wm, export_name, section, "wasm2bpf.entries", d);
+	int err = add_entry(m, wm, export_name, section, "wasm2bpf.entries", record, d);
+
+	/* a record naming no export is the module's fault (exit 1), not a
+	 * command line's */
+	return err == -ENOENT ? -EINVAL : err;
 }
 
-/* origin: where the request came from, for the messages */
+/* origin: where the request came from, for the messages; at: the offset
+ * of its record in the module, or UINT32_MAX (the command line) */
 static int add_entry(struct ir_module *m, const struct fe_module *wm, const char *export_name,
-		     const char *section, const char *origin, struct diag_sink *d)
+		     const char *section, const char *origin, uint32_t at, struct diag_sink *d)
 {
 	const struct fe_export *ex = NULL;
 	enum ir_prog_kind kind;
@@ -1973,7 +1979,10 @@ static int add_entry(struct ir_module *m, const struct fe_module *wm, const char
 			break;
 		}
 	if (!ex) {
-		diag_report(d, DIAG_ERROR, NULL, "%s: no export named '%s'", origin, export_name);
+		if (at == UINT32_MAX)
+			diag_report(d, DIAG_ERROR, NULL, "%s: no export named '%s'", origin, export_name);
+		else
+			diag_error_at(d, at, "%s: no export named '%s'", origin, export_name);
 		return -ENOENT;
 	}
 	if (ex->kind != FE_EXT_FUNC) {

@@ -76,9 +76,11 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
  * custom section and the definitions in memory), into m->maps. Needs the
  * memory laid out. 0 or -EINVAL (reported). */
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
-/* The same for an entry the module records (messages say so). */
+/* The same for an entry the module records at byte offset `record`
+ * (messages say so, located). */
 int fe_add_recorded_entry(struct ir_module *m, const struct fe_module *wm,
-			  const char *export_name, const char *section, struct diag_sink *d);
+			  const char *export_name, const char *section, uint32_t record,
+			  struct diag_sink *d);
 /* Adds the entries the "wasm2bpf.entries" custom section records (the
  * SDK's W2B_SECTION / W2B_PROGRAM). 0 or an fe_add_entry() error. */
 int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,

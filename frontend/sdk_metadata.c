@@ -222,7 +222,7 @@ int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,
 				diag_error_at(d, rec, "wasm2bpf.entries: truncated record (an export name and a section)");
 				return -EINVAL;
 			}
-			if ((err = fe_add_recorded_entry(m, wm, name, section, d)))
+			if ((err = fe_add_recorded_entry(m, wm, name, section, rec, d)))
 				return err;
 		}
 	}
