@@ -48,10 +48,13 @@ enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_ADDR = PROV_P | PROV_M };
 
 struct fn_prov {
 	uint8_t *vreg;		/* per vreg */
-	uint8_t *local;		/* per param: what callers pass */
+	uint8_t *local;		/* per param: what callers pass; per local
+				 * when insensitive */
 	uint8_t *results;	/* per result */
 	uint64_t *vsites;	/* per vreg: lookup sites (PROV_M) */
-	uint64_t *lsites;	/* per param: what callers pass */
+	uint64_t *lsites;	/* as local */
+	bool insensitive;	/* flow_func() ran out of budget: locals are
+				 * followed flow-insensitively (flow_locals()) */
 };
 
 struct prov {
@@ -251,6 +254,35 @@ struct frame {
 				 * state this iteration started from */
 };
 
+/* The fallback: a local may hold anywhere what any set stores into it.
+ * Sound, linear per round, and less precise (a reused local mixes). */
+static void flow_locals(struct ir_inst *i, void *user)
+{
+	struct prov *p = user;
+	struct fn_prov *fp = &p->fp[p->fi];
+
+	if (i->kind == IR_LOCAL_GET) {
+		merge(p, &fp->vreg[i->dst], fp->local[i->u.local]);
+		merge_sites(p, &fp->vsites[i->dst], fp->lsites[i->u.local]);
+	} else if (i->kind == IR_LOCAL_SET) {
+		merge(p, &fp->local[i->u.local], bits_of(p, i->a));
+		merge_sites(p, &fp->lsites[i->u.local], sites_of(p, i->a));
+	} else {
+		flow(i, p);
+	}
+}
+
+static void count_inst(struct ir_inst *i, void *user)
+{
+	(void)i;
+	++*(uint64_t *)user;
+}
+
+/* The walk's budget: instructions visited, loop passes included, per
+ * instruction of the function. Loop nests whose heads keep growing could
+ * otherwise cost passes to the power of their depth. */
+#define FLOW_BUDGET_PER_INST 64
+
 static void flow_func(struct prov *p)
 {
 	struct ir_func *f = &p->m->funcs[p->fi];
@@ -258,6 +290,7 @@ static void flow_func(struct prov *p)
 	uint32_t n = f->nlocals, sp = 0, cap = 16;
 	struct lstate cur, *labels = calloc(f->nlabels ? f->nlabels : 1, sizeof(*labels));
 	struct frame *st = malloc(cap * sizeof(*st));
+	uint64_t budget = 0;
 
 	if (!labels || !st)
 		abort();
@@ -268,7 +301,24 @@ static void flow_func(struct prov *p)
 		cur.sites[k] = k < f->nparams ? fp->lsites[k] : 0;
 	}
 	st[sp++] = (struct frame){ NULL, &f->body, 0, false, { false, NULL, NULL } };
+	ir_walk_insts(&f->body, count_inst, &budget);
+	budget = budget * FLOW_BUDGET_PER_INST + 4096;
 	while (sp) {
+		if (!budget--) {
+			/* out of budget: what the walk merged so far stays (all
+			 * of it is true), the rest flow-insensitively */
+			for (uint32_t k = 0; k < sp; k++) {
+				if (st[k].scope) {
+					st_free(&labels[st[k].scope->u.scope.label->id]);
+					st_free(&st[k].saved);
+				}
+			}
+			fp->insensitive = true;
+			for (uint32_t k = f->nparams; k < n; k++)
+				fp->local[k] |= PROV_N;	/* locals start at zero */
+			p->changed = true;
+			break;
+		}
 		struct frame *fr = &st[sp - 1];
 		struct ir_inst *i, *sc = fr->scope;
 
@@ -607,8 +657,11 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 	while (p.changed) {
 		p.changed = false;
 		for (p.fi = 0; p.fi < m->nfuncs; p.fi++)
-			if (m->funcs[p.fi].reachable)
+			if (m->funcs[p.fi].reachable && !p.fp[p.fi].insensitive)
 				flow_func(&p);
+		for (p.fi = 0; p.fi < m->nfuncs; p.fi++)
+			if (m->funcs[p.fi].reachable && p.fp[p.fi].insensitive)
+				ir_walk_insts(&m->funcs[p.fi].body, flow_locals, &p);
 	}
 	for (p.fi = 0; p.fi < m->nfuncs; p.fi++) {
 		p.f = &m->funcs[p.fi];
