@@ -10,7 +10,8 @@
  *
  * The files, by family (as in WAMR's aot_emit_*.c):
  *   emit_module.c     be_emit(): target, instance state layout (env value,
- *                     w2b_memory, .rodata), maps, license, passes, output
+ *                     w2b_memory, .rodata), maps (ours and the module's),
+ *                     license, passes, output
  *   emit_debuginfo.c  DIBuilder: file, compile unit, subprograms, map and
  *                     global variable DI
  *   emit_function.c   signatures, locals, structured control flow, calls,
@@ -20,7 +21,12 @@
  *   emit_entry.c      the SEC() program wrappers around entry functions,
  *                     and the lazy per-CPU initialisation of the instance
  *   emit_packet.c     packet entries' data: the packet pointers functions
- *                     get, packet and dispatched accesses, read-only packets
+ *                     get, packet and dispatched accesses, socket filters'
+ *                     and cgroup_skb's copies, context fields
+ *   emit_maps.c       helper calls (maps, keys, sizes), map values in place
+ *                     per lookup site, atomics
+ *   emit_codegen.c    LLVM code generation in a child process (a fatal
+ *                     LLVM error is a diagnostic, not a crash)
  *
  * Errors: a function that fails reports through cx->d and returns -EINVAL;
  * builder calls themselves are not checked, the module is verified once.

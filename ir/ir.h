@@ -19,6 +19,10 @@
  *     verifier) and the locals whose values the verifier must not track.
  *   - ir_analyze_calls(): reachability from the entries, may_trap, and the
  *     refusal of recursion and too-deep call chains.
+ *   - ir_lower_imports(): each helper call's map and lookup site, context
+ *     fields' offsets, and the helper x program type refusals.
+ *   - ir_lower_memory(): each access's region (instance memory, packet,
+ *     map value, or a run-time dispatch) and how functions read the packet.
  *
  * Ownership: an ir_module and everything it points to lives in the arena it
  * was built in (m->arena); nothing is freed on its own.
