@@ -139,13 +139,18 @@ static LLVMValueRef packet_offset(struct be_fn *fs, LLVMValueRef x, unsigned w)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMValueRef lim = LLVMConstInt(cx->t_i64, BE_MAX_PACKET_OFF - w, 0);
+	LLVMValueRef fold = LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0));
+	unsigned md = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
 
 	/* LLVM folds the base into a's own constants (pkt + i - 1 is
 	 * i + 0x7fffffff), which the verifier links to i with that delta and
-	 * then refuses in pointer arithmetic: be_unlinked() */
-	x = be_opaque_here(cx, be_unlinked(cx, x));
-	LLVMSetMetadata(x, LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD)),
-			LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0)));
+	 * then refuses in pointer arithmetic: be_unlinked(). Both asms carry
+	 * the fold mark: be_packet_fold() drops the first once its operand
+	 * became a constant, and then the second. */
+	x = be_unlinked(cx, x);
+	LLVMSetMetadata(x, md, fold);
+	x = be_opaque_here(cx, x);
+	LLVMSetMetadata(x, md, fold);
 	be_trap_if(fs, LLVMBuildICmp(cx->B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
 	return x;
 }
