@@ -1,7 +1,8 @@
 // A socket filter: the kernel gives it no direct packet access, so each
 // read is a bpf_skb_load_bytes copy. Offset 0 is where the skb's data
 // starts: the network header in BPF_PROG_TEST_RUN (which pulls the
-// Ethernet header given to it) and on an inet or SOCK_DGRAM socket.
+// Ethernet header given to it) and on an AF_PACKET SOCK_DGRAM socket
+// (TCP and UDP sockets: the transport header; SOCK_RAW: the MAC header).
 // It keeps IPv4 UDP to port 53 and drops the rest; a read past the end
 // traps, and the filter then drops (0). (Test runs of socket filters
 // refuse frames much shorter than 64 bytes: -EINVAL.)
