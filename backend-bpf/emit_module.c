@@ -70,6 +70,7 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "common/abi.h"
+#include "common/license.h"
 #include "common/trap_kinds.h"
 
 #define BPF_TRIPLE "bpfel"
@@ -668,20 +669,6 @@ static int output(struct be_ctx *cx, enum be_emit_kind kind, void **out, size_t 
 	return 0;
 }
 
-/* The kernel's license_is_gpl_compatible() (include/linux/license.h). */
-static bool gpl_compatible(const char *license)
-{
-	static const char *const ok[] = {
-		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
-		"Dual MIT/GPL", "Dual MPL/GPL",
-	};
-
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (!strcmp(license, ok[i]))
-			return true;
-	return false;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -714,7 +701,7 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	cx.native_sdiv = !strcmp(cx.mcpu, "v4");
 	cx.max_cpus = opts && opts->max_cpus ? opts->max_cpus : BE_DEFAULT_MAX_CPUS;
 	cx.strict_align = opts && opts->strict_align;
-	cx.gpl = gpl_compatible(license);
+	cx.gpl = w2b_license_is_gpl_compatible(license);
 	if (opt_level < 0 || opt_level > 3) {
 		diag_report(d, DIAG_ERROR, NULL, "optimisation level %d is not 0..3", opt_level);
 		return -EINVAL;

@@ -15,6 +15,7 @@
 #include "backend-bpf/backend.h"
 #include "common/arena.h"
 #include "common/diag.h"
+#include "common/license.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
 
@@ -162,21 +163,6 @@ static int select_entries(struct compile *c)
 
 /* --- the pipeline --------------------------------------------------------- */
 
-/* The kernel's list (license_is_gpl_compatible()): only these programs may
- * call GPL-only helpers and kfuncs. */
-static bool license_is_gpl_compatible(const char *license)
-{
-	static const char *const gpl[] = {
-		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
-		"Dual MIT/GPL", "Dual MPL/GPL",
-	};
-
-	for (size_t k = 0; k < sizeof(gpl) / sizeof(gpl[0]); k++)
-		if (!strcmp(license, gpl[k]))
-			return true;
-	return false;
-}
-
 static int emit_ir_text(struct compile *c)
 {
 	char *buf = NULL;
@@ -194,7 +180,7 @@ static int emit_ir_text(struct compile *c)
 
 static int compile_module(struct compile *c)
 {
-	struct ir_loop_opts loops = { c->o.max_loop_iters, license_is_gpl_compatible(c->o.license) };
+	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license) };
 	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus,
 				 c->o.strict_align };
 	int err;
