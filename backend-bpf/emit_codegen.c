@@ -71,25 +71,19 @@ static char *read_file(FILE *f)
 	return s;
 }
 
-static void count_inst(struct ir_inst *i, void *user)
-{
-	(void)i;
-	++*(size_t *)user;
-}
-
 /* The reachable function with the most IR instructions: where a branch
  * too long for BPF most likely is (LLVM's fatal error names none). */
 static const struct ir_func *largest_func(const struct ir_module *m)
 {
 	const struct ir_func *best = NULL;
-	size_t most = 0;
+	uint64_t most = 0;
 
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
-		size_t n = 0;
+		uint64_t n;
 
 		if (!m->funcs[k].reachable)
 			continue;
-		ir_walk_insts((struct ir_region *)&m->funcs[k].body, count_inst, &n);
+		n = ir_count_insts((struct ir_region *)&m->funcs[k].body);
 		if (n > most) {
 			most = n;
 			best = &m->funcs[k];

@@ -173,3 +173,51 @@ void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user)
 
 	ir_walk_regions(root, walk_insts_region, &w);
 }
+
+static void count_inst(struct ir_inst *i, void *user)
+{
+	(void)i;
+	++*(uint64_t *)user;
+}
+
+uint64_t ir_count_insts(struct ir_region *root)
+{
+	uint64_t n = 0;
+
+	ir_walk_insts(root, count_inst, &n);
+	return n;
+}
+
+struct reach {
+	bool *seen;
+	uint32_t *work, n;
+};
+
+static void push_callee(struct ir_inst *i, void *user)
+{
+	struct reach *r = user;
+
+	if (i->kind == IR_CALL && !r->seen[i->u.call.func]) {
+		r->seen[i->u.call.func] = true;
+		r->work[r->n++] = i->u.call.func;
+	}
+}
+
+void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *user)
+{
+	struct reach r = { calloc(m->nfuncs ? m->nfuncs : 1, 1),
+			   calloc(m->nfuncs ? m->nfuncs : 1, sizeof(uint32_t)), 0 };
+
+	if (!r.seen || !r.work)
+		abort();
+	r.seen[root] = true;
+	r.work[r.n++] = root;
+	while (r.n) {
+		struct ir_func *f = &m->funcs[r.work[--r.n]];
+
+		ir_walk_insts(&f->body, push_callee, &r);
+		fn(f, user);
+	}
+	free(r.seen);
+	free(r.work);
+}

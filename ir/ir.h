@@ -386,6 +386,13 @@ void ir_walk_regions(struct ir_region *root, ir_region_fn fn, void *user);
 typedef void (*ir_inst_fn)(struct ir_inst *i, void *user);
 void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user);
 
+/* The instructions under root, nested ones included. */
+uint64_t ir_count_insts(struct ir_region *root);
+/* Calls fn once for every function the calls from function `root` reach,
+ * root included (root first, then depth-first). No recursion. */
+typedef void (*ir_func_fn)(struct ir_func *f, void *user);
+void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *user);
+
 /* --- printing (ir_print.c) -------------------------------------------- */
 
 void ir_print_module(FILE *out, const struct ir_module *m);

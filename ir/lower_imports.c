@@ -204,38 +204,14 @@ static void check_allowed(struct ir_inst *i, void *user)
 		       h->name, *h->instead ? "; use " : "", h->instead);
 }
 
-struct reach {
-	bool *seen;
-	uint32_t *work, n;
-};
-
-static void push_callees(struct ir_inst *i, void *user)
+static void check_func(struct ir_func *f, void *user)
 {
-	struct reach *r = user;
+	struct lower *l = user;
 
-	if (i->kind == IR_CALL && !r->seen[i->u.call.func]) {
-		r->seen[i->u.call.func] = true;
-		r->work[r->n++] = i->u.call.func;
-	}
-}
-
-static void check_entry(struct lower *l, const struct ir_entry *e)
-{
-	struct ir_module *m = l->m;
-	struct reach r = { calloc(m->nfuncs, 1), calloc(m->nfuncs, sizeof(uint32_t)), 0 };
-
-	if (!r.seen || !r.work)
-		abort();
-	r.seen[e->func] = true;
-	r.work[r.n++] = e->func;
-	l->entry = e;
-	while (r.n && !l->err) {
-		l->f = &m->funcs[r.work[--r.n]];
-		ir_walk_insts(&l->f->body, push_callees, &r);
-		ir_walk_insts(&l->f->body, check_allowed, l);
-	}
-	free(r.seen);
-	free(r.work);
+	if (l->err)
+		return;
+	l->f = f;
+	ir_walk_insts(&f->body, check_allowed, l);
 }
 
 int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d)
@@ -256,7 +232,9 @@ int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d)
 		free(l.is_const);
 		free(l.value);
 	}
-	for (uint32_t e = 0; e < m->nentries && !l.err; e++)
-		check_entry(&l, &m->entries[e]);
+	for (uint32_t e = 0; e < m->nentries && !l.err; e++) {
+		l.entry = &m->entries[e];
+		ir_walk_reached(m, l.entry->func, check_func, &l);
+	}
 	return l.err;
 }

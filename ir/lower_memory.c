@@ -272,12 +272,6 @@ static void flow_locals(struct ir_inst *i, void *user)
 	}
 }
 
-static void count_inst(struct ir_inst *i, void *user)
-{
-	(void)i;
-	++*(uint64_t *)user;
-}
-
 /* The walk's budget: instructions visited, loop passes included, per
  * instruction of the function. Loop nests whose heads keep growing could
  * otherwise cost passes to the power of their depth. */
@@ -290,7 +284,7 @@ static void flow_func(struct prov *p)
 	uint32_t n = f->nlocals, sp = 0, cap = 16;
 	struct lstate cur, *labels = calloc(f->nlabels ? f->nlabels : 1, sizeof(*labels));
 	struct frame *st = malloc(cap * sizeof(*st));
-	uint64_t budget = 0;
+	uint64_t budget;
 
 	if (!labels || !st)
 		abort();
@@ -301,8 +295,7 @@ static void flow_func(struct prov *p)
 		cur.sites[k] = k < f->nparams ? fp->lsites[k] : 0;
 	}
 	st[sp++] = (struct frame){ NULL, &f->body, 0, false, { false, NULL, NULL } };
-	ir_walk_insts(&f->body, count_inst, &budget);
-	budget = budget * FLOW_BUDGET_PER_INST + 4096;
+	budget = ir_count_insts(&f->body) * FLOW_BUDGET_PER_INST + 4096;
 	while (sp) {
 		if (!budget--) {
 			/* out of budget: what the walk merged so far stays (all
@@ -573,54 +566,42 @@ static void find_packet_call(struct ir_inst *i, void *user)
 struct entry_walk {
 	struct prov *p;
 	const struct ir_entry *e;
-	bool *seen;
-	uint32_t *work, nwork;
+	uint8_t *mode;
 };
 
 static void entry_inst(struct ir_inst *i, void *user)
 {
 	struct entry_walk *w = user;
-	struct prov *p = w->p;
 
-	if (i->kind == IR_CALL && !w->seen[i->u.call.func]) {
-		w->seen[i->u.call.func] = true;
-		w->work[w->nwork++] = i->u.call.func;
-	}
 	if (i->kind == IR_STORE && ir_prog_info[w->e->kind].read_only &&
 	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
-		refuse_at(p, i, "a store that may reach the packet, in code entry '%s' reaches: the packet of a %s program is read-only",
+		refuse_at(w->p, i, "a store that may reach the packet, in code entry '%s' reaches: the packet of a %s program is read-only",
 			  w->e->export_name, w->e->section);
 }
 
-static void check_entry_packet(struct prov *p, const struct ir_entry *e, uint8_t *mode)
+static void entry_func(struct ir_func *f, void *user)
 {
-	struct ir_module *m = p->m;
+	struct entry_walk *w = user;
+	struct prov *p = w->p;
+	const struct ir_entry *e = w->e;
 	uint8_t want = ir_prog_info[e->kind].load_bytes ? 2 : ir_prog_info[e->kind].beyond_linear ? 3 : 1;
-	struct entry_walk w = { p, e, calloc(m->nfuncs, 1), calloc(m->nfuncs, sizeof(uint32_t)), 0 };
+	uint32_t fi = (uint32_t)(f - p->m->funcs);
 
-	if (!w.seen || !w.work)
-		abort();
-	w.seen[e->func] = true;
-	w.work[w.nwork++] = e->func;
-	while (w.nwork && !p->err) {
-		uint32_t fi = w.work[--w.nwork];
-
-		p->f = &m->funcs[fi];
-		p->fi = fi;
-		if (p->f->packet && ir_prog_info[e->kind].packet) {
-			if (mode[fi] && mode[fi] != want) {
-				diag_report(p->d, DIAG_ERROR,
-					    &(struct diag_loc){ p->f->offset, p->f->wasm_index, p->f->name, NULL },
-					    "this function reads the packet for entries whose packets are read differently (in place, by copies for a socket filter, past the linear part by copies for cgroup_skb), entry '%s' among them: not supported, give each its own function",
-					    e->export_name);
-				p->err = -EINVAL;
-			}
-			mode[fi] = want;
+	if (p->err)
+		return;
+	p->f = f;
+	p->fi = fi;
+	if (f->packet && ir_prog_info[e->kind].packet) {
+		if (w->mode[fi] && w->mode[fi] != want) {
+			diag_report(p->d, DIAG_ERROR,
+				    &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL },
+				    "this function reads the packet for entries whose packets are read differently (in place, by copies for a socket filter, past the linear part by copies for cgroup_skb), entry '%s' among them: not supported, give each its own function",
+				    e->export_name);
+			p->err = -EINVAL;
 		}
-		ir_walk_insts(&p->f->body, entry_inst, &w);
+		w->mode[fi] = want;
 	}
-	free(w.seen);
-	free(w.work);
+	ir_walk_insts(&f->body, entry_inst, w);
 }
 
 int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
@@ -700,8 +681,11 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 
 		if (!mode)
 			abort();
-		for (uint32_t e = 0; e < m->nentries && !p.err; e++)
-			check_entry_packet(&p, &m->entries[e], mode);
+		for (uint32_t e = 0; e < m->nentries && !p.err; e++) {
+			struct entry_walk w = { &p, &m->entries[e], mode };
+
+			ir_walk_reached(m, m->entries[e].func, entry_func, &w);
+		}
 		for (uint32_t k = 0; k < m->nfuncs; k++) {
 			m->funcs[k].load_bytes = mode[k] == 2;
 			m->funcs[k].beyond_linear = mode[k] == 3;
