@@ -17,20 +17,8 @@
 
 #include "common/abi.h"
 #include "tunable.skel.h"
+#include "expect.h"
 
-static int passed, failed;
-
-static void expect(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want) {
-		passed++;
-		printf("PASS %s = %llu\n", what, (unsigned long long)got);
-	} else {
-		failed++;
-		printf("FAIL %s = %llu, want %llu\n", what, (unsigned long long)got,
-		       (unsigned long long)want);
-	}
-}
 
 /* One call of a one-parameter, one-result syscall entry. */
 static uint64_t call(struct bpf_program *prog, uint64_t arg)

@@ -14,20 +14,8 @@
 #include <string.h>
 
 #include "counters.skel.h"
+#include "expect.h"
 
-static int passed, failed;
-
-static void expect(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want) {
-		passed++;
-		printf("PASS %s = %llu\n", what, (unsigned long long)got);
-	} else {
-		failed++;
-		printf("FAIL %s = %llu, want %llu\n", what, (unsigned long long)got,
-		       (unsigned long long)want);
-	}
-}
 
 int main(void)
 {

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "expect.h"
 
 enum { ETHERTYPE_DELETE = 0x9999 };
 
@@ -59,19 +60,6 @@ static const struct frame frames[] = {
 #define NFRAMES (sizeof(frames) / sizeof(frames[0]))
 #define MAX_RECORDS 64
 
-static int passed, failed;
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want) {
-		passed++;
-		printf("PASS %s = %llu\n", what, (unsigned long long)got);
-	} else {
-		failed++;
-		printf("FAIL %s = %llu, want %llu\n", what, (unsigned long long)got,
-		       (unsigned long long)want);
-	}
-}
 
 /* Fill buf with frame f: Ethernet header, then a plausible start of the
  * protocol's header, then a byte pattern. */
@@ -137,13 +125,13 @@ static int run_checks(struct bpf_object *obj)
 		printf("FAIL setup: the object lacks program watch or map events/totals\n");
 		return 1;
 	}
-	check("program type is XDP", bpf_program__type(prog), BPF_PROG_TYPE_XDP);
-	check("events is a ring buffer", bpf_map__type(events), BPF_MAP_TYPE_RINGBUF);
-	check("events size", bpf_map__max_entries(events), 4096);
-	check("totals is a hash", bpf_map__type(totals), BPF_MAP_TYPE_HASH);
-	check("totals key size", bpf_map__key_size(totals), sizeof(uint32_t));
-	check("totals value size", bpf_map__value_size(totals), sizeof(struct total));
-	check("totals max entries", bpf_map__max_entries(totals), 64);
+	expect("program type is XDP", bpf_program__type(prog), BPF_PROG_TYPE_XDP);
+	expect("events is a ring buffer", bpf_map__type(events), BPF_MAP_TYPE_RINGBUF);
+	expect("events size", bpf_map__max_entries(events), 4096);
+	expect("totals is a hash", bpf_map__type(totals), BPF_MAP_TYPE_HASH);
+	expect("totals key size", bpf_map__key_size(totals), sizeof(uint32_t));
+	expect("totals value size", bpf_map__value_size(totals), sizeof(struct total));
+	expect("totals max entries", bpf_map__max_entries(totals), 64);
 	totals_fd = bpf_map__fd(totals);
 
 	/* the entry the program must delete */
@@ -153,7 +141,7 @@ static int run_checks(struct bpf_object *obj)
 		return fail_setup("bpf_map_update_elem(totals[0x9999])", errno);
 	memset(&t, 0, sizeof(t));
 	err = bpf_map_lookup_elem(totals_fd, &key, &t);
-	check("totals[0x9999] present before the runs", err == 0 && t.packets == 7 && t.bytes == 700, 1);
+	expect("totals[0x9999] present before the runs", err == 0 && t.packets == 7 && t.bytes == 700, 1);
 
 	rb = ring_buffer__new(bpf_map__fd(events), on_record, NULL, NULL);
 	if (!rb)
@@ -172,7 +160,7 @@ static int run_checks(struct bpf_object *obj)
 			return fail_setup("bpf_prog_test_run_opts", errno);
 		}
 		snprintf(what, sizeof(what), "%s (%u bytes) x%u: verdict", f->name, f->len, f->runs);
-		check(what, opts.retval, XDP_PASS);
+		expect(what, opts.retval, XDP_PASS);
 		want_records += f->runs;
 		for (r = 0; r < 3; r++)
 			if (keys[r] == f->ethertype) {
@@ -183,11 +171,11 @@ static int run_checks(struct bpf_object *obj)
 
 	/* the ring buffer: one record per run, in order, then nothing */
 	n = ring_buffer__consume(rb);
-	check("ring_buffer__consume result", (uint64_t)(int64_t)n, want_records);
-	check("records consumed", nrecords, want_records);
-	check("records of the wrong size", bad_sizes, 0);
+	expect("ring_buffer__consume result", (uint64_t)(int64_t)n, want_records);
+	expect("records consumed", nrecords, want_records);
+	expect("records of the wrong size", bad_sizes, 0);
 	n = ring_buffer__consume(rb);
-	check("second ring_buffer__consume (buffer empty)", (uint64_t)(int64_t)n, 0);
+	expect("second ring_buffer__consume (buffer empty)", (uint64_t)(int64_t)n, 0);
 	ring_buffer__free(rb);
 
 	r = 0;
@@ -204,15 +192,15 @@ static int run_checks(struct bpf_object *obj)
 				continue;
 			}
 			snprintf(what, sizeof(what), "record %zu (%s run %u) len", r, f->name, k + 1);
-			check(what, e->len, f->len);
+			expect(what, e->len, f->len);
 			snprintf(what, sizeof(what), "record %zu (%s run %u) ethertype", r, f->name, k + 1);
-			check(what, e->ethertype, f->ethertype);
+			expect(what, e->ethertype, f->ethertype);
 			snprintf(what, sizeof(what),
 				 "record %zu (%s run %u) first_bytes %02x:%02x:%02x:%02x:%02x:%02x",
 				 r, f->name, k + 1, e->first_bytes[0], e->first_bytes[1],
 				 e->first_bytes[2], e->first_bytes[3], e->first_bytes[4],
 				 e->first_bytes[5]);
-			check(what, memcmp(e->first_bytes, f->dst, 6) == 0, 1);
+			expect(what, memcmp(e->first_bytes, f->dst, 6) == 0, 1);
 		}
 	}
 
@@ -221,17 +209,17 @@ static int run_checks(struct bpf_object *obj)
 		memset(&t, 0xff, sizeof(t));
 		err = bpf_map_lookup_elem(totals_fd, &keys[r], &t);
 		snprintf(what, sizeof(what), "totals[0x%04x] lookup", keys[r]);
-		check(what, err ? (uint64_t)errno : 0, 0);
+		expect(what, err ? (uint64_t)errno : 0, 0);
 		if (err)
 			continue;
 		snprintf(what, sizeof(what), "totals[0x%04x].packets", keys[r]);
-		check(what, t.packets, want_totals[r].packets);
+		expect(what, t.packets, want_totals[r].packets);
 		snprintf(what, sizeof(what), "totals[0x%04x].bytes", keys[r]);
-		check(what, t.bytes, want_totals[r].bytes);
+		expect(what, t.bytes, want_totals[r].bytes);
 	}
 	key = ETHERTYPE_DELETE;
 	err = bpf_map_lookup_elem(totals_fd, &key, &t);
-	check("totals[0x9999] deleted (lookup fails with ENOENT)", err && errno == ENOENT, 1);
+	expect("totals[0x9999] deleted (lookup fails with ENOENT)", err && errno == ENOENT, 1);
 
 	/* and no other key */
 	nkeys = 0;
@@ -248,7 +236,7 @@ static int run_checks(struct bpf_object *obj)
 		nkeys++;
 		key = next;
 	}
-	check("keys in totals", nkeys, 3);
+	expect("keys in totals", nkeys, 3);
 	return 0;
 }
 
