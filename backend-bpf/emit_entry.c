@@ -260,6 +260,21 @@ static void report_trap(struct wrapper *w, LLVMValueRef code)
 					 (unsigned long long)ir_prog_info[w->e->kind].trap_action, 1));
 }
 
+/* The value under key in map, or (never expected) a trap with code 6
+ * ("instance state unavailable") when there is none; continues after it. */
+static LLVMValueRef lookup_or_trap(struct wrapper *w, LLVMValueRef map, LLVMValueRef key)
+{
+	struct be_ctx *cx = w->cx;
+	LLVMValueRef v = lookup(w, map, key);
+	LLVMBasicBlockRef ok = block(w, "found"), missing = block(w, "missing");
+
+	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, v, ""), missing, ok);
+	LLVMPositionBuilderAtEnd(cx->B, missing);
+	report_trap(w, LLVMConstInt(cx->t_i32, W2B_TRAP_INTERNAL, 0));
+	LLVMPositionBuilderAtEnd(cx->B, ok);
+	return v;
+}
+
 /* A u32 context field holding a packet pointer, as the pointer: the
  * 32-bit load written out as inline asm, `rX = *(u32 *)(ctx + off)`,
  * whose result is the 64-bit register. As IR (a u32 load, zext,
@@ -387,7 +402,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	struct wrapper w = { cx, NULL, NULL, NULL, e };
 	static const char *const names[] = { "ctx" };
 	LLVMTypeRef pt = cx->t_ptr;
-	LLVMBasicBlockRef entry, start, ok, trapped, done;
+	LLVMBasicBlockRef entry, start, trapped, done;
 	LLVMValueRef env, mem = NULL, pkt = NULL, *args, *res, t;
 	bool packet;
 	uint32_t np, nr;
@@ -430,25 +445,12 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	LLVMSetCurrentDebugLocation2(w.alloca_b, LLVMGetCurrentDebugLocation2(cx->B));
 
 	/* 1. the env */
-	env = lookup(&w, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
-	ok = block(&w, "env");
-	trapped = block(&w, "no_env");
-	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, env, ""), trapped, ok);
-	LLVMPositionBuilderAtEnd(cx->B, trapped);
-	report_trap(&w, LLVMConstInt(cx->t_i32, W2B_TRAP_INTERNAL, 0));
-
-	LLVMPositionBuilderAtEnd(cx->B, ok);
+	env = lookup_or_trap(&w, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
 	if (cx->mem_in_map) {
 		LLVMValueRef cpu = be_call_helper(cx, BE_HELPER_GET_SMP_PROCESSOR_ID,
 						  LLVMFunctionType(cx->t_i64, NULL, 0, 0), NULL, 0);
 
-		mem = lookup(&w, cx->mem_map, LLVMBuildTrunc(cx->B, cpu, cx->t_i32, ""));
-		ok = block(&w, "mem");
-		trapped = block(&w, "no_mem");
-		LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, mem, ""), trapped, ok);
-		LLVMPositionBuilderAtEnd(cx->B, trapped);
-		report_trap(&w, LLVMConstInt(cx->t_i32, W2B_TRAP_INTERNAL, 0));
-		LLVMPositionBuilderAtEnd(cx->B, ok);
+		mem = lookup_or_trap(&w, cx->mem_map, LLVMBuildTrunc(cx->B, cpu, cx->t_i32, ""));
 	} else if (cx->mem_size) {
 		mem = be_env_slot(cx, env, BE_ENV_MEMORY, 0);
 	}
