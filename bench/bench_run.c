@@ -30,53 +30,11 @@
  * ns_min, ns_median, wall_ns_per_run). Exit 0 on success, 1 if the program trapped (status
  * != 0) or returned non-zero, 2 on any failure to load or run.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <sched.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "bench_common.h"
+
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #define MAX_SLOTS 16
-
-static int verbose_libbpf;
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (level == LIBBPF_DEBUG && !verbose_libbpf)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int prog_info(int fd, struct bpf_prog_info *info)
-{
-	__u32 len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	return bpf_obj_get_info_by_fd(fd, info, &len);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void usage(void)
 {
@@ -93,7 +51,7 @@ int main(int argc, char **argv)
 	int nargs = 0, nresults = 1, cpu = -1, want_log = 0;
 	unsigned long runs = 1, warmup = 0;
 	struct bpf_object *obj;
-	struct bpf_program *prog, *p;
+	struct bpf_program *prog;
 	struct bpf_prog_info before, after, last;
 	uint64_t *per_run;
 	unsigned long nper = 0;
@@ -131,38 +89,9 @@ int main(int argc, char **argv)
 	if (runs < 1 || nresults < 0 || nargs + nresults > MAX_SLOTS)
 		usage();
 
-	/* One CPU for the whole run: wasm2bpf's instance state is per CPU, and
-	 * it keeps the measurement off the scheduler's migrations. */
-	if (cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set)) {
-			fprintf(stderr, "bench_run: cpu %d: %s\n", cpu,
-				strerror(errno));
-			return 2;
-		}
-	}
-
-	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-	libbpf_set_print(print_libbpf);
-	obj = bpf_object__open_file(obj_path, NULL);
-	if (!obj) {
-		fprintf(stderr, "bench_run: %s: cannot open: %s\n", obj_path,
-			strerror(errno));
+	if (pin_to_cpu("bench_run", cpu) ||
+	    !(prog = open_one("bench_run", obj_path, prog_name, NULL, &obj)))
 		return 2;
-	}
-	prog = bpf_object__find_program_by_name(obj, prog_name);
-	if (!prog) {
-		fprintf(stderr, "bench_run: %s: no program '%s'\n", obj_path,
-			prog_name);
-		return 2;
-	}
-	/* Load only the program measured (plus the maps and subprograms it
-	 * needs), so its verifier numbers are its own. */
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, p == prog);
 	if (want_log) {
 		log_buf = calloc(1, log_size);
 		if (!log_buf)
@@ -243,20 +172,13 @@ int main(int argc, char **argv)
 		       (unsigned long long)ctx[1 + nargs + j]);
 	printf("status=%d\n", status);
 	printf("retval=%u\n", retval);
-	printf("verified_insns=%u\n", after.verified_insns);
-	printf("xlated_insns=%u\n", after.xlated_prog_len / 8);
-	printf("jited_bytes=%u\n", after.jited_prog_len);
+	print_sizes(&after);
 	unsigned long long cnt = after.run_cnt - before.run_cnt;
 	unsigned long long ns = after.run_time_ns - before.run_time_ns;
 	printf("run_cnt=%llu\n", cnt);
 	printf("run_time_ns=%llu\n", ns);
 	printf("ns_per_run=%.1f\n", cnt ? (double)ns / (double)cnt : 0.0);
-	if (nper) {
-		qsort(per_run, nper, sizeof(*per_run), cmp_u64);
-		printf("ns_min=%llu\n", (unsigned long long)per_run[0]);
-		printf("ns_median=%llu\n",
-		       (unsigned long long)per_run[nper / 2]);
-	}
+	print_per_run(per_run, nper);
 	printf("wall_ns_per_run=%.1f\n", (double)(t1 - t0) / (double)runs);
 	fflush(stdout);
 

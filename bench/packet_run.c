@@ -24,51 +24,11 @@
  * jited_bytes, run_cnt, ns_min, ns_median, wall_ns_per_run,
  * repeat_duration_ns, repeat_stats_ns. Exit 0 on success, 2 on failure.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <sched.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
+#include "bench_common.h"
+
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
 #define MAX_UPDATES 8
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int prog_info(int fd, struct bpf_prog_info *info)
-{
-	__u32 len = sizeof(*info);
-
-	memset(info, 0, sizeof(*info));
-	return bpf_obj_get_info_by_fd(fd, info, &len);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static size_t unhex(const char *s, unsigned char *out, size_t max)
 {
@@ -104,7 +64,7 @@ int main(int argc, char **argv)
 	unsigned char frame[65536];
 	size_t frame_len;
 	struct bpf_object *obj;
-	struct bpf_program *prog, *p;
+	struct bpf_program *prog;
 	struct bpf_prog_info before, after, last;
 	uint64_t *per_run, t0, t1;
 	__u32 retval = 0;
@@ -149,33 +109,9 @@ int main(int argc, char **argv)
 	frame_len = fread(frame, 1, sizeof(frame), f);
 	fclose(f);
 
-	if (cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set)) {
-			fprintf(stderr, "packet_run: cpu %d: %s\n", cpu, strerror(errno));
-			return 2;
-		}
-	}
-
-	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-	libbpf_set_print(print_libbpf);
-	LIBBPF_OPTS(bpf_object_open_opts, oopts, .pin_root_path = pin_root);
-	obj = bpf_object__open_file(obj_path, &oopts);
-	if (!obj) {
-		fprintf(stderr, "packet_run: %s: cannot open: %s\n", obj_path,
-			strerror(errno));
+	if (pin_to_cpu("packet_run", cpu) ||
+	    !(prog = open_one("packet_run", obj_path, prog_name, pin_root, &obj)))
 		return 2;
-	}
-	prog = bpf_object__find_program_by_name(obj, prog_name);
-	if (!prog) {
-		fprintf(stderr, "packet_run: %s: no program '%s'\n", obj_path, prog_name);
-		return 2;
-	}
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, p == prog);
 	err = bpf_object__load(obj);
 	if (err) {
 		fprintf(stderr, "packet_run: %s: prog '%s': load failed: %s\n",
@@ -239,13 +175,9 @@ int main(int argc, char **argv)
 		goto info_fail;
 
 	printf("retval=%u\n", retval);
-	printf("verified_insns=%u\n", after.verified_insns);
-	printf("xlated_insns=%u\n", after.xlated_prog_len / 8);
-	printf("jited_bytes=%u\n", after.jited_prog_len);
+	print_sizes(&after);
 	printf("run_cnt=%llu\n", (unsigned long long)(after.run_cnt - before.run_cnt));
-	qsort(per_run, nper, sizeof(*per_run), cmp_u64);
-	printf("ns_min=%llu\n", (unsigned long long)per_run[0]);
-	printf("ns_median=%llu\n", (unsigned long long)per_run[nper / 2]);
+	print_per_run(per_run, nper);
 	printf("wall_ns_per_run=%.1f\n", (double)(t1 - t0) / (double)runs);
 
 	if (repeat) {
