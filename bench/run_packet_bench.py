@@ -30,12 +30,10 @@ the report (between its markers), or are appended to it. Exit 1 if a
 verdict is wrong or the two sides disagree, 2 on a setup failure.
 """
 import argparse
-import datetime
 import os
 import shutil
 import statistics
 import struct
-import subprocess
 import sys
 import tempfile
 
@@ -43,8 +41,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import auth_run  # noqa: E402  (frames: tcp_frame, http_request, TOKEN)
-
-STATS_SYSCTL = "/proc/sys/kernel/bpf_stats_enabled"
+from run_bench import STATS_SYSCTL, machine, ratio, run  # noqa: E402
 BEGIN, END = "<!-- packet-bench:begin -->", "<!-- packet-bench:end -->"
 SIDES = ("native", "w2b")
 
@@ -86,10 +83,6 @@ SAMPLES = {
 def die(msg):
     print(f"run_packet_bench: {msg}", file=sys.stderr)
     sys.exit(2)
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
 def build(args, out):
@@ -165,10 +158,6 @@ def dump_xlated(args, tool, objs, frames_dir, out):
             finally:
                 if os.path.exists(pin):
                     os.unlink(pin)
-
-
-def ratio(a, b):
-    return f"{b / a:.2f}x" if a else "–"
 
 
 def section(args, info, objs, static, timing, verdicts, bad):
@@ -310,17 +299,9 @@ def main():
             shutil.rmtree(f"/sys/fs/bpf/w2b_pkt_bench_{os.getpid()}_{side}",
                           ignore_errors=True)
 
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as fh:
-        for line in fh:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    import platform
-    info = {"kernel": platform.release(), "cpu": cpu,
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "load": f"1-minute load average {load_before[0]:.2f} before, "
-                    f"{load_after[0]:.2f} after"}
+    info = machine()
+    info["load"] = (f"1-minute load average {load_before[0]:.2f} before, "
+                    f"{load_after[0]:.2f} after")
     text = section(args, info, objs, static, timing, verdicts, bad)
     report = open(args.out).read() if os.path.exists(args.out) else ""
     if BEGIN in report and END in report:
