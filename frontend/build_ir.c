@@ -813,8 +813,6 @@ static bool do_ctx_field(struct builder *b, const struct fe_instr *in,
 	bool set = !strncmp(im->name, "set_", 4);
 	const char *name = set ? im->name + 4 : im->name;
 	uint32_t row = ir_nctx_fields;
-	struct opnd v;
-	struct ir_inst *i;
 
 	if (strcmp(im->module, "ctx"))
 		return false;
@@ -828,23 +826,21 @@ static bool do_ctx_field(struct builder *b, const struct fe_instr *in,
 			 (t->nparams || t->nresults != 1 || t->results[0] != FE_I32)) {
 		refuse(b, in->offset, "import 'ctx.%s' has the wrong type: it is %s", im->name,
 		       set ? "(i32) -> ()" : "() -> (i32)");
-	} else if (emitting(b) || !set) {
-		if (set) {
-			v = pop_expect(b, FE_I32);
-			i = emit(b, IR_CTX_SET);
-			i->a = v.vreg;
-		} else if (emitting(b)) {
-			i = emit(b, IR_CTX_GET);
-			push(b, FE_I32, emit_def(b, i, FE_I32));
-		} else {
-			push(b, FE_I32, IR_NOVAL);
+	} else {
+		struct opnd v = set ? pop_expect(b, FE_I32) : (struct opnd){ 0, IR_NOVAL };
+		struct ir_inst *i;
+
+		if (!emitting(b)) {
+			if (!set)
+				push(b, FE_I32, IR_NOVAL);
 			return true;
 		}
+		i = emit(b, set ? IR_CTX_SET : IR_CTX_GET);
+		i->a = v.vreg;
 		i->u.ctx.field = row;
 		i->u.ctx.offset = IR_NOVAL;
-		return true;
-	} else {
-		pop_expect(b, FE_I32);
+		if (!set)
+			push(b, FE_I32, emit_def(b, i, FE_I32));
 		return true;
 	}
 	/* refused: the stack as the import's own type says */
