@@ -55,6 +55,11 @@ struct be_options {
 	 * fields are rarely aligned, so a C module's memcpy of 8 packet bytes
 	 * is one load instead of eight. */
 	bool strict_align;
+	/* Loop iterations a run may make (the env's fuel), and the target
+	 * kernel (common/kernel.h), whose loop form the backend's own loops
+	 * (memory.copy/fill, data segments) take too. */
+	uint32_t max_loop_iters;
+	uint32_t target_kernel;
 };
 
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative

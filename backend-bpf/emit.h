@@ -15,8 +15,10 @@
  *   emit_debuginfo.c  DIBuilder: file, compile unit, subprograms, map and
  *                     global variable DI
  *   emit_function.c   signatures, locals, structured control flow, calls,
- *                     traps, the bpf_iter_num loop fuel, and the instance
- *                     state: loads, stores, globals, memory.copy/fill
+ *                     traps, and the instance state: loads, stores,
+ *                     globals, memory.copy/fill
+ *   emit_loops.c      loops in the target kernel's form: counted, bpf_loop
+ *                     callbacks, bpf_iter_num iterators; the run's fuel
  *   emit_numeric.c    IR_NUM with Wasm semantics
  *   emit_entry.c      the SEC() program wrappers around entry functions,
  *                     and the lazy per-CPU initialisation of the instance
@@ -76,13 +78,14 @@
 
 /* Fields of the env value (LLVM struct type cx->env_ty):
  *   struct { u64 trap; u64 results[R]; u64 scratch[S];
- *            u64 initialized; u64 globals[G]; u8 memory[M]; }
- * The last three exist only when the module needs them (cx->env_field[]
- * is the LLVM field index, or -1): a module without instance state has
- * exactly the first three. */
+ *            u64 initialized; u64 fuel; u64 globals[G]; u8 memory[M]; }
+ * The last four exist only when the module needs them (cx->env_field[]
+ * is the LLVM field index, or -1): a module without instance state or
+ * loops has exactly the first three. fuel: the loop iterations this run
+ * may still make (CALLBACK and ITER loops; emit_loops.c). */
 enum {
 	BE_ENV_TRAP, BE_ENV_RESULTS, BE_ENV_SCRATCH,
-	BE_ENV_INIT, BE_ENV_GLOBALS, BE_ENV_MEMORY,
+	BE_ENV_INIT, BE_ENV_FUEL, BE_ENV_GLOBALS, BE_ENV_MEMORY,
 	BE_ENV_NFIELDS
 };
 
@@ -139,8 +142,13 @@ struct be_ctx {
 	uint64_t data_blob_size;
 
 	/* The license is one the kernel counts as GPL-compatible: only then
-	 * may the program call kfuncs (be_span_loop()). */
+	 * may the program call kfuncs. */
 	bool gpl;
+	uint32_t max_loop_iters;	/* a run's fuel (be_options) */
+	/* The form of the backend's own loops (be_span_loop()): the target
+	 * kernel's, as ir_loop_lowering_for() says. */
+	enum ir_loop_lowering span_lowering;
+	uint64_t ntraps;		/* trap blocks so far (COUNTED targets) */
 	/* be_span_loop()'s bpf_loop callbacks, one per kind of span. */
 	struct be_span_cb {
 		unsigned w;
@@ -209,6 +217,10 @@ struct be_fn {
 					 * pointer, or NULL (emit_maps.c) */
 	LLVMValueRef *slots;		/* the loop fuel's iterator slot per depth */
 	uint32_t nslots;
+	/* The CALLBACK loop whose bpf_loop callback is being emitted (fn, sp,
+	 * entry, locals, windows, pointers are the callback's), or NULL
+	 * (emit_loops.c). */
+	struct be_loop *cb;
 	bool bad;			/* an operand was not a defined vreg */
 };
 
@@ -295,10 +307,11 @@ int be_declare_iter_kfuncs(struct be_ctx *cx);
  * [0, cnt), descending if backward. Every access is checked against
  * dsize/ssize (a unit that does not fit ends the loop: callers check the
  * whole span first; the checks are for the verifier). cnt <= 2^23.
- * An open-coded bpf_iter_num loop; with a license the kernel does not
- * count as GPL-compatible, which may not call kfuncs at all, a bpf_loop()
- * (not GPL-only) with a callback. *slot is the stack slot it needs, made
- * by alloca_b on first use and reused by the caller's later spans.
+ * In cx->span_lowering's form: an open-coded bpf_iter_num loop (6.4+ and a
+ * GPL-compatible license: kfuncs), a bpf_loop() with a callback (5.17+),
+ * or an ordinary loop the verifier walks. *slot is the stack slot it
+ * needs, made by alloca_b on first use and reused by the caller's later
+ * spans.
  * 0 or -EINVAL (reported). */
 struct be_span {
 	LLVMValueRef dbase, sbase;	/* sbase NULL: a fill */
@@ -313,6 +326,37 @@ int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 		 const struct be_span *sp);
 /* An 8-byte-aligned struct bpf_iter_num slot, made by alloca_b. */
 LLVMValueRef be_iter_slot(struct be_ctx *cx, LLVMBuilderRef alloca_b, const char *name);
+
+/* The block a branch to l goes to from here (destroying the iterators it
+ * leaves, or leaving the loop callback being emitted). */
+LLVMBasicBlockRef be_edge_to(struct be_fn *fs, const struct be_label *l);
+/* Returns vals (f's results) from the function, or from the loop callback
+ * being emitted, for the function to return them (emit_loops.c). */
+void be_return_values(struct be_fn *fs, LLVMValueRef *vals);
+/* The exit of a trap and of a trap's unwinding: returns with zero results
+ * (or leaves the loop callback being emitted, for the function to). */
+void be_return_zero(struct be_fn *fs);
+
+/* emit_loops.c */
+struct be_loop;
+/* Opens loop `in` whose label is l, in its lowering: sets l's block,
+ * *cont (the block after the loop, in the function that goes on there)
+ * and *lp, the state be_close_loop() takes. 0 or -EINVAL (reported). */
+int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
+		 LLVMBasicBlockRef *cont, struct be_loop **lp);
+/* The end of the loop's body: falling off it leaves the loop; the builder
+ * is then at cont (for a CALLBACK loop, back in the enclosing function).
+ * Frees lp. */
+void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont);
+/* Destroys the live iterators above `keep`, innermost first. */
+void be_leave_iters(struct be_fn *fs, uint32_t keep);
+/* In a loop callback: is l outside it? Then be_callback_exit_to() is the
+ * block that leaves the callback for the function to branch to l. */
+bool be_label_outside(const struct be_fn *fs, const struct be_label *l);
+LLVMBasicBlockRef be_callback_exit_to(struct be_fn *fs, const struct be_label *l);
+/* In a loop callback: leave it to return vals / to unwind a trap. */
+void be_callback_return(struct be_fn *fs, LLVMValueRef *vals);
+void be_callback_trap_exit(struct be_fn *fs);
 
 /* The LLVM value of vreg v; a vreg that is out of range or not defined yet
  * sets fs->bad (reported after the instruction) and gives undef. */

@@ -129,6 +129,10 @@ void be_di_init(struct be_ctx *cx)
 		mem[n++] = member(cx, "initialized", 64, off, cx->di_ullong);
 		off += 64;
 	}
+	if (cx->env_field[BE_ENV_FUEL] >= 0) {
+		mem[n++] = member(cx, "fuel", 64, off, cx->di_ullong);
+		off += 64;
+	}
 	if (cx->env_field[BE_ENV_GLOBALS] >= 0) {
 		uint64_t g = cx->env_nglobals;
 

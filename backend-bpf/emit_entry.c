@@ -18,11 +18,11 @@
  *      plan: constant stores, or a loop from .rodata whose verification
  *      cost does not grow with the data), the mutable globals to their
  *      initial values, then initialized = 1. Both maps start zeroed, so
- *      zeros are never written. The loop is be_span_loop()'s:
- *      bpf_iter_num, or bpf_loop() under a license that is not
- *      GPL-compatible (the kernel refuses kfuncs to those); nothing
- *      GPL-only, so the initialisation works under any --license;
- *   2. clears env->trap, so the trap checks after calls see only this run;
+ *      zeros are never written. The loop is be_span_loop()'s, in the
+ *      target kernel's form; nothing GPL-only, so the initialisation
+ *      works under any --license;
+ *   2. clears env->trap, so the trap checks after calls see only this run,
+ *      and fills env->fuel, the loop iterations the run may make;
  *   3. unpacks the parameters and calls the Wasm function;
  *   4. if env->trap is set, reports the trap: one more in
  *      w2b_trap_stats[code] (per-CPU, so a plain add), the code in the
@@ -463,6 +463,9 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	/* 2., 3. */
 	be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
+	if (cx->env_field[BE_ENV_FUEL] >= 0)
+		be_store(cx, LLVMConstInt(cx->t_i64, cx->max_loop_iters, 0),
+			 be_env_slot(cx, env, BE_ENV_FUEL, 0));
 	if (packet) {
 		packet_args(&w, f, args, &pkt);
 	} else {

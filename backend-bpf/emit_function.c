@@ -34,20 +34,11 @@
  * of a function that may trap checks env->trap after the call and returns
  * too, so a trap unwinds to the entry wrapper, which reports it.
  *
- * Loop fuel (IR_LOOP_ITER). The verifier walks an ordinary loop once per
- * iteration, so a loop whose bound it cannot see is either refused or too
- * expensive. An open-coded bpf_iter_num iterator makes it check the body
- * once per *distinct state*: the iterator is created with max_iters before
- * the loop, and the header asks it for the next step, trapping when it runs
- * out. For the states at the header to converge, the values the loop
- * changes must not be constants the verifier tracks: each laundered local
- * is stored to an env scratch slot and reloaded with volatile accesses
- * before the loop, so the verifier sees an unknown scalar. The verifier
- * also refuses an exit with a live iterator, so every edge that leaves a
- * loop — falling out, a branch to an outer label, return, trap, the unwind
- * after a trapping call — destroys the iterators it leaves, innermost first.
- * fs->iters is the stack of live iterators; each label records how many
- * are live at its target.
+ * Loops are emit_loops.c's, in the form the target kernel takes (an
+ * ordinary loop with a counter, a bpf_loop callback, a bpf_iter_num
+ * iterator): this file opens and closes them as scopes, and its branches,
+ * returns and traps ask it when they leave a loop (be_edge_to,
+ * be_return_values, be_return_zero).
  *
  * Kernel helpers (IR_HELPER_CALL) are called by their id, every argument
  * widened to u64 and the u64 result truncated: those a module may import
@@ -102,9 +93,11 @@
  *
  * memory.copy and memory.fill check the whole span first (a trap leaves
  * the memory untouched), then run be_span_loop(): 8 bytes per iteration
- * and a byte loop for the tail, each a loop whose index comes from the
- * kernel (bpf_iter_num, or bpf_loop()'s callback index), so the verifier
- * checks each loop once whatever the length (each access is checked again
+ * and a byte loop for the tail, in the target kernel's loop form: where it
+ * has them, a loop whose index comes from the kernel (bpf_iter_num, or
+ * bpf_loop()'s callback index), so the verifier checks each loop once
+ * whatever the length; before 5.17 an ordinary loop the verifier walks,
+ * at most the memory's size in units (each access is checked again
  * inside, on the register the pointer is made from; that check never
  * fails at run time). A copy with dst > src runs backwards, tail first, so
  * that overlapping spans behave as memmove. An 8-byte unit may be
@@ -214,30 +207,6 @@ int be_declare_iter_kfuncs(struct be_ctx *cx)
 	return 0;
 }
 
-/* Destroys the live iterators above `keep`, innermost first. */
-static void leave_iters(struct be_fn *fs, uint32_t keep)
-{
-	struct be_ctx *cx = fs->cx;
-
-	for (uint32_t k = fs->niters; k > keep; k--)
-		LLVMBuildCall2(cx->B, cx->k_destroy_ty, cx->k_destroy, &fs->iters[k - 1], 1, "");
-}
-
-static int push_iter(struct be_fn *fs, LLVMValueRef it)
-{
-	if (fs->niters == fs->iters_cap) {
-		uint32_t cap = fs->iters_cap ? 2 * fs->iters_cap : 8;
-		LLVMValueRef *p = realloc(fs->iters, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		fs->iters = p;
-		fs->iters_cap = cap;
-	}
-	fs->iters[fs->niters++] = it;
-	return 0;
-}
-
 /* --- values --------------------------------------------------------------- */
 
 LLVMValueRef be_val(struct be_fn *fs, uint32_t v)
@@ -285,13 +254,18 @@ static LLVMBasicBlockRef new_block(struct be_fn *fs, const char *name)
 }
 
 /* Returns from the function with zero results, after destroying every
- * live iterator: the exit of a trap and of a trap's unwinding. */
+ * live iterator: the exit of a trap and of a trap's unwinding. In a loop's
+ * callback, leaves it for the function to do so (emit_loops.c). */
 static void return_zero(struct be_fn *fs)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMTypeRef rt = LLVMGetReturnType(cx->fn_tys[fs->index]);
 
-	leave_iters(fs, 0);
+	if (fs->cb) {
+		be_callback_trap_exit(fs);
+		return;
+	}
+	be_leave_iters(fs, 0);
 	if (rt == cx->t_void)
 		LLVMBuildRetVoid(cx->B);
 	else
@@ -302,6 +276,17 @@ static void trap_exit(struct be_fn *fs, uint32_t code)
 {
 	struct be_ctx *cx = fs->cx;
 
+	if (cx->span_lowering == IR_LOOP_COUNTED) {
+		/* each trap a block of its own (trap_if() says why): an empty
+		 * asm whose immediate differs per trap, which LLVM may neither
+		 * merge nor make a phi of */
+		LLVMTypeRef fty = LLVMFunctionType(cx->t_void, &cx->t_i64, 1, 0);
+		LLVMValueRef as = LLVMGetInlineAsm(fty, "", 0, "i", 1, 1, 0,
+						   LLVMInlineAsmDialectATT, 0);
+		LLVMValueRef id = LLVMConstInt(cx->t_i64, cx->ntraps++, 0);
+
+		LLVMBuildCall2(cx->B, fty, as, &id, 1, "");
+	}
 	be_store(cx, LLVMConstInt(cx->t_i64, code, 0), be_env_slot(cx, fs->env, BE_ENV_TRAP, 0));
 	return_zero(fs);
 }
@@ -309,9 +294,26 @@ static void trap_exit(struct be_fn *fs, uint32_t code)
 /* if (cond) trap code; continues in a fresh block. */
 static void trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 {
+	struct be_ctx *cx = fs->cx;
 	LLVMBasicBlockRef trap = new_block(fs, "trap"), next = new_block(fs, "");
+	LLVMValueRef br = LLVMBuildCondBr(cx->B, cond, trap, next);
 
-	LLVMBuildCondBr(fs->cx->B, cond, trap, next);
+	if (cx->span_lowering == IR_LOOP_COUNTED) {
+		/* A kernel that walks loops iteration by iteration keeps the
+		 * target of every undecided jump on its stack of pending states
+		 * until the path it follows ends, at most 8192 of them ("the
+		 * sequence of 8193 jumps is too complex"). Laid out as the
+		 * fall-through, a trap is explored at once, ends, and leaves
+		 * only the way on pending: weights that call the trap likely
+		 * make LLVM lay it out so. */
+		LLVMValueRef w[3] = {
+			LLVMMDStringInContext(cx->C, "branch_weights", 14),
+			LLVMConstInt(cx->t_i32, 1000, 0), LLVMConstInt(cx->t_i32, 1, 0),
+		};
+
+		LLVMSetMetadata(br, LLVMGetMDKindIDInContext(cx->C, "prof", 4),
+				LLVMMDNodeInContext(cx->C, w, 3));
+	}
 	LLVMPositionBuilderAtEnd(fs->cx->B, trap);
 	trap_exit(fs, code);
 	LLVMPositionBuilderAtEnd(fs->cx->B, next);
@@ -325,6 +327,11 @@ void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 void be_trap_exit(struct be_fn *fs, uint32_t code)
 {
 	trap_exit(fs, code);
+}
+
+void be_return_zero(struct be_fn *fs)
+{
+	return_zero(fs);
 }
 
 int be_def(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v)
@@ -357,22 +364,30 @@ static struct be_label *label_of(struct be_fn *fs, const struct ir_inst *in,
 	return &fs->labels[l->id];
 }
 
-/* The block a branch to l goes to from here: the label's own block, or an
- * edge block that first destroys the iterators the branch leaves. */
+/* The block a branch to l goes to from here: the label's own block, an
+ * edge block that first destroys the iterators the branch leaves, or, for
+ * a label outside the loop callback being emitted, one that leaves it. */
 static LLVMBasicBlockRef edge_to(struct be_fn *fs, const struct be_label *l)
 {
 	LLVMBuilderRef B = fs->cx->B;
 	LLVMBasicBlockRef here, edge;
 
+	if (be_label_outside(fs, l))
+		return be_callback_exit_to(fs, l);
 	if (l->niters == fs->niters)
 		return l->bb;
 	here = LLVMGetInsertBlock(B);
 	edge = new_block(fs, "leave");
 	LLVMPositionBuilderAtEnd(B, edge);
-	leave_iters(fs, l->niters);
+	be_leave_iters(fs, l->niters);
 	LLVMBuildBr(B, l->bb);
 	LLVMPositionBuilderAtEnd(B, here);
 	return edge;
+}
+
+LLVMBasicBlockRef be_edge_to(struct be_fn *fs, const struct be_label *l)
+{
+	return edge_to(fs, l);
 }
 
 static int emit_br_table(struct be_fn *fs, const struct ir_inst *in)
@@ -404,34 +419,48 @@ static int emit_br_table(struct be_fn *fs, const struct ir_inst *in)
 	return 0;
 }
 
+void be_return_values(struct be_fn *fs, LLVMValueRef *vals)
+{
+	struct be_ctx *cx = fs->cx;
+
+	if (fs->cb) {
+		be_callback_return(fs, vals);
+		return;
+	}
+	for (uint32_t k = 1; k < fs->f->nresults; k++)
+		be_store(cx, be_to_u64(cx, vals[k]), be_env_slot(cx, fs->env, BE_ENV_RESULTS, k - 1));
+	be_leave_iters(fs, 0);
+	if (fs->f->nresults)
+		LLVMBuildRet(cx->B, vals[0]);
+	else
+		LLVMBuildRetVoid(cx->B);
+}
+
 static int emit_return(struct be_fn *fs, const struct ir_inst *in)
 {
 	struct be_ctx *cx = fs->cx;
 	const struct ir_func *f = fs->f;
-	LLVMValueRef first = NULL;
+	LLVMValueRef *vals;
 
 	if (in->u.ret.nvals != f->nresults) {
 		fn_ice(fs, in->offset, "return of %u values from a function with %u results",
 		       in->u.ret.nvals, f->nresults);
 		return -EINVAL;
 	}
+	vals = calloc(f->nresults + 1, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
 	for (uint32_t k = 0; k < f->nresults; k++) {
-		LLVMValueRef v = be_val(fs, in->u.ret.vals[k]);
-
-		if (!fs->bad && LLVMTypeOf(v) != be_type(cx, f->results[k])) {
+		vals[k] = be_val(fs, in->u.ret.vals[k]);
+		if (!fs->bad && LLVMTypeOf(vals[k]) != be_type(cx, f->results[k])) {
 			fn_ice(fs, in->offset, "result %u has the wrong type", k);
+			free(vals);
 			return -EINVAL;
 		}
-		if (k == 0)
-			first = v;
-		else
-			be_store(cx, be_to_u64(cx, v), be_env_slot(cx, fs->env, BE_ENV_RESULTS, k - 1));
 	}
-	leave_iters(fs, 0);
-	if (first)
-		LLVMBuildRet(cx->B, first);
-	else
-		LLVMBuildRetVoid(cx->B);
+	if (!fs->bad)
+		be_return_values(fs, vals);
+	free(vals);
 	return 0;
 }
 
@@ -680,14 +709,48 @@ int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 	if (sp->dsize < sp->w || (sp->sbase && sp->ssize < sp->w))
 		return 0;
 
-	if (!cx->gpl) {
-		/* bpf_loop(cnt, cb, &ctx, 0) */
+	if (cx->span_lowering == IR_LOOP_COUNTED) {
+		/* for (i = 0; i < cnt; i++): the verifier walks it, and the
+		 * unit check ends its walk at the end of the object */
+		LLVMBasicBlockRef pre = LLVMGetInsertBlock(B);
+		LLVMValueRef i, phi_in[2];
+		LLVMBasicBlockRef phi_bb[2];
+
+		head = LLVMAppendBasicBlockInContext(cx->C, fn, "span");
+		body = LLVMAppendBasicBlockInContext(cx->C, fn, "span.body");
+		done = LLVMAppendBasicBlockInContext(cx->C, fn, "span.end");
+		LLVMBuildBr(B, head);
+		LLVMPositionBuilderAtEnd(B, head);
+		i = LLVMBuildPhi(B, cx->t_i64, "i");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, i, sp->cnt, ""), body, done);
+		LLVMPositionBuilderAtEnd(B, body);
+		span_unit(cx, fn, sp, sp->dbase, sp->sbase, sp->d, sp->s, sp->cnt, sp->fill, i, done);
+		phi_in[0] = LLVMConstInt(cx->t_i64, 0, 0);
+		phi_bb[0] = pre;
+		phi_in[1] = LLVMBuildAdd(B, i, LLVMConstInt(cx->t_i64, 1, 0), "");
+		phi_bb[1] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, head);
+		LLVMAddIncoming(i, phi_in, phi_bb, 2);
+		LLVMPositionBuilderAtEnd(B, done);
+		return 0;
+	}
+	if (cx->span_lowering == IR_LOOP_CALLBACK) {
+		/* if (cnt) bpf_loop(cnt, cb, &ctx, 0). The test is for the
+		 * verifier: given a count it knows is 0, it never visits the
+		 * callback and drops it as dead code, but not the load of its
+		 * address, and then fails ("verifier bug: No program to jit",
+		 * 6.18); behind the test the load is dead code too. */
 		LLVMTypeRef lt[4] = { cx->t_i32, cx->t_ptr, cx->t_ptr, cx->t_i64 };
 
 		if (!(cb = span_callback(cx, sp))) {
 			diag_ice(cx->d, "too many kinds of memory loops");
 			return -EINVAL;
 		}
+		body = LLVMAppendBasicBlockInContext(cx->C, fn, "span");
+		done = LLVMAppendBasicBlockInContext(cx->C, fn, "span.end");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, sp->cnt, LLVMConstInt(cx->t_i64, 0, 0), ""),
+				done, body);
+		LLVMPositionBuilderAtEnd(B, body);
 		if (!*slot) {
 			*slot = LLVMBuildAlloca(alloca_b, cx->span_ctx_ty, "span.ctx");
 			LLVMSetAlignment(*slot, 8);
@@ -708,6 +771,8 @@ int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 		args[2] = *slot;
 		args[3] = LLVMConstInt(cx->t_i64, 0, 0);
 		be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
+		LLVMBuildBr(B, done);
+		LLVMPositionBuilderAtEnd(B, done);
 		return 0;
 	}
 
@@ -1137,8 +1202,7 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 	case IR_BR:
 		if (!(l = label_of(fs, in, in->u.target)))
 			return -EINVAL;
-		leave_iters(fs, l->niters);
-		LLVMBuildBr(B, l->bb);
+		LLVMBuildBr(B, edge_to(fs, l));
 		return 0;
 	case IR_BR_IF: {
 		LLVMBasicBlockRef next;
@@ -1194,96 +1258,9 @@ struct frame {
 	const struct ir_region *r;
 	uint32_t i;			/* next instruction */
 	bool in_else;
-	bool iter;			/* an ITER loop: its iterator is fs->iters' top */
+	struct be_loop *loop;		/* a loop's lowering state (emit_loops.c) */
 	LLVMBasicBlockRef cont, else_bb;
 };
-
-/* Makes the laundered locals opaque to the verifier: through a volatile
- * store and load of an env scratch slot (map memory it does not track). */
-static void launder(struct be_fn *fs, const struct ir_loop_info *li)
-{
-	struct be_ctx *cx = fs->cx;
-
-	for (uint32_t k = 0; k < li->nlaundered; k++) {
-		uint32_t local = li->laundered[k];
-		LLVMTypeRef ty = be_type(cx, fs->f->local_types[local]);
-		LLVMValueRef slot = be_env_slot(cx, fs->env, BE_ENV_SCRATCH, k);
-		LLVMValueRef v = be_load(cx, ty, fs->locals[local]);
-
-		LLVMSetVolatile(be_store(cx, be_to_u64(cx, v), slot), 1);
-		v = be_load(cx, cx->t_i64, slot);
-		LLVMSetVolatile(v, 1);
-		be_store(cx, be_from_u64(cx, v, ty), fs->locals[local]);
-	}
-}
-
-static int open_loop(struct be_fn *fs, const struct ir_inst *in, struct frame *fr,
-		     struct be_label *l)
-{
-	struct be_ctx *cx = fs->cx;
-	const struct ir_loop_info *li = &in->u.scope.loop;
-	LLVMBasicBlockRef header = new_block(fs, "loop");
-	LLVMValueRef it, args[3], p;
-
-	fr->cont = new_block(fs, "loop.end");
-	if (li->lowering == IR_LOOP_PLAIN) {
-		LLVMBuildBr(cx->B, header);
-		LLVMPositionBuilderAtEnd(cx->B, header);
-		l->bb = header;
-		l->niters = fs->niters;
-		return 0;
-	}
-	if (li->lowering != IR_LOOP_ITER) {
-		fn_ice(fs, in->offset, "loop without a lowering (ir_bound_loops() did not run)");
-		return -EINVAL;
-	}
-	for (uint32_t k = 0; k < li->nlaundered; k++)
-		if (li->laundered[k] >= fs->f->nlocals) {
-			fn_ice(fs, in->offset, "laundered local %u out of range", li->laundered[k]);
-			return -EINVAL;
-		}
-	if (be_declare_iter_kfuncs(cx))
-		return -EINVAL;
-	/* struct bpf_iter_num: 8 bytes, 8-aligned, in the entry block. With
-	 * instance memory, one per nesting depth, shared by the loops at that
-	 * depth (they are never live together): with a slot per loop, LLVM
-	 * merges the trap exits of sibling loops into one block that destroys
-	 * a phi of their iterators, and every bounds check in those loops then
-	 * loads its loop's iterator address into the phi's register, 2 more
-	 * instructions per access. Modules without memory keep a slot per
-	 * loop, the code they have always had. */
-	if (!cx->m->memory.present) {
-		it = be_iter_slot(cx, fs->alloca_b, "it");
-	} else {
-		if (fs->niters >= fs->nslots) {
-			LLVMValueRef *p = realloc(fs->slots, (fs->niters + 1) * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			fs->slots = p;
-			while (fs->nslots <= fs->niters)
-				fs->slots[fs->nslots++] = be_iter_slot(cx, fs->alloca_b, "it");
-		}
-		it = fs->slots[fs->niters];
-	}
-	launder(fs, li);
-	args[0] = it;
-	args[1] = LLVMConstInt(cx->t_i32, 0, 0);
-	args[2] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
-	LLVMBuildCall2(cx->B, cx->k_new_ty, cx->k_new, args, 3, "");
-	LLVMBuildBr(cx->B, header);
-
-	/* header: if (!bpf_iter_num_next(&it)) trap LOOP_LIMIT */
-	LLVMPositionBuilderAtEnd(cx->B, header);
-	if (push_iter(fs, it))
-		return -ENOMEM;
-	fr->iter = true;
-	p = LLVMBuildCall2(cx->B, cx->k_next_ty, cx->k_next, &it, 1, "");
-	trap_if(fs, LLVMBuildIsNull(cx->B, p, ""), W2B_TRAP_LOOP_LIMIT);
-	l->bb = header;
-	l->niters = fs->niters;
-	return 0;
-}
 
 /* Starts emitting scope `in`; fills in fr (whose scope and r are set). */
 static int open_scope(struct be_fn *fs, const struct ir_inst *in, struct frame *fr)
@@ -1317,7 +1294,7 @@ static int open_scope(struct be_fn *fs, const struct ir_inst *in, struct frame *
 		return 0;
 	}
 	default:
-		return open_loop(fs, in, fr, l);
+		return be_open_loop(fs, in, l, &fr->cont, &fr->loop);
 	}
 }
 
@@ -1336,14 +1313,13 @@ static bool close_region(struct be_fn *fs, struct frame *fr)
 		fr->in_else = true;
 		return false;
 	}
-	if (!terminated(cx)) {
-		if (fr->iter)
-			leave_iters(fs, fs->niters - 1);
-		LLVMBuildBr(cx->B, fr->cont);
-	}
-	if (fr->iter)
-		fs->niters--;
 	fs->labels[s->u.scope.label->id].open = false;
+	if (fr->loop) {
+		be_close_loop(fs, fr->loop, fr->cont);
+		return true;
+	}
+	if (!terminated(cx))
+		LLVMBuildBr(cx->B, fr->cont);
 	LLVMPositionBuilderAtEnd(cx->B, fr->cont);
 	return true;
 }
@@ -1358,7 +1334,7 @@ static int close_function(struct be_fn *fs, LLVMBasicBlockRef body)
 	if (terminated(cx))
 		return 0;
 	if (fs->f->nresults == 0) {
-		leave_iters(fs, 0);
+		be_leave_iters(fs, 0);
 		LLVMBuildRetVoid(cx->B);
 		return 0;
 	}

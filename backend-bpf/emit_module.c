@@ -70,7 +70,9 @@
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "common/abi.h"
+#include "common/kernel.h"
 #include "common/license.h"
+#include "wasm2bpf.h"
 #include "common/trap_kinds.h"
 
 #define BPF_TRIPLE "bpfel"
@@ -138,7 +140,8 @@ LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 	};
 
 	return LLVMBuildInBoundsGEP2(cx->B, cx->env_ty, env, ix,
-				     field == BE_ENV_TRAP || field == BE_ENV_INIT ? 2 : 3, "");
+				     field == BE_ENV_TRAP || field == BE_ENV_INIT ||
+				     field == BE_ENV_FUEL ? 2 : 3, "");
 }
 
 /* An inline asm whose output is v's own register ("=r,0"). */
@@ -216,9 +219,10 @@ static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *user)
 	LLVMDisposeMessage(msg);
 }
 
-/* The largest number of laundered locals of any ITER loop of f. The walk
- * keeps its own stack: nesting depth comes from the input. */
-static uint32_t max_laundered(const struct ir_func *f)
+/* The largest number of laundered locals of any CALLBACK or ITER loop of
+ * f; *fuel is set if f has such a loop. The walk keeps its own stack:
+ * nesting depth comes from the input. */
+static uint32_t max_laundered(const struct ir_func *f, bool *fuel)
 {
 	struct { const struct ir_region *r; uint32_t i; } *st;
 	uint32_t n = 0, cap = 16, best = 0;
@@ -239,9 +243,12 @@ static uint32_t max_laundered(const struct ir_func *f)
 		in = r->insts[st[n - 1].i++];
 		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
 			continue;
-		if (in->kind == IR_LOOP && in->u.scope.loop.lowering == IR_LOOP_ITER &&
-		    in->u.scope.loop.nlaundered > best)
-			best = in->u.scope.loop.nlaundered;
+		if (in->kind == IR_LOOP && (in->u.scope.loop.lowering == IR_LOOP_ITER ||
+					    in->u.scope.loop.lowering == IR_LOOP_CALLBACK)) {
+			*fuel = true;
+			if (in->u.scope.loop.nlaundered > best)
+				best = in->u.scope.loop.nlaundered;
+		}
 		if (n + 2 > cap) {
 			void *p = realloc(st, 2 * cap * sizeof(*st));
 
@@ -356,12 +363,13 @@ static int plan_data(struct be_ctx *cx)
 
 /* Where the instance state lives, and the env value's type:
  * { u64 trap; u64 results[R]; u64 scratch[S]; [u64 initialized;]
- *   [u64 globals[G];] [u8 memory[M];] }. */
+ *   [u64 fuel;] [u64 globals[G];] [u8 memory[M];] }. */
 static int build_env_type(struct be_ctx *cx)
 {
 	const struct ir_module *m = cx->m;
 	uint32_t r = 1, s = 1, n;
 	uint64_t header;
+	bool fuel = false;
 	LLVMTypeRef fields[BE_ENV_NFIELDS];
 	int err;
 
@@ -373,7 +381,7 @@ static int build_env_type(struct be_ctx *cx)
 			continue;
 		if (f->nresults > 1 && f->nresults - 1 > r)
 			r = f->nresults - 1;
-		l = max_laundered(f);
+		l = max_laundered(f, &fuel);
 		if (l > s)
 			s = l;
 	}
@@ -401,7 +409,7 @@ static int build_env_type(struct be_ctx *cx)
 
 	if (m->memory.present)
 		cx->mem_size = m->memory.size;
-	header = 8 * (1 + (uint64_t)r + s + 1 + cx->env_nglobals);
+	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals);
 	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;
 	cx->nfixed = cx->mem_in_map ? 2 : 1;
 	if ((err = plan_data(cx)))
@@ -420,6 +428,10 @@ static int build_env_type(struct be_ctx *cx)
 	fields[n++] = LLVMArrayType2(cx->t_i64, s);
 	if (cx->need_init) {
 		cx->env_field[BE_ENV_INIT] = (int)n;
+		fields[n++] = cx->t_i64;
+	}
+	if (fuel) {
+		cx->env_field[BE_ENV_FUEL] = (int)n;
 		fields[n++] = cx->t_i64;
 	}
 	if (cx->env_nglobals) {
@@ -702,6 +714,9 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	cx.max_cpus = opts && opts->max_cpus ? opts->max_cpus : BE_DEFAULT_MAX_CPUS;
 	cx.strict_align = opts && opts->strict_align;
 	cx.gpl = w2b_license_is_gpl_compatible(license);
+	cx.max_loop_iters = opts && opts->max_loop_iters ? opts->max_loop_iters : W2B_DEFAULT_MAX_LOOP_ITERS;
+	cx.span_lowering = ir_loop_lowering_for(opts && opts->target_kernel ? opts->target_kernel :
+						W2B_DEFAULT_TARGET_KERNEL, cx.gpl);
 	if (opt_level < 0 || opt_level > 3) {
 		diag_report(d, DIAG_ERROR, NULL, "optimisation level %d is not 0..3", opt_level);
 		return -EINVAL;

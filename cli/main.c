@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/kernel.h"
 #include "wasm2bpf.h"
 
 static void usage(FILE *out)
@@ -39,7 +40,9 @@ static void usage(FILE *out)
 	      "  --memory-size=N[K|M]    instance memory in bytes (default: derived from the\n"
 	      "                          module, see docs/cli.md)\n"
 	      "  --max-cpus=N            CPUs a large instance memory is sized for (default 256)\n"
-	      "  --max-loop-iters=N      times a loop may jump back per entry before it\n"
+	      "  --target-kernel=X.Y     oldest kernel the object must load on (default 6.1,\n"
+	      "                          at least 5.10; docs/kernels.md)\n"
+	      "  --max-loop-iters=N      loop iterations a run may make in all before it\n"
 	      "                          traps (default 1000000, at most 8388607)\n"
 	      "  --strict-align          packet accesses only as aligned as the module says\n"
 	      "                          (for kernels on CPUs without fast unaligned access)\n"
@@ -78,7 +81,7 @@ static int add_entry_spec(struct cli_opts *c, const char *arg)
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
-	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET, O_STRICT_ALIGN };
+	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -90,6 +93,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "memory-size", required_argument, NULL, O_MEMSIZE },
 		{ "max-cpus", required_argument, NULL, O_MAXCPUS },
 		{ "strict-align", no_argument, NULL, O_STRICT_ALIGN },
+		{ "target-kernel", required_argument, NULL, O_TARGET_KERNEL },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
 		{ "packet", required_argument, NULL, O_PACKET },
@@ -184,6 +188,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		}
 		case O_STRICT_ALIGN:
 			c->compile.strict_align = true;
+			break;
+		case O_TARGET_KERNEL:
+			if (w2b_kernel_parse(optarg, &c->compile.target_kernel)) {
+				fprintf(stderr, "wasm2bpf: error: --target-kernel=%s: expected a kernel version such as 5.10 or 6.1\n", optarg);
+				return -1;
+			}
 			break;
 		case O_INVOKE:
 			c->invoke = optarg;

@@ -15,6 +15,7 @@
 #include "backend-bpf/backend.h"
 #include "common/arena.h"
 #include "common/diag.h"
+#include "common/kernel.h"
 #include "common/license.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
@@ -180,9 +181,10 @@ static int emit_ir_text(struct compile *c)
 
 static int compile_module(struct compile *c)
 {
-	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license) };
+	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
+				      c->o.target_kernel };
 	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus,
-				 c->o.strict_align };
+				 c->o.strict_align, c->o.max_loop_iters, c->o.target_kernel };
 	int err;
 
 	if ((err = fe_read_input(c->path, &c->arena, &c->diag, &c->bytes, &c->size)))
@@ -201,7 +203,7 @@ static int compile_module(struct compile *c)
 		return err;
 	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, &c->diag, NULL)))
 		return err;
-	if ((err = ir_lower_imports(c->ir, loops.kfuncs_allowed, &c->diag)))
+	if ((err = ir_lower_imports(c->ir, loops.kfuncs_allowed, loops.kernel, &c->diag)))
 		return err;
 	if ((err = ir_lower_memory(c->ir, &c->diag)))
 		return err;
@@ -232,6 +234,8 @@ static void init_compile(struct compile *c, const char *path, const struct w2b_c
 		c->o.license = "GPL";
 	if (!c->o.max_loop_iters)
 		c->o.max_loop_iters = W2B_DEFAULT_MAX_LOOP_ITERS;
+	if (!c->o.target_kernel)
+		c->o.target_kernel = W2B_DEFAULT_TARGET_KERNEL;
 	if (!c->o.max_cpus)
 		c->o.max_cpus = W2B_DEFAULT_MAX_CPUS;
 	arena_init(&c->arena);
@@ -275,6 +279,28 @@ static void describe_entries(struct compile *c)
 	o->nentries = m->nentries;
 }
 
+/* The target kernel: one wasm2bpf supports, with the options' features. */
+static int check_target_kernel(struct compile *c)
+{
+	char want[8], oldest[8], need[8];
+
+	if (c->o.target_kernel < W2B_OLDEST_TARGET_KERNEL) {
+		diag_report(&c->diag, DIAG_ERROR, NULL,
+			    "--target-kernel %s: the oldest kernel wasm2bpf targets is %s",
+			    w2b_kernel_format(c->o.target_kernel, want),
+			    w2b_kernel_format(W2B_OLDEST_TARGET_KERNEL, oldest));
+		return -EINVAL;
+	}
+	if (!strcmp(c->o.mcpu, "v4") && !w2b_kernel_has(c->o.target_kernel, W2B_KF_CPU_V4)) {
+		diag_report(&c->diag, DIAG_ERROR, NULL,
+			    "--mcpu=v4 needs kernel %s; the target is %s (--target-kernel)",
+			    w2b_kernel_format(w2b_kernel_min(W2B_KF_CPU_V4), need),
+			    w2b_kernel_format(c->o.target_kernel, want));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2b_output **out)
 {
 	struct compile c;
@@ -291,6 +317,8 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		diag_report(&c.diag, DIAG_ERROR, NULL, "--mcpu=%s: expected v3 or v4", c.o.mcpu);
 		return -EINVAL;
 	}
+	if ((err = check_target_kernel(&c)))
+		return err;
 	c.out = calloc(1, sizeof(*c.out));
 	if (!c.out)
 		return -ENOMEM;

@@ -40,7 +40,7 @@ struct w2b_compile_opts {
 	int opt_level;				/* 0..3; -1 or unset: 2 */
 	bool opt_level_set;			/* opt_level 0 is meant, not "unset" */
 	const char *license;			/* default "GPL" */
-	uint32_t max_loop_iters;		/* fuel per loop entry; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
+	uint32_t max_loop_iters;		/* loop iterations per run; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
 	uint64_t memory_size;			/* instance memory bytes; 0: derived (docs/cli.md) */
 	uint32_t max_cpus;			/* see --max-cpus; 0: W2B_DEFAULT_MAX_CPUS */
 	bool strict_align;			/* see --strict-align */
@@ -53,15 +53,19 @@ struct w2b_compile_opts {
 	 * them is it (wasm2bpf run --invoke). */
 	const char *fallback_entry;
 	enum w2b_emit emit;
+	/* The oldest kernel the object must load on, major << 8 | minor
+	 * (0x50a: 5.10); 0: 6.1. Picks loop lowerings, and refuses program
+	 * types, helpers and --mcpu the kernel lacks (docs/kernels.md). */
+	uint32_t target_kernel;
 	w2b_diag_fn diag;			/* NULL: print to stderr */
 	void *diag_user;
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
 #define W2B_DEFAULT_MAX_CPUS 256u
-/* A loop may jump back to its start --max-loop-iters times per entry; the
- * iterator behind it counts one more (the first arrival), and the kernel's
- * BPF_MAX_LOOPS (8M) bounds that. */
+/* A run's loops may make --max-loop-iters iterations (passes through a
+ * loop body, the first included) in all; the kernel's BPF_MAX_LOOPS (8M)
+ * bounds what one bpf_loop or iterator may count. */
 #define W2B_MAX_LOOP_ITERS_LIMIT (8u * 1024 * 1024 - 1)
 
 enum w2b_valtype { W2B_I32 = 1, W2B_I64 = 2 };

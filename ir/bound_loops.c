@@ -1,134 +1,526 @@
 /*
- * bound_loops.c — give every loop a bound the verifier can see.
+ * bound_loops.c — give every loop a bound the verifier can see, in a form
+ * the target kernel's verifier accepts.
  *
- * The kernel verifier walks a plain loop one iteration at a time, so its
- * cost grows with the trip count (a million iterations are rejected as
- * "program too large"). Each loop therefore gets one of two lowerings:
+ * The kernel verifier walks an ordinary loop one iteration at a time, so
+ * its cost grows with the trip count (a million iterations are rejected as
+ * "program too large"). A loop no branch ever targets runs its body once:
+ * it is a block (PLAIN). Every other loop gets the best lowering the target
+ * kernel (--target-kernel, common/kernel.h) has:
  *
- *   PLAIN  the loop provably runs at most a few times. Today that is a
- *          `loop` no branch ever targets: it runs its body once, it is a
- *          block.
- *   ITER   everything else: an open-coded bpf_iter_num iterator is the
- *          loop's fuel. The verifier treats the iterator's `next` as a
- *          checkpoint and stops when the state at the loop head repeats,
- *          so verification costs the same for 10 or 10^6 iterations; at
- *          run time the loop traps ("loop iteration limit exceeded") once
- *          the fuel (--max-loop-iters per entry into the loop) runs out.
+ *   ITER      6.4+, GPL-compatible license (kfuncs are GPL-only): an
+ *             open-coded bpf_iter_num iterator. The verifier treats its
+ *             `next` as a checkpoint and stops once the state at the loop
+ *             head repeats, so the cost is per distinct state, not per
+ *             iteration.
+ *   CALLBACK  5.17+: the body is a bpf_loop() callback; the verifier checks
+ *             it once per distinct state as well (6.1 once, full stop).
+ *   COUNTED   older kernels: an ordinary loop with a counter the verifier
+ *             knows exactly, so it walks every iteration up to the bound and
+ *             no further. The bound is what the verifier's budget allows
+ *             (below), at least COUNTED_MIN_ITERS; each loop's bound is
+ *             stated in a note, and a nest that cannot fit is refused.
  *
- * For the ITER states to repeat, values the verifier knows exactly must not
- * be carried around the loop: a counter that starts at the constant 0 would
- * be 0, 1, 2, ... to the verifier, a new state each time. So the locals the
- * loop writes are "laundered" at loop entry: the backend passes their values
- * through per-CPU scratch memory, which the verifier does not track, and
- * from then on they are unknown scalars whose ranges converge.
+ * ITER and CALLBACK loops also count down the run's fuel (the env value's
+ * fuel slot, set to --max-loop-iters when an entry starts), shared by every
+ * loop of the run, so nested loops do not multiply: a run traps "loop
+ * iteration limit exceeded" after that many iterations in all. COUNTED
+ * loops need no fuel: the verifier walked every iteration they can make,
+ * so a run is never longer than what it processed (at most 1M insns).
+ *
+ * For the ITER and CALLBACK states to repeat, values the verifier knows
+ * exactly must not be carried around the loop: a counter that starts at
+ * the constant 0 would be 0, 1, 2, ... to the verifier, a new state each
+ * time. So the locals the loop writes are "laundered" at loop entry: the
+ * backend passes their values through per-CPU scratch memory, which the
+ * verifier does not track, and from then on they are unknown scalars whose
+ * ranges converge. (For CALLBACK on 6.1, which checks the body once with
+ * the state of the first iteration, this is also what makes that one check
+ * hold for every iteration.)
+ *
+ * The COUNTED budget. Each entry is verified on its own, up to 1M
+ * processed instructions and 8192 pending branch states (the "sequence of
+ * jumps" limit). For each loop L: W(L), the instructions and undecided
+ * branches of one pass through its body (inner loops once, callees' bodies
+ * included), and depth(L), the deepest nest of loops in it (through
+ * calls). A loop that gets a fraction b of the budget takes the largest N
+ * with N^depth * W <= b (both counts), and leaves b / N to the loops and
+ * calls inside it, split evenly among them; a function's loops share the
+ * smallest fraction any of its call sites leaves. The weights below are
+ * estimates of what the verifier processes per IR instruction after LLVM,
+ * measured on the loop corpus (tests/loops), with room to spare.
+ *
+ * Functions, loops and nesting come from the input, so the walks keep
+ * explicit stacks; functions are visited in call-depth order (callees
+ * before callers, then callers before callees), which the acyclic call
+ * graph makes well defined.
  */
 #include "ir.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/diag.h"
+#include "common/kernel.h"
 
-struct loop_scan {
-	struct arena *a;
-	const struct ir_label *label;
-	bool targeted;
-	uint32_t nlocals;
-	uint8_t *written;	/* per local */
-};
+/* What one entry may spend on COUNTED loops, of the verifier's 1M
+ * processed instructions and 8192 pending states; the rest is for the
+ * code around the loops and the paths that leave them. */
+#define COUNTED_BUDGET_INSNS 600000.0
+#define COUNTED_BUDGET_BRANCHES 7000.0
+/* Fewer iterations than this is not a loop worth compiling: refused. */
+#define COUNTED_MIN_ITERS 8u
+/* The counter test and decrement of one COUNTED iteration. */
+#define COUNTED_ITER_INSNS 3.0
 
-static void scan_loop_body(struct ir_inst *i, void *user)
+/* Estimated instructions the verifier processes for i, and undecided
+ * branches it may push, per pass. */
+static double inst_insns(const struct ir_module *m, const struct ir_inst *i)
 {
-	struct loop_scan *s = user;
-
 	switch ((enum ir_kind)i->kind) {
+	case IR_CONST:
+	case IR_LOCAL_GET:
+	case IR_BLOCK:
+	case IR_LOOP:
+		return 0;
 	case IR_LOCAL_SET:
-		s->written[i->u.local] = 1;
-		break;
 	case IR_BR:
 	case IR_BR_IF:
-		if (i->u.target == s->label)
-			s->targeted = true;
+	case IR_IF:
+	case IR_SELECT:
+		return 1;
+	case IR_NUM:
+		return 2;
+	case IR_BR_TABLE:
+		return 2 + i->u.table.ntargets;
+	case IR_TRAP:
+	case IR_TRAP_IF:
+	case IR_CTX_GET:
+	case IR_CTX_SET:
+	case IR_GLOBAL_GET:
+	case IR_GLOBAL_SET:
+	case IR_RETURN:
+		return 3;
+	case IR_LOAD:
+	case IR_STORE:
+		return i->u.mem.region == IR_MEM_INSTANCE ? 6 : 12;
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		return 10;
+	case IR_HELPER_CALL:
+	case IR_CALL:
+		return 8;
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
+		/* the verifier walks the copy loop over the whole memory,
+		 * 8 bytes a step, about 8 instructions each */
+		return 10 + (double)m->memory.size;
+	}
+	return 4;
+}
+
+/* Undecided jumps of the module's own control flow: the verifier may keep
+ * one pending per pass. Not counted: a trap's test (on these kernels the
+ * backend lays the trap out as the fall-through, explored and done at
+ * once), and a loop's branch back to its own head (collect_nodes(): the
+ * verifier explores the way out first, and pops the next pass when that
+ * path ends). */
+static double inst_branches(const struct ir_inst *i)
+{
+	switch ((enum ir_kind)i->kind) {
+	case IR_BR_IF:
+	case IR_IF:
+	case IR_CALL:		/* the unwind test after it */
+		return 1;
+	case IR_BR_TABLE:
+		return i->u.table.ntargets;
+	default:
+		return 0;
+	}
+}
+
+/* A loop with a back edge, or a call, in a function's pre-order. */
+struct node {
+	struct ir_inst *in;
+	int32_t parent;		/* enclosing loop node, or -1: the function */
+	double insns, branches;	/* W: one pass, inner loops once */
+	uint32_t depth;		/* loops nested in it, itself included */
+	uint32_t nheavy;	/* children with loops in them */
+	double frac;		/* fraction of the budget its children share */
+};
+
+struct nodes {
+	struct node *v;
+	uint32_t n, cap;
+};
+
+struct func_cost {
+	double insns, branches;	/* one call, every loop once */
+	uint32_t depth;		/* deepest loop nest, through calls */
+	double share;		/* fraction of the budget (top-down) */
+	struct nodes nodes;
+};
+
+struct bound_ctx {
+	struct ir_module *m;
+	struct ir_func *f;		/* the function at hand */
+	const struct ir_loop_opts *opts;
+	struct diag_sink *d;
+	uint8_t *written, *read;	/* per local of the function at hand */
+	bool *targeted;			/* per label */
+	struct func_cost *fc;		/* per function (COUNTED targets) */
+	int err;
+};
+
+static void *grow(void *p, uint32_t *cap, size_t size)
+{
+	*cap = *cap ? 2 * *cap : 16;
+	p = realloc(p, *cap * size);
+	if (!p)
+		abort();
+	return p;
+}
+
+/* --- which loops branch back, and which locals they touch ----------------- */
+
+static void mark_targets(struct ir_inst *i, void *user)
+{
+	bool *targeted = user;
+
+	switch ((enum ir_kind)i->kind) {
+	case IR_BR:
+	case IR_BR_IF:
+		targeted[i->u.target->id] = true;
 		break;
 	case IR_BR_TABLE:
 		for (uint32_t k = 0; k < i->u.table.ntargets; k++)
-			if (i->u.table.targets[k] == s->label)
-				s->targeted = true;
-		if (i->u.table.dflt == s->label)
-			s->targeted = true;
+			targeted[i->u.table.targets[k]->id] = true;
+		targeted[i->u.table.dflt->id] = true;
 		break;
 	default:
 		break;
 	}
 }
 
-struct bound_ctx {
-	struct ir_module *m;
-	struct ir_func *f;
-	const struct ir_loop_opts *opts;
-	uint8_t *written;
-	struct diag_sink *d;
-	int err;
-};
-
-static void bound_loop(struct bound_ctx *c, struct ir_inst *loop)
+static bool branches_back(const struct bound_ctx *c, const struct ir_inst *loop)
 {
-	struct ir_loop_info *li = &loop->u.scope.loop;
-	struct loop_scan s = { c->m->arena, loop->u.scope.label, false, c->f->nlocals, c->written };
-	uint32_t n = 0;
-
-	for (uint32_t k = 0; k < c->f->nlocals; k++)
-		c->written[k] = 0;
-	ir_walk_insts(&loop->u.scope.body, scan_loop_body, &s);
-	if (!s.targeted) {
-		li->lowering = IR_LOOP_PLAIN;
-		li->max_iters = 1;
-		li->nlaundered = 0;
-		return;
-	}
-	if (!c->opts->kfuncs_allowed && !c->err) {
-		diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ loop->offset, c->f->wasm_index,
-			    c->f->name, NULL },
-			    "this loop needs a GPL-compatible --license: its fuel is the bpf_iter_num "
-			    "kfunc, and the kernel lets only GPL-compatible programs call kfuncs");
-		c->err = -EINVAL;
-	}
-	li->lowering = IR_LOOP_ITER;
-	/* The fuel is spent at the loop head, which the first entry reaches
-	 * too: N jumps back need N + 1 units. */
-	li->max_iters = c->opts->max_loop_iters + 1;
-	for (uint32_t k = 0; k < c->f->nlocals; k++)
-		n += c->written[k];
-	li->nlaundered = n;
-	li->laundered = arena_array(c->m->arena, n ? n : 1, sizeof(uint32_t));
-	n = 0;
-	for (uint32_t k = 0; k < c->f->nlocals; k++)
-		if (c->written[k])
-			li->laundered[n++] = k;
+	return c->targeted[loop->u.scope.label->id];
 }
 
-static void visit(struct ir_inst *i, void *user)
+static void scan_locals(struct ir_inst *i, void *user)
 {
+	struct bound_ctx *c = user;
+
+	if (i->kind == IR_LOCAL_SET)
+		c->written[i->u.local] = 1;
+	else if (i->kind == IR_LOCAL_GET)
+		c->read[i->u.local] = 1;
+}
+
+static uint32_t *local_list(struct arena *a, const uint8_t *set, const uint8_t *or_set,
+			    uint32_t nlocals, uint32_t *n)
+{
+	uint32_t *v, k, cnt = 0;
+
+	for (k = 0; k < nlocals; k++)
+		cnt += set[k] || (or_set && or_set[k]);
+	v = arena_array(a, cnt ? cnt : 1, sizeof(uint32_t));
+	*n = 0;
+	for (k = 0; k < nlocals; k++)
+		if (set[k] || (or_set && or_set[k]))
+			v[(*n)++] = k;
+	return v;
+}
+
+enum ir_loop_lowering ir_loop_lowering_for(uint32_t kernel, bool gpl)
+{
+	if (w2b_kernel_has(kernel, W2B_KF_ITER_NUM) && gpl)
+		return IR_LOOP_ITER;
+	if (w2b_kernel_has(kernel, W2B_KF_BPF_LOOP))
+		return IR_LOOP_CALLBACK;
+	return IR_LOOP_COUNTED;
+}
+
+static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
+{
+	struct ir_func *f = c->f;
+	struct ir_loop_info *li = &loop->u.scope.loop;
+	struct arena *a = c->m->arena;
+
+	if (!branches_back(c, loop)) {
+		li->lowering = IR_LOOP_PLAIN;
+		li->max_iters = 1;
+		return;
+	}
+	li->lowering = ir_loop_lowering_for(c->opts->kernel, c->opts->kfuncs_allowed);
+	/* passes through the body, the first included; the run's fuel ends
+	 * the loop first (COUNTED: set by fit_loop) */
+	li->max_iters = c->opts->max_loop_iters;
+	if (li->lowering == IR_LOOP_COUNTED)
+		return;		/* the verifier tracks its values: none laundered */
+	memset(c->written, 0, f->nlocals ? f->nlocals : 1);
+	memset(c->read, 0, f->nlocals ? f->nlocals : 1);
+	ir_walk_insts(&loop->u.scope.body, scan_locals, c);
+	li->laundered = local_list(a, c->written, NULL, f->nlocals, &li->nlaundered);
+	if (li->lowering == IR_LOOP_CALLBACK)
+		li->used = local_list(a, c->written, c->read, f->nlocals, &li->nused);
+}
+
+static void visit_loop(struct ir_inst *i, void *user)
+{
+	struct bound_ctx *c = user;
+
 	if (i->kind == IR_LOOP)
-		bound_loop(user, i);
+		lower_loop(c, i);
+}
+
+/* --- the COUNTED budget ----------------------------------------------------- */
+
+/* Walks f's body in pre-order with an explicit stack, recording loops
+ * with a back edge and calls as nodes, each instruction's weight added to
+ * its innermost loop node (or the function). */
+static void collect_nodes(struct bound_ctx *c, struct ir_func *f, struct func_cost *fc)
+{
+	struct frame { const struct ir_region *r; uint32_t i; int32_t parent; } *st;
+	uint32_t n = 0, cap = 16;
+
+	st = malloc(cap * sizeof(*st));
+	if (!st)
+		abort();
+	st[n++] = (struct frame){ &f->body, 0, -1 };
+	while (n) {
+		struct frame *fr = &st[n - 1];
+		struct ir_inst *in;
+		int32_t parent = fr->parent;
+		double w, b;
+
+		if (fr->i == fr->r->n) {
+			n--;
+			continue;
+		}
+		in = fr->r->insts[fr->i++];
+		w = inst_insns(c->m, in);
+		b = inst_branches(in);
+		if (in->kind == IR_BR_IF && parent >= 0 &&
+		    in->u.target == fc->nodes.v[parent].in->u.scope.label)
+			b = 0;
+		if (parent < 0) {
+			fc->insns += w;
+			fc->branches += b;
+		} else {
+			fc->nodes.v[parent].insns += w;
+			fc->nodes.v[parent].branches += b;
+		}
+		if (in->kind == IR_CALL || (in->kind == IR_LOOP && branches_back(c, in))) {
+			struct nodes *ns = &fc->nodes;
+
+			if (ns->n == ns->cap)
+				ns->v = grow(ns->v, &ns->cap, sizeof(*ns->v));
+			ns->v[ns->n] = (struct node){ .in = in, .parent = parent };
+			if (in->kind == IR_LOOP) {
+				ns->v[ns->n].insns = COUNTED_ITER_INSNS;
+				parent = (int32_t)ns->n;
+			} else {
+				const struct func_cost *callee = &c->fc[in->u.call.func];
+
+				ns->v[ns->n].insns = callee->insns;
+				ns->v[ns->n].branches = callee->branches;
+				ns->v[ns->n].depth = callee->depth;
+			}
+			ns->n++;
+		}
+		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
+			continue;
+		if (n + 2 > cap)
+			st = grow(st, &cap, sizeof(*st));
+		st[n++] = (struct frame){ &in->u.scope.body, 0, parent };
+		if (in->kind == IR_IF)
+			st[n++] = (struct frame){ &in->u.scope.else_body, 0, parent };
+	}
+	free(st);
+}
+
+/* Bottom-up: a node's W includes its children's, its depth is one more
+ * than theirs (a loop) or theirs (a call). */
+static void sum_nodes(struct func_cost *fc)
+{
+	for (uint32_t k = fc->nodes.n; k-- > 0;) {
+		struct node *nd = &fc->nodes.v[k];
+		uint32_t d = nd->in->kind == IR_LOOP ? nd->depth + 1 : nd->depth;
+		double *insns = nd->parent < 0 ? &fc->insns : &fc->nodes.v[nd->parent].insns;
+		double *br = nd->parent < 0 ? &fc->branches : &fc->nodes.v[nd->parent].branches;
+		uint32_t *depth = nd->parent < 0 ? &fc->depth : &fc->nodes.v[nd->parent].depth;
+
+		nd->depth = d;
+		*insns += nd->insns;
+		*br += nd->branches;
+		if (d > *depth)
+			*depth = d;
+		if (d && nd->parent >= 0)
+			fc->nodes.v[nd->parent].nheavy++;
+	}
+}
+
+/* The largest N <= limit with N^depth * w <= budget (1 if none). */
+static uint32_t fit(double budget, double w, uint32_t depth, uint32_t limit)
+{
+	uint32_t lo = 1, hi = limit;
+
+	if (w < 1)
+		w = 1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+		double cost = w;
+
+		for (uint32_t k = 0; k < depth && cost <= budget; k++)
+			cost *= mid;
+		if (cost <= budget)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static void fit_loop(struct bound_ctx *c, struct ir_func *f, struct node *nd, double frac)
+{
+	struct ir_loop_info *li = &nd->in->u.scope.loop;
+	uint32_t limit = c->opts->max_loop_iters;
+	uint32_t n = fit(COUNTED_BUDGET_INSNS * frac, nd->insns, nd->depth, limit);
+	uint32_t nb = nd->branches ? fit(COUNTED_BUDGET_BRANCHES * frac, nd->branches, nd->depth,
+					 limit) : limit;
+	struct diag_loc loc = { nd->in->offset, f->wasm_index, f->name, NULL };
+	char kv[8];
+
+	if (nb < n)
+		n = nb;
+	if (n < COUNTED_MIN_ITERS) {
+		double cost = nd->insns;
+
+		for (uint32_t k = 0; k < nd->depth; k++)
+			cost *= COUNTED_MIN_ITERS;
+		diag_report(c->d, DIAG_ERROR, &loc,
+			    "this loop nest does not fit the verifier of kernel %s, which has no bpf_loop "
+			    "and walks every iteration: %u nested loop%s of ~%.0f instructions per pass "
+			    "leave%s %u iteration%s per loop (%u each would cost ~%.0f of its 1000000 "
+			    "instructions); use --target-kernel 5.17 or later (bpf_loop), nest fewer "
+			    "loops, or move work out of the loop body",
+			    w2b_kernel_format(c->opts->kernel, kv), nd->depth, nd->depth == 1 ? "" : "s",
+			    nd->insns, nd->depth == 1 ? "s" : "", n, n == 1 ? "" : "s",
+			    COUNTED_MIN_ITERS, cost);
+		c->err = -EINVAL;
+		return;
+	}
+	li->max_iters = n;
+	nd->frac = frac / n;
+	diag_report(c->d, DIAG_NOTE, &loc,
+		    "loop runs at most %u iterations per entry (kernel %s has no bpf_loop: the "
+		    "verifier walks every iteration; ~%.0f instructions per iteration, %u nested)",
+		    n, w2b_kernel_format(c->opts->kernel, kv), nd->insns, nd->depth);
+}
+
+/* Top-down through f with its share of the budget. */
+static void fit_counted(struct bound_ctx *c, struct ir_func *f, struct func_cost *fc)
+{
+	uint32_t top_heavy = 0;
+
+	for (uint32_t k = 0; k < fc->nodes.n; k++)
+		if (fc->nodes.v[k].parent < 0 && fc->nodes.v[k].depth)
+			top_heavy++;
+	for (uint32_t k = 0; k < fc->nodes.n && !c->err; k++) {
+		struct node *nd = &fc->nodes.v[k];
+		double frac;
+
+		if (!nd->depth)
+			continue;	/* a call with no loop below: in W */
+		frac = nd->parent < 0 ? fc->share / top_heavy :
+			fc->nodes.v[nd->parent].frac / fc->nodes.v[nd->parent].nheavy;
+		if (nd->in->kind == IR_LOOP) {
+			fit_loop(c, f, nd, frac);
+		} else {
+			struct func_cost *callee = &c->fc[nd->in->u.call.func];
+
+			if (frac < callee->share)
+				callee->share = frac;
+		}
+	}
+}
+
+static int by_call_depth(const void *a, const void *b, void *m)
+{
+	const struct ir_func *fa = &((struct ir_module *)m)->funcs[*(const uint32_t *)a];
+	const struct ir_func *fb = &((struct ir_module *)m)->funcs[*(const uint32_t *)b];
+
+	return fa->call_depth < fb->call_depth ? -1 : fa->call_depth > fb->call_depth;
+}
+
+static void budget_counted(struct bound_ctx *c)
+{
+	struct ir_module *m = c->m;
+	uint32_t *order = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*order)), n = 0;
+
+	if (!order)
+		abort();
+	for (uint32_t k = 0; k < m->nfuncs; k++) {
+		if (!m->funcs[k].reachable)
+			continue;
+		order[n++] = k;
+		c->fc[k].share = 2;	/* above any real share: not called yet */
+	}
+	for (uint32_t e = 0; e < m->nentries; e++)
+		c->fc[m->entries[e].func].share = 1;
+	qsort_r(order, n, sizeof(*order), by_call_depth, m);
+	for (uint32_t k = 0; k < n; k++) {
+		struct ir_func *f = &m->funcs[order[k]];
+
+		memset(c->targeted, 0, f->nlabels ? f->nlabels : 1);
+		ir_walk_insts(&f->body, mark_targets, c->targeted);
+		collect_nodes(c, f, &c->fc[order[k]]);
+		sum_nodes(&c->fc[order[k]]);
+	}
+	for (uint32_t k = n; k-- > 0 && !c->err;)
+		fit_counted(c, &m->funcs[order[k]], &c->fc[order[k]]);
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		free(c->fc[k].nodes.v);
+	free(order);
 }
 
 int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d)
 {
-	int err = 0;
+	struct bound_ctx c = { .m = m, .opts = opts, .d = d };
+	uint32_t maxl = 1, maxlab = 1;
 
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
+		if (m->funcs[k].nlocals > maxl)
+			maxl = m->funcs[k].nlocals;
+		if (m->funcs[k].nlabels > maxlab)
+			maxlab = m->funcs[k].nlabels;
+	}
+	c.written = malloc(maxl);
+	c.read = malloc(maxl);
+	c.targeted = malloc(maxlab);
+	if (!c.written || !c.read || !c.targeted)
+		abort();
+	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
-		struct bound_ctx c = { m, f, opts, NULL, d, err };
 
 		if (!f->reachable)
 			continue;
-		c.written = calloc(f->nlocals ? f->nlocals : 1, 1);
-		if (!c.written)
-			abort();
-		ir_walk_insts(&f->body, visit, &c);
-		free(c.written);
-		err = c.err;
+		c.f = f;
+		memset(c.targeted, 0, f->nlabels ? f->nlabels : 1);
+		ir_walk_insts(&f->body, mark_targets, c.targeted);
+		ir_walk_insts(&f->body, visit_loop, &c);
 	}
-	return err;
+	if (ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_COUNTED) {
+		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
+		if (!c.fc)
+			abort();
+		budget_counted(&c);
+		free(c.fc);
+	}
+	free(c.written);
+	free(c.read);
+	free(c.targeted);
+	return c.err;
 }

@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "common/kernel.h"
+
 const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
 #define X(id, txt, n, rtype, otype) [IR_##id] = { txt, n, IR_##rtype, IR_##otype },
 #include "ir_ops.def"
@@ -16,7 +18,8 @@ const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
 };
 
 const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
-#define X(id, sec, pkt, trap, what) [IR_PROG_##id] = { sec, PKT_##pkt, trap },
+#define KV W2B_KERNEL
+#define X(id, sec, pkt, trap, kernel, what) [IR_PROG_##id] = { sec, PKT_##pkt, trap, kernel },
 #define PKT_NONE false, false, false, false
 #define PKT_DIRECT true, false, false, false
 #define PKT_READ true, true, false, true
@@ -30,10 +33,11 @@ const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
 };
 
 const struct ir_helper_info ir_helpers[] = {
-#define X(name, id, type, args, ret, gpl, progs, instead) \
-	{ #name, id, type, args, IR_HRET_##ret, gpl, IR_HPROGS_##progs, instead },
+#define X(name, id, type, args, ret, gpl, progs, kernel, instead) \
+	{ #name, id, type, args, IR_HRET_##ret, gpl, IR_HPROGS_##progs, kernel, instead },
 #include "common/helpers.def"
 #undef X
+#undef KV
 };
 const uint32_t ir_nhelpers = sizeof(ir_helpers) / sizeof(ir_helpers[0]);
 

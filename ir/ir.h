@@ -146,20 +146,31 @@ struct ir_label {
 /* How a loop is kept finite for the verifier (ir_bound_loops()). */
 enum ir_loop_lowering {
 	IR_LOOP_UNLOWERED = 0,	/* not yet decided: the backend refuses it */
-	IR_LOOP_PLAIN,		/* a proven small bound: an ordinary loop */
-	IR_LOOP_ITER,		/* bpf_iter_num fuel: traps after max_iters iterations */
+	IR_LOOP_PLAIN,		/* nothing branches back: it runs once */
+	IR_LOOP_COUNTED,	/* an ordinary loop with a counter the verifier
+				 * tracks exactly: it walks every iteration, so
+				 * max_iters is chosen to fit its budget (kernels
+				 * without bpf_loop) */
+	IR_LOOP_CALLBACK,	/* the body is a bpf_loop() callback (5.17+) */
+	IR_LOOP_ITER,		/* bpf_iter_num kfuncs (6.4+) */
 };
 
 struct ir_loop_info {
 	uint8_t lowering;	/* enum ir_loop_lowering */
 	uint32_t max_iters;	/* times the loop head may be reached per entry of
-				 * the loop (PLAIN: proven; ITER: fuel) */
+				 * the loop: PLAIN 1; COUNTED what fits the
+				 * verifier; CALLBACK, ITER the run's whole fuel
+				 * (which they also count down, across loops) */
 	/* Locals written inside the loop. Their values at loop entry are made
-	 * opaque to the verifier (ITER only), so that the verifier's states
-	 * at the loop head converge instead of being walked one iteration
-	 * at a time. */
+	 * opaque to the verifier (CALLBACK and ITER), so that the verifier's
+	 * states at the loop head converge instead of being walked one
+	 * iteration at a time. */
 	uint32_t nlaundered;
 	uint32_t *laundered;
+	/* CALLBACK: every local the body reads or writes (the callback's
+	 * context carries them), ascending. */
+	uint32_t nused;
+	uint32_t *used;
 };
 
 struct ir_inst {
@@ -260,7 +271,7 @@ struct ir_func {
 
 /* How a program section behaves: common/program_types.def. */
 enum ir_prog_kind {
-#define X(id, section, packet, trap_action, what) IR_PROG_##id,
+#define X(id, section, packet, trap_action, kernel, what) IR_PROG_##id,
 #include "common/program_types.def"
 #undef X
 	IR_PROG_COUNT
@@ -274,6 +285,7 @@ struct ir_prog_info {
 				 * (bpf_skb_load_bytes), not in place */
 	bool beyond_linear;	/* reads past the linear part are copies */
 	int trap_action;	/* the program's return value on a trap */
+	uint32_t min_kernel;	/* the first kernel with it (common/kernel.h) */
 };
 extern const struct ir_prog_info ir_prog_info[IR_PROG_COUNT];
 
@@ -334,6 +346,7 @@ struct ir_helper_info {
 	uint8_t ret;			/* enum ir_helper_ret */
 	bool gpl_only;
 	uint8_t progs;			/* enum ir_helper_progs */
+	uint32_t min_kernel;		/* the first kernel with it (common/kernel.h) */
 	const char *instead;		/* what to use where it is not allowed */
 };
 extern const struct ir_helper_info ir_helpers[];
@@ -412,9 +425,11 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *
 /* require: reachable set. For every helper call: resolves its map (the
  * constant handle), checks its constant sizes and the map's kind, numbers
  * the lookup sites, and refuses (located) a helper the entry's program
- * type may not call or, without a GPL-compatible license, a GPL-only one.
+ * type may not call, a GPL-only one without a GPL-compatible license, and
+ * one the target kernel (common/kernel.h) does not have; refuses an entry
+ * whose program type the target kernel does not have.
  * 0, or -EINVAL (reported). */
-int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d);
+int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag_sink *d);
 
 /* require: reachable set. Classifies every load, store, copy and fill by
  * the region it reaches (lower_memory.c) and marks the functions that
@@ -428,13 +443,21 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d);
  * to the pointer arithmetic the verifier must see them on.) */
 void ir_insert_traps(struct ir_module *m);
 
+/* The lowering a loop with a back edge gets on target kernel `kernel`
+ * (common/kernel.h) under a license that may (gpl) or may not call
+ * kfuncs: ITER, CALLBACK or COUNTED (bound_loops.c). */
+enum ir_loop_lowering ir_loop_lowering_for(uint32_t kernel, bool gpl);
+
 struct ir_loop_opts {
-	uint32_t max_loop_iters;	/* fuel per loop entry */
+	uint32_t max_loop_iters;	/* loop iterations per program run */
 	bool kfuncs_allowed;		/* the license lets the program call kfuncs */
+	uint32_t kernel;		/* the target kernel (common/kernel.h) */
 };
-/* require: reachable set. Decides every loop's lowering and laundered
- * locals. Returns 0, or -EINVAL (reported) for a loop that needs iterator
- * fuel when kfuncs are not allowed. */
+/* require: reachable set, may_trap. Decides every loop's lowering for the
+ * target kernel (bound_loops.c says how) and its laundered and used
+ * locals; on a kernel without bpf_loop, gives each loop the iterations the
+ * verifier's budget allows, noting them, and refuses (located) a loop nest
+ * that cannot fit. Returns 0 or -EINVAL (reported). */
 int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d);
 
 /* require: all passes above. Sets may_trap on every reachable function

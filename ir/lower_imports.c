@@ -14,9 +14,11 @@
  *   - every map_lookup_elem gets a lookup site, numbered per function, the
  *     place the backend keeps the value's kernel pointer (ir.h's
  *     IR_MAP_VALUE_BASE);
- *   - a helper the entry's program type may not call, and a GPL-only
- *     helper without a GPL-compatible license, is refused with what to use
- *     instead (helpers.def's columns);
+ *   - a helper the entry's program type may not call, a GPL-only helper
+ *     without a GPL-compatible license, and a helper newer than the
+ *     target kernel, is refused with what to use instead (helpers.def's
+ *     columns); so is an entry whose program type the target kernel does
+ *     not have (program_types.def);
  *   - a context field (module "ctx") gets its offset in the struct of the
  *     entry's program type, and a write the type does not allow is
  *     refused (ctx_fields.def).
@@ -29,6 +31,7 @@
 #include <string.h>
 
 #include "common/diag.h"
+#include "common/kernel.h"
 
 enum { MAP_TYPE_RINGBUF = 27 };
 
@@ -37,6 +40,7 @@ struct lower {
 	struct ir_func *f;
 	struct diag_sink *d;
 	bool gpl;
+	uint32_t kernel;	/* the target kernel version */
 	/* per vreg of f: defined by an IR_CONST, and its value */
 	bool *is_const;
 	int64_t *value;
@@ -202,6 +206,31 @@ static void check_allowed(struct ir_inst *i, void *user)
 	else if (h->gpl_only && !l->gpl)
 		refuse(l, i, "bpf.%s is GPL-only and the license is not GPL-compatible (--license)%s%s",
 		       h->name, *h->instead ? "; use " : "", h->instead);
+	else if (h->min_kernel > l->kernel) {
+		char need[8], have[8];
+
+		refuse(l, i, "bpf.%s needs kernel %s; the target is %s (--target-kernel)%s%s", h->name,
+		       w2b_kernel_format(h->min_kernel, need), w2b_kernel_format(l->kernel, have),
+		       *h->instead ? "; use " : "", h->instead);
+	}
+}
+
+/* An entry whose program type the target kernel does not have. */
+static void check_entry_kernel(struct lower *l)
+{
+	const struct ir_entry *e = l->entry;
+	uint32_t need = ir_prog_info[e->kind].min_kernel;
+	char a[8], b[8];
+
+	if (need <= l->kernel)
+		return;
+	l->f = &l->m->funcs[e->func];
+	diag_report(l->d, DIAG_ERROR,
+		    &(struct diag_loc){ l->f->offset, l->f->wasm_index, l->f->name, NULL },
+		    "entry '%s': %s programs need kernel %s; the target is %s (--target-kernel)",
+		    e->export_name, e->section, w2b_kernel_format(need, a),
+		    w2b_kernel_format(l->kernel, b));
+	l->err = -EINVAL;
 }
 
 static void check_func(struct ir_func *f, void *user)
@@ -214,9 +243,9 @@ static void check_func(struct ir_func *f, void *user)
 	ir_walk_insts(&f->body, check_allowed, l);
 }
 
-int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d)
+int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag_sink *d)
 {
-	struct lower l = { .m = m, .d = d, .gpl = gpl };
+	struct lower l = { .m = m, .d = d, .gpl = gpl, .kernel = kernel };
 
 	for (uint32_t k = 0; k < m->nfuncs && !l.err; k++) {
 		l.f = &m->funcs[k];
@@ -234,7 +263,9 @@ int ir_lower_imports(struct ir_module *m, bool gpl, struct diag_sink *d)
 	}
 	for (uint32_t e = 0; e < m->nentries && !l.err; e++) {
 		l.entry = &m->entries[e];
-		ir_walk_reached(m, l.entry->func, check_func, &l);
+		check_entry_kernel(&l);
+		if (!l.err)
+			ir_walk_reached(m, l.entry->func, check_func, &l);
 	}
 	return l.err;
 }

@@ -22,6 +22,8 @@ Three kinds, by directory:
                            ;; PACKET: EXPORT HEXBYTES... => trap MESSAGE
                            ;; STATS: EXPORT verified_insns < N
                          ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
+                         ;; TARGETS: 6.1 6.4 ... runs it all once per
+                         --target-kernel (each a different loop lowering).
   tests/run/NAME.c       the same for a C module built as tests/reject's .c are.
 
 --rebase rewrites the .err/.ir expectations from what the compiler does now
@@ -149,7 +151,20 @@ def run_module(w2b, path, module):
         expects.append(("<", int(m.group(2))))
     if not cmds:
         return "no INVOKE, PACKET or STATS directives"
-    p = run([w2b, "run"] + args.split() + ["--batch", module], stdin="\n".join(cmds) + "\n")
+    targets = " ".join(directives(path, "TARGETS")).split()
+    if not targets:
+        return run_batch(w2b, path, module, args.split(), cmds, expects)
+    errors = []
+    for t in targets:
+        err = run_batch(w2b, path, module, args.split() + ["--target-kernel=" + t], cmds, expects)
+        if err:
+            errors.append("--target-kernel=%s: %s" % (t, err))
+    return "\n".join(errors) or None
+
+
+def run_batch(w2b, path, module, args, cmds, expects):
+    """Loads module once with args and checks each command's answer."""
+    p = run([w2b, "run"] + args + ["--batch", module], stdin="\n".join(cmds) + "\n")
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
     lines = [l for l in p.stdout.splitlines() if not l.startswith("skip ")]
@@ -163,7 +178,7 @@ def run_module(w2b, path, module):
             if not m or not int(m.group(1)) < want[1]:
                 errors.append("%s: got %r, want verified_insns < %d" % (cmd, got, want[1]))
             else:
-                print("    %s: verified_insns=%s" % (os.path.basename(path), m.group(1)))
+                print("    %s %s: verified_insns=%s" % (os.path.basename(path), " ".join(args), m.group(1)))
         elif got != want:
             errors.append("%s: got %r, want %r" % (cmd, got, want))
     return "\n".join(errors) or None

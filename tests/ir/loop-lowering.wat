@@ -1,5 +1,7 @@
 ;; ir_bound_loops: a loop nothing branches back to runs once (plain); one
-;; with a back edge gets iterator fuel and launders the locals it writes.
+;; with a back edge, on the default target kernel (6.1), is a bpf_loop
+;; callback: it launders the locals it writes, and its context carries
+;; every local it reads or writes.
 (module
   (func (export "once") (param i32) (result i32)
     (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1))))

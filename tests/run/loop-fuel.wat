@@ -1,9 +1,10 @@
 ;; ARGS: --all-exports --max-loop-iters=1000
-;; A loop that never ends traps once its fuel is spent; one that stays
-;; within the fuel runs to the end. `count n` jumps back n - 1 times.
+;; A loop that never ends traps once the run's fuel is spent; one that
+;; stays within it runs to the end. `count n` makes n iterations.
 ;; INVOKE: forever => trap loop iteration limit exceeded
-;; INVOKE: count i32:1001 => i32:1001
-;; INVOKE: count i32:1002 => trap loop iteration limit exceeded
+;; INVOKE: count i32:1000 => i32:1000
+;; INVOKE: count i32:1001 => trap loop iteration limit exceeded
+;; TARGETS: 6.1 6.4
 (module
   (func (export "forever") (result i32)
     (loop $l (br $l))

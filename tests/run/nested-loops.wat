@@ -4,6 +4,7 @@
 ;; INVOKE: find i32:7 => i32:49
 ;; INVOKE: find i32:0 => i32:4294967295
 ;; STATS: grid verified_insns < 3000
+;; TARGETS: 6.1 6.4
 (module
   (func (export "grid") (param $w i32) (param $h i32) (result i64)
     (local $x i32) (local $y i32) (local $n i64)

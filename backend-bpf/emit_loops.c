@@ -1,0 +1,595 @@
+/*
+ * emit_loops.c — a Wasm loop in the form ir_bound_loops() chose for the
+ * target kernel (bound_loops.c says why each exists).
+ *
+ * PLAIN. Nothing branches back: the body runs once, after a header block
+ * that a branch to the label would reach.
+ *
+ * COUNTED. An ordinary loop with a counter the verifier tracks exactly:
+ * before the loop, count = max_iters; at the header, `if (count == 0) trap
+ * LOOP_LIMIT; count -= 1`. The verifier walks every iteration, and the
+ * exact counter both ends its walk and tells it no two visits of the
+ * header are the same state. The counter is an i64 entry-block alloca:
+ * mem2reg makes it a register at -O1 and up; at -O0 it is an 8-aligned
+ * stack slot, which the verifier tracks just as well.
+ *
+ * ITER. An open-coded bpf_iter_num iterator over [0, max_iters): the header
+ * asks it for the next step and traps when it runs out. The verifier
+ * refuses an exit with a live iterator, so every edge that leaves a loop —
+ * falling out, a branch to an outer label, return, trap, the unwind after
+ * a trapping call — destroys the iterators it leaves, innermost first.
+ * fs->iters is the stack of live iterators; each label records how many
+ * are live at its target.
+ *
+ * CALLBACK. The body becomes `static long cb(u64 index, void *ctx)`, run by
+ * bpf_loop(max_iters, cb, &ctx, 0). The emitter switches fs to the
+ * callback (its own LLVM function, entry block and debug subprogram) and
+ * emits the body there unchanged, with these differences:
+ *   - ctx, a struct on the enclosing function's stack, carries what the
+ *     body needs from it: env, memory and packet pointers, the map value
+ *     window of every lookup site, and every local the body reads or
+ *     writes (IR's loop.used), 8 bytes each; in the callback those locals
+ *     and windows are pointers into ctx. Before the call the enclosing
+ *     function stores them there; after it, it reloads the ones the body
+ *     writes. The verifier follows pointers spilled to a caller's stack,
+ *     so env, memory and packet pointers keep their types in the callback.
+ *   - a branch to the loop's own label is `return 0` (next iteration);
+ *   - anything that leaves the loop sets ctx.exit and returns 1 (stop):
+ *     falling off the body (EXIT_FALL), a return (EXIT_RETURN, results in
+ *     ctx.rets), a trap or a trapping call's unwind (EXIT_TRAP, the code is
+ *     in env->trap already), a branch to a label outside the callback
+ *     (EXIT_LABEL + label id). After bpf_loop the enclosing function
+ *     switches on ctx.exit and does the same thing itself — which, in a
+ *     loop nested in another callback, may be leaving that one too. An
+ *     exit of 0 means bpf_loop ran max_iters times: LOOP_LIMIT.
+ * Nested CALLBACK loops nest callbacks; each is a frame for the kernel's
+ * call depth limit (ir_analyze_calls counts loops in).
+ *
+ * Fuel. CALLBACK and ITER loops also take one unit of the run's fuel
+ * (env->fuel, filled by the entry with --max-loop-iters) per iteration
+ * and trap LOOP_LIMIT when it is gone: every loop of a run draws on the
+ * same fuel, so nested loops do not multiply the bound. The verifier does
+ * not track map memory, so this adds no state to its walk.
+ *
+ * Convergence. The verifier checks a CALLBACK or ITER body once per
+ * distinct state at its head and stops when a state repeats (within the
+ * ranges of one seen before). A value the body carries to the next
+ * iteration that it knows precisely — an index used in an address, a
+ * state-machine constant — makes every iteration a new state: measured,
+ * an 8-byte-a-step packet scan of a 100-byte packet was walked past the
+ * verifier's "sequence of 8193 jumps". So each iteration starts by
+ * laundering the locals the body writes (through volatile env scratch
+ * slots, map memory the verifier does not track): at the head they are
+ * unknown scalars, whatever the last iteration left, and the values
+ * carried around the back edge are never used precisely, so the states
+ * at the head compare equal after one or two walks. Nothing is lost for
+ * safety: every memory, packet and map value access is checked in the
+ * code itself, on the register it uses, never by a range the verifier
+ * carried through the loop. It costs a store and a load per written local
+ * per iteration.
+ */
+#include "backend-bpf/emit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ctx.exit values. */
+enum { EXIT_NONE, EXIT_FALL, EXIT_RETURN, EXIT_TRAP, EXIT_LABEL };
+
+/* ctx's fields. */
+enum { CTX_EXIT, CTX_ENV, CTX_MEM, CTX_PKT, CTX_RETS, CTX_WINDOWS, CTX_LOCALS, CTX_NFIELDS };
+
+struct be_loop {
+	uint8_t lowering;		/* enum ir_loop_lowering */
+	/* CALLBACK */
+	struct be_fn outer;		/* the enclosing function's emitter state */
+	const struct ir_inst *in;
+	LLVMTypeRef ctx_ty;
+	LLVMValueRef ctx;		/* the enclosing function's struct */
+	LLVMBasicBlockRef after;	/* where it continues after bpf_loop */
+	LLVMBasicBlockRef body;		/* the callback's first body block */
+	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX */
+	uint32_t *exits;		/* labels the body branches out to */
+	uint32_t nexits, exits_cap;
+};
+
+static LLVMBasicBlockRef block(struct be_fn *fs, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(fs->cx->C, fs->fn, name);
+}
+
+/* --- iterators ------------------------------------------------------------ */
+
+void be_leave_iters(struct be_fn *fs, uint32_t keep)
+{
+	struct be_ctx *cx = fs->cx;
+
+	for (uint32_t k = fs->niters; k > keep; k--)
+		LLVMBuildCall2(cx->B, cx->k_destroy_ty, cx->k_destroy, &fs->iters[k - 1], 1, "");
+}
+
+static int push_iter(struct be_fn *fs, LLVMValueRef it)
+{
+	if (fs->niters == fs->iters_cap) {
+		uint32_t cap = fs->iters_cap ? 2 * fs->iters_cap : 8;
+		LLVMValueRef *p = realloc(fs->iters, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		fs->iters = p;
+		fs->iters_cap = cap;
+	}
+	fs->iters[fs->niters++] = it;
+	return 0;
+}
+
+/* The iterator slot of the loop about to open. With instance memory, one
+ * per nesting depth, shared by the loops at that depth (they are never
+ * live together): with a slot per loop, LLVM merges the trap exits of
+ * sibling loops into one block that destroys a phi of their iterators, and
+ * every bounds check in those loops then loads its loop's iterator address
+ * into the phi's register, 2 more instructions per access. Modules without
+ * memory keep a slot per loop, the code they have always had. */
+static LLVMValueRef iter_slot(struct be_fn *fs)
+{
+	struct be_ctx *cx = fs->cx;
+
+	if (!cx->m->memory.present)
+		return be_iter_slot(cx, fs->alloca_b, "it");
+	if (fs->niters >= fs->nslots) {
+		LLVMValueRef *p = realloc(fs->slots, (fs->niters + 1) * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		fs->slots = p;
+		while (fs->nslots <= fs->niters)
+			fs->slots[fs->nslots++] = be_iter_slot(cx, fs->alloca_b, "it");
+	}
+	return fs->slots[fs->niters];
+}
+
+/* --- shared pieces ----------------------------------------------------------- */
+
+/* Makes the laundered locals opaque to the verifier: through a volatile
+ * store and load of an env scratch slot (map memory it does not track). */
+static void launder(struct be_fn *fs, const struct ir_loop_info *li)
+{
+	struct be_ctx *cx = fs->cx;
+
+	for (uint32_t k = 0; k < li->nlaundered; k++) {
+		uint32_t local = li->laundered[k];
+		LLVMTypeRef ty = be_type(cx, fs->f->local_types[local]);
+		LLVMValueRef slot = be_env_slot(cx, fs->env, BE_ENV_SCRATCH, k);
+		LLVMValueRef v = be_load(cx, ty, fs->locals[local]);
+
+		LLVMSetVolatile(be_store(cx, be_to_u64(cx, v), slot), 1);
+		v = be_load(cx, cx->t_i64, slot);
+		LLVMSetVolatile(v, 1);
+		be_store(cx, be_from_u64(cx, v, ty), fs->locals[local]);
+	}
+}
+
+/* One unit of the run's fuel, or trap LOOP_LIMIT. */
+static void take_fuel(struct be_fn *fs)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef slot = be_env_slot(cx, fs->env, BE_ENV_FUEL, 0);
+	LLVMValueRef fuel = be_load(cx, cx->t_i64, slot);
+
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntEQ, fuel, LLVMConstInt(cx->t_i64, 0, 0), ""),
+		   W2B_TRAP_LOOP_LIMIT);
+	be_store(cx, LLVMBuildSub(B, fuel, LLVMConstInt(cx->t_i64, 1, 0), ""), slot);
+}
+
+static bool check_locals(struct be_fn *fs, const struct ir_inst *in)
+{
+	const struct ir_loop_info *li = &in->u.scope.loop;
+
+	for (uint32_t k = 0; k < li->nlaundered; k++)
+		if (li->laundered[k] >= fs->f->nlocals) {
+			be_fn_ice(fs, in->offset, "laundered local %u out of range", li->laundered[k]);
+			return false;
+		}
+	for (uint32_t k = 0; k < li->nused; k++)
+		if (li->used[k] >= fs->f->nlocals) {
+			be_fn_ice(fs, in->offset, "used local %u out of range", li->used[k]);
+			return false;
+		}
+	return true;
+}
+
+/* --- COUNTED and ITER --------------------------------------------------------- */
+
+static void open_counted(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicBlockRef header)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef count = LLVMBuildAlloca(fs->alloca_b, cx->t_i64, "count"), c;
+
+	LLVMSetAlignment(count, 8);
+	be_store(cx, LLVMConstInt(cx->t_i64, li->max_iters, 0), count);
+	LLVMBuildBr(B, header);
+	LLVMPositionBuilderAtEnd(B, header);
+	c = be_load(cx, cx->t_i64, count);
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntEQ, c, LLVMConstInt(cx->t_i64, 0, 0), ""),
+		   W2B_TRAP_LOOP_LIMIT);
+	be_store(cx, LLVMBuildSub(B, c, LLVMConstInt(cx->t_i64, 1, 0), ""), count);
+}
+
+static int open_iter(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicBlockRef header)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMValueRef it, args[3], p;
+
+	if (be_declare_iter_kfuncs(cx) || !(it = iter_slot(fs)))
+		return -EINVAL;
+	args[0] = it;
+	args[1] = LLVMConstInt(cx->t_i32, 0, 0);
+	args[2] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
+	LLVMBuildCall2(cx->B, cx->k_new_ty, cx->k_new, args, 3, "");
+	LLVMBuildBr(cx->B, header);
+
+	/* header: if (!bpf_iter_num_next(&it)) trap LOOP_LIMIT */
+	LLVMPositionBuilderAtEnd(cx->B, header);
+	if (push_iter(fs, it))
+		return -ENOMEM;
+	p = LLVMBuildCall2(cx->B, cx->k_next_ty, cx->k_next, &it, 1, "");
+	be_trap_if(fs, LLVMBuildIsNull(cx->B, p, ""), W2B_TRAP_LOOP_LIMIT);
+	take_fuel(fs);
+	launder(fs, li);
+	return 0;
+}
+
+/* --- CALLBACK -------------------------------------------------------------- */
+
+static LLVMValueRef ctx_field(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef ctx,
+			      unsigned field, uint32_t idx)
+{
+	LLVMValueRef ix[3] = {
+		LLVMConstInt(cx->t_i32, 0, 0), LLVMConstInt(cx->t_i32, field, 0),
+		LLVMConstInt(cx->t_i64, idx, 0),
+	};
+
+	return LLVMBuildInBoundsGEP2(cx->B, ty, ctx, ix, field < CTX_RETS ? 2 : 3, "");
+}
+
+static void store_ptr(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef p)
+{
+	LLVMSetAlignment(LLVMBuildStore(cx->B, v, p), 8);
+}
+
+static LLVMValueRef load_ptr(struct be_ctx *cx, LLVMValueRef p)
+{
+	LLVMValueRef v = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "");
+
+	LLVMSetAlignment(v, 8);
+	return v;
+}
+
+/* Leaves the callback with ctx.exit = code: `ctx.exit = code; return 1`. */
+static void callback_exit(struct be_fn *fs, uint64_t code)
+{
+	struct be_ctx *cx = fs->cx;
+	struct be_loop *lp = fs->cb;
+
+	be_store(cx, LLVMConstInt(cx->t_i64, code, 0),
+		 ctx_field(cx, lp->ctx_ty, LLVMGetParam(fs->fn, 1), CTX_EXIT, 0));
+	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i64, 1, 0));
+}
+
+bool be_label_outside(const struct be_fn *fs, const struct be_label *l)
+{
+	return fs->cb && LLVMGetBasicBlockParent(l->bb) != fs->fn;
+}
+
+LLVMBasicBlockRef be_callback_exit_to(struct be_fn *fs, const struct be_label *l)
+{
+	struct be_loop *lp = fs->cb;
+	LLVMBuilderRef B = fs->cx->B;
+	LLVMBasicBlockRef here = LLVMGetInsertBlock(B), edge = block(fs, "exit");
+	uint32_t id = (uint32_t)(l - fs->labels);
+	uint32_t k;
+
+	for (k = 0; k < lp->nexits && lp->exits[k] != id; k++)
+		;
+	if (k == lp->nexits) {
+		if (lp->nexits == lp->exits_cap) {
+			lp->exits_cap = lp->exits_cap ? 2 * lp->exits_cap : 4;
+			lp->exits = realloc(lp->exits, lp->exits_cap * sizeof(*lp->exits));
+			if (!lp->exits)
+				abort();
+		}
+		lp->exits[lp->nexits++] = id;
+	}
+	LLVMPositionBuilderAtEnd(B, edge);
+	callback_exit(fs, EXIT_LABEL + (uint64_t)id);
+	LLVMPositionBuilderAtEnd(B, here);
+	return edge;
+}
+
+void be_callback_return(struct be_fn *fs, LLVMValueRef *vals)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMValueRef ctx = LLVMGetParam(fs->fn, 1);
+
+	for (uint32_t k = 0; k < fs->f->nresults; k++)
+		be_store(cx, be_to_u64(cx, vals[k]), ctx_field(cx, fs->cb->ctx_ty, ctx, CTX_RETS, k));
+	callback_exit(fs, EXIT_RETURN);
+}
+
+void be_callback_trap_exit(struct be_fn *fs)
+{
+	callback_exit(fs, EXIT_TRAP);
+}
+
+static LLVMValueRef declare_callback(struct be_fn *fs, const struct ir_inst *in,
+				     LLVMMetadataRef *sp)
+{
+	static const char *const names[2] = { "index", "ctx" };
+	struct be_ctx *cx = fs->cx;
+	LLVMTypeRef pt[2] = { cx->t_i64, cx->t_ptr };
+	LLVMMetadataRef dt[2] = { cx->di_ullong, cx->di_voidp };
+	unsigned kind = LLVMGetEnumAttributeKindForName("noalias", 7);
+	char name[64];
+	LLVMValueRef fn;
+
+	/* the Wasm offset makes it unique: two loops never start at one byte */
+	snprintf(name, sizeof(name), "%.40s__loop_%x", fs->f->symbol, in->offset);
+	fn = LLVMAddFunction(cx->M, name, LLVMFunctionType(cx->t_i64, pt, 2, 0));
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(cx->C,
+							LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	/* only the callback reaches ctx while it runs: LLVM may keep its
+	 * fields in registers between the loads at the top and the exits */
+	LLVMAddAttributeAtIndex(fn, 2, LLVMCreateEnumAttribute(cx->C, kind, 0));
+	*sp = be_di_func(cx, fn, name, in->offset, true, true, cx->di_llong, names, dt, 2);
+	return fn;
+}
+
+static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_loop *lp,
+			 struct be_label *l)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	const struct ir_func *f = fs->f;
+	const struct ir_loop_info *li = &in->u.scope.loop;
+	uint32_t nres = f->nresults ? f->nresults : 1, nsites = f->nsites ? f->nsites : 1;
+	LLVMTypeRef ft[CTX_NFIELDS] = {
+		cx->t_i64, cx->t_ptr, cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_i64, nres),
+		LLVMArrayType2(cx->t_ptr, nsites),
+		LLVMArrayType2(cx->t_i64, li->nused ? li->nused : 1),
+	};
+	LLVMTypeRef lt[4] = { cx->t_i32, cx->t_ptr, cx->t_ptr, cx->t_i64 };
+	LLVMValueRef fn, ctx, args[4], *locals, *windows;
+	LLVMMetadataRef sp;
+	LLVMBasicBlockRef entry, next;
+
+	lp->in = in;
+	lp->ctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
+	lp->field = malloc((f->nlocals + 1) * sizeof(*lp->field));
+	locals = calloc(f->nlocals + 1, sizeof(*locals));
+	windows = calloc(nsites, sizeof(*windows));
+	if (!lp->field || !locals || !windows) {
+		free(locals);
+		free(windows);
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < f->nlocals; k++)
+		lp->field[k] = UINT32_MAX;
+	for (uint32_t k = 0; k < li->nused; k++)
+		lp->field[li->used[k]] = k;
+
+	/* in the enclosing function: the context, then bpf_loop */
+	lp->ctx = LLVMBuildAlloca(fs->alloca_b, lp->ctx_ty, "loop.ctx");
+	LLVMSetAlignment(lp->ctx, 8);
+	be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
+	store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
+	if (cx->mem_in_map)
+		store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
+	if (fs->pkt)
+		store_ptr(cx, fs->pkt, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_PKT, 0));
+	for (uint32_t s = 0; s < f->nsites; s++)
+		store_ptr(cx, load_ptr(cx, fs->windows[s]),
+			  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
+	for (uint32_t k = 0; k < li->nused; k++) {
+		uint32_t local = li->used[k];
+
+		be_store(cx, be_to_u64(cx, be_load(cx, be_type(cx, f->local_types[local]),
+						   fs->locals[local])),
+			 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, k));
+	}
+	fn = declare_callback(fs, in, &sp);
+	args[0] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
+	args[1] = fn;
+	args[2] = lp->ctx;
+	args[3] = LLVMConstInt(cx->t_i64, 0, 0);
+	be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
+	lp->after = LLVMGetInsertBlock(B);
+
+	/* now in the callback */
+	lp->outer = *fs;
+	fs->cb = lp;
+	fs->fn = fn;
+	fs->sp = sp;
+	entry = block(fs, "entry");
+	lp->body = block(fs, "body");
+	fs->entry = entry;
+	fs->alloca_b = LLVMCreateBuilderInContext(cx->C);
+	LLVMPositionBuilderAtEnd(fs->alloca_b, entry);
+	LLVMPositionBuilderAtEnd(B, entry);
+	be_di_set_loc(cx, sp, in->offset);
+	LLVMSetCurrentDebugLocation2(fs->alloca_b, LLVMGetCurrentDebugLocation2(B));
+	ctx = LLVMGetParam(fn, 1);
+	fs->env = load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_ENV, 0));
+	if (cx->mem_in_map)
+		fs->mem = load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_MEM, 0));
+	else if (cx->mem_size)
+		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
+	fs->pkt_data = fs->pkt_end = fs->pkt_ctx = fs->pkt_buf = NULL;
+	if (fs->pkt) {
+		fs->pkt = load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_PKT, 0));
+		be_packet_setup(fs);
+	}
+	fs->span_slot = NULL;
+	for (uint32_t k = 0; k < li->nused; k++)
+		locals[li->used[k]] = ctx_field(cx, lp->ctx_ty, ctx, CTX_LOCALS, k);
+	for (uint32_t s = 0; s < f->nsites; s++)
+		windows[s] = ctx_field(cx, lp->ctx_ty, ctx, CTX_WINDOWS, s);
+	fs->locals = locals;
+	fs->windows = windows;
+	fs->iters = NULL;
+	fs->niters = fs->iters_cap = 0;
+	fs->slots = NULL;
+	fs->nslots = 0;
+
+	/* a branch to the loop's label: the next iteration */
+	next = block(fs, "next");
+	LLVMPositionBuilderAtEnd(B, next);
+	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, 0, 0));
+	LLVMPositionBuilderAtEnd(B, lp->body);
+	take_fuel(fs);
+	launder(fs, li);
+	l->bb = next;
+	l->niters = 0;
+	return 0;
+}
+
+/* Back in the enclosing function after bpf_loop: reload what the body
+ * wrote, then do what ctx.exit says. */
+static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	const struct ir_loop_info *li = &lp->in->u.scope.loop;
+	const struct ir_func *f = fs->f;
+	bool bad = fs->bad;
+	LLVMBasicBlockRef limit, ret, trap;
+	LLVMValueRef code, sw, *vals;
+
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B)))
+		callback_exit(fs, EXIT_FALL);
+	LLVMBuildBr(fs->alloca_b, lp->body);
+	LLVMDisposeBuilder(fs->alloca_b);
+	free(fs->locals);
+	free(fs->windows);
+	*fs = lp->outer;
+	fs->bad |= bad;
+
+	LLVMPositionBuilderAtEnd(B, lp->after);
+	be_di_set_loc(cx, fs->sp, lp->in->offset);
+	for (uint32_t k = 0; k < li->nlaundered; k++) {
+		uint32_t local = li->laundered[k];
+		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS,
+								  lp->field[local]));
+
+		be_store(cx, be_from_u64(cx, v, be_type(cx, f->local_types[local])),
+			 fs->locals[local]);
+	}
+	for (uint32_t s = 0; s < f->nsites; s++)
+		store_ptr(cx, load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
+			  fs->windows[s]);
+	code = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
+	limit = block(fs, "loop.limit");
+	ret = block(fs, "loop.return");
+	trap = block(fs, "loop.trap");
+	sw = LLVMBuildSwitch(B, code, limit, 3 + lp->nexits);
+	LLVMAddCase(sw, LLVMConstInt(cx->t_i64, EXIT_FALL, 0), cont);
+	LLVMAddCase(sw, LLVMConstInt(cx->t_i64, EXIT_RETURN, 0), ret);
+	LLVMAddCase(sw, LLVMConstInt(cx->t_i64, EXIT_TRAP, 0), trap);
+	for (uint32_t k = 0; k < lp->nexits; k++)
+		LLVMAddCase(sw, LLVMConstInt(cx->t_i64, EXIT_LABEL + (uint64_t)lp->exits[k], 0),
+			    be_edge_to(fs, &fs->labels[lp->exits[k]]));
+
+	LLVMPositionBuilderAtEnd(B, limit);
+	be_trap_exit(fs, W2B_TRAP_LOOP_LIMIT);
+	LLVMPositionBuilderAtEnd(B, trap);
+	be_return_zero(fs);
+	LLVMPositionBuilderAtEnd(B, ret);
+	vals = calloc(f->nresults + 1, sizeof(*vals));
+	if (!vals)
+		abort();
+	for (uint32_t k = 0; k < f->nresults; k++)
+		vals[k] = be_from_u64(cx, be_load(cx, cx->t_i64,
+						 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_RETS, k)),
+				      be_type(cx, f->results[k]));
+	be_return_values(fs, vals);
+	free(vals);
+}
+
+/* --- the interface ---------------------------------------------------------- */
+
+int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
+		 LLVMBasicBlockRef *cont, struct be_loop **out)
+{
+	struct be_ctx *cx = fs->cx;
+	const struct ir_loop_info *li = &in->u.scope.loop;
+	LLVMBasicBlockRef header;
+	struct be_loop *lp;
+	int err = 0;
+
+	*out = NULL;
+	if (!check_locals(fs, in))
+		return -EINVAL;
+	if (!(lp = calloc(1, sizeof(*lp))))
+		return -ENOMEM;
+	lp->lowering = li->lowering;
+	*cont = block(fs, "loop.end");
+	if (li->lowering == IR_LOOP_CALLBACK) {
+		err = open_callback(fs, in, lp, l);
+		goto out;
+	}
+	header = block(fs, "loop");
+	l->bb = header;
+	switch ((enum ir_loop_lowering)li->lowering) {
+	case IR_LOOP_PLAIN:
+		LLVMBuildBr(cx->B, header);
+		LLVMPositionBuilderAtEnd(cx->B, header);
+		break;
+	case IR_LOOP_COUNTED:
+		open_counted(fs, li, header);
+		break;
+	case IR_LOOP_ITER:
+		err = open_iter(fs, li, header);
+		break;
+	default:
+		be_fn_ice(fs, in->offset, "loop without a lowering (ir_bound_loops() did not run)");
+		err = -EINVAL;
+	}
+	/* an ITER loop's header is inside its own iterator's life */
+	l->niters = fs->niters;
+out:
+	if (err) {
+		free(lp->field);
+		free(lp);
+		return err;
+	}
+	*out = lp;
+	return 0;
+}
+
+void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
+{
+	struct be_ctx *cx = fs->cx;
+
+	if (lp->lowering == IR_LOOP_CALLBACK) {
+		close_callback(fs, lp, cont);
+	} else {
+		bool iter = lp->lowering == IR_LOOP_ITER;
+
+		if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(cx->B))) {
+			if (iter)
+				be_leave_iters(fs, fs->niters - 1);
+			LLVMBuildBr(cx->B, cont);
+		}
+		if (iter)
+			fs->niters--;
+	}
+	LLVMPositionBuilderAtEnd(cx->B, cont);
+	free(lp->field);
+	free(lp->exits);
+	free(lp);
+}
