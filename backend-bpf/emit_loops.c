@@ -9,7 +9,9 @@
  * before the loop, count = max_iters; at the header, `if (count == 0) trap
  * LOOP_LIMIT; count -= 1`. The verifier walks every iteration, and the
  * exact counter both ends its walk and tells it no two visits of the
- * header are the same state. The counter is an i64 entry-block alloca:
+ * header are the same state; the body's locals are laundered at the head
+ * as for the others (below), so all paths through the body meet there in
+ * one state per iteration. The counter is an i64 entry-block alloca:
  * mem2reg makes it a register at -O1 and up; at -O0 it is an 8-aligned
  * stack slot, which the verifier tracks just as well.
  *
@@ -217,6 +219,7 @@ static void open_counted(struct be_fn *fs, const struct ir_loop_info *li, LLVMBa
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntEQ, c, LLVMConstInt(cx->t_i64, 0, 0), ""),
 		   W2B_TRAP_LOOP_LIMIT);
 	be_store(cx, LLVMBuildSub(B, c, LLVMConstInt(cx->t_i64, 1, 0), ""), count);
+	launder(fs, li);
 }
 
 static int open_iter(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicBlockRef header)

@@ -219,8 +219,8 @@ static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *user)
 	LLVMDisposeMessage(msg);
 }
 
-/* The largest number of laundered locals of any CALLBACK or ITER loop of
- * f; *fuel is set if f has such a loop. The walk keeps its own stack:
+/* The largest number of laundered locals of any loop of f; *fuel is set if
+ * f has a CALLBACK or ITER loop (COUNTED ones take no fuel). The walk keeps its own stack:
  * nesting depth comes from the input. */
 static uint32_t max_laundered(const struct ir_func *f, bool *fuel)
 {
@@ -243,9 +243,8 @@ static uint32_t max_laundered(const struct ir_func *f, bool *fuel)
 		in = r->insts[st[n - 1].i++];
 		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
 			continue;
-		if (in->kind == IR_LOOP && (in->u.scope.loop.lowering == IR_LOOP_ITER ||
-					    in->u.scope.loop.lowering == IR_LOOP_CALLBACK)) {
-			*fuel = true;
+		if (in->kind == IR_LOOP && in->u.scope.loop.lowering != IR_LOOP_PLAIN) {
+			*fuel |= in->u.scope.loop.lowering != IR_LOOP_COUNTED;
 			if (in->u.scope.loop.nlaundered > best)
 				best = in->u.scope.loop.nlaundered;
 		}

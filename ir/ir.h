@@ -417,8 +417,8 @@ void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f
  * call depth; refuses (located error) a reachable function that the frontend
  * refused, recursion (printing the cycle) and call chains deeper than
  * max_depth frames. Returns 0 or -EINVAL. */
-int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, struct diag_sink *d,
-		     bool *entry_ok);
+int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, bool loops_are_frames,
+		     struct diag_sink *d, bool *entry_ok);
 /* entry_ok, if non-NULL, receives per entry whether it passed (all entries
  * are checked and reported either way). */
 

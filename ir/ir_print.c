@@ -133,12 +133,10 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 			fprintf(out, " plain(max=%u)", li->max_iters);
 			break;
 		case IR_LOOP_COUNTED:
-			fprintf(out, " counted(max=%u)", li->max_iters);
-			break;
 		case IR_LOOP_CALLBACK:
 		case IR_LOOP_ITER:
-			fprintf(out, " %s(max=%u", li->lowering == IR_LOOP_ITER ? "iter" : "callback",
-				li->max_iters);
+			fprintf(out, " %s(max=%u", li->lowering == IR_LOOP_ITER ? "iter" :
+				li->lowering == IR_LOOP_COUNTED ? "counted" : "callback", li->max_iters);
 			if (li->nlaundered) {
 				fputs(" launder=", out);
 				for (uint32_t k = 0; k < li->nlaundered; k++)
