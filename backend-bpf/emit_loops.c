@@ -29,12 +29,16 @@
  * emits the body there unchanged, with these differences:
  *   - ctx, a struct on the enclosing function's stack, carries what the
  *     body needs from it: env, memory and packet pointers, the map value
- *     window of every lookup site, and every local the body reads or
- *     writes (IR's loop.used), 8 bytes each; in the callback those locals
- *     and windows are pointers into ctx. Before the call the enclosing
- *     function stores them there; after it, it reloads the ones the body
- *     writes. The verifier follows pointers spilled to a caller's stack,
+ *     window of every lookup site, and the locals the loop carries (IR's
+ *     loop.used: bound_loops.c), 8 bytes each; in the callback those
+ *     locals and windows are pointers into ctx, and its other locals,
+ *     temporaries of one iteration, are its own stack slots. Before the
+ *     call the enclosing function stores them there; after it, it reloads
+ *     them. The verifier follows pointers spilled to a caller's stack,
  *     so env, memory and packet pointers keep their types in the callback.
+ *     A loop nested in a callback loop passes that loop's ctx on as it is
+ *     (its body is part of the outer one, so ctx has all it needs): no
+ *     copies, and no stack of its own in the callbacks.
  *   - a branch to the loop's own label is `return 0` (next iteration);
  *   - anything that leaves the loop sets ctx.exit and returns 1 (stop):
  *     falling off the body (EXIT_FALL), a return (EXIT_RETURN, results in
@@ -93,6 +97,7 @@ struct be_loop {
 	LLVMBasicBlockRef after;	/* where it continues after bpf_loop */
 	LLVMBasicBlockRef body;		/* the callback's first body block */
 	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX */
+	bool nested;			/* in another callback: its ctx and field */
 	uint32_t *exits;		/* labels the body branches out to */
 	uint32_t nexits, exits_cap;
 };
@@ -372,39 +377,53 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	LLVMBasicBlockRef entry, next;
 
 	lp->in = in;
-	lp->ctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
-	lp->field = malloc((f->nlocals + 1) * sizeof(*lp->field));
 	locals = calloc(f->nlocals + 1, sizeof(*locals));
 	windows = calloc(nsites, sizeof(*windows));
-	if (!lp->field || !locals || !windows) {
+	if (!locals || !windows) {
 		free(locals);
 		free(windows);
 		return -ENOMEM;
 	}
-	for (uint32_t k = 0; k < f->nlocals; k++)
-		lp->field[k] = UINT32_MAX;
-	for (uint32_t k = 0; k < li->nused; k++)
-		lp->field[li->used[k]] = k;
+	if (fs->cb) {
+		/* nested in another loop's callback: its context already holds
+		 * everything (this body is part of that one), so it is passed
+		 * on as it is, and the locals stay where they are */
+		lp->ctx_ty = fs->cb->ctx_ty;
+		lp->field = fs->cb->field;
+		lp->ctx = LLVMGetParam(fs->fn, 1);
+		lp->nested = true;
+	} else {
+		lp->ctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
+		lp->field = malloc((f->nlocals + 1) * sizeof(*lp->field));
+		if (!lp->field) {
+			free(locals);
+			free(windows);
+			return -ENOMEM;
+		}
+		for (uint32_t k = 0; k < f->nlocals; k++)
+			lp->field[k] = UINT32_MAX;
+		for (uint32_t k = 0; k < li->nused; k++)
+			lp->field[li->used[k]] = k;
+		lp->ctx = LLVMBuildAlloca(fs->alloca_b, lp->ctx_ty, "loop.ctx");
+		LLVMSetAlignment(lp->ctx, 8);
+		store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
+		if (cx->mem_in_map)
+			store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
+		if (fs->pkt)
+			store_ptr(cx, fs->pkt, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_PKT, 0));
+		for (uint32_t s = 0; s < f->nsites; s++)
+			store_ptr(cx, load_ptr(cx, fs->windows[s]),
+				  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
+		for (uint32_t k = 0; k < li->nused; k++) {
+			uint32_t local = li->used[k];
 
-	/* in the enclosing function: the context, then bpf_loop */
-	lp->ctx = LLVMBuildAlloca(fs->alloca_b, lp->ctx_ty, "loop.ctx");
-	LLVMSetAlignment(lp->ctx, 8);
-	be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
-	store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
-	if (cx->mem_in_map)
-		store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
-	if (fs->pkt)
-		store_ptr(cx, fs->pkt, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_PKT, 0));
-	for (uint32_t s = 0; s < f->nsites; s++)
-		store_ptr(cx, load_ptr(cx, fs->windows[s]),
-			  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
-	for (uint32_t k = 0; k < li->nused; k++) {
-		uint32_t local = li->used[k];
-
-		be_store(cx, be_to_u64(cx, be_load(cx, be_type(cx, f->local_types[local]),
-						   fs->locals[local])),
-			 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, k));
+			be_store(cx, be_to_u64(cx, be_load(cx, be_type(cx, f->local_types[local]),
+							   fs->locals[local])),
+				 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, k));
+		}
 	}
+	/* in the enclosing function: bpf_loop */
+	be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
 	fn = declare_callback(fs, in, &sp);
 	args[0] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
 	args[1] = fn;
@@ -438,8 +457,16 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		be_packet_setup(fs);
 	}
 	fs->span_slot = NULL;
-	for (uint32_t k = 0; k < li->nused; k++)
-		locals[li->used[k]] = ctx_field(cx, lp->ctx_ty, ctx, CTX_LOCALS, k);
+	/* the carried locals in ctx; the rest, temporaries written before
+	 * they are read in every iteration, in the callback's own stack */
+	for (uint32_t k = 0; k < f->nlocals; k++) {
+		if (lp->field[k] != UINT32_MAX) {
+			locals[k] = ctx_field(cx, lp->ctx_ty, ctx, CTX_LOCALS, lp->field[k]);
+		} else {
+			locals[k] = LLVMBuildAlloca(fs->alloca_b, be_type(cx, f->local_types[k]), "");
+			LLVMSetAlignment(locals[k], 8);
+		}
+	}
 	for (uint32_t s = 0; s < f->nsites; s++)
 		windows[s] = ctx_field(cx, lp->ctx_ty, ctx, CTX_WINDOWS, s);
 	fs->locals = locals;
@@ -461,8 +488,8 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	return 0;
 }
 
-/* Back in the enclosing function after bpf_loop: reload what the body
- * wrote, then do what ctx.exit says. */
+/* Back in the enclosing function after bpf_loop: reload the carried
+ * locals, then do what ctx.exit says. */
 static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
 {
 	struct be_ctx *cx = fs->cx;
@@ -484,15 +511,15 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 
 	LLVMPositionBuilderAtEnd(B, lp->after);
 	be_di_set_loc(cx, fs->sp, lp->in->offset);
-	for (uint32_t k = 0; k < li->nlaundered; k++) {
-		uint32_t local = li->laundered[k];
+	for (uint32_t k = 0; k < li->nused && !lp->nested; k++) {
+		uint32_t local = li->used[k];
 		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS,
 								  lp->field[local]));
 
 		be_store(cx, be_from_u64(cx, v, be_type(cx, f->local_types[local])),
 			 fs->locals[local]);
 	}
-	for (uint32_t s = 0; s < f->nsites; s++)
+	for (uint32_t s = 0; s < f->nsites && !lp->nested; s++)
 		store_ptr(cx, load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
 			  fs->windows[s]);
 	code = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
@@ -592,7 +619,8 @@ void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
 			fs->niters--;
 	}
 	LLVMPositionBuilderAtEnd(cx->B, cont);
-	free(lp->field);
+	if (!lp->nested)
+		free(lp->field);
 	free(lp->exits);
 	free(lp);
 }

@@ -183,7 +183,10 @@ struct bound_ctx {
 	struct ir_func *f;		/* the function at hand */
 	const struct ir_loop_opts *opts;
 	struct diag_sink *d;
-	uint8_t *written, *read;	/* per local of the function at hand */
+	/* per local of the function at hand: loop_locals()'s answers, the
+	 * union bound_loop() builds, and reads in the whole function */
+	uint8_t *exposed, *written, *ctx;
+	uint32_t *reads_in, *reads_all;
 	bool *targeted;			/* per label */
 	struct func_cost *fc;		/* per function (COUNTED targets) */
 	int err;
@@ -224,27 +227,100 @@ static bool branches_back(const struct bound_ctx *c, const struct ir_inst *loop)
 	return c->targeted[loop->u.scope.label->id];
 }
 
-static void scan_locals(struct ir_inst *i, void *user)
+/* Which locals a loop carries. The body's locals fall in three kinds:
+ * those it reads before writing them on some path from its head (exposed:
+ * their value comes from the last iteration, or from before the loop),
+ * those it writes and the function reads after it, and temporaries,
+ * written before every read in the same pass (clang at -O0 has hundreds
+ * of those). Only the first two are loop state: the first is laundered,
+ * and a CALLBACK loop's context carries both; temporaries stay in the
+ * callback's own stack. "Before every read" is decided on the structure:
+ * a write covers the reads after it in its own region and in the regions
+ * nested there, not those after the region ends (an if's branch may not
+ * run). */
+static void loop_locals(struct bound_ctx *c, const struct ir_inst *loop)
+{
+	uint32_t nl = c->f->nlocals ? c->f->nlocals : 1;
+	struct frame { const struct ir_region *r; uint32_t i; uint8_t *def; } *st;
+	uint32_t n = 0, cap = 16;
+
+	memset(c->exposed, 0, nl);
+	memset(c->written, 0, nl);
+	memset(c->reads_in, 0, nl * sizeof(uint32_t));
+	st = malloc(cap * sizeof(*st));
+	if (!st)
+		abort();
+	st[n++] = (struct frame){ &loop->u.scope.body, 0, calloc(nl, 1) };
+	while (n) {
+		struct frame *fr = &st[n - 1];
+		const struct ir_inst *in;
+		uint8_t *def = fr->def;
+
+		if (!def)
+			abort();
+		if (fr->i == fr->r->n) {
+			free(def);
+			n--;
+			continue;
+		}
+		in = fr->r->insts[fr->i++];
+		if (in->kind == IR_LOCAL_GET) {
+			c->reads_in[in->u.local]++;
+			if (!def[in->u.local])
+				c->exposed[in->u.local] = 1;
+		} else if (in->kind == IR_LOCAL_SET) {
+			c->written[in->u.local] = 1;
+			def[in->u.local] = 1;
+		}
+		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
+			continue;
+		if (n + 2 > cap)
+			st = grow(st, &cap, sizeof(*st));
+		st[n++] = (struct frame){ &in->u.scope.body, 0, memcpy(malloc(nl), def, nl) };
+		if (in->kind == IR_IF)
+			st[n++] = (struct frame){ &in->u.scope.else_body, 0,
+						  memcpy(malloc(nl), def, nl) };
+	}
+	free(st);
+}
+
+static void count_reads(struct ir_inst *i, void *user)
 {
 	struct bound_ctx *c = user;
 
-	if (i->kind == IR_LOCAL_SET)
-		c->written[i->u.local] = 1;
-	else if (i->kind == IR_LOCAL_GET)
-		c->read[i->u.local] = 1;
+	if (i->kind == IR_LOCAL_GET)
+		c->reads_all[i->u.local]++;
 }
 
-static uint32_t *local_list(struct arena *a, const uint8_t *set, const uint8_t *or_set,
+/* Adds to c->ctx what loop carries: exposed locals, and those it writes
+ * that are read outside it. */
+static void add_carried(struct bound_ctx *c, const struct ir_inst *loop)
+{
+	loop_locals(c, loop);
+	for (uint32_t k = 0; k < c->f->nlocals; k++)
+		if (c->exposed[k] || (c->written[k] && c->reads_all[k] > c->reads_in[k]))
+			c->ctx[k] = 1;
+}
+
+static void add_nested_carried(struct ir_inst *i, void *user)
+{
+	struct bound_ctx *c = user;
+
+	if (i->kind == IR_LOOP && c->targeted[i->u.scope.label->id])
+		add_carried(c, i);
+}
+
+static uint32_t *local_list(struct arena *a, const uint8_t *set, const uint8_t *and_set,
 			    uint32_t nlocals, uint32_t *n)
 {
 	uint32_t *v, k, cnt = 0;
 
 	for (k = 0; k < nlocals; k++)
-		cnt += set[k] || (or_set && or_set[k]);
+		cnt += set[k] && (!and_set || and_set[k]);
 	v = arena_array(a, cnt ? cnt : 1, sizeof(uint32_t));
 	*n = 0;
 	for (k = 0; k < nlocals; k++)
-		if (set[k] || (or_set && or_set[k]))
+		if (set[k] && (!and_set || and_set[k]))
 			v[(*n)++] = k;
 	return v;
 }
@@ -273,12 +349,15 @@ static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
 	/* passes through the body, the first included; the run's fuel ends
 	 * the loop first (COUNTED: set by fit_loop) */
 	li->max_iters = c->opts->max_loop_iters;
-	memset(c->written, 0, f->nlocals ? f->nlocals : 1);
-	memset(c->read, 0, f->nlocals ? f->nlocals : 1);
-	ir_walk_insts(&loop->u.scope.body, scan_locals, c);
-	li->laundered = local_list(a, c->written, NULL, f->nlocals, &li->nlaundered);
+	/* a nested loop's callback shares this one's context (emit_loops.c):
+	 * it carries what the loops inside carry too */
+	memset(c->ctx, 0, f->nlocals ? f->nlocals : 1);
 	if (li->lowering == IR_LOOP_CALLBACK)
-		li->used = local_list(a, c->written, c->read, f->nlocals, &li->nused);
+		ir_walk_insts(&loop->u.scope.body, add_nested_carried, c);
+	add_carried(c, loop);
+	li->laundered = local_list(a, c->written, c->exposed, f->nlocals, &li->nlaundered);
+	if (li->lowering == IR_LOOP_CALLBACK)
+		li->used = local_list(a, c->ctx, NULL, f->nlocals, &li->nused);
 }
 
 static void visit_loop(struct ir_inst *i, void *user)
@@ -511,10 +590,13 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 		if (m->funcs[k].nlabels > maxlab)
 			maxlab = m->funcs[k].nlabels;
 	}
+	c.exposed = malloc(maxl);
 	c.written = malloc(maxl);
-	c.read = malloc(maxl);
+	c.ctx = malloc(maxl);
+	c.reads_in = malloc(maxl * sizeof(uint32_t));
+	c.reads_all = malloc(maxl * sizeof(uint32_t));
 	c.targeted = malloc(maxlab);
-	if (!c.written || !c.read || !c.targeted)
+	if (!c.exposed || !c.written || !c.ctx || !c.reads_in || !c.reads_all || !c.targeted)
 		abort();
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
@@ -523,7 +605,9 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 			continue;
 		c.f = f;
 		memset(c.targeted, 0, f->nlabels ? f->nlabels : 1);
+		memset(c.reads_all, 0, (f->nlocals ? f->nlocals : 1) * sizeof(uint32_t));
 		ir_walk_insts(&f->body, mark_targets, c.targeted);
+		ir_walk_insts(&f->body, count_reads, &c);
 		ir_walk_insts(&f->body, visit_loop, &c);
 	}
 	if (ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_COUNTED) {
@@ -533,8 +617,11 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 		budget_counted(&c);
 		free(c.fc);
 	}
+	free(c.exposed);
 	free(c.written);
-	free(c.read);
+	free(c.ctx);
+	free(c.reads_in);
+	free(c.reads_all);
 	free(c.targeted);
 	return c.err;
 }

@@ -27,9 +27,13 @@
  * unrelated values), the rest is flow-insensitive, and the whole runs to a
  * fixed point over the reachable call graph. Three bits per value: P (may be a packet address), M (may be
  * a map value address, with the set of lookup sites), N (may be anything
- * else). A value read from memory or computed any other way is N:
- * a packet address stored into memory would lose its meaning, so that is
- * refused, located, as are memory.copy/fill on the packet (not supported).
+ * else). A value computed any other way is N. A value read from memory is
+ * N too, unless the module stores a packet address into memory anywhere
+ * (clang at -O0 keeps every parameter, `pkt` included, in its stack in
+ * linear memory): then every i32 load may read one back, P|N, and the
+ * accesses through what it loaded are dispatched by the address at run
+ * time, which says which region it points into. memory.copy/fill on the
+ * packet are refused, located (not supported).
  *
  * Functions that access the packet, or call one that does, are marked
  * `packet`: the backend gives them the packet's kernel pointers. Such a
@@ -63,6 +67,7 @@ struct prov {
 	struct ir_func *f;
 	uint32_t fi;
 	bool changed;
+	bool mem_packet;	/* some store writes a packet address to memory */
 	struct diag_sink *d;
 	int err;
 };
@@ -176,6 +181,16 @@ static void flow(struct ir_inst *i, void *user)
 	case IR_RETURN:
 		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
 			merge(p, &fp->results[k], bits_of(p, i->u.ret.vals[k]));
+		break;
+	case IR_STORE:
+		if ((bits_of(p, i->b) & PROV_P) && !p->mem_packet) {
+			p->mem_packet = true;
+			p->changed = true;
+		}
+		break;
+	case IR_LOAD:
+		merge(p, &fp->vreg[i->dst], PROV_N |
+		      (p->mem_packet && i->type == IR_I32 && i->u.mem.width == 4 ? PROV_P : 0));
 		break;
 	default:
 		if (i->dst != IR_NOVAL)
@@ -474,9 +489,6 @@ static void classify(struct ir_inst *i, void *user)
 	case IR_ATOMIC_CMPXCHG:
 		i->u.mem.region = region_of(p, i, i->a);
 		i->u.mem.sites = i->u.mem.region == IR_MEM_MAP_VALUE ? sites_of(p, i->a) : 0;
-		if (i->kind == IR_STORE && (bits_of(p, i->b) & PROV_P))
-			refuse_at(p, i, "a packet address stored into memory is not supported "
-				  "(it would lose which region it points into)");
 		if (i->kind != IR_LOAD) {
 			keep_map_value_local(p, i, i->b, "the value stored");
 			if (i->kind == IR_ATOMIC_CMPXCHG)
@@ -606,7 +618,7 @@ static void entry_func(struct ir_func *f, void *user)
 
 int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 {
-	struct prov p = { m, NULL, NULL, 0, true, d, 0 };
+	struct prov p = { .m = m, .changed = true, .d = d };
 	bool changed;
 
 	p.fp = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*p.fp));
