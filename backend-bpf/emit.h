@@ -27,6 +27,7 @@
  *                     and cgroup_skb's copies, context fields
  *   emit_maps.c       helper calls (maps, keys, sizes), map values in place
  *                     per lookup site, atomics
+ *   emit_frames.c     the kernel's 8-frame limit, on the optimised module
  *   emit_codegen.c    LLVM code generation in a child process (a fatal
  *                     LLVM error is a diagnostic, not a crash)
  *
@@ -419,6 +420,11 @@ int be_llvm_errors(struct be_ctx *cx, const char *when);
  * malloc'd buffer (NUL-terminated one byte past *out_size), or -EINVAL
  * (reported). */
 int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *out_size);
+
+/* emit_frames.c: after optimisation, refuses (located at the entry) an
+ * entry whose calls and loop callbacks nest deeper than the kernel's 8
+ * frames. 0 or -EINVAL (reported). */
+int be_check_frames(struct be_ctx *cx);
 
 /* emit_numeric.c: the value of IR_NUM `in`, or NULL (reported). */
 LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);

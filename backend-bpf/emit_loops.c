@@ -159,6 +159,20 @@ static LLVMValueRef iter_slot(struct be_fn *fs)
 
 /* --- shared pieces ----------------------------------------------------------- */
 
+/* v (an i64) through a volatile store and load of env scratch slot k:
+ * the same value, unknown to the verifier, which does not track map
+ * memory. */
+static LLVMValueRef opaque_u64(struct be_fn *fs, LLVMValueRef v, uint32_t k)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMValueRef slot = be_env_slot(cx, fs->env, BE_ENV_SCRATCH, k);
+
+	LLVMSetVolatile(be_store(cx, v, slot), 1);
+	v = be_load(cx, cx->t_i64, slot);
+	LLVMSetVolatile(v, 1);
+	return v;
+}
+
 /* Makes the laundered locals opaque to the verifier: through a volatile
  * store and load of an env scratch slot (map memory it does not track). */
 static void launder(struct be_fn *fs, const struct ir_loop_info *li)
@@ -168,12 +182,9 @@ static void launder(struct be_fn *fs, const struct ir_loop_info *li)
 	for (uint32_t k = 0; k < li->nlaundered; k++) {
 		uint32_t local = li->laundered[k];
 		LLVMTypeRef ty = be_type(cx, fs->f->local_types[local]);
-		LLVMValueRef slot = be_env_slot(cx, fs->env, BE_ENV_SCRATCH, k);
 		LLVMValueRef v = be_load(cx, ty, fs->locals[local]);
 
-		LLVMSetVolatile(be_store(cx, be_to_u64(cx, v), slot), 1);
-		v = be_load(cx, cx->t_i64, slot);
-		LLVMSetVolatile(v, 1);
+		v = opaque_u64(fs, be_to_u64(cx, v), k);
 		be_store(cx, be_from_u64(cx, v, ty), fs->locals[local]);
 	}
 }
@@ -509,20 +520,27 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	*fs = lp->outer;
 	fs->bad |= bad;
 
+	/* What the body left is read back opaque to the verifier: 6.1
+	 * checks a callback once, as if called once, and would take what it
+	 * computed for one iteration for the values after all of them (and
+	 * prune the paths they do not take). */
 	LLVMPositionBuilderAtEnd(B, lp->after);
 	be_di_set_loc(cx, fs->sp, lp->in->offset);
-	for (uint32_t k = 0; k < li->nused && !lp->nested; k++) {
+	for (uint32_t k = 0; k < li->nused; k++) {
 		uint32_t local = li->used[k];
-		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS,
-								  lp->field[local]));
+		LLVMValueRef p = ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, lp->field[local]);
+		LLVMValueRef v = opaque_u64(fs, be_load(cx, cx->t_i64, p), 0);
 
-		be_store(cx, be_from_u64(cx, v, be_type(cx, f->local_types[local])),
-			 fs->locals[local]);
+		if (lp->nested)
+			be_store(cx, v, p);
+		else
+			be_store(cx, be_from_u64(cx, v, be_type(cx, f->local_types[local])),
+				 fs->locals[local]);
 	}
 	for (uint32_t s = 0; s < f->nsites && !lp->nested; s++)
 		store_ptr(cx, load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
 			  fs->windows[s]);
-	code = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
+	code = opaque_u64(fs, be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0)), 0);
 	limit = block(fs, "loop.limit");
 	ret = block(fs, "loop.return");
 	trap = block(fs, "loop.trap");
@@ -543,8 +561,8 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	if (!vals)
 		abort();
 	for (uint32_t k = 0; k < f->nresults; k++)
-		vals[k] = be_from_u64(cx, be_load(cx, cx->t_i64,
-						 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_RETS, k)),
+		vals[k] = be_from_u64(cx, opaque_u64(fs, be_load(cx, cx->t_i64,
+						 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_RETS, k)), 0),
 				      be_type(cx, f->results[k]));
 	be_return_values(fs, vals);
 	free(vals);

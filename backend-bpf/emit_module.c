@@ -781,6 +781,8 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	if (opt_level > 0 && (be_packet_fold(&cx) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
+	if (be_check_frames(&cx))
+		goto out;
 	err = output(&cx, kind, out, out_size);
 out:
 	free(cx.llvm_errors);

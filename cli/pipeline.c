@@ -20,7 +20,6 @@
 #include "frontend/frontend.h"
 #include "ir/ir.h"
 
-#define BPF_MAX_CALL_FRAMES 8	/* the kernel's MAX_CALL_FRAMES */
 
 struct compile {
 	const char *path;
@@ -75,14 +74,6 @@ static void add_skipped(struct compile *c, const char *export_name, const char *
 	o->nskipped++;
 }
 
-/* Loops are bpf_loop callbacks on the target: each is a frame of its own
- * for the kernel's call depth limit. */
-static bool loops_are_frames(const struct compile *c)
-{
-	return ir_loop_lowering_for(c->o.target_kernel, w2b_license_is_gpl_compatible(c->o.license)) ==
-	       IR_LOOP_CALLBACK;
-}
-
 /* With --all-exports and --skip-unsupported, entries that reach something
  * outside the subset are dropped and listed instead of failing the module:
  * the call graph is analysed once with the diagnostics captured, and each
@@ -101,7 +92,7 @@ static void drop_unsupported_entries(struct compile *c)
 	diag_init(&quiet, c->path);
 	quiet.cb = capture_diag;
 	quiet.user = &cap;
-	ir_analyze_calls(m, BPF_MAX_CALL_FRAMES, loops_are_frames(c), &quiet, ok);
+	ir_analyze_calls(m, &quiet, ok);
 	for (uint32_t k = 0; k < m->nentries; k++) {
 		if (ok[k]) {
 			m->entries[kept++] = m->entries[k];
@@ -209,7 +200,7 @@ static int compile_module(struct compile *c)
 		return err;
 	if ((err = select_entries(c)))
 		return err;
-	if ((err = ir_analyze_calls(c->ir, BPF_MAX_CALL_FRAMES, loops_are_frames(c), &c->diag, NULL)))
+	if ((err = ir_analyze_calls(c->ir, &c->diag, NULL)))
 		return err;
 	if ((err = ir_lower_imports(c->ir, loops.kfuncs_allowed, loops.kernel, &c->diag)))
 		return err;

@@ -9,10 +9,8 @@
  *     refusal is reported at its own offset;
  *   - recursion: eBPF has no recursion, the verifier rejects call cycles;
  *     the cycle is printed;
- *   - a call chain deeper than the kernel's frame limit (MAX_CALL_FRAMES,
- *     8, counting the entry's wrapper frame, and, where loops are
- *     bpf_loop callbacks, one frame per loop with a back edge around a
- *     call).
+ * (The kernel's limit of 8 frames is checked on the optimised code, after
+ * LLVM's inliner and with the loop callbacks: backend-bpf/emit_frames.c.)
  * Depths are the longest call chain below each function, memoised across
  * entries once a function is known to be fine.
  *
@@ -30,91 +28,33 @@
 struct callee {
 	uint32_t func;
 	uint32_t offset;	/* of the first call site */
-	uint32_t loops;		/* most callback loops around a call of it */
 };
 
 struct callees {
 	struct callee *v;
 	uint32_t n, cap;
-	uint32_t loops;		/* the function's deepest nest of callback loops */
 };
 
-static void mark_target(struct ir_inst *i, void *user)
-{
-	bool *targeted = user;
+struct collect {
+	struct callees *c;
+};
 
-	if (i->kind == IR_BR || i->kind == IR_BR_IF)
-		targeted[i->u.target->id] = true;
-	if (i->kind == IR_BR_TABLE) {
-		for (uint32_t k = 0; k < i->u.table.ntargets; k++)
-			targeted[i->u.table.targets[k]->id] = true;
-		targeted[i->u.table.dflt->id] = true;
-	}
-}
-
-static void add_call(struct callees *c, const struct ir_inst *i, uint32_t loops)
+static void collect_call(struct ir_inst *i, void *user)
 {
+	struct callees *c = user;
+
+	if (i->kind != IR_CALL)
+		return;
 	for (uint32_t k = 0; k < c->n; k++)
-		if (c->v[k].func == i->u.call.func) {
-			if (loops > c->v[k].loops)
-				c->v[k].loops = loops;
+		if (c->v[k].func == i->u.call.func)
 			return;
-		}
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 8;
 		c->v = realloc(c->v, c->cap * sizeof(*c->v));
 		if (!c->v)
 			abort();
 	}
-	c->v[c->n++] = (struct callee){ i->u.call.func, i->offset, loops };
-}
-
-/* The functions f calls, and, when loops are bpf_loop callbacks (each a
- * frame of its own for the kernel), how deeply loops with a back edge
- * nest around each call and in f. An explicit stack: nesting comes from
- * the input. */
-static void collect_calls(struct ir_func *f, bool loops_are_frames, struct callees *c)
-{
-	struct frame { const struct ir_region *r; uint32_t i, loops; } *st;
-	bool *targeted = calloc(f->nlabels ? f->nlabels : 1, sizeof(bool));
-	uint32_t n = 0, cap = 16;
-
-	st = malloc(cap * sizeof(*st));
-	if (!st || !targeted)
-		abort();
-	ir_walk_insts(&f->body, mark_target, targeted);
-	st[n++] = (struct frame){ &f->body, 0, 0 };
-	while (n) {
-		struct frame *fr = &st[n - 1];
-		const struct ir_inst *in;
-		uint32_t loops = fr->loops;
-
-		if (fr->i == fr->r->n) {
-			n--;
-			continue;
-		}
-		in = fr->r->insts[fr->i++];
-		if (in->kind == IR_CALL)
-			add_call(c, in, loops);
-		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
-			continue;
-		if (in->kind == IR_LOOP && loops_are_frames && targeted[in->u.scope.label->id]) {
-			loops++;
-			if (loops > c->loops)
-				c->loops = loops;
-		}
-		if (n + 2 > cap) {
-			cap *= 2;
-			st = realloc(st, cap * sizeof(*st));
-			if (!st)
-				abort();
-		}
-		st[n++] = (struct frame){ &in->u.scope.body, 0, loops };
-		if (in->kind == IR_IF)
-			st[n++] = (struct frame){ &in->u.scope.else_body, 0, loops };
-	}
-	free(st);
-	free(targeted);
+	c->v[c->n++] = (struct callee){ i->u.call.func, i->offset };
 }
 
 static const char *fname(const struct ir_func *f)
@@ -160,8 +100,7 @@ static char *chain_text(const struct ir_module *m, const uint32_t *path, uint32_
 	return s;
 }
 
-int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, bool loops_are_frames,
-		     struct diag_sink *d, bool *entry_ok)
+int ir_analyze_calls(struct ir_module *m, struct diag_sink *d, bool *entry_ok)
 {
 	uint32_t nf = m->nfuncs;
 	struct callees *calls = calloc(nf ? nf : 1, sizeof(*calls));
@@ -177,7 +116,7 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, bool loops_are_fra
 	for (uint32_t k = 0; k < nf; k++) {
 		m->funcs[k].reachable = false;
 		if (!m->funcs[k].refusal)
-			collect_calls(&m->funcs[k], loops_are_frames, &calls[k]);
+			ir_walk_insts(&m->funcs[k].body, collect_call, &calls[k]);
 	}
 
 	for (uint32_t e = 0; e < m->nentries; e++) {
@@ -238,29 +177,14 @@ int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, bool loops_are_fra
 				}
 				continue;
 			}
-			/* all callees done: its depth is known (a callback
-			 * loop's body is a frame below f's) */
-			depth[f] = 1 + calls[f].loops;
-			for (uint32_t k = 0; k < calls[f].n; k++) {
-				const struct callee *c = &calls[f].v[k];
-
-				if (depth[c->func] + 1 + c->loops > depth[f])
-					depth[f] = depth[c->func] + 1 + c->loops;
-			}
+			/* all callees done: its depth is known */
+			depth[f] = 1;
+			for (uint32_t k = 0; k < calls[f].n; k++)
+				if (depth[calls[f].v[k].func] + 1 > depth[f])
+					depth[f] = depth[calls[f].v[k].func] + 1;
 			good[f] = 1;
 			state[f] = 2;
 			sp--;
-		}
-		/* the entry's wrapper is one more frame */
-		if (ok && depth[en->func] + 1 > max_depth) {
-			const struct ir_func *fn = &m->funcs[en->func];
-
-			diag_report(d, DIAG_ERROR, &(struct diag_loc){ fn->offset, fn->wasm_index, fn->name, NULL },
-				    "call chain too deep: entry '%s' needs %u stack frames, the kernel allows %u%s",
-				    en->export_name, depth[en->func] + 1, max_depth,
-				    loops_are_frames ? " (each loop is a bpf_loop callback, a frame of its own; "
-				    "with --target-kernel 6.4 or later loops are iterators, no frames)" : "");
-			ok = false;
 		}
 		if (entry_ok)
 			entry_ok[e] = ok;

@@ -413,12 +413,10 @@ void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f
 
 /* --- passes, in pipeline order ----------------------------------------- */
 
-/* require: entries set. Marks reachable functions, computes may_trap and
- * call depth; refuses (located error) a reachable function that the frontend
- * refused, recursion (printing the cycle) and call chains deeper than
- * max_depth frames. Returns 0 or -EINVAL. */
-int ir_analyze_calls(struct ir_module *m, uint32_t max_depth, bool loops_are_frames,
-		     struct diag_sink *d, bool *entry_ok);
+/* require: entries set. Marks reachable functions and computes call
+ * depth; refuses (located error) a reachable function that the frontend
+ * refused, and recursion (printing the cycle). Returns 0 or -EINVAL. */
+int ir_analyze_calls(struct ir_module *m, struct diag_sink *d, bool *entry_ok);
 /* entry_ok, if non-NULL, receives per entry whether it passed (all entries
  * are checked and reported either way). */
 

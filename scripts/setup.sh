@@ -12,6 +12,8 @@ PACKAGES=(
   wabt                                  # wat2wasm reads text modules; wast2json for the spec tests
   iproute2 curl                         # end-to-end traffic tests
   nodejs                                # the reference engine of the differential tests
+  rustc libstd-rust-dev-wasm32          # the Rust programs of the loop corpus (tests/loops)
+  csmith libcsmith-dev                  # random C programs (tests/diff/csmith_batch.py)
 )
 
 missing=()

@@ -1,3 +1,4 @@
+;; ARGS: --all-exports -O0
 ;; Where loops are bpf_loop callbacks (the default target, 6.1), each loop
 ;; with a back edge is a frame of its own for the kernel: five nested calls
 ;; under two loops need 9 frames, one more than it allows.
