@@ -49,7 +49,7 @@
  *     loop nested in another callback, may be leaving that one too. An
  *     exit of 0 means bpf_loop ran max_iters times: LOOP_LIMIT.
  * Nested CALLBACK loops nest callbacks; each is a frame for the kernel's
- * call depth limit (ir_analyze_calls counts loops in).
+ * call depth limit (emit_frames.c counts them in).
  *
  * Fuel. CALLBACK and ITER loops also take one unit of the run's fuel
  * (env->fuel, filled by the entry with --max-loop-iters) per iteration

@@ -106,7 +106,7 @@ def build(args, out):
             objs[k]["w2b"] = (None, "clang wasm32: " + first_error(r.stderr, "failed"))
         else:
             obj = os.path.join(out, k + ".w2b.o")
-            r = run([args.wasm2bpf, wasm, "--entry", f"{k}=syscall",
+            r = run([args.wasm2bpf, wasm, "--entry", f"{k}=syscall", "--target-kernel", args.target_kernel,
                      f"--max-loop-iters={MAX_LOOP_ITERS}", "-o", obj])
             if r.returncode:
                 why = first_error(r.stderr, f"exit {r.returncode}")
@@ -629,6 +629,8 @@ def main():
     ap.add_argument("--nice", type=int, default=0,
                     help="run bench_run at this nice value (e.g. -10 on a busy machine)")
     ap.add_argument("--clang", default="clang-19")
+    ap.add_argument("--target-kernel", default="6.4",
+                    help="wasm2bpf's --target-kernel (default 6.4: iterators, the natives' loops)")
     ap.add_argument("--kernels", help="comma-separated subset of: " + ", ".join(KERNELS))
     args = ap.parse_args()
     global NICE

@@ -107,7 +107,7 @@ def build(args, out):
             r = run(cmd + ["-o", wasm, os.path.join(ROOT, src)])
             if r.returncode:
                 die(f"{s} ({v}): clang wasm32 failed:\n{r.stderr}")
-            r = run([args.wasm2bpf, wasm, "-o", base + ".w2b.o"])
+            r = run([args.wasm2bpf, wasm, "--target-kernel", args.target_kernel, "-o", base + ".w2b.o"])
             if r.returncode:
                 die(f"{s} ({v}): wasm2bpf failed:\n{r.stderr}")
             cmd = [args.clang, "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-Wall",
@@ -229,6 +229,8 @@ def section(args, info, objs, static, timing, verdicts, bad):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--wasm2bpf", required=True)
+    ap.add_argument("--target-kernel", default="6.4",
+                    help="wasm2bpf's --target-kernel (default 6.4: iterators, as the natives' loops)")
     ap.add_argument("--runs", type=int, default=200, help="single test runs per measurement")
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=7)

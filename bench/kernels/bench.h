@@ -15,8 +15,9 @@
  * The two toolchains differ only where eBPF forces them to:
  *
  * - Loops whose trip count is not a constant (BENCH_FOR, BENCH_WHILE). Under
- *   wasm32 they are ordinary C loops; wasm2bpf gives every loop a
- *   bpf_iter_num iterator as fuel. Natively they are open-coded bpf_iter_num
+ *   wasm32 they are ordinary C loops; wasm2bpf, with --target-kernel 6.4
+ *   (the bench scripts' default), gives every loop a bpf_iter_num iterator
+ *   as fuel. Natively they are open-coded bpf_iter_num
  *   loops too (libbpf's bpf_for/bpf_repeat, which Debian's libbpf 1.1 headers
  *   lack, so they are spelled out here): the same kernel mechanism on both
  *   sides, so the verifier checks each loop body once in both.
