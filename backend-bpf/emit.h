@@ -222,6 +222,14 @@ struct be_fn {
 	 * entry, locals, windows, pointers are the callback's), or NULL
 	 * (emit_loops.c). */
 	struct be_loop *cb;
+	/* The function's loop context, when it has CALLBACK loops: one
+	 * struct on its stack that every callback gets, holding the locals
+	 * the loops carry, which live there for the whole function (lfield:
+	 * per local, its slot or UINT32_MAX) instead of being copied in and
+	 * out around each loop (emit_loops.c). */
+	LLVMValueRef lctx;
+	LLVMTypeRef lctx_ty;
+	uint32_t *lfield;
 	bool bad;			/* an operand was not a defined vreg */
 };
 
@@ -351,6 +359,12 @@ int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
 void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont);
 /* Destroys the live iterators above `keep`, innermost first. */
 void be_leave_iters(struct be_fn *fs, uint32_t keep);
+/* Before the locals: the function's loop context, if it has CALLBACK
+ * loops (fs->lctx). 0 or -ENOMEM. */
+int be_loops_setup(struct be_fn *fs);
+/* The u64 slot of `local` in the loop context, or NULL if it lives in a
+ * stack slot of its own. */
+LLVMValueRef be_loop_local(struct be_fn *fs, uint32_t local);
 /* In a loop callback: is l outside it? Then be_callback_exit_to() is the
  * block that leaves the callback for the function to branch to l. */
 bool be_label_outside(const struct be_fn *fs, const struct be_label *l);

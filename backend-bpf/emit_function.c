@@ -1545,7 +1545,11 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 	if (f->nparams > be_max_reg_params(cx, f))
 		spill = LLVMGetParam(fs.fn, be_spill_first(cx, f) + be_nfixed(cx, f));
 
-	/* locals: params from the arguments, the rest zero */
+	/* locals: params from the arguments, the rest zero; those a loop
+	 * callback carries in the loop context, as a whole u64 (the verifier
+	 * refuses reads of stack bytes never written) */
+	if ((err = be_loops_setup(&fs)))
+		goto out;
 	for (uint32_t i = 0; i < f->nlocals; i++) {
 		LLVMTypeRef ty = be_type(cx, f->local_types[i]);
 		LLVMValueRef v;
@@ -1554,8 +1558,10 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		 * spilled to the stack only at an 8-aligned slot, and at -O0,
 		 * where locals stay in memory, a loop counter it cannot track
 		 * makes a plain loop unverifiable. */
-		fs.locals[i] = LLVMBuildAlloca(cx->B, ty, "");
-		LLVMSetAlignment(fs.locals[i], 8);
+		if (!(fs.locals[i] = be_loop_local(&fs, i))) {
+			fs.locals[i] = LLVMBuildAlloca(cx->B, ty, "");
+			LLVMSetAlignment(fs.locals[i], 8);
+		}
 		if (i >= f->nparams) {
 			v = LLVMConstNull(ty);
 		} else if (!spill || i < be_spill_first(cx, f)) {
@@ -1567,7 +1573,10 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 					      LLVMBuildInBoundsGEP2(cx->B, cx->t_i64, spill,
 								    &ix, 1, "")), ty);
 		}
-		be_store(cx, v, fs.locals[i]);
+		if (be_loop_local(&fs, i))
+			be_store(cx, be_to_u64(cx, v), fs.locals[i]);
+		else
+			be_store(cx, v, fs.locals[i]);
 	}
 	fs.windows = calloc(f->nsites + 1, sizeof(*fs.windows));
 	if (!fs.windows) {
@@ -1591,5 +1600,6 @@ out:
 	free(fs.iters);
 	free(fs.slots);
 	free(fs.windows);
+	free(fs.lfield);
 	return err;
 }

@@ -27,18 +27,19 @@
  * bpf_loop(max_iters, cb, &ctx, 0). The emitter switches fs to the
  * callback (its own LLVM function, entry block and debug subprogram) and
  * emits the body there unchanged, with these differences:
- *   - ctx, a struct on the enclosing function's stack, carries what the
- *     body needs from it: env, memory and packet pointers, the map value
- *     window of every lookup site, and the locals the loop carries (IR's
- *     loop.used: bound_loops.c), 8 bytes each; in the callback those
- *     locals and windows are pointers into ctx, and its other locals,
- *     temporaries of one iteration, are its own stack slots. Before the
- *     call the enclosing function stores them there; after it, it reloads
- *     them. The verifier follows pointers spilled to a caller's stack,
- *     so env, memory and packet pointers keep their types in the callback.
- *     A loop nested in a callback loop passes that loop's ctx on as it is
- *     (its body is part of the outer one, so ctx has all it needs): no
- *     copies, and no stack of its own in the callbacks.
+ *   - ctx, one struct on the function's stack (be_loops_setup()), holds
+ *     what the bodies need from it: env, memory and packet pointers, the
+ *     map value window of every lookup site, and the locals its loops
+ *     carry (IR's loop.used: bound_loops.c), 8 bytes each. Those locals
+ *     live there for the whole function, so nothing is copied around a
+ *     loop and the stack holds them once (csmith's functions overran the
+ *     512 bytes with a copy per loop). In a callback, the carried locals
+ *     and the windows are pointers into ctx, and its other locals,
+ *     temporaries of one iteration, are its own stack slots. Before each
+ *     loop the function stores the pointers and windows; after it, it
+ *     reads the windows back. The verifier follows pointers spilled to a
+ *     caller's stack, so they keep their types in the callback. A loop
+ *     nested in a callback loop passes the ctx it got on as it is.
  *   - a branch to the loop's own label is `return 0` (next iteration);
  *   - anything that leaves the loop sets ctx.exit and returns 1 (stop):
  *     falling off the body (EXIT_FALL), a return (EXIT_RETURN, results in
@@ -96,8 +97,9 @@ struct be_loop {
 	LLVMValueRef ctx;		/* the enclosing function's struct */
 	LLVMBasicBlockRef after;	/* where it continues after bpf_loop */
 	LLVMBasicBlockRef body;		/* the callback's first body block */
-	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX */
-	bool nested;			/* in another callback: its ctx and field */
+	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX
+					 * (the function's: be_fn.lfield) */
+	bool nested;			/* in another callback: its ctx */
 	uint32_t *exits;		/* labels the body branches out to */
 	uint32_t nexits, exits_cap;
 };
@@ -376,18 +378,17 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	LLVMBuilderRef B = cx->B;
 	const struct ir_func *f = fs->f;
 	const struct ir_loop_info *li = &in->u.scope.loop;
-	uint32_t nres = f->nresults ? f->nresults : 1, nsites = f->nsites ? f->nsites : 1;
-	LLVMTypeRef ft[CTX_NFIELDS] = {
-		cx->t_i64, cx->t_ptr, cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_i64, nres),
-		LLVMArrayType2(cx->t_ptr, nsites),
-		LLVMArrayType2(cx->t_i64, li->nused ? li->nused : 1),
-	};
+	uint32_t nsites = f->nsites ? f->nsites : 1;
 	LLVMTypeRef lt[4] = { cx->t_i32, cx->t_ptr, cx->t_ptr, cx->t_i64 };
 	LLVMValueRef fn, ctx, args[4], *locals, *windows;
 	LLVMMetadataRef sp;
 	LLVMBasicBlockRef entry, next;
 
 	lp->in = in;
+	if (!fs->lctx) {
+		be_fn_ice(fs, in->offset, "a callback loop in a function without a loop context");
+		return -EINVAL;
+	}
 	locals = calloc(f->nlocals + 1, sizeof(*locals));
 	windows = calloc(nsites, sizeof(*windows));
 	if (!locals || !windows) {
@@ -404,19 +405,11 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->ctx = LLVMGetParam(fs->fn, 1);
 		lp->nested = true;
 	} else {
-		lp->ctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
-		lp->field = malloc((f->nlocals + 1) * sizeof(*lp->field));
-		if (!lp->field) {
-			free(locals);
-			free(windows);
-			return -ENOMEM;
-		}
-		for (uint32_t k = 0; k < f->nlocals; k++)
-			lp->field[k] = UINT32_MAX;
-		for (uint32_t k = 0; k < li->nused; k++)
-			lp->field[li->used[k]] = k;
-		lp->ctx = LLVMBuildAlloca(fs->alloca_b, lp->ctx_ty, "loop.ctx");
-		LLVMSetAlignment(lp->ctx, 8);
+		/* the function's context (be_loops_setup()): its carried
+		 * locals already live there */
+		lp->ctx_ty = fs->lctx_ty;
+		lp->field = fs->lfield;
+		lp->ctx = fs->lctx;
 		store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
 		if (cx->mem_in_map)
 			store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
@@ -425,13 +418,6 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		for (uint32_t s = 0; s < f->nsites; s++)
 			store_ptr(cx, load_ptr(cx, fs->windows[s]),
 				  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
-		for (uint32_t k = 0; k < li->nused; k++) {
-			uint32_t local = li->used[k];
-
-			be_store(cx, be_to_u64(cx, be_load(cx, be_type(cx, f->local_types[local]),
-							   fs->locals[local])),
-				 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, k));
-		}
 	}
 	/* in the enclosing function: bpf_loop */
 	be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
@@ -527,15 +513,9 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	LLVMPositionBuilderAtEnd(B, lp->after);
 	be_di_set_loc(cx, fs->sp, lp->in->offset);
 	for (uint32_t k = 0; k < li->nused; k++) {
-		uint32_t local = li->used[k];
-		LLVMValueRef p = ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, lp->field[local]);
-		LLVMValueRef v = opaque_u64(fs, be_load(cx, cx->t_i64, p), 0);
+		LLVMValueRef p = ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, lp->field[li->used[k]]);
 
-		if (lp->nested)
-			be_store(cx, v, p);
-		else
-			be_store(cx, be_from_u64(cx, v, be_type(cx, f->local_types[local])),
-				 fs->locals[local]);
+		be_store(cx, opaque_u64(fs, be_load(cx, cx->t_i64, p), 0), p);
 	}
 	for (uint32_t s = 0; s < f->nsites && !lp->nested; s++)
 		store_ptr(cx, load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
@@ -566,6 +546,66 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 				      be_type(cx, f->results[k]));
 	be_return_values(fs, vals);
 	free(vals);
+}
+
+/* The locals some callback loop of f carries (IR's loop.used), as flags. */
+struct carried {
+	uint8_t *flag;
+	bool any;
+};
+
+static void mark_carried(struct ir_inst *i, void *user)
+{
+	struct carried *c = user;
+	const struct ir_loop_info *li = &i->u.scope.loop;
+
+	if (i->kind != IR_LOOP || li->lowering != IR_LOOP_CALLBACK)
+		return;
+	c->any = true;
+	for (uint32_t k = 0; k < li->nused; k++)
+		c->flag[li->used[k]] = 1;
+}
+
+int be_loops_setup(struct be_fn *fs)
+{
+	struct be_ctx *cx = fs->cx;
+	const struct ir_func *f = fs->f;
+	struct carried c = { calloc(f->nlocals + 1, 1), false };
+	uint32_t n = 0, nres = f->nresults ? f->nresults : 1, nsites = f->nsites ? f->nsites : 1;
+
+	if (!c.flag)
+		return -ENOMEM;
+	ir_walk_insts((struct ir_region *)&f->body, mark_carried, &c);
+	if (!c.any) {
+		free(c.flag);
+		return 0;
+	}
+	fs->lfield = malloc((f->nlocals + 1) * sizeof(*fs->lfield));
+	if (!fs->lfield) {
+		free(c.flag);
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < f->nlocals; k++)
+		fs->lfield[k] = c.flag[k] ? n++ : UINT32_MAX;
+	free(c.flag);
+	{
+		LLVMTypeRef ft[CTX_NFIELDS] = {
+			cx->t_i64, cx->t_ptr, cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_i64, nres),
+			LLVMArrayType2(cx->t_ptr, nsites), LLVMArrayType2(cx->t_i64, n ? n : 1),
+		};
+
+		fs->lctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
+	}
+	fs->lctx = LLVMBuildAlloca(fs->alloca_b, fs->lctx_ty, "loop.ctx");
+	LLVMSetAlignment(fs->lctx, 8);
+	return 0;
+}
+
+LLVMValueRef be_loop_local(struct be_fn *fs, uint32_t local)
+{
+	if (!fs->lfield || fs->lfield[local] == UINT32_MAX)
+		return NULL;
+	return ctx_field(fs->cx, fs->lctx_ty, fs->lctx, CTX_LOCALS, fs->lfield[local]);
 }
 
 /* --- the interface ---------------------------------------------------------- */
@@ -611,7 +651,6 @@ int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
 	l->niters = fs->niters;
 out:
 	if (err) {
-		free(lp->field);
 		free(lp);
 		return err;
 	}
@@ -637,8 +676,6 @@ void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
 			fs->niters--;
 	}
 	LLVMPositionBuilderAtEnd(cx->B, cont);
-	if (!lp->nested)
-		free(lp->field);
 	free(lp->exits);
 	free(lp);
 }
