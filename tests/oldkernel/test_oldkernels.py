@@ -26,9 +26,11 @@ allows differs from those tests:
 
 - One repeat count for every run of a boot, and the verdict printed is the
   last run's. It is REPEAT = 5, ratelimit's BURST: five runs from a new
-  source use its five tokens and the fifth passes; five more from it are
-  dropped as long as less than 0.5 s (five tokens at 10/s) passed between
-  the two test runs in the guest (each bpftool run there takes ~0.15 s).
+  source use its five tokens and the fifth passes. That five more are
+  dropped is not tested here: it holds only if less than 0.5 s of guest
+  time (five tokens at 10/s) passes between two bpftool runs, which an
+  emulated guest on a loaded machine does not promise (seen failing in
+  CI); tests/kernel/test_maps_samples.py tests it on the host.
 - The guest cannot read or write maps: counters' and blocklist's maps are
   not checked, and blocklist's pinned LPM trie stays empty, so only its
   lookup misses (every frame passes) are tested.
@@ -74,7 +76,6 @@ def packet_cases():
                                   ("ARP", maps.arp()), ("IPv6 ICMPv6", maps.icmpv6()))]
     a = maps.udp("10.9.0.1")
     cases += [("ratelimit", "%d at once from new source 10.9.0.1: the last passes" % REPEAT, a, maps.XDP_PASS),
-              ("ratelimit", "%d more from 10.9.0.1: the last is dropped" % REPEAT, a, maps.XDP_DROP),
               ("ratelimit", "10.9.0.2 passes (its own bucket)", maps.udp("10.9.0.2"), maps.XDP_PASS),
               ("ratelimit", "ARP passes", maps.arp(), maps.XDP_PASS)]
     cases += [("blocklist", "10.1.2.7 passes (empty list)", maps.udp("10.1.2.7"), maps.XDP_PASS),
