@@ -239,6 +239,9 @@ LLVMTypeRef be_type(struct be_ctx *cx, enum ir_type t);
  * into byte accesses). */
 LLVMValueRef be_load(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef p);
 LLVMValueRef be_store(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef p);
+/* A pointer stored to / loaded from an 8-aligned slot. */
+LLVMValueRef be_store_ptr(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef p);
+LLVMValueRef be_load_ptr(struct be_ctx *cx, LLVMValueRef p);
 /* An i32/i64 value <-> the u64 of an env, spill or context slot (an i32 is
  * zero-extended; the high half is ignored on the way back). */
 LLVMValueRef be_to_u64(struct be_ctx *cx, LLVMValueRef v);

@@ -1552,13 +1552,13 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		goto out;
 	for (uint32_t i = 0; i < f->nlocals; i++) {
 		LLVMTypeRef ty = be_type(cx, f->local_types[i]);
-		LLVMValueRef v;
+		LLVMValueRef v, carried = be_loop_local(&fs, i);
 
 		/* 8-aligned even for an i32: the verifier tracks a scalar
 		 * spilled to the stack only at an 8-aligned slot, and at -O0,
 		 * where locals stay in memory, a loop counter it cannot track
 		 * makes a plain loop unverifiable. */
-		if (!(fs.locals[i] = be_loop_local(&fs, i))) {
+		if (!(fs.locals[i] = carried)) {
 			fs.locals[i] = LLVMBuildAlloca(cx->B, ty, "");
 			LLVMSetAlignment(fs.locals[i], 8);
 		}
@@ -1573,7 +1573,7 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 					      LLVMBuildInBoundsGEP2(cx->B, cx->t_i64, spill,
 								    &ix, 1, "")), ty);
 		}
-		if (be_loop_local(&fs, i))
+		if (carried)
 			be_store(cx, be_to_u64(cx, v), fs.locals[i]);
 		else
 			be_store(cx, v, fs.locals[i]);

@@ -277,19 +277,6 @@ static LLVMValueRef ctx_field(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef ct
 	return LLVMBuildInBoundsGEP2(cx->B, ty, ctx, ix, field < CTX_RETS ? 2 : 3, "");
 }
 
-static void store_ptr(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef p)
-{
-	LLVMSetAlignment(LLVMBuildStore(cx->B, v, p), 8);
-}
-
-static LLVMValueRef load_ptr(struct be_ctx *cx, LLVMValueRef p)
-{
-	LLVMValueRef v = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "");
-
-	LLVMSetAlignment(v, 8);
-	return v;
-}
-
 /* Leaves the callback with ctx.exit = code: `ctx.exit = code; return 1`. */
 static void callback_exit(struct be_fn *fs, uint64_t code)
 {
@@ -410,13 +397,13 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->ctx_ty = fs->lctx_ty;
 		lp->field = fs->lfield;
 		lp->ctx = fs->lctx;
-		store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
+		be_store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
 		if (cx->mem_in_map)
-			store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
+			be_store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
 		if (fs->pkt)
-			store_ptr(cx, fs->pkt, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_PKT, 0));
+			be_store_ptr(cx, fs->pkt, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_PKT, 0));
 		for (uint32_t s = 0; s < f->nsites; s++)
-			store_ptr(cx, load_ptr(cx, fs->windows[s]),
+			be_store_ptr(cx, be_load_ptr(cx, fs->windows[s]),
 				  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
 	}
 	/* in the enclosing function: bpf_loop */
@@ -443,14 +430,14 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	be_di_set_loc(cx, sp, in->offset);
 	LLVMSetCurrentDebugLocation2(fs->alloca_b, LLVMGetCurrentDebugLocation2(B));
 	ctx = LLVMGetParam(fn, 1);
-	fs->env = load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_ENV, 0));
+	fs->env = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_ENV, 0));
 	if (cx->mem_in_map)
-		fs->mem = load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_MEM, 0));
+		fs->mem = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_MEM, 0));
 	else if (cx->mem_size)
 		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 	fs->pkt_data = fs->pkt_end = fs->pkt_ctx = fs->pkt_buf = NULL;
 	if (fs->pkt) {
-		fs->pkt = load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_PKT, 0));
+		fs->pkt = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_PKT, 0));
 		be_packet_setup(fs);
 	}
 	fs->span_slot = NULL;
@@ -518,7 +505,7 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 		be_store(cx, opaque_u64(fs, be_load(cx, cx->t_i64, p), 0), p);
 	}
 	for (uint32_t s = 0; s < f->nsites && !lp->nested; s++)
-		store_ptr(cx, load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
+		be_store_ptr(cx, be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
 			  fs->windows[s]);
 	code = opaque_u64(fs, be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0)), 0);
 	limit = block(fs, "loop.limit");

@@ -41,11 +41,6 @@ static bool has_letter(const struct be_fn *fs, uint32_t v, char c)
 	return v < fs->f->nvregs && fs->f->vreg_types[v] == (c == 'I' ? IR_I64 : IR_I32);
 }
 
-static void store_ptr(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef slot)
-{
-	LLVMSetAlignment(LLVMBuildStore(cx->B, v, slot), 8);
-}
-
 void be_maps_setup(struct be_fn *fs)
 {
 	struct be_ctx *cx = fs->cx;
@@ -53,7 +48,7 @@ void be_maps_setup(struct be_fn *fs)
 	for (uint32_t s = 0; s < fs->f->nsites; s++) {
 		fs->windows[s] = LLVMBuildAlloca(cx->B, cx->t_ptr, "window");
 		LLVMSetAlignment(fs->windows[s], 8);
-		store_ptr(cx, LLVMConstNull(cx->t_ptr), fs->windows[s]);
+		be_store_ptr(cx, LLVMConstNull(cx->t_ptr), fs->windows[s]);
 	}
 }
 
@@ -148,7 +143,7 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 	r = be_call_helper(cx, h->id, LLVMFunctionType(lookup ? cx->t_ptr : cx->t_i64, pt, n, 0),
 			   argv, n);
 	if (lookup) {
-		store_ptr(cx, r, fs->windows[in->u.call.site]);
+		be_store_ptr(cx, r, fs->windows[in->u.call.site]);
 		return be_def(fs, in, LLVMBuildSelect(cx->B, LLVMBuildIsNull(cx->B, r, ""),
 						       LLVMConstInt(cx->t_i32, 0, 0),
 						       LLVMConstInt(cx->t_i32, site_base(in->u.call.site), 0),
@@ -173,8 +168,7 @@ static LLVMValueRef site_ptr(struct be_fn *fs, const struct ir_inst *in, LLVMVal
 		be_trap_exit(fs, W2B_TRAP_OOB_MEMORY);
 		return NULL;
 	}
-	w = LLVMBuildLoad2(B, cx->t_ptr, fs->windows[s], "");
-	LLVMSetAlignment(w, 8);
+	w = be_load_ptr(cx, fs->windows[s]);
 	be_trap_if(fs, LLVMBuildIsNull(B, w, ""), W2B_TRAP_OOB_MEMORY);
 	x = LLVMBuildZExt(B, LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, site_base(s), 0), ""),
 			  cx->t_i64, "");

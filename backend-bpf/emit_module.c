@@ -120,6 +120,22 @@ LLVMValueRef be_from_u64(struct be_ctx *cx, LLVMValueRef v, LLVMTypeRef ty)
 	return ty == cx->t_i64 ? v : LLVMBuildTrunc(cx->B, v, ty, "");
 }
 
+LLVMValueRef be_store_ptr(struct be_ctx *cx, LLVMValueRef v, LLVMValueRef p)
+{
+	LLVMValueRef st = LLVMBuildStore(cx->B, v, p);
+
+	LLVMSetAlignment(st, 8);
+	return st;
+}
+
+LLVMValueRef be_load_ptr(struct be_ctx *cx, LLVMValueRef p)
+{
+	LLVMValueRef v = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "");
+
+	LLVMSetAlignment(v, 8);
+	return v;
+}
+
 LLVMValueRef be_call_helper(struct be_ctx *cx, unsigned id, LLVMTypeRef fty,
 			    LLVMValueRef *args, unsigned nargs)
 {
