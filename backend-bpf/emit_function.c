@@ -64,7 +64,17 @@
  * not link the two fills, saw an unbounded add: tests/diff/repro's
  * bounds_unbounded; loads sunk below later checks kept each x live, and
  * spilled, across them: bounds_spill); what stays live to the access is the
- * pointer, whose range survives a spill. The price is that two accesses at
+ * pointer, whose range survives a spill. x passes through a third
+ * be_opaque_here() right after the check, on the checked register: the
+ * register allocator may still spill x between its definition and the
+ * check and reload it for the add, and a verifier before 5.11, which
+ * learns the bound on the checked register only (it links no copies),
+ * then sees the reload unbounded (5.10: "offset is outside of the
+ * packet" in a 64 x 64 nest). It narrows the window, it does not close
+ * it: an instruction LLVM sinks between the check and this asm may still
+ * take the register, and x is then reloaded from a spill made before the
+ * check (5.10 refuses tests/loops' Rust `search` so: "R7 unbounded memory
+ * access"). The price is that two accesses at
  * one address are checked twice. The asms emit no instruction; an access at
  * a constant address is checked here, at compile time, and one that can
  * never be in bounds (w > size, off > size - w) is an unconditional trap.
@@ -857,9 +867,14 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
 		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));
 	}
 	x = be_opaque_here(cx, x);
-	if (limit < UINT32_MAX)	/* else no zext'ed i32 is out of bounds */
+	if (limit < UINT32_MAX) {	/* else no zext'ed i32 is out of bounds */
 		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0), ""),
 			W2B_TRAP_OOB_MEMORY);
+		/* the checked register, as a new value: a reload of x spilled
+		 * before the check would be unbounded to 5.10's verifier, which
+		 * links no copies (packet_offset() in emit_packet.c) */
+		x = be_opaque_here(cx, x);
+	}
 	/* the pointer, formed right after the check and kept opaque: if it
 	 * is spilled, the pointer (and its range) is */
 	p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));

@@ -144,14 +144,22 @@ static LLVMValueRef packet_offset(struct be_fn *fs, LLVMValueRef x, unsigned w)
 
 	/* LLVM folds the base into a's own constants (pkt + i - 1 is
 	 * i + 0x7fffffff), which the verifier links to i with that delta and
-	 * then refuses in pointer arithmetic: be_unlinked(). Both asms carry
-	 * the fold mark: be_packet_fold() drops the first once its operand
-	 * became a constant, and then the second. */
+	 * then refuses in pointer arithmetic: be_unlinked(). All three asms
+	 * carry the fold mark: be_packet_fold() drops the first once its
+	 * operand became a constant, and then the others. */
 	x = be_unlinked(cx, x);
 	LLVMSetMetadata(x, md, fold);
 	x = be_opaque_here(cx, x);
 	LLVMSetMetadata(x, md, fold);
 	be_trap_if(fs, LLVMBuildICmp(cx->B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
+	/* A new value for x from here on: what the verifier learnt from the
+	 * clamp is on that register only (5.10 links no copies, and a spill
+	 * made before the check keeps x unbounded), so the pointer must be
+	 * formed from the checked register, not from a reload of x made
+	 * before the check (seen on 5.10: a 64 x 64 nest, "R9 offset is
+	 * outside of the packet"). */
+	x = be_opaque_here(cx, x);
+	LLVMSetMetadata(x, md, fold);
 	return x;
 }
 
@@ -317,11 +325,10 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 
 /* --- constant offsets ------------------------------------------------------ */
 
-int be_packet_fold(struct be_ctx *cx)
+/* One sweep: replaces each fold-marked barrier whose operand is a
+ * constant by the constant. True if it replaced any. */
+static bool fold_constant_barriers(struct be_ctx *cx, unsigned kind)
 {
-	unsigned kind = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
-	LLVMPassBuilderOptionsRef po;
-	LLVMErrorRef e;
 	bool changed = false;
 
 	for (LLVMValueRef fn = LLVMGetFirstFunction(cx->M); fn; fn = LLVMGetNextFunction(fn))
@@ -343,6 +350,20 @@ int be_packet_fold(struct be_ctx *cx)
 				changed = true;
 			}
 		}
+	return changed;
+}
+
+int be_packet_fold(struct be_ctx *cx)
+{
+	unsigned kind = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
+	LLVMPassBuilderOptionsRef po;
+	LLVMErrorRef e;
+	bool changed = false;
+
+	/* a chain of barriers may span blocks in any order: sweep until
+	 * none is left with a constant operand */
+	while (fold_constant_barriers(cx, kind))
+		changed = true;
 	if (!changed)
 		return 0;
 	/* The compares of constants fold, then the branches on them and

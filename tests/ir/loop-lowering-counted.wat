@@ -1,7 +1,7 @@
 ;; ARGS: --all-exports=xdp --target-kernel=5.10
 ;; ir_bound_loops on a kernel without bpf_loop (5.10): a loop with a back
 ;; edge is an ordinary loop the verifier walks, counted to the iterations
-;; its budget allows (a note says how many); nothing is laundered. A
+;; its budget allows (a note says how many), its carried locals laundered. A
 ;; single loop gets thousands; a nest shares the budget among its levels.
 (module
   (func (export "once") (param i32 i32) (result i32)

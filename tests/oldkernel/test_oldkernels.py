@@ -17,7 +17,11 @@ run` (BPF_PROG_TEST_RUN), printing the verdict of each run.
   with the entries samples/CMakeLists.txt gives them and
   --target-kernel=5.10, load and give the same verdicts. collatz compiled
   so must be refused (exit 1, a message naming 5.14, the first kernel with
-  syscall programs).
+  syscall programs). And the packet loops of tests/run/loop-packet.wat,
+  each entry compiled on its own with --target-kernel=5.10 (counted
+  loops the verifier walks): a byte sum over a 1500-byte frame and a
+  64 x 64 nest over its first bytes load and compute the values its
+  PACKET lines give.
 
 The frames and verdicts are the host tests' own: auth's from
 bench/auth_run.py, xdp_filter's from tests/kernel/test_samples.py, the map
@@ -81,6 +85,44 @@ def packet_cases():
     cases += [("blocklist", "10.1.2.7 passes (empty list)", maps.udp("10.1.2.7"), maps.XDP_PASS),
               ("blocklist", "ARP passes", maps.arp(), maps.XDP_PASS)]
     return cases
+
+
+LOOP_WAT = os.path.join("tests", "run", "loop-packet.wat")
+
+
+def loop_packet_cases(srcdir):
+    """(object, what, frame, value) for each `;; PACKET: ENTRY HEX => i32:V`
+    line of tests/run/loop-packet.wat; the object is "loop-packet.ENTRY"."""
+    cases = []
+    with open(os.path.join(srcdir, LOOP_WAT)) as f:
+        for line in f:
+            m = re.match(r";; PACKET: (\w+) ([0-9a-f]+) => i32:(\d+)", line)
+            if m:
+                frame = bytes.fromhex(m.group(2))
+                cases.append(("loop-packet." + m.group(1), "%d-byte frame" % len(frame), frame,
+                              int(m.group(3))))
+    return cases
+
+
+def compile_loop_packet(a, tmp, opts):
+    """{object name: path} for each entry of loop-packet.wat, compiled alone."""
+    wasm = os.path.join(tmp, "loop-packet.wasm")
+    p = subprocess.run(["wat2wasm", os.path.join(a.source, LOOP_WAT), "-o", wasm],
+                       capture_output=True, text=True)
+    if p.returncode:
+        check("5.10: wat2wasm %s" % LOOP_WAT, False, first_line(p.stderr))
+        return {}
+    objs = {}
+    for entry in sorted({c[0].split(".", 1)[1] for c in loop_packet_cases(a.source)}):
+        name = "loop-packet." + entry
+        obj = os.path.join(tmp, name.replace(".", "_") + ".bpf.o")
+        p = subprocess.run([a.wasm2bpf, "--entry", entry + "=xdp", *opts, wasm, "-o", obj],
+                           capture_output=True, text=True)
+        if p.returncode:
+            check("5.10: %s compiles" % name, False, "exit %d: %s" % (p.returncode, first_line(p.stderr)))
+        else:
+            objs[name] = obj
+    return objs
 
 
 def sample_entries(srcdir):
@@ -190,8 +232,9 @@ def kernel_510(a, run_objs, entries, cases, tmp):
         check("5.10: %s (syscall programs) is refused: exit 1, naming %s" % (name, SYSCALL_MIN_KERNEL),
               p.returncode == 1 and SYSCALL_MIN_KERNEL in p.stderr,
               "exit %d: %s" % (p.returncode, first_line(p.stderr) or first_line(p.stdout)))
+    objs.update(compile_loop_packet(a, tmp, opts))
     if objs:
-        test_kernel(run_objs, "5.10", objs, cases, tmp)
+        test_kernel(run_objs, "5.10", objs, cases + loop_packet_cases(a.source), tmp)
 
 
 def main():
