@@ -385,6 +385,10 @@ void be_fn_ice(struct be_fn *fs, uint32_t offset, const char *fmt, ...)
 /* if (cond) trap with code (env->trap = code, return); continues in a
  * fresh block. */
 void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
+/* x (an i64) after `if (x > limit) trap code`, as the value the check
+ * itself defines: the register the verifier saw compared (emit_function.c,
+ * "Memory accesses"). Continues in a fresh block. */
+LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, uint32_t code);
 /* Trap with code here: ends the block. */
 void be_trap_exit(struct be_fn *fs, uint32_t code);
 /* base + x + off for an access of `width` bytes into an object of `size`

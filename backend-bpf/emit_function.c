@@ -64,17 +64,16 @@
  * not link the two fills, saw an unbounded add: tests/diff/repro's
  * bounds_unbounded; loads sunk below later checks kept each x live, and
  * spilled, across them: bounds_spill); what stays live to the access is the
- * pointer, whose range survives a spill. x passes through a third
- * be_opaque_here() right after the check, on the checked register: the
- * register allocator may still spill x between its definition and the
+ * pointer, whose range survives a spill. The check itself is an asm
+ * goto, be_checked_index(): `if x <= limit goto +1; goto trap`, whose
+ * output, tied to x's register, is the x the pointer is formed from. With a plain compare
+ * the register allocator may spill x between its definition and the
  * check and reload it for the add, and a verifier before 5.11, which
  * learns the bound on the checked register only (it links no copies),
- * then sees the reload unbounded (5.10: "offset is outside of the
- * packet" in a 64 x 64 nest). It narrows the window, it does not close
- * it: an instruction LLVM sinks between the check and this asm may still
- * take the register, and x is then reloaded from a spill made before the
- * check (5.10 refuses tests/loops' Rust `search` so: "R7 unbounded memory
- * access"). The price is that two accesses at
+ * sees the reload unbounded (5.10: "R7 unbounded memory access" in
+ * tests/loops' Rust `search`, "offset is outside of the packet" in a
+ * 64 x 64 nest; an empty asm after the check did not close the window:
+ * LLVM sank a load between the two and took the register). The price is that two accesses at
  * one address are checked twice. The asms emit no instruction; an access at
  * a constant address is checked here, at compile time, and one that can
  * never be in bounds (w > size, off > size - w) is an unconditional trap.
@@ -332,6 +331,47 @@ static void trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 {
 	trap_if(fs, cond, code);
+}
+
+LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, uint32_t code)
+{
+	static const char walked[] = "if $0 <= $2 goto +1\n\tgoto ${3:l}";
+	static const char plain[] = "if $0 > $2 goto ${3:l}";
+	static const char cons[] = "=r,0,i,!i";
+	struct be_ctx *cx = fs->cx;
+	LLVMTypeRef pt[2] = { cx->t_i64, cx->t_i64 };
+	LLVMTypeRef fty = LLVMFunctionType(cx->t_i64, pt, 2, 0);
+	LLVMValueRef as, args[2] = { x, LLVMConstInt(cx->t_i64, limit, 0) }, r;
+	LLVMBasicBlockRef trap, next;
+
+	if (limit > INT32_MAX) {
+		/* no jump immediate holds it (and no offset of ours is
+		 * that large where a verifier needs the bound) */
+		trap_if(fs, LLVMBuildICmp(cx->B, LLVMIntUGT, x, args[1], ""), code);
+		return x;
+	}
+	/* The compare is in the asm, on its output's register (tied to x's):
+	 * after it, nothing can stand for x but that register, nor reload x
+	 * from a spill made before the check. The output is used on the
+	 * asm goto's default edge only: LLVM 19's BPF backend puts
+	 * the copy of an output used on an indirect edge on the default one
+	 * (seen: the wrong slot of a map value read at -O2, an uninitialised
+	 * stack read at -O0). Where loops are COUNTED, the way on jumps over
+	 * a `goto trap`, making the trap the fall-through that the walk
+	 * wants (trap_if() says why): one instruction more per check, none
+	 * more run. be_packet_fold() folds the check when x becomes a
+	 * constant. */
+	const char *text = cx->span_lowering == IR_LOOP_COUNTED ? walked : plain;
+
+	as = LLVMGetInlineAsm(fty, (char *)text, strlen(text), (char *)cons, sizeof(cons) - 1,
+			      1, 0, LLVMInlineAsmDialectATT, 0);
+	trap = new_block(fs, "trap");
+	next = new_block(fs, "");
+	r = LLVMBuildCallBr(cx->B, fty, as, next, &trap, 1, args, 2, NULL, 0, "");
+	LLVMPositionBuilderAtEnd(cx->B, trap);
+	trap_exit(fs, code);
+	LLVMPositionBuilderAtEnd(cx->B, next);
+	return r;
 }
 
 void be_trap_exit(struct be_fn *fs, uint32_t code)
@@ -861,20 +901,13 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
 		 * offset whole, checked, and masked to the width on the
 		 * register the pointer is formed from */
 		x = be_opaque_here(cx, LLVMBuildAdd(B, x, o, ""));
-		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, size - width, 0), ""),
-			W2B_TRAP_OOB_MEMORY);
+		x = be_checked_index(fs, x, size - width, W2B_TRAP_OOB_MEMORY);
 		x = be_aligned(fs, x, width);
 		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));
 	}
 	x = be_opaque_here(cx, x);
-	if (limit < UINT32_MAX) {	/* else no zext'ed i32 is out of bounds */
-		trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, limit, 0), ""),
-			W2B_TRAP_OOB_MEMORY);
-		/* the checked register, as a new value: a reload of x spilled
-		 * before the check would be unbounded to 5.10's verifier, which
-		 * links no copies (packet_offset() in emit_packet.c) */
-		x = be_opaque_here(cx, x);
-	}
+	if (limit < UINT32_MAX)	/* else no zext'ed i32 is out of bounds */
+		x = be_checked_index(fs, x, limit, W2B_TRAP_OOB_MEMORY);
 	/* the pointer, formed right after the check and kept opaque: if it
 	 * is spilled, the pointer (and its range) is */
 	p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));

@@ -138,28 +138,24 @@ void be_packet_setup(struct be_fn *fs)
 static LLVMValueRef packet_offset(struct be_fn *fs, LLVMValueRef x, unsigned w)
 {
 	struct be_ctx *cx = fs->cx;
-	LLVMValueRef lim = LLVMConstInt(cx->t_i64, BE_MAX_PACKET_OFF - w, 0);
 	LLVMValueRef fold = LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0));
 	unsigned md = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
 
 	/* LLVM folds the base into a's own constants (pkt + i - 1 is
 	 * i + 0x7fffffff), which the verifier links to i with that delta and
-	 * then refuses in pointer arithmetic: be_unlinked(). All three asms
-	 * carry the fold mark: be_packet_fold() drops the first once its
-	 * operand became a constant, and then the others. */
+	 * then refuses in pointer arithmetic: be_unlinked(). Both asms and
+	 * the check (an asm goto) carry the fold mark: be_packet_fold()
+	 * drops the first once its operand became a constant, then the
+	 * second, then makes the check a branch on a constant. */
 	x = be_unlinked(cx, x);
 	LLVMSetMetadata(x, md, fold);
 	x = be_opaque_here(cx, x);
 	LLVMSetMetadata(x, md, fold);
-	be_trap_if(fs, LLVMBuildICmp(cx->B, LLVMIntUGT, x, lim, ""), W2B_TRAP_OOB_MEMORY);
-	/* A new value for x from here on: what the verifier learnt from the
-	 * clamp is on that register only (5.10 links no copies, and a spill
-	 * made before the check keeps x unbounded), so the pointer must be
-	 * formed from the checked register, not from a reload of x made
-	 * before the check (seen on 5.10: a 64 x 64 nest, "R9 offset is
-	 * outside of the packet"). */
-	x = be_opaque_here(cx, x);
-	LLVMSetMetadata(x, md, fold);
+	/* the clamp defines the x the pointer is formed from: the register
+	 * the verifier saw checked (be_checked_index()) */
+	x = be_checked_index(fs, x, BE_MAX_PACKET_OFF - w, W2B_TRAP_OOB_MEMORY);
+	if (LLVMIsACallBrInst(x))
+		LLVMSetMetadata(x, md, fold);
 	return x;
 }
 
@@ -325,6 +321,21 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 
 /* --- constant offsets ------------------------------------------------------ */
 
+/* The check of be_checked_index() on a constant x: a branch on the
+ * constant in its place, to the same two blocks (so their phis stay
+ * right); simplifycfg then drops the one not taken. */
+static void fold_check(struct be_ctx *cx, LLVMValueRef check, LLVMValueRef x)
+{
+	LLVMValueRef limit = LLVMGetOperand(check, 1);
+	bool in_bounds = LLVMConstIntGetZExtValue(x) <= LLVMConstIntGetZExtValue(limit);
+	LLVMBuilderRef B = LLVMCreateBuilderInContext(cx->C);
+
+	LLVMPositionBuilderBefore(B, check);
+	LLVMBuildCondBr(B, LLVMConstInt(LLVMInt1TypeInContext(cx->C), in_bounds, 0),
+			LLVMGetCallBrDefaultDest(check), LLVMGetCallBrIndirectDest(check, 0));
+	LLVMDisposeBuilder(B);
+}
+
 /* One sweep: replaces each fold-marked barrier whose operand is a
  * constant by the constant. True if it replaced any. */
 static bool fold_constant_barriers(struct be_ctx *cx, unsigned kind)
@@ -340,11 +351,13 @@ static bool fold_constant_barriers(struct be_ctx *cx, unsigned kind)
 				LLVMValueRef x;
 
 				next = LLVMGetNextInstruction(i);
-				if (!LLVMIsACallInst(i) || !LLVMGetMetadata(i, kind))
+				if (!(LLVMIsACallInst(i) || LLVMIsACallBrInst(i)) || !LLVMGetMetadata(i, kind))
 					continue;
 				x = LLVMGetOperand(i, 0);
 				if (!LLVMIsAConstantInt(x))
 					continue;
+				if (LLVMIsACallBrInst(i))
+					fold_check(cx, i, x);
 				LLVMReplaceAllUsesWith(i, x);
 				LLVMInstructionEraseFromParent(i);
 				changed = true;
