@@ -32,7 +32,10 @@ struct cli_opts {
 
 int cli_parse(int argc, char **argv, struct cli_opts *c);
 void cli_opts_free(struct cli_opts *c);
-int cli_write_atomic(const char *path, const void *data, size_t size);
+/* Writes an output file as a compiler does (-o): a regular file replaced
+ * whole or not at all, under the umask; a link followed; a device or FIFO
+ * written in place. 0 or -errno. */
+int cli_write_output(const char *path, const void *data, size_t size);
 int cli_run(struct cli_opts *c);
 
 #endif

@@ -10,11 +10,15 @@
  * the reference; keep it in step with usage() below.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "common/kernel.h"
@@ -270,7 +274,7 @@ static int cmd_compile(struct cli_opts *c)
 		err = fwrite(out->data, 1, out->size, stdout) == out->size ? 0 : -EIO;
 	} else {
 		path = c->output ? strdup(c->output) : default_output(c->input);
-		err = cli_write_atomic(path, out->data, out->size);
+		err = cli_write_output(path, out->data, out->size);
 		if (err)
 			fprintf(stderr, "wasm2bpf: error: cannot write %s: %s\n", path, strerror(-err));
 	}
@@ -279,15 +283,38 @@ static int cmd_compile(struct cli_opts *c)
 	return err ? W2B_EXIT_FAILURE : 0;
 }
 
-int cli_write_atomic(const char *path, const void *data, size_t size)
+/* Writes all of data to fd; 0 or -errno. */
+static int write_all(int fd, const void *data, size_t size)
 {
-	/* Write a temporary file beside the target and rename it over: a
-	 * failed or interrupted compile never leaves a half-written output. */
+	const char *p = data;
+
+	while (size) {
+		ssize_t k = write(fd, p, size);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += k;
+		size -= (size_t)k;
+	}
+	return 0;
+}
+
+/* A regular file's new contents: a temporary file beside it, renamed
+ * over it, so that a failed or interrupted compile never leaves a
+ * half-written output. Created as a compiler creates its outputs: mode
+ * 0666 less the umask (mkstemp's 0600 would keep a loader running as
+ * another user from reading it). */
+static int replace_file(const char *path, const void *data, size_t size)
+{
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 16);
-	FILE *f;
-	int fd, err = 0;
+	mode_t mask = umask(0);
+	int fd, err;
 
+	umask(mask);
 	if (!tmp)
 		return -ENOMEM;
 	snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
@@ -297,21 +324,47 @@ int cli_write_atomic(const char *path, const void *data, size_t size)
 		free(tmp);
 		return err;
 	}
-	f = fdopen(fd, "wb");
-	if (!f) {
+	err = fchmod(fd, 0666 & ~mask) < 0 ? -errno : 0;
+	if (!err)
+		err = write_all(fd, data, size);
+	if (close(fd) < 0 && !err)
 		err = -errno;
-		close(fd);
-	} else {
-		if (fwrite(data, 1, size, f) != size)
-			err = -EIO;
-		if (fclose(f) != 0 && !err)
-			err = -errno;
-	}
 	if (!err && rename(tmp, path) < 0)
 		err = -errno;
 	if (err)
 		unlink(tmp);
 	free(tmp);
+	return err;
+}
+
+int cli_write_output(const char *path, const void *data, size_t size)
+{
+	struct stat st;
+	char real[PATH_MAX];
+	int fd, err;
+
+	/* What is at the path decides how it is written, as for a compiler:
+	 * a symbolic link is followed (the file it names gets the output,
+	 * the link stays); a device, FIFO or socket (`-o /dev/null`) is
+	 * opened and written, never replaced by a file; a directory is an
+	 * error. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real))
+		path = real;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return replace_file(path, data, size);
+	}
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (S_ISREG(st.st_mode))
+		return replace_file(path, data, size);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = write_all(fd, data, size);
+	if (close(fd) < 0 && !err)
+		err = -errno;
 	return err;
 }
 
