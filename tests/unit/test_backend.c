@@ -2190,7 +2190,7 @@ static void test_big_data(const char *mcpu, const char *license)
 	uint32_t size = 1u << 20, seg = 65536, at = 100003;
 	uint8_t *bytes = malloc(seg), *mem;
 	struct bpf_prog_info info;
-	uint64_t in, out, want;
+	uint64_t in, out = 0, want;
 	unsigned bad = 0;
 	struct fb b;
 	int err;
