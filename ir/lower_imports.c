@@ -19,6 +19,9 @@
  *     target kernel, is refused with what to use instead (helpers.def's
  *     columns); so is an entry whose program type the target kernel does
  *     not have (program_types.def);
+ *   - before 5.12 (kernel_features.def's ATOMIC_FETCH), an atomic
+ *     operation other than an add or sub whose result is not used is
+ *     refused: the kernel has only BPF_XADD;
  *   - a context field (module "ctx") gets its offset in the struct of the
  *     entry's program type, and a write the type does not allow is
  *     refused (ctx_fields.def).
@@ -46,6 +49,7 @@ struct lower {
 	int64_t *value;
 	/* program-type check: the entry whose reach is walked */
 	const struct ir_entry *entry;
+	bool *used;		/* per vreg of f: some instruction reads it */
 	int err;
 };
 
@@ -189,10 +193,56 @@ static void resolve_ctx_field(struct lower *l, struct ir_inst *i)
 	i->u.ctx.offset = row->offset;
 }
 
+static void mark_used(struct ir_inst *i, void *user)
+{
+	bool *used = user;
+	uint32_t ops[3] = { i->a, i->b, i->c };
+
+	for (unsigned k = 0; k < 3; k++)
+		if (ops[k] != IR_NOVAL)
+			used[ops[k]] = true;
+	if (i->kind == IR_CALL || i->kind == IR_HELPER_CALL)
+		for (uint32_t k = 0; k < i->u.call.nargs; k++)
+			used[i->u.call.args[k]] = true;
+	if (i->kind == IR_RETURN)
+		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
+			used[i->u.ret.vals[k]] = true;
+}
+
+/* Before 5.12 the only atomic instruction is an add that returns nothing
+ * (BPF_XADD; LLVM makes a sub one by negating the operand): any other
+ * operation, a result that is used, and compare-exchange need the fetch
+ * forms, which the kernel would reject at load. */
+static void check_atomic(struct lower *l, const struct ir_inst *i)
+{
+	static const char *const ops[] = { "add", "sub", "and", "or", "xor", "xchg" };
+	uint32_t need = w2b_kernel_min(W2B_KF_ATOMIC_FETCH);
+	char a[8], b[8];
+
+	if (w2b_kernel_has(l->kernel, W2B_KF_ATOMIC_FETCH))
+		return;
+	if (i->kind == IR_ATOMIC_CMPXCHG)
+		refuse(l, i, "atomic cmpxchg needs kernel %s; the target is %s (--target-kernel); "
+		       "before %s only an atomic add or sub whose result is not used", w2b_kernel_format(need, a),
+		       w2b_kernel_format(l->kernel, b), a);
+	else if (i->u.mem.rmw != IR_RMW_ADD && i->u.mem.rmw != IR_RMW_SUB)
+		refuse(l, i, "atomic rmw.%s needs kernel %s; the target is %s (--target-kernel); "
+		       "before %s only an atomic add or sub whose result is not used",
+		       i->u.mem.rmw < 6 ? ops[i->u.mem.rmw] : "?", w2b_kernel_format(need, a),
+		       w2b_kernel_format(l->kernel, b), a);
+	else if (i->dst != IR_NOVAL && l->used[i->dst])
+		refuse(l, i, "atomic rmw.%s whose result is used needs kernel %s; the target is %s "
+		       "(--target-kernel); drop the result (an atomic add as a statement) or target %s",
+		       ops[i->u.mem.rmw], w2b_kernel_format(need, a), w2b_kernel_format(l->kernel, b), a);
+}
+
 static void check_allowed(struct ir_inst *i, void *user)
 {
 	struct lower *l = user;
 	const struct ir_helper_info *h;
+
+	if ((i->kind == IR_ATOMIC_RMW || i->kind == IR_ATOMIC_CMPXCHG) && !l->err)
+		check_atomic(l, i);
 	const struct ir_entry *e = l->entry;
 
 	if ((i->kind == IR_CTX_GET || i->kind == IR_CTX_SET) && !l->err)
@@ -240,7 +290,13 @@ static void check_func(struct ir_func *f, void *user)
 	if (l->err)
 		return;
 	l->f = f;
+	l->used = calloc(f->nvregs ? f->nvregs : 1, sizeof(bool));
+	if (!l->used)
+		abort();
+	ir_walk_insts(&f->body, mark_used, l->used);
 	ir_walk_insts(&f->body, check_allowed, l);
+	free(l->used);
+	l->used = NULL;
 }
 
 int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag_sink *d)

@@ -17,11 +17,11 @@ run` (BPF_PROG_TEST_RUN), printing the verdict of each run.
   with the entries samples/CMakeLists.txt gives them and
   --target-kernel=5.10, load and give the same verdicts. collatz compiled
   so must be refused (exit 1, a message naming 5.14, the first kernel with
-  syscall programs). And the packet loops of tests/run/loop-packet.wat,
-  each entry compiled on its own with --target-kernel=5.10 (counted
-  loops the verifier walks): a byte sum over a 1500-byte frame and a
-  64 x 64 nest over its first bytes load and compute the values its
-  PACKET lines give.
+  syscall programs). And tests/run's loop-packet.wat (counted loops the
+  verifier walks: a byte sum over a 1500-byte frame, a 64 x 64 nest over
+  its first bytes) and atomic-add-statement.wat (BPF_XADD, the one atomic
+  before 5.12), each entry compiled on its own with --target-kernel=5.10,
+  load and compute the values their PACKET lines give.
 
 The frames and verdicts are the host tests' own: auth's from
 bench/auth_run.py, xdp_filter's from tests/kernel/test_samples.py, the map
@@ -87,41 +87,50 @@ def packet_cases():
     return cases
 
 
-LOOP_WAT = os.path.join("tests", "run", "loop-packet.wat")
+# tests/run programs whose PACKET lines are checked on 5.10 too, each entry
+# compiled alone with --target-kernel=5.10.
+OLD_KERNEL_WATS = [os.path.join("tests", "run", n) for n in ("loop-packet.wat", "atomic-add-statement.wat")]
 
 
-def loop_packet_cases(srcdir):
+def wat_cases(srcdir):
     """(object, what, frame, value) for each `;; PACKET: ENTRY HEX => i32:V`
-    line of tests/run/loop-packet.wat; the object is "loop-packet.ENTRY"."""
+    line of OLD_KERNEL_WATS; the object is "STEM.ENTRY". The values assume
+    programs give the same value however often a frame is run (run-objs.sh
+    repeats each run)."""
     cases = []
-    with open(os.path.join(srcdir, LOOP_WAT)) as f:
-        for line in f:
-            m = re.match(r";; PACKET: (\w+) ([0-9a-f]+) => i32:(\d+)", line)
-            if m:
-                frame = bytes.fromhex(m.group(2))
-                cases.append(("loop-packet." + m.group(1), "%d-byte frame" % len(frame), frame,
-                              int(m.group(3))))
+    for rel in OLD_KERNEL_WATS:
+        stem = os.path.splitext(os.path.basename(rel))[0]
+        with open(os.path.join(srcdir, rel)) as f:
+            for line in f:
+                m = re.match(r";; PACKET: (\w+) ([0-9a-f]+) => i32:(\d+)", line)
+                if m:
+                    frame = bytes.fromhex(m.group(2))
+                    cases.append(("%s.%s" % (stem, m.group(1)), "%d-byte frame" % len(frame), frame,
+                                  int(m.group(3))))
     return cases
 
 
-def compile_loop_packet(a, tmp, opts):
-    """{object name: path} for each entry of loop-packet.wat, compiled alone."""
-    wasm = os.path.join(tmp, "loop-packet.wasm")
-    p = subprocess.run(["wat2wasm", os.path.join(a.source, LOOP_WAT), "-o", wasm],
-                       capture_output=True, text=True)
-    if p.returncode:
-        check("5.10: wat2wasm %s" % LOOP_WAT, False, first_line(p.stderr))
-        return {}
+def compile_wats(a, tmp, opts):
+    """{object name: path} for each entry of OLD_KERNEL_WATS, compiled alone."""
     objs = {}
-    for entry in sorted({c[0].split(".", 1)[1] for c in loop_packet_cases(a.source)}):
-        name = "loop-packet." + entry
-        obj = os.path.join(tmp, name.replace(".", "_") + ".bpf.o")
-        p = subprocess.run([a.wasm2bpf, "--entry", entry + "=xdp", *opts, wasm, "-o", obj],
+    entries = sorted({c[0] for c in wat_cases(a.source)})
+    for rel in OLD_KERNEL_WATS:
+        stem = os.path.splitext(os.path.basename(rel))[0]
+        wasm = os.path.join(tmp, stem + ".wasm")
+        p = subprocess.run(["wat2wasm", "--enable-threads", os.path.join(a.source, rel), "-o", wasm],
                            capture_output=True, text=True)
         if p.returncode:
-            check("5.10: %s compiles" % name, False, "exit %d: %s" % (p.returncode, first_line(p.stderr)))
-        else:
-            objs[name] = obj
+            check("5.10: wat2wasm %s" % rel, False, first_line(p.stderr))
+            continue
+        for name in (e for e in entries if e.startswith(stem + ".")):
+            entry = name.split(".", 1)[1]
+            obj = os.path.join(tmp, name.replace(".", "_").replace("-", "_") + ".bpf.o")
+            p = subprocess.run([a.wasm2bpf, "--entry", entry + "=xdp", *opts, wasm, "-o", obj],
+                               capture_output=True, text=True)
+            if p.returncode:
+                check("5.10: %s compiles" % name, False, "exit %d: %s" % (p.returncode, first_line(p.stderr)))
+            else:
+                objs[name] = obj
     return objs
 
 
@@ -232,9 +241,9 @@ def kernel_510(a, run_objs, entries, cases, tmp):
         check("5.10: %s (syscall programs) is refused: exit 1, naming %s" % (name, SYSCALL_MIN_KERNEL),
               p.returncode == 1 and SYSCALL_MIN_KERNEL in p.stderr,
               "exit %d: %s" % (p.returncode, first_line(p.stderr) or first_line(p.stdout)))
-    objs.update(compile_loop_packet(a, tmp, opts))
+    objs.update(compile_wats(a, tmp, opts))
     if objs:
-        test_kernel(run_objs, "5.10", objs, cases + loop_packet_cases(a.source), tmp)
+        test_kernel(run_objs, "5.10", objs, cases + wat_cases(a.source), tmp)
 
 
 def main():
