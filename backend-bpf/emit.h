@@ -135,7 +135,8 @@ struct be_ctx {
 	uint32_t env_nglobals;		/* u64 slots: one per mutable global */
 	uint32_t *global_slot;		/* per IR global: its env slot (mutable) */
 	LLVMValueRef *global_var;	/* per IR global: its .rodata variable */
-	bool need_init;			/* data or non-zero globals to set up */
+	bool need_init;			/* data, non-zero globals or a start
+					 * function to set up */
 	struct be_chunk *chunks;	/* the memory's initial contents */
 	uint32_t nchunks;
 	uint8_t *image;			/* bytes the chunks point into (malloc'd) */

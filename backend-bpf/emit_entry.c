@@ -17,7 +17,9 @@
  *      instance up: the data segments into the memory (emit_module.c's
  *      plan: constant stores, or a loop from .rodata whose verification
  *      cost does not grow with the data), the mutable globals to their
- *      initial values, then initialized = 1. Both maps start zeroed, so
+ *      initial values, runs the start function if there is one (a trap
+ *      there is reported as the run's, and leaves the instance
+ *      uninitialised), then initialized = 1. Both maps start zeroed, so
  *      zeros are never written. The loop is be_span_loop()'s, in the
  *      target kernel's form; nothing GPL-only, so the initialisation
  *      works under any --license;
@@ -199,7 +201,9 @@ static void store_bytes(struct be_ctx *cx, LLVMValueRef mem, uint64_t off,
 	}
 }
 
-/* 1b. if (!env->initialized) { data; globals; env->initialized = 1; } */
+static void report_trap(struct wrapper *w, LLVMValueRef code);
+
+/* 1b. if (!env->initialized) { data; globals; start(); env->initialized = 1; } */
 static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 {
 	struct be_ctx *cx = w->cx;
@@ -234,6 +238,34 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 		if (m->globals[k].mutable_ && m->globals[k].init)
 			be_store(cx, LLVMConstInt(cx->t_i64, (unsigned long long)m->globals[k].init, 0),
 				 be_env_slot(cx, env, BE_ENV_GLOBALS, cx->global_slot[k]));
+	if (m->has_start) {
+		/* The start function, with a run's trap state: if it traps,
+		 * the run reports the trap as an entry's and the instance
+		 * stays uninitialised, so every run tries again (Wasm: the
+		 * instantiation failed). It gets no packet: it runs before
+		 * any entry's code, whatever the entry. */
+		LLVMBasicBlockRef trapped = block(w, "start.trapped"), ok = block(w, "start.done");
+		LLVMValueRef t;
+
+		if (m->funcs[m->start].packet) {
+			diag_report(cx->d, DIAG_ERROR, &(struct diag_loc){ m->start_offset,
+				    m->funcs[m->start].wasm_index, m->funcs[m->start].name, NULL },
+				    "the start function reads or writes the packet (through an address "
+				    "that may be one): it runs before any entry, with no packet");
+			return -EINVAL;
+		}
+		be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
+		if (cx->env_field[BE_ENV_FUEL] >= 0)
+			be_store(cx, LLVMConstInt(cx->t_i64, cx->max_loop_iters, 0),
+				 be_env_slot(cx, env, BE_ENV_FUEL, 0));
+		be_build_call(cx, w->alloca_b, env, mem, NULL, m->start, NULL, NULL);
+		t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));
+		LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, t, LLVMConstNull(cx->t_i64), ""),
+				trapped, ok);
+		LLVMPositionBuilderAtEnd(cx->B, trapped);
+		report_trap(w, LLVMBuildTrunc(cx->B, t, cx->t_i32, ""));
+		LLVMPositionBuilderAtEnd(cx->B, ok);
+	}
 	be_store(cx, LLVMConstInt(cx->t_i64, 1, 0), flag);
 	LLVMBuildBr(cx->B, cont);
 	LLVMPositionBuilderAtEnd(cx->B, cont);

@@ -429,7 +429,7 @@ static int build_env_type(struct be_ctx *cx)
 	cx->nfixed = cx->mem_in_map ? 2 : 1;
 	if ((err = plan_data(cx)))
 		return err;
-	if (cx->nchunks)
+	if (cx->nchunks || m->has_start)
 		cx->need_init = true;
 
 	for (unsigned f = 0; f < BE_ENV_NFIELDS; f++)

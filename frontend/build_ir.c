@@ -1902,6 +1902,14 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 	}
 	free(b.stk);
 	free(b.ctls);
+	if (wm->has_start) {
+		/* an imported one is valid Wasm; compiling refuses it
+		 * (ir_analyze_calls) */
+		m->has_start = true;
+		m->start_imported = wm->start < wm->nimported_funcs;
+		m->start = m->start_imported ? wm->start : wm->start - wm->nimported_funcs;
+		m->start_offset = wm->start_offset;
+	}
 	return invalid_module ? NULL : m;
 }
 

@@ -119,15 +119,28 @@ int ir_analyze_calls(struct ir_module *m, struct diag_sink *d, bool *entry_ok)
 			ir_walk_insts(&m->funcs[k].body, collect_call, &calls[k]);
 	}
 
-	for (uint32_t e = 0; e < m->nentries; e++) {
-		const struct ir_entry *en = &m->entries[e];
+	if (m->has_start && m->start_imported) {
+		diag_report(d, DIAG_ERROR, &(struct diag_loc){ m->start_offset, DIAG_NO_FUNC, NULL, NULL },
+			    "the start function, func[%u], is an import: an instance runs its start "
+			    "function before its first entry, and only a function defined in the "
+			    "module can run there", m->start);
+		if (entry_ok)
+			memset(entry_ok, 0, m->nentries * sizeof(*entry_ok));
+		err = -EINVAL;
+	}
+	/* the roots: every entry, then the start function, which every
+	 * entry runs (a root named "(start)" in the messages) */
+	for (uint32_t e = 0; e < m->nentries + (m->has_start && !m->start_imported ? 1 : 0); e++) {
+		static const struct ir_entry start_root = { .export_name = "(start)" };
+		const struct ir_entry *en = e < m->nentries ? &m->entries[e] : &start_root;
+		uint32_t root = e < m->nentries ? en->func : m->start;
 		uint32_t sp = 0;
 		bool ok = true;
 
 		memset(state, 0, nf);
-		path[sp] = en->func;
+		path[sp] = root;
 		iter[sp++] = 0;
-		state[en->func] = 1;
+		state[root] = 1;
 		while (sp && ok) {
 			uint32_t f = path[sp - 1];
 			const struct ir_func *fn = &m->funcs[f];
@@ -186,17 +199,19 @@ int ir_analyze_calls(struct ir_module *m, struct diag_sink *d, bool *entry_ok)
 			state[f] = 2;
 			sp--;
 		}
-		if (entry_ok)
+		if (entry_ok && e < m->nentries)
 			entry_ok[e] = ok;
+		else if (entry_ok && !ok)	/* no entry runs without the start */
+			memset(entry_ok, 0, m->nentries * sizeof(*entry_ok));
 		if (!ok) {
 			err = -EINVAL;
 			continue;
 		}
 		/* mark what this entry reaches */
 		sp = 0;
-		if (!m->funcs[en->func].reachable) {
-			m->funcs[en->func].reachable = true;
-			path[sp++] = en->func;
+		if (!m->funcs[root].reachable) {
+			m->funcs[root].reachable = true;
+			path[sp++] = root;
 		}
 		while (sp) {
 			uint32_t f = path[--sp];

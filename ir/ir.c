@@ -214,6 +214,13 @@ void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *us
 
 	if (!r.seen || !r.work)
 		abort();
+	/* what an entry reaches includes the start function, which the
+	 * entry runs first (once per instance); pushed before root so that
+	 * root still comes first */
+	if (m->has_start && !m->start_imported && m->start != root) {
+		r.seen[m->start] = true;
+		r.work[r.n++] = m->start;
+	}
 	r.seen[root] = true;
 	r.work[r.n++] = root;
 	while (r.n) {

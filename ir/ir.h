@@ -378,6 +378,14 @@ struct ir_module {
 	struct ir_entry *entries;
 	uint32_t nmaps;
 	struct ir_map *maps;
+	/* The start function (a defined one): each instance runs it once,
+	 * after its data segments and globals are set up and before the
+	 * first entry runs on that CPU (emit_entry.c). */
+	bool has_start;
+	bool start_imported;		/* an import (refused when compiling) */
+	uint32_t start;			/* index into funcs; if imported, the
+					 * Wasm function index */
+	uint32_t start_offset;		/* of the start section */
 };
 
 /* --- building (ir.c) -------------------------------------------------- */
@@ -402,7 +410,8 @@ void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user);
 /* The instructions under root, nested ones included. */
 uint64_t ir_count_insts(struct ir_region *root);
 /* Calls fn once for every function the calls from function `root` reach,
- * root included (root first, then depth-first). No recursion. */
+ * root included (root first, then depth-first), and the module's start
+ * function and what it reaches (an entry runs it). No recursion. */
 typedef void (*ir_func_fn)(struct ir_func *f, void *user);
 void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *user);
 

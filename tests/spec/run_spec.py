@@ -61,7 +61,7 @@ DEFAULT_FILES = (
     "fac forward unreachable unwind stack func traps "
     # instance state: linear memory, data segments, globals
     "address align endianness load store memory memory_trap memory_redundancy "
-    "global data memory_copy memory_fill"
+    "global data memory_copy memory_fill start"
 ).split()
 
 # Assertions of the older revisions in wabt-1.0.32-compatible/ that the
