@@ -50,6 +50,7 @@ struct lower {
 	/* program-type check: the entry whose reach is walked */
 	const struct ir_entry *entry;
 	bool *used;		/* per vreg of f: some instruction reads it */
+	struct local_use *locals;	/* note_const_locals(): per local of f */
 	int err;
 };
 
@@ -75,6 +76,126 @@ static void note_const(struct ir_inst *i, void *user)
 		l->is_const[i->dst] = true;
 		l->value[i->dst] = i->u.imm;
 	}
+}
+
+/* Constants through locals. Code built without optimisation (clang -O0)
+ * passes every value through a local: `i32.const 1024; local.set 318`
+ * and, a few instructions on, `local.get 318` as the call's argument. A
+ * local that is not a parameter, is set exactly once, to a constant, and
+ * is read only after that set in the set's own region (later in it, or
+ * nested in what comes later: so every read sees the set, never the
+ * local's initial zero), is that constant at every read. */
+struct local_use {
+	uint32_t sets;
+	const struct ir_region *set_region;
+	uint32_t set_index;	/* position of the set in set_region */
+	uint32_t value;		/* the set's operand vreg */
+	bool bad_get;		/* a read the set does not dominate */
+};
+
+struct frame {
+	const struct ir_region *r;
+	uint32_t i;		/* next position */
+};
+
+/* The walk over f's regions with an explicit stack; visit(i, stack, n)
+ * sees each instruction with its ancestors (stack[n - 1] is i's region,
+ * i at stack[n - 1].i - 1). */
+static void walk_framed(struct ir_func *f, void (*visit)(struct lower *, const struct ir_inst *,
+							 const struct frame *, uint32_t),
+			struct lower *l)
+{
+	uint32_t n = 0, cap = 16;
+	struct frame *st = malloc(cap * sizeof(*st));
+
+	if (!st)
+		abort();
+	st[n++] = (struct frame){ &f->body, 0 };
+	while (n) {
+		struct frame *fr = &st[n - 1];
+		const struct ir_inst *in;
+
+		if (fr->i == fr->r->n) {
+			n--;
+			continue;
+		}
+		in = fr->r->insts[fr->i++];
+		visit(l, in, st, n);
+		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
+			continue;
+		if (n + 2 > cap) {
+			cap *= 2;
+			st = realloc(st, cap * sizeof(*st));
+			if (!st)
+				abort();
+		}
+		/* the else after the then: pushed first, walked second */
+		if (in->kind == IR_IF)
+			st[n++] = (struct frame){ &in->u.scope.else_body, 0 };
+		st[n++] = (struct frame){ &in->u.scope.body, 0 };
+	}
+	free(st);
+}
+
+static void count_sets(struct lower *l, const struct ir_inst *i, const struct frame *st, uint32_t n)
+{
+	struct local_use *u;
+
+	if (i->kind != IR_LOCAL_SET || i->u.local >= l->f->nlocals)
+		return;
+	u = &l->locals[i->u.local];
+	if (!u->sets++) {
+		u->set_region = st[n - 1].r;
+		u->set_index = st[n - 1].i - 1;
+		u->value = i->a;
+	}
+}
+
+static void check_gets(struct lower *l, const struct ir_inst *i, const struct frame *st, uint32_t n)
+{
+	struct local_use *u;
+	bool dominated = false;
+
+	if (i->kind != IR_LOCAL_GET || i->u.local >= l->f->nlocals)
+		return;
+	u = &l->locals[i->u.local];
+	if (u->sets != 1)
+		return;
+	for (uint32_t k = 0; k < n && !dominated; k++)
+		if (st[k].r == u->set_region)
+			/* st[k].i - 1 is the ancestor (or i itself) in that region */
+			dominated = st[k].i - 1 > u->set_index;
+	if (!dominated)
+		u->bad_get = true;
+}
+
+static void mark_const_gets(struct lower *l, const struct ir_inst *i, const struct frame *st,
+			    uint32_t n)
+{
+	const struct local_use *u;
+
+	(void)st;
+	(void)n;
+	if (i->kind != IR_LOCAL_GET || i->dst == IR_NOVAL || i->u.local >= l->f->nlocals)
+		return;
+	u = &l->locals[i->u.local];
+	if (i->u.local >= l->f->nparams && u->sets == 1 && !u->bad_get && u->value != IR_NOVAL &&
+	    u->value < l->f->nvregs && l->is_const[u->value]) {
+		l->is_const[i->dst] = true;
+		l->value[i->dst] = l->value[u->value];
+	}
+}
+
+static void note_const_locals(struct lower *l)
+{
+	l->locals = calloc(l->f->nlocals ? l->f->nlocals : 1, sizeof(*l->locals));
+	if (!l->locals)
+		abort();
+	walk_framed(l->f, count_sets, l);
+	walk_framed(l->f, check_gets, l);
+	walk_framed(l->f, mark_const_gets, l);
+	free(l->locals);
+	l->locals = NULL;
 }
 
 static bool const_arg(struct lower *l, const struct ir_inst *i, uint32_t k, uint32_t *v)
@@ -313,6 +434,7 @@ int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag
 		if (!l.is_const || !l.value)
 			abort();
 		ir_walk_insts(&l.f->body, note_const, &l);
+		note_const_locals(&l);
 		ir_walk_insts(&l.f->body, lower_call, &l);
 		free(l.is_const);
 		free(l.value);

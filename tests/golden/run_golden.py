@@ -12,7 +12,8 @@ Three kinds, by directory:
   tests/reject/NAME.c    the same for a C module against the SDK (rules
                          about maps, helpers and metadata): compiled by
                          clang-19 to wasm32 first, as the samples are;
-                         // ARGS: (default none: the SDK's recorded entries).
+                         // ARGS: (default none: the SDK's recorded entries);
+                         // CFLAGS: more clang flags (e.g. -O0).
   tests/ir/NAME.wat      `wasm2bpf --emit=ir`: stdout must equal NAME.ir.
   tests/run/NAME.wat     loaded into the kernel once (`wasm2bpf run --batch`)
                          and called per directive:
@@ -115,7 +116,9 @@ def check_ir(w2b, path, rebase):
 def compile_c(path, tmp):
     """A C test module built as the samples are; (wasm path, error)."""
     wasm = os.path.join(tmp, os.path.basename(path)[:-2] + ".wasm")
-    p = run(["clang-19"] + SDK_CFLAGS + ["-o", wasm, path])
+    # `// CFLAGS: -O0` adds to (and so overrides) the SDK's flags
+    extra = " ".join(directives(path, "CFLAGS")).split()
+    p = run(["clang-19"] + SDK_CFLAGS + extra + ["-o", wasm, path])
     return wasm, ("clang-19 failed:\n" + p.stderr if p.returncode else None)
 
 
