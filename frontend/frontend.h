@@ -73,7 +73,8 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 
 
 /* The maps the module declares (sdk_metadata.c: the "wasm2bpf.maps"
- * custom section and the definitions in memory), into m->maps. Needs the
+ * custom section and the definitions in memory), into m->maps, and its
+ * load-time settings ("wasm2bpf.config") into m->configs. Needs the
  * memory laid out. 0 or -EINVAL (reported). */
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
 /* The same for an entry the module records at byte offset `record`

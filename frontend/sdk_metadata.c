@@ -11,6 +11,10 @@
  *                       flags, pinning) is ordinary data in linear memory.
  *   "wasm2bpf.entries"  per program: export name and libbpf section, both
  *                       NUL-terminated.
+ *   "wasm2bpf.config"   per load-time setting (W2B_CONFIG): its name and
+ *                       the u32 Wasm address of its `const volatile`
+ *                       variable; ir_lower_imports() turns reads of it
+ *                       into reads of a .rodata variable of that name.
  *
  * The definition is read from the memory's initial contents (the active
  * data segments; bytes no segment covers are zero, as wasm-opt's memory
@@ -153,9 +157,53 @@ static const struct fe_custom *find_custom(const struct fe_module *wm, const cha
 	return NULL;
 }
 
+static int read_configs(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
+{
+	const struct fe_custom *c = NULL;
+
+	while ((c = find_custom(wm, "wasm2bpf.config", c))) {
+		struct reader r = { c, 0 };
+
+		while (r.pos < c->size) {
+			uint32_t rec = at(&r), addr;
+			const char *name = read_str(&r);
+
+			if (!name || !read_u32(&r, &addr)) {
+				diag_error_at(d, rec, "wasm2bpf.config: truncated record (a name and a u32 address)");
+				return -EINVAL;
+			}
+			if (!is_identifier(name) || !strncmp(name, "w2b_", 4)) {
+				diag_error_at(d, rec, "config '%s': the name must be a C identifier not starting with w2b_",
+					      name);
+				return -EINVAL;
+			}
+			for (uint32_t k = 0; k < m->nconfigs; k++)
+				if (!strcmp(m->configs[k].name, name) || m->configs[k].addr == addr) {
+					diag_error_at(d, rec, "config '%s' is declared twice", name);
+					return -EINVAL;
+				}
+			for (uint32_t k = 0; k < m->nmaps; k++)
+				if (!strcmp(m->maps[k].name, name)) {
+					diag_error_at(d, rec, "config '%s' has the name of a map", name);
+					return -EINVAL;
+				}
+			if (!m->memory.present || addr >= m->memory.size) {
+				diag_error_at(d, rec, "config '%s': its variable at %u is outside the memory",
+					      name, addr);
+				return -EINVAL;
+			}
+			m->configs = arena_grow(m->arena, m->configs, m->nconfigs, m->nconfigs + 1,
+						sizeof(*m->configs));
+			m->configs[m->nconfigs++] = (struct ir_config){ name, addr, rec, IR_NOVAL };
+		}
+	}
+	return 0;
+}
+
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
 {
 	const struct fe_custom *c = NULL;
+	int err;
 
 	while ((c = find_custom(wm, "wasm2bpf.maps", c))) {
 		struct reader r = { c, 0 };
@@ -202,6 +250,8 @@ int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_si
 			m->maps[m->nmaps++] = mp;
 		}
 	}
+	if ((err = read_configs(m, wm, d)))
+		return err;
 	return 0;
 }
 

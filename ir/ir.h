@@ -366,6 +366,19 @@ extern const uint32_t ir_nctx_fields;
 /* May an entry of program kind `kind` call h? */
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind);
 
+/* A load-time setting the SDK's W2B_CONFIG declared: a constant in
+ * linear memory whose reads at its address become reads of a .rodata
+ * variable named `name`, which a loader may set before load
+ * (frontend/sdk_metadata.c records it, ir_lower_imports() rewrites the
+ * reads). */
+struct ir_config {
+	const char *name;		/* C identifier: the .rodata variable */
+	uint32_t addr;			/* its Wasm address */
+	uint32_t offset;		/* of its record, for diagnostics */
+	uint32_t global;		/* the global made for it, once read;
+					 * IR_NOVAL before */
+};
+
 struct ir_module {
 	struct arena *arena;
 	const char *file;		/* input path, for debug info */
@@ -378,6 +391,8 @@ struct ir_module {
 	struct ir_entry *entries;
 	uint32_t nmaps;
 	struct ir_map *maps;
+	uint32_t nconfigs;
+	struct ir_config *configs;
 	/* The start function (a defined one): each instance runs it once,
 	 * after its data segments and globals are set up and before the
 	 * first entry runs on that CPU (emit_entry.c). */

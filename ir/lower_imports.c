@@ -19,6 +19,9 @@
  *     target kernel, is refused with what to use instead (helpers.def's
  *     columns); so is an entry whose program type the target kernel does
  *     not have (program_types.def);
+ *   - a read of a W2B_CONFIG setting at its address becomes a read of a
+ *     .rodata variable of its name (an immutable global with a symbol,
+ *     made here), which a loader may set before load;
  *   - before 5.12 (kernel_features.def's ATOMIC_FETCH), an atomic
  *     operation other than an add or sub whose result is not used is
  *     refused: the kernel has only BPF_XADD;
@@ -196,6 +199,93 @@ static void note_const_locals(struct lower *l)
 	walk_framed(l->f, mark_const_gets, l);
 	free(l->locals);
 	l->locals = NULL;
+}
+
+/* The initial value of the `width` bytes at addr (little-endian; bytes no
+ * data segment covers are zero). */
+static uint64_t initial_bytes(const struct ir_memory *mem, uint32_t addr, unsigned width)
+{
+	uint64_t v = 0;
+
+	for (unsigned j = 0; j < width; j++)
+		for (uint32_t k = 0; k < mem->ndatas; k++) {
+			const struct ir_data *s = &mem->datas[k];
+
+			if (addr + j >= s->offset && addr + j - s->offset < s->size)
+				v = (v & ~(0xffull << (8 * j))) |
+				    (uint64_t)s->bytes[addr + j - s->offset] << (8 * j);
+		}
+	return v;
+}
+
+static bool symbol_used(const struct ir_module *m, const char *sym)
+{
+	for (uint32_t k = 0; k < m->nentries; k++)
+		if (!strcmp(m->entries[k].symbol, sym))
+			return true;
+	for (uint32_t k = 0; k < m->nglobals; k++)
+		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
+			return true;
+	return false;
+}
+
+/* W2B_CONFIG: a read of a setting at its own address, 4 or 8 bytes,
+ * becomes a read of its .rodata variable (made on the first read); a
+ * write is refused. Reads through a computed address see the compiled-in
+ * value (docs/sdk.md). */
+static void lower_config(struct ir_inst *i, void *user)
+{
+	struct lower *l = user;
+	struct ir_module *m = l->m;
+	struct ir_config *c = NULL;
+	uint64_t ea;
+	unsigned w;
+
+	if ((i->kind != IR_LOAD && i->kind != IR_STORE) || l->err || !m->nconfigs ||
+	    i->a >= l->f->nvregs || !l->is_const[i->a])
+		return;
+	ea = (uint64_t)(uint32_t)l->value[i->a] + i->u.mem.offset;
+	for (uint32_t k = 0; k < m->nconfigs && !c; k++)
+		if (m->configs[k].addr == ea)
+			c = &m->configs[k];
+	if (!c)
+		return;
+	w = i->u.mem.width;
+	if (i->kind == IR_STORE) {
+		refuse(l, i, "config '%s' is written: a W2B_CONFIG setting is read-only (the loader sets it)",
+		       c->name);
+		return;
+	}
+	if (!((w == 4 && i->type == IR_I32) || (w == 8 && i->type == IR_I64))) {
+		refuse(l, i, "config '%s' is read as %u byte%s: W2B_CONFIG takes a 32- or 64-bit integer type",
+		       c->name, w, w == 1 ? "" : "s");
+		return;
+	}
+	if (c->global == IR_NOVAL) {
+		struct ir_global *g;
+
+		if (symbol_used(m, c->name)) {
+			refuse(l, i, "config '%s' has the name of an entry or an exported global", c->name);
+			return;
+		}
+		m->globals = arena_grow(m->arena, m->globals, m->nglobals, m->nglobals + 1,
+					sizeof(*m->globals));
+		g = &m->globals[m->nglobals];
+		*g = (struct ir_global){
+			.type = i->type, .mutable_ = false,
+			.init = w == 4 ? (int64_t)(int32_t)initial_bytes(&m->memory, c->addr, 4) :
+					 (int64_t)initial_bytes(&m->memory, c->addr, 8),
+			.wasm_index = UINT32_MAX, .name = c->name, .symbol = c->name,
+		};
+		c->global = m->nglobals++;
+	} else if (m->globals[c->global].type != i->type) {
+		refuse(l, i, "config '%s' is read as both 32 and 64 bits", c->name);
+		return;
+	}
+	i->kind = IR_GLOBAL_GET;
+	i->a = IR_NOVAL;
+	i->flags = 0;
+	i->u.global = c->global;
 }
 
 static bool const_arg(struct lower *l, const struct ir_inst *i, uint32_t k, uint32_t *v)
@@ -435,6 +525,7 @@ int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag
 			abort();
 		ir_walk_insts(&l.f->body, note_const, &l);
 		note_const_locals(&l);
+		ir_walk_insts(&l.f->body, lower_config, &l);
 		ir_walk_insts(&l.f->body, lower_call, &l);
 		free(l.is_const);
 		free(l.value);

@@ -7,11 +7,11 @@
  *
  * docs/sdk.md documents every macro and import with an example.
  *
- * How the metadata travels: W2B_PROGRAM/W2B_SECTION and W2B_MAP write
- * records into two Wasm custom sections through file-scope assembly
- * ("wasm2bpf.entries": export name and program section; "wasm2bpf.maps":
- * the map's name and the linear-memory address of its definition, a
- * relocation wasm-ld resolves). clang-19 has no attribute that makes a
+ * How the metadata travels: W2B_PROGRAM/W2B_SECTION, W2B_MAP and
+ * W2B_CONFIG write records into Wasm custom sections through file-scope
+ * assembly ("wasm2bpf.entries": export name and program section;
+ * "wasm2bpf.maps" and "wasm2bpf.config": the name and the linear-memory
+ * address of the definition, a relocation wasm-ld resolves). clang-19 has no attribute that makes a
  * custom section from C data; its assembler does. A map definition is an
  * ordinary constant in linear memory (struct w2b_map_def), so its address
  * is the handle the code passes to the map helpers and the compiler reads
@@ -124,6 +124,23 @@ struct w2b_lpm_v4_key {
 	w2b_u32 prefixlen;
 	w2b_u8 addr[4];
 };
+
+/* --- load-time settings ------------------------------------------------ */
+
+/* A setting a loader may change before load, read as a plain variable:
+ *
+ *     W2B_CONFIG(w2b_u32, threshold, 10);
+ *     ... if (n > threshold) ...
+ *
+ * In the object it is `threshold` in .rodata (a libbpf skeleton's
+ * skel->rodata->threshold; set it between open and load). The type is a
+ * 32- or 64-bit integer. Reads of the variable itself are the loader's
+ * value; through a pointer to it, the compiled-in one. */
+#define W2B_CONFIG(type, name, value)                                          \
+	__asm__(".section .custom_section.wasm2bpf.config,\"\",@\n"          \
+		".asciz \"" #name "\"\n"                                       \
+		".int32 " #name "\n");                                         \
+	__attribute__((used)) const volatile type name = (value)
 
 /* --- helpers -------------------------------------------------------------- */
 

@@ -2,7 +2,9 @@
  * loader.c — a userspace loader written against the skeleton that
  * `bpftool gen skeleton` makes of a wasm2bpf object: it sets the module's
  * exported immutable globals through skel->rodata before load and calls
- * the programs with the syscall ABI (docs/abi.md).
+ * the programs with the syscall ABI (docs/abi.md). Built twice: against
+ * tunable.wat's object (exported immutable globals) and tunable.c's (the
+ * SDK's W2B_CONFIG), which have the same programs and settings.
  *
  *     loader            defaults: threshold 10, scale 3
  *     loader set        threshold 42, scale 1000, set before load
