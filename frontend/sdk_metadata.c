@@ -157,6 +157,37 @@ static const struct fe_custom *find_custom(const struct fe_module *wm, const cha
 	return NULL;
 }
 
+static bool global_symbol_taken(const struct ir_module *m, const char *sym)
+{
+	for (uint32_t k = 0; k < m->nglobals; k++)
+		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
+			return true;
+	for (uint32_t k = 0; k < m->nmaps; k++)
+		if (!strcmp(m->maps[k].name, sym))
+			return true;
+	return false;
+}
+
+/* A map's name is its ELF symbol, exactly. An exported global of that
+ * name (the definition's address, when the module exports the data
+ * symbol: wasm-ld's --export=NAME, a Rust #[no_mangle] static) takes
+ * another: NAME_2, NAME_3, ... (the two were "defined twice", an
+ * internal error). */
+static void yield_symbol(struct ir_module *m, const char *name)
+{
+	for (uint32_t k = 0; k < m->nglobals; k++) {
+		struct ir_global *g = &m->globals[k];
+		const char *sym;
+
+		if (!g->symbol || strcmp(g->symbol, name))
+			continue;
+		sym = arena_printf(m->arena, "%s_2", name);
+		for (uint32_t n = 3; global_symbol_taken(m, sym); n++)
+			sym = arena_printf(m->arena, "%s_%u", name, n);
+		g->symbol = sym;
+	}
+}
+
 static int read_configs(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
 {
 	const struct fe_custom *c = NULL;
@@ -248,6 +279,7 @@ int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_si
 			}
 			m->maps = arena_grow(m->arena, m->maps, m->nmaps, m->nmaps + 1, sizeof(*m->maps));
 			m->maps[m->nmaps++] = mp;
+			yield_symbol(m, name);
 		}
 	}
 	if ((err = read_configs(m, wm, d)))
