@@ -183,7 +183,9 @@ struct be_ctx {
 	LLVMMetadataRef *fn_sps;	/* per IR function */
 
 	/* Errors LLVM reported through the context's diagnostic handler. */
-	char *llvm_errors;
+	char *llvm_errors;		/* the first LLVM errors, "; "-joined */
+	size_t llvm_errors_len;
+	uint32_t llvm_nerrors;		/* all of them, kept or not */
 };
 
 /* The state of one Wasm function while its body is emitted. */

@@ -207,6 +207,8 @@ LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
 	return LLVMBuildCall2(cx->B, fty, fn, args, nargs, "");
 }
 
+#define BE_LLVM_ERRORS_KEPT 8
+
 static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *user)
 {
 	struct be_ctx *cx = user;
@@ -218,9 +220,12 @@ static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *user)
 	msg = LLVMGetDiagInfoDescription(di);
 	if (sev == LLVMDSWarning) {
 		diag_report(cx->d, DIAG_WARNING, NULL, "LLVM: %s", msg);
-	} else {
-		size_t old = cx->llvm_errors ? strlen(cx->llvm_errors) : 0;
-		size_t n = strlen(msg);
+	} else if (cx->llvm_nerrors++ < BE_LLVM_ERRORS_KEPT) {
+		/* the first few only, and their length kept: a module of
+		 * thousands of functions over the stack limit made as many
+		 * messages, and re-measuring their growing concatenation was
+		 * quadratic (a 1,000-loop nest ran for minutes in strlen) */
+		size_t old = cx->llvm_errors_len, n = strlen(msg);
 		char *s = realloc(cx->llvm_errors, old + n + 3);
 
 		if (s) {
@@ -230,6 +235,7 @@ static void on_llvm_diag(LLVMDiagnosticInfoRef di, void *user)
 			}
 			memcpy(s + old, msg, n + 1);
 			cx->llvm_errors = s;
+			cx->llvm_errors_len = old + n;
 		}
 	}
 	LLVMDisposeMessage(msg);
@@ -643,6 +649,20 @@ static int verify(struct be_ctx *cx, const char *when)
 	return bad ? -EINVAL : 0;
 }
 
+/* The IR function, or the entry's function, whose LLVM symbol is the n
+ * bytes at name; NULL if none. */
+static const struct ir_func *func_of_symbol(const struct ir_module *m, const char *name, size_t n)
+{
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].symbol && strlen(m->funcs[k].symbol) == n &&
+		    !strncmp(m->funcs[k].symbol, name, n))
+			return &m->funcs[k];
+	for (uint32_t k = 0; k < m->nentries; k++)
+		if (strlen(m->entries[k].symbol) == n && !strncmp(m->entries[k].symbol, name, n))
+			return &m->funcs[m->entries[k].func];
+	return NULL;
+}
+
 int be_llvm_errors(struct be_ctx *cx, const char *when)
 {
 	const char *fn;
@@ -658,18 +678,29 @@ int be_llvm_errors(struct be_ctx *cx, const char *when)
 	if (strstr(cx->llvm_errors, "BPF stack limit is exceeded") && fn) {
 		const char *name = fn + strlen("in function ");
 		size_t n = strcspn(name, " :");
+		const struct ir_func *f = func_of_symbol(cx->m, name, n);
 
-		diag_report(cx->d, DIAG_ERROR, NULL,
-			    "function '%.*s' needs more than the kernel's 512 bytes of BPF stack "
-			    "for its locals (a C module compiled at -O0 often does: compile it with -O2, "
-			    "or split the function)", (int)n, name);
+		if (f)
+			diag_report(cx->d, DIAG_ERROR,
+				    &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL },
+				    "needs more than the kernel's 512 bytes of BPF stack for its locals "
+				    "and spills after inlining (a C module compiled at -O0 often does: "
+				    "compile it with -O2, or split the function)");
+		else
+			diag_report(cx->d, DIAG_ERROR, NULL,
+				    "function '%.*s' needs more than the kernel's 512 bytes of BPF stack "
+				    "for its locals (a C module compiled at -O0 often does: compile it with -O2, "
+				    "or split the function)", (int)n, name);
 		free(cx->llvm_errors);
 		cx->llvm_errors = NULL;
+		cx->llvm_errors_len = 0;
 		return -EINVAL;
 	}
-	diag_ice(cx->d, "LLVM %s: %s", when, cx->llvm_errors);
+	diag_ice(cx->d, "LLVM %s: %s%s", when, cx->llvm_errors,
+		 cx->llvm_nerrors > BE_LLVM_ERRORS_KEPT ? "; ..." : "");
 	free(cx->llvm_errors);
 	cx->llvm_errors = NULL;
+	cx->llvm_errors_len = 0;
 	return -EINVAL;
 }
 

@@ -374,6 +374,80 @@ static void visit_loop(struct ir_inst *i, void *user)
 		lower_loop(c, i);
 }
 
+/* --- nests the kernel can never take --------------------------------------- */
+
+/* Nests the kernel can never take, refused here, at the loop that
+ * crosses the line, instead of after a compile that grows with the cube
+ * of the depth (100 nested ITER loops: 10 s; 200: minutes; 1,000 nested
+ * callbacks: 13 s). Each live bpf_iter_num iterator is 8 bytes of the
+ * program's 512-byte stack, and an ITER loop's iterator lives while any
+ * loop nested in it runs: past 64 nested ITER loops the function cannot
+ * fit, whatever else it holds. Each CALLBACK loop is a stack frame, and
+ * the kernel allows 8 with the program's own: past 7 nested callbacks no
+ * inlining helps (emit_frames.c checks the exact count after LLVM). */
+#define ITER_MAX_NEST 64u
+#define CALLBACK_MAX_NEST 7u
+
+/* Before the loops are lowered (which, for nested callbacks, walks each
+ * loop's nest again: cubic in the depth); every loop with a back edge
+ * gets `lowering`. */
+static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loop_lowering lowering)
+{
+	struct frame { const struct ir_region *r; uint32_t i, depth, cbs; } *st;
+	uint32_t n = 0, cap = 16;
+
+	st = malloc(cap * sizeof(*st));
+	if (!st)
+		abort();
+	st[n++] = (struct frame){ &f->body, 0, 0, 0 };
+	while (n && !c->err) {
+		struct frame *fr = &st[n - 1];
+		const struct ir_inst *in;
+		uint32_t depth, cbs;
+
+		if (fr->i == fr->r->n) {
+			n--;
+			continue;
+		}
+		in = fr->r->insts[fr->i++];
+		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
+			continue;
+		depth = fr->depth;
+		cbs = fr->cbs;
+		if (in->kind == IR_LOOP && lowering == IR_LOOP_CALLBACK && branches_back(c, in) &&
+		    ++cbs > CALLBACK_MAX_NEST) {
+			diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ in->offset, f->wasm_index,
+				    f->name, NULL },
+				    "loops nested more than %u deep: each nested loop is a bpf_loop "
+				    "callback, a stack frame, and the kernel allows 8 with the program's "
+				    "own; --target-kernel 6.4 or later makes loops iterators, which are no "
+				    "frames, or nest fewer loops", CALLBACK_MAX_NEST);
+			c->err = -EINVAL;
+			break;
+		}
+		if (in->kind == IR_LOOP && lowering == IR_LOOP_ITER && branches_back(c, in) &&
+		    ++depth > ITER_MAX_NEST) {
+			diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ in->offset, f->wasm_index,
+				    f->name, NULL },
+				    "loops nested more than %u deep: each nested loop is a bpf_iter_num "
+				    "iterator, 8 bytes of the kernel's 512-byte BPF stack while the loops "
+				    "inside it run; nest fewer loops", ITER_MAX_NEST);
+			c->err = -EINVAL;
+			break;
+		}
+		if (n + 2 > cap) {
+			cap *= 2;
+			st = realloc(st, cap * sizeof(*st));
+			if (!st)
+				abort();
+		}
+		st[n++] = (struct frame){ &in->u.scope.body, 0, depth, cbs };
+		if (in->kind == IR_IF)
+			st[n++] = (struct frame){ &in->u.scope.else_body, 0, depth, cbs };
+	}
+	free(st);
+}
+
 /* --- the COUNTED budget ----------------------------------------------------- */
 
 /* Walks f's body in pre-order with an explicit stack, recording loops
@@ -613,10 +687,13 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 		memset(c.targeted, 0, f->nlabels ? f->nlabels : 1);
 		memset(c.reads_all, 0, (f->nlocals ? f->nlocals : 1) * sizeof(uint32_t));
 		ir_walk_insts(&f->body, mark_targets, c.targeted);
+		check_nest_depth(&c, f, ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed));
+		if (c.err)
+			break;
 		ir_walk_insts(&f->body, count_reads, &c);
 		ir_walk_insts(&f->body, visit_loop, &c);
 	}
-	if (ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_COUNTED) {
+	if (!c.err && ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_COUNTED) {
 		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
 		if (!c.fc)
 			abort();
