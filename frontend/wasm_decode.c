@@ -484,29 +484,30 @@ static bool rd_blocktype(struct rd *r, struct fe_instr *in)
 	return true;
 }
 
-/* The memory argument. Flags below 64 are the alignment; with bit 6 set a
- * memory index follows (multi-memory). The offset is a u64 LEB128 since
- * memory64, whatever the memory; whether it fits is validation. An access
- * to another memory than 0, or at an offset that does not fit fe_instr, is
- * something the compiler cannot express: *refuse is set and the caller cuts
- * the body there, as for SIMD. */
+/* The memory argument. Flags below 64 are the alignment (bit 6, a memory
+ * index following, is multi-memory's: malformed here). The offset is a
+ * u64 LEB128 since memory64, whatever the memory; whether it fits is
+ * validation. An offset that does not fit fe_instr is something the
+ * compiler cannot express: *refuse is set and the caller cuts the body
+ * there, as for SIMD. */
 static bool rd_memarg(struct rd *r, struct fe_instr *in, bool *refuse)
 {
 	size_t start = r->pos;
-	uint32_t flags, mem = 0;
+	uint32_t flags;
 	uint64_t off;
 
 	if (!rd_u32(r, &flags))
 		return false;
-	if (flags >= 128)
+	/* bit 6 (a memory index follows) is multi-memory's, which neither
+	 * the 2.0 binary format nor the reference tools (wabt 1.0.32, V8 in
+	 * node 18) accept: malformed, like the bits above it */
+	if (flags >= 64)
 		return fail(r, start, "malformed memop flags");
-	if ((flags & 0x40) && !rd_u32(r, &mem))
-		return false;
 	if (!rd_uleb(r, 64, &off))
 		return false;
 	in->u.mem.align = flags & 0x3f;
 	in->u.mem.offset = (uint32_t)off;
-	if (mem != 0 || off > UINT32_MAX)
+	if (off > UINT32_MAX)
 		*refuse = true;
 	return true;
 }
@@ -517,8 +518,10 @@ static bool rd_pair(struct rd *r, struct fe_instr *in)
 }
 
 /* Immediates of one instruction, per its kind in opcodes.def. A memory
- * index other than 0 (multi-memory) sets *refuse: later stages may rely on
- * every memory instruction they see naming memory 0. */
+ * index other than 0 (multi-memory) is malformed, as in the 2.0 binary
+ * format ("zero byte expected"): later stages rely on every memory
+ * instruction naming memory 0. A memarg offset past 32 bits (memory64)
+ * sets *refuse. */
 static bool rd_immediates(struct dec *d, struct rd *r, struct fe_instr *in, bool *refuse)
 {
 	size_t start;
@@ -534,9 +537,13 @@ static bool rd_immediates(struct dec *d, struct rd *r, struct fe_instr *in, bool
 	case FE_IMM_TABLE: case FE_IMM_DATA: case FE_IMM_ELEM:
 		return rd_u32(r, &in->u.index);
 	case FE_IMM_MEMIDX:
+		/* memory.size/grow: the 2.0 format's reserved zero byte (a
+		 * memory index only with multi-memory) */
+		start = r->pos;
 		if (!rd_u32(r, &in->u.index))
 			return false;
-		*refuse = in->u.index != 0;
+		if (in->u.index != 0)
+			return fail(r, start, "zero byte expected");
 		return true;
 	case FE_IMM_BR_TABLE:
 		if (!rd_count(r, &n))
@@ -592,14 +599,26 @@ static bool rd_immediates(struct dec *d, struct rd *r, struct fe_instr *in, bool
 		return true;
 	}
 	case FE_IMM_MEMORY_INIT:
-		if (!rd_pair(r, in))
+		/* data index, then the reserved zero byte */
+		if (!rd_u32(r, &in->u.pair.a))
 			return false;
-		*refuse = in->u.pair.b != 0;
+		start = r->pos;
+		if (!rd_u32(r, &in->u.pair.b))
+			return false;
+		if (in->u.pair.b != 0)
+			return fail(r, start, "zero byte expected");
 		return true;
 	case FE_IMM_MEMORY_COPY:
-		if (!rd_pair(r, in))
-			return false;
-		*refuse = in->u.pair.a != 0 || in->u.pair.b != 0;
+		/* two reserved zero bytes */
+		for (int k = 0; k < 2; k++) {
+			uint32_t *x = k ? &in->u.pair.b : &in->u.pair.a;
+
+			start = r->pos;
+			if (!rd_u32(r, x))
+				return false;
+			if (*x != 0)
+				return fail(r, start, "zero byte expected");
+		}
 		return true;
 	case FE_IMM_TABLE_INIT: case FE_IMM_TABLE_COPY:
 		return rd_pair(r, in);
