@@ -83,19 +83,18 @@ static LLVMMetadataRef structure(struct be_ctx *cx, const char *name, uint64_t b
 
 void be_di_init(struct be_ctx *cx)
 {
+	/* The file's base name only, in directory ".": the same module
+	 * compiled from two directories (or as a.wasm and ./a.wasm) gives the
+	 * same object, byte for byte (it embedded the path as given). */
 	const char *path = cx->m->file ? cx->m->file : "module.wasm";
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
-	size_t dirlen = slash ? (size_t)(slash - path) : 1;
-	const char *dir = slash ? path : ".";
 	LLVMMetadataRef mem[BE_ENV_NFIELDS];
 	uint64_t r = cx->env_nresults, s = cx->env_nscratch, off;
 	unsigned n;
 
-	if (slash == path)
-		dirlen = 1;	/* "/x.wasm": the directory is "/" */
 	cx->D = LLVMCreateDIBuilder(cx->M);
-	cx->di_file = LLVMDIBuilderCreateFile(cx->D, name, strlen(name), dir, dirlen);
+	cx->di_file = LLVMDIBuilderCreateFile(cx->D, name, strlen(name), ".", 1);
 	cx->di_cu = LLVMDIBuilderCreateCompileUnit(
 		cx->D, LLVMDWARFSourceLanguageC11, cx->di_file, "wasm2bpf", 8, 1,
 		"", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);

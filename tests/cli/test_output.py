@@ -12,7 +12,9 @@
 - a character device (a null device made with mknod, as /dev/null is) and
   a FIFO: opened and written, never replaced by a regular file (as root,
   the old temp-file-and-rename turned /dev/null into a file);
-- a directory: exit 2, "Is a directory", the directory untouched.
+- a directory: exit 2, "Is a directory", the directory untouched;
+- and the output does not depend on the directory the module was
+  compiled from (the line info names the file's base name).
 
 Needs root (mknod) and wat2wasm. Prints PASS/FAIL lines and
 "cli_output: N passed, M failed"; exit 1 if any failed.
@@ -120,6 +122,24 @@ def main():
         check("a FIFO is written through, not replaced",
               p.returncode == 0 and stat.S_ISFIFO(os.lstat(fifo).st_mode) and got == [obj],
               "exit %d, read %s bytes" % (p.returncode, len(got[0]) if got else "no"))
+
+        # reproducible: the same module from two directories, by relative
+        # and absolute path, gives the same bytes
+        for sd in ("x", "y"):
+            os.mkdir(os.path.join(d, sd))
+            with open(wasm, "rb") as f, open(os.path.join(d, sd, "m.wasm"), "wb") as g:
+                g.write(f.read())
+        outs = []
+        for cwd, src in ((d, os.path.join("x", "m.wasm")), (os.path.join(d, "y"), "m.wasm"),
+                         ("/", os.path.join(d, "x", "m.wasm"))):
+            o = os.path.join(d, "repro-%d.o" % len(outs))
+            p = subprocess.run([w2b, "--entry", "count=xdp", src, "-o", o], cwd=cwd,
+                               capture_output=True, text=True, timeout=60)
+            with open(o, "rb") as f:
+                outs.append(f.read() if p.returncode == 0 else None)
+        check("the same module compiled from two directories gives the same object",
+              outs[0] is not None and outs.count(outs[0]) == 3,
+              "sizes %s" % [len(x) if x else None for x in outs])
 
         sub = os.path.join(d, "dir.o")
         os.mkdir(sub)
