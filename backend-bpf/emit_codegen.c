@@ -10,14 +10,18 @@
  * error its context collected, to a pipe, and its stderr to a temporary
  * file. The parent reads the pipe to the end, waits, and turns a child
  * that died into a located-as-far-as-known error (the known fatal errors
- * get their explanation and what to do) instead of dying with it.
+ * get their explanation and what to do) instead of dying with it. The
+ * child dies with the parent (PR_SET_PDEATHSIG): killing the compiler
+ * stops its code generation too.
  */
 #include "backend-bpf/emit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,7 +102,7 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 	char *buf = NULL, *msg;
 	size_t n = 0, cap = 0;
 	int fds[2], status, err = 0;
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (!errs || pipe(fds)) {
 		diag_ice(cx->d, "cannot start code generation: %s", strerror(errno));
@@ -108,6 +112,7 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 	}
 	fflush(stdout);
 	fflush(stderr);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		diag_ice(cx->d, "cannot start code generation: %s", strerror(errno));
@@ -117,6 +122,13 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 		return -EINVAL;
 	}
 	if (pid == 0) {
+		/* dies with the compiler: killed by `timeout` or ^C, the
+		 * parent must not leave LLVM running on (it did, for minutes
+		 * on a large function); and if it is gone already, so is the
+		 * reason to go on */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		close(fds[0]);
 		dup2(fileno(errs), STDERR_FILENO);
 		child(cx, ft, fds[1]);
