@@ -1812,8 +1812,6 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 	return ok;
 }
 
-static bool symbol_taken(const struct ir_module *m, const char *sym);
-
 /* An ELF symbol for an exported name: a C identifier, unique among the
  * entries and .rodata globals, and never one of the names wasm2bpf
  * itself uses (internal functions "w<index>_...", maps "w2b_...",
@@ -1826,7 +1824,7 @@ static char *fresh_symbol(const struct ir_module *m, struct arena *a, const char
 	    (base[0] == 'w' && base[1] >= '0' && base[1] <= '9'))
 		base = arena_printf(a, "_%s", base);
 	sym = base;
-	for (uint32_t n = 2; symbol_taken(m, sym); n++)
+	for (uint32_t n = 2; ir_symbol_taken(m, sym); n++)
 		sym = arena_printf(a, "%s_%u", base, n);
 	return sym;
 }
@@ -1915,19 +1913,6 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 
 /* --- entries ------------------------------------------------------------ */
 
-static bool symbol_taken(const struct ir_module *m, const char *sym)
-{
-	for (uint32_t k = 0; k < m->nentries; k++)
-		if (!strcmp(m->entries[k].symbol, sym))
-			return true;
-	for (uint32_t k = 0; k < m->nglobals; k++)
-		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
-			return true;
-	for (uint32_t k = 0; k < m->nmaps; k++)
-		if (!strcmp(m->maps[k].name, sym))
-			return true;
-	return false;
-}
 
 /* The program kind of a section name, or IR_PROG_COUNT. */
 static enum ir_prog_kind prog_kind(const char *section)

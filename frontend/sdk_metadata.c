@@ -94,16 +94,7 @@ static bool is_identifier(const char *s)
 /* The u32 at Wasm address addr of the memory's initial contents. */
 static uint32_t initial_u32(const struct ir_memory *mem, uint32_t addr)
 {
-	uint8_t b[4] = { 0 };
-
-	for (uint32_t k = 0; k < mem->ndatas; k++) {
-		const struct ir_data *s = &mem->datas[k];
-
-		for (uint32_t j = 0; j < 4; j++)
-			if (addr + j >= s->offset && addr + j - s->offset < s->size)
-				b[j] = s->bytes[addr + j - s->offset];
-	}
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return (uint32_t)ir_memory_initial(mem, addr, 4);
 }
 
 static const char *type_name(uint32_t type)
@@ -157,17 +148,6 @@ static const struct fe_custom *find_custom(const struct fe_module *wm, const cha
 	return NULL;
 }
 
-static bool global_symbol_taken(const struct ir_module *m, const char *sym)
-{
-	for (uint32_t k = 0; k < m->nglobals; k++)
-		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
-			return true;
-	for (uint32_t k = 0; k < m->nmaps; k++)
-		if (!strcmp(m->maps[k].name, sym))
-			return true;
-	return false;
-}
-
 /* A map's name is its ELF symbol, exactly. An exported global of that
  * name (the definition's address, when the module exports the data
  * symbol: wasm-ld's --export=NAME, a Rust #[no_mangle] static) takes
@@ -182,7 +162,7 @@ static void yield_symbol(struct ir_module *m, const char *name)
 		if (!g->symbol || strcmp(g->symbol, name))
 			continue;
 		sym = arena_printf(m->arena, "%s_2", name);
-		for (uint32_t n = 3; global_symbol_taken(m, sym); n++)
+		for (uint32_t n = 3; ir_symbol_taken(m, sym); n++)
 			sym = arena_printf(m->arena, "%s_%u", name, n);
 		g->symbol = sym;
 	}

@@ -8,6 +8,7 @@
 #include "ir.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/kernel.h"
 
@@ -231,4 +232,34 @@ void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *us
 	}
 	free(r.seen);
 	free(r.work);
+}
+
+bool ir_symbol_taken(const struct ir_module *m, const char *sym)
+{
+	for (uint32_t k = 0; k < m->nentries; k++)
+		if (!strcmp(m->entries[k].symbol, sym))
+			return true;
+	for (uint32_t k = 0; k < m->nglobals; k++)
+		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
+			return true;
+	for (uint32_t k = 0; k < m->nmaps; k++)
+		if (!strcmp(m->maps[k].name, sym))
+			return true;
+	return false;
+}
+
+uint64_t ir_memory_initial(const struct ir_memory *mem, uint32_t addr, unsigned width)
+{
+	uint64_t v = 0;
+
+	for (unsigned j = 0; j < width && j < 8; j++)
+		for (uint32_t k = 0; k < mem->ndatas; k++) {
+			const struct ir_data *s = &mem->datas[k];
+
+			/* later segments overwrite earlier ones, as at instantiation */
+			if (addr + j >= s->offset && addr + j - s->offset < s->size)
+				v = (v & ~(0xffull << (8 * j))) |
+				    (uint64_t)s->bytes[addr + j - s->offset] << (8 * j);
+		}
+	return v;
 }

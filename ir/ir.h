@@ -422,6 +422,14 @@ void ir_walk_regions(struct ir_region *root, ir_region_fn fn, void *user);
 typedef void (*ir_inst_fn)(struct ir_inst *i, void *user);
 void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user);
 
+/* Is sym an ELF symbol the module already gives out: an entry's, an
+ * exported global's (.rodata) or a map's name? */
+bool ir_symbol_taken(const struct ir_module *m, const char *sym);
+/* The initial value of the `width` (at most 8) bytes at addr in memory,
+ * little-endian, from the active data segments (bytes none covers are
+ * zero). */
+uint64_t ir_memory_initial(const struct ir_memory *mem, uint32_t addr, unsigned width);
+
 /* The instructions under root, nested ones included. */
 uint64_t ir_count_insts(struct ir_region *root);
 /* Calls fn once for every function the calls from function `root` reach,

@@ -201,34 +201,6 @@ static void note_const_locals(struct lower *l)
 	l->locals = NULL;
 }
 
-/* The initial value of the `width` bytes at addr (little-endian; bytes no
- * data segment covers are zero). */
-static uint64_t initial_bytes(const struct ir_memory *mem, uint32_t addr, unsigned width)
-{
-	uint64_t v = 0;
-
-	for (unsigned j = 0; j < width; j++)
-		for (uint32_t k = 0; k < mem->ndatas; k++) {
-			const struct ir_data *s = &mem->datas[k];
-
-			if (addr + j >= s->offset && addr + j - s->offset < s->size)
-				v = (v & ~(0xffull << (8 * j))) |
-				    (uint64_t)s->bytes[addr + j - s->offset] << (8 * j);
-		}
-	return v;
-}
-
-static bool symbol_used(const struct ir_module *m, const char *sym)
-{
-	for (uint32_t k = 0; k < m->nentries; k++)
-		if (!strcmp(m->entries[k].symbol, sym))
-			return true;
-	for (uint32_t k = 0; k < m->nglobals; k++)
-		if (m->globals[k].symbol && !strcmp(m->globals[k].symbol, sym))
-			return true;
-	return false;
-}
-
 /* W2B_CONFIG: a read of a setting at its own address, 4 or 8 bytes,
  * becomes a read of its .rodata variable (made on the first read); a
  * write is refused. Reads through a computed address see the compiled-in
@@ -264,7 +236,7 @@ static void lower_config(struct ir_inst *i, void *user)
 	if (c->global == IR_NOVAL) {
 		struct ir_global *g;
 
-		if (symbol_used(m, c->name)) {
+		if (ir_symbol_taken(m, c->name)) {
 			refuse(l, i, "config '%s' has the name of an entry or an exported global", c->name);
 			return;
 		}
@@ -273,8 +245,8 @@ static void lower_config(struct ir_inst *i, void *user)
 		g = &m->globals[m->nglobals];
 		*g = (struct ir_global){
 			.type = i->type, .mutable_ = false,
-			.init = w == 4 ? (int64_t)(int32_t)initial_bytes(&m->memory, c->addr, 4) :
-					 (int64_t)initial_bytes(&m->memory, c->addr, 8),
+			.init = w == 4 ? (int64_t)(int32_t)ir_memory_initial(&m->memory, c->addr, 4) :
+					 (int64_t)ir_memory_initial(&m->memory, c->addr, 8),
 			.wasm_index = UINT32_MAX, .name = c->name, .symbol = c->name,
 		};
 		c->global = m->nglobals++;
