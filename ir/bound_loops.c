@@ -73,8 +73,8 @@
  * code around the loops and the paths that leave them, and for what the
  * estimate misses. Measured on 5.10 (tests/loops' 60 objects, in qemu):
  * at 600000 and 7000 the kernel rejected 14 for "sequence of 8193 jumps"
- * and 9 for 1M instructions; at 450000 and 4000, none for jumps and 6 for
- * 1M (the estimate is per IR instruction, and the verifier's
+ * and 9 for 1M instructions; at 450000 and 4000, none for jumps and 6 to 11
+ * for 1M, as small changes to the code move it (the estimate is per IR instruction, and the verifier's
  * real walk of a nest is 1.4 to over 2 times it: the 64 x 64 nest of
  * tests/run/loop-packet.wat estimated at 377k processed 513k). */
 #define COUNTED_BUDGET_INSNS 450000.0
