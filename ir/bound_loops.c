@@ -73,10 +73,11 @@
  * code around the loops and the paths that leave them, and for what the
  * estimate misses. Measured on 5.10 (tests/loops' 60 objects, in qemu):
  * at 600000 and 7000 the kernel rejected 14 for "sequence of 8193 jumps"
- * and 9 for 1M instructions; at 450000 and 4000, none for jumps and 6 to 11
- * for 1M, as small changes to the code move it (the estimate is per IR instruction, and the verifier's
- * real walk of a nest is 1.4 to over 2 times it: the 64 x 64 nest of
- * tests/run/loop-packet.wat estimated at 377k processed 513k). */
+ * and 9 for 1M instructions; at 450000 and 4000, none for jumps and 6 to
+ * 11 for 1M, a count small changes to the code move. The estimate is per
+ * IR instruction, and the verifier's real walk of a nest is 1.4 to over 5
+ * times it (the 64 x 64 nest of tests/run/loop-packet.wat: estimated at
+ * 377k, processed 513k; tests/loops' nested64 at -O2 over 4x). */
 #define COUNTED_BUDGET_INSNS 450000.0
 #define COUNTED_BUDGET_BRANCHES 4000.0
 /* Fewer iterations than this is not a loop worth compiling: refused. */
