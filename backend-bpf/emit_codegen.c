@@ -15,6 +15,7 @@
  * stops its code generation too.
  */
 #include "backend-bpf/emit.h"
+#include "common/io.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -25,24 +26,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Writes all of buf; false on error. */
-static bool write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* The child: 'O' and the object, or 'E' and an error message. */
 static void child(struct be_ctx *cx, LLVMCodeGenFileType ft, int fd)
 {
@@ -51,12 +34,14 @@ static void child(struct be_ctx *cx, LLVMCodeGenFileType ft, int fd)
 	bool ok;
 
 	if (LLVMTargetMachineEmitToMemoryBuffer(cx->TM, cx->M, ft, &err, &mb)) {
-		ok = write_all(fd, "E", 1) && write_all(fd, err ? err : "?", err ? strlen(err) : 1);
+		ok = !w2b_write_all(fd, "E", 1) &&
+		     !w2b_write_all(fd, err ? err : "?", err ? strlen(err) : 1);
 	} else if (cx->llvm_errors) {
-		ok = write_all(fd, "E", 1) && write_all(fd, cx->llvm_errors, strlen(cx->llvm_errors));
+		ok = !w2b_write_all(fd, "E", 1) &&
+		     !w2b_write_all(fd, cx->llvm_errors, strlen(cx->llvm_errors));
 	} else {
-		ok = write_all(fd, "O", 1) &&
-		     write_all(fd, LLVMGetBufferStart(mb), LLVMGetBufferSize(mb));
+		ok = !w2b_write_all(fd, "O", 1) &&
+		     !w2b_write_all(fd, LLVMGetBufferStart(mb), LLVMGetBufferSize(mb));
 	}
 	_exit(ok ? 0 : 1);	/* no atexit handlers: the parent owns the state */
 }

@@ -203,6 +203,16 @@ static void store_bytes(struct be_ctx *cx, LLVMValueRef mem, uint64_t off,
 
 static void report_trap(struct wrapper *w, LLVMValueRef code);
 
+/* 2. what a run starts from: no trap yet, and its loop fuel. Before the
+ * start function (1b) and before the entry's own function. */
+static void begin_run(struct be_ctx *cx, LLVMValueRef env)
+{
+	be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
+	if (cx->env_field[BE_ENV_FUEL] >= 0)
+		be_store(cx, LLVMConstInt(cx->t_i64, cx->max_loop_iters, 0),
+			 be_env_slot(cx, env, BE_ENV_FUEL, 0));
+}
+
 /* 1b. if (!env->initialized) { data; globals; start(); env->initialized = 1; } */
 static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 {
@@ -254,10 +264,7 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 				    "that may be one): it runs before any entry, with no packet");
 			return -EINVAL;
 		}
-		be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
-		if (cx->env_field[BE_ENV_FUEL] >= 0)
-			be_store(cx, LLVMConstInt(cx->t_i64, cx->max_loop_iters, 0),
-				 be_env_slot(cx, env, BE_ENV_FUEL, 0));
+		begin_run(cx, env);
 		be_build_call(cx, w->alloca_b, env, mem, NULL, m->start, NULL, NULL);
 		t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));
 		LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, t, LLVMConstNull(cx->t_i64), ""),
@@ -494,10 +501,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	}
 
 	/* 2., 3. */
-	be_store(cx, LLVMConstInt(cx->t_i64, 0, 0), be_env_slot(cx, env, BE_ENV_TRAP, 0));
-	if (cx->env_field[BE_ENV_FUEL] >= 0)
-		be_store(cx, LLVMConstInt(cx->t_i64, cx->max_loop_iters, 0),
-			 be_env_slot(cx, env, BE_ENV_FUEL, 0));
+	begin_run(cx, env);
 	if (packet) {
 		packet_args(&w, f, args, &pkt);
 	} else {

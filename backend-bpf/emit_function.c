@@ -65,16 +65,17 @@
  * bounds_unbounded; loads sunk below later checks kept each x live, and
  * spilled, across them: bounds_spill); what stays live to the access is the
  * pointer, whose range survives a spill. The check itself is an asm
- * goto, be_checked_index(): `if x <= limit goto +1; goto trap`, whose
- * output, tied to x's register, is the x the pointer is formed from. With a plain compare
+ * goto, be_checked_index(): `if x > limit goto trap` (on COUNTED targets
+ * `if x <= limit goto +1; goto trap`), whose output, tied to x's
+ * register, is the x the pointer is formed from. With a plain compare
  * the register allocator may spill x between its definition and the
  * check and reload it for the add, and a verifier before 5.11, which
  * learns the bound on the checked register only (it links no copies),
  * sees the reload unbounded (5.10: "R7 unbounded memory access" in
  * tests/loops' Rust `search`, "offset is outside of the packet" in a
  * 64 x 64 nest; an empty asm after the check did not close the window:
- * LLVM sank a load between the two and took the register). The price is that two accesses at
- * one address are checked twice. The asms emit no instruction; an access at
+ * LLVM sank a load between the two and took the register). The price is
+ * that two accesses at one address are checked twice. The asms emit no instruction; an access at
  * a constant address is checked here, at compile time, and one that can
  * never be in bounds (w > size, off > size - w) is an unconditional trap.
  *

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "common/io.h"
 #include "common/kernel.h"
 #include "wasm2bpf.h"
 
@@ -283,25 +284,6 @@ static int cmd_compile(struct cli_opts *c)
 	return err ? W2B_EXIT_FAILURE : 0;
 }
 
-/* Writes all of data to fd; 0 or -errno. */
-static int write_all(int fd, const void *data, size_t size)
-{
-	const char *p = data;
-
-	while (size) {
-		ssize_t k = write(fd, p, size);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += k;
-		size -= (size_t)k;
-	}
-	return 0;
-}
-
 /* A regular file's new contents: a temporary file beside it, renamed
  * over it, so that a failed or interrupted compile never leaves a
  * half-written output. Created as a compiler creates its outputs: mode
@@ -326,7 +308,7 @@ static int replace_file(const char *path, const void *data, size_t size)
 	}
 	err = fchmod(fd, 0666 & ~mask) < 0 ? -errno : 0;
 	if (!err)
-		err = write_all(fd, data, size);
+		err = w2b_write_all(fd, data, size);
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	if (!err && rename(tmp, path) < 0)
@@ -362,7 +344,7 @@ int cli_write_output(const char *path, const void *data, size_t size)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = write_all(fd, data, size);
+	err = w2b_write_all(fd, data, size);
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	return err;
