@@ -394,17 +394,21 @@ static void visit_loop(struct ir_inst *i, void *user)
  * gets `lowering`. */
 static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loop_lowering lowering)
 {
-	struct frame { const struct ir_region *r; uint32_t i, depth, cbs; } *st;
+	struct frame { const struct ir_region *r; uint32_t i, depth; } *st;
 	uint32_t n = 0, cap = 16;
+	uint32_t max = lowering == IR_LOOP_CALLBACK ? CALLBACK_MAX_NEST :
+		       lowering == IR_LOOP_ITER ? ITER_MAX_NEST : 0;
 
+	if (!max)	/* COUNTED: fit_loop() refuses what its budget cannot hold */
+		return;
 	st = malloc(cap * sizeof(*st));
 	if (!st)
 		abort();
-	st[n++] = (struct frame){ &f->body, 0, 0, 0 };
-	while (n && !c->err) {
+	st[n++] = (struct frame){ &f->body, 0, 0 };
+	while (n) {
 		struct frame *fr = &st[n - 1];
 		const struct ir_inst *in;
-		uint32_t depth, cbs;
+		uint32_t depth;
 
 		if (fr->i == fr->r->n) {
 			n--;
@@ -414,25 +418,16 @@ static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loo
 		if (in->kind != IR_BLOCK && in->kind != IR_LOOP && in->kind != IR_IF)
 			continue;
 		depth = fr->depth;
-		cbs = fr->cbs;
-		if (in->kind == IR_LOOP && lowering == IR_LOOP_CALLBACK && branches_back(c, in) &&
-		    ++cbs > CALLBACK_MAX_NEST) {
+		if (in->kind == IR_LOOP && branches_back(c, in) && ++depth > max) {
 			diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ in->offset, f->wasm_index,
-				    f->name, NULL },
+				    f->name, NULL }, lowering == IR_LOOP_CALLBACK ?
 				    "loops nested more than %u deep: each nested loop is a bpf_loop "
 				    "callback, a stack frame, and the kernel allows 8 with the program's "
 				    "own; --target-kernel 6.4 or later makes loops iterators, which are no "
-				    "frames, or nest fewer loops", CALLBACK_MAX_NEST);
-			c->err = -EINVAL;
-			break;
-		}
-		if (in->kind == IR_LOOP && lowering == IR_LOOP_ITER && branches_back(c, in) &&
-		    ++depth > ITER_MAX_NEST) {
-			diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ in->offset, f->wasm_index,
-				    f->name, NULL },
+				    "frames, or nest fewer loops" :
 				    "loops nested more than %u deep: each nested loop is a bpf_iter_num "
 				    "iterator, 8 bytes of the kernel's 512-byte BPF stack while the loops "
-				    "inside it run; nest fewer loops", ITER_MAX_NEST);
+				    "inside it run; nest fewer loops", max);
 			c->err = -EINVAL;
 			break;
 		}
@@ -442,9 +437,9 @@ static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loo
 			if (!st)
 				abort();
 		}
-		st[n++] = (struct frame){ &in->u.scope.body, 0, depth, cbs };
+		st[n++] = (struct frame){ &in->u.scope.body, 0, depth };
 		if (in->kind == IR_IF)
-			st[n++] = (struct frame){ &in->u.scope.else_body, 0, depth, cbs };
+			st[n++] = (struct frame){ &in->u.scope.else_body, 0, depth };
 	}
 	free(st);
 }
