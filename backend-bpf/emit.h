@@ -79,14 +79,18 @@
 
 /* Fields of the env value (LLVM struct type cx->env_ty):
  *   struct { u64 trap; u64 results[R]; u64 scratch[S];
- *            u64 initialized; u64 fuel; u64 globals[G]; u8 memory[M]; }
- * The last four exist only when the module needs them (cx->env_field[]
+ *            u64 initialized; u64 fuel; u64 globals[G]; u64 loops[L];
+ *            u8 memory[M]; }
+ * The last five exist only when the module needs them (cx->env_field[]
  * is the LLVM field index, or -1): a module without instance state or
  * loops has exactly the first three. fuel: the loop iterations this run
- * may still make (CALLBACK and ITER loops; emit_loops.c). */
+ * may still make (CALLBACK, ITER and GLOBAL loops; emit_loops.c). loops:
+ * the loop context of each function with GLOBAL loops, from
+ * cx->loop_base[f] (a global function cannot be passed a pointer to its
+ * caller's stack). */
 enum {
 	BE_ENV_TRAP, BE_ENV_RESULTS, BE_ENV_SCRATCH,
-	BE_ENV_INIT, BE_ENV_FUEL, BE_ENV_GLOBALS, BE_ENV_MEMORY,
+	BE_ENV_INIT, BE_ENV_FUEL, BE_ENV_GLOBALS, BE_ENV_LOOPS, BE_ENV_MEMORY,
 	BE_ENV_NFIELDS
 };
 
@@ -133,6 +137,9 @@ struct be_ctx {
 	uint32_t max_cpus;
 	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
 	uint32_t env_nglobals;		/* u64 slots: one per mutable global */
+	uint32_t env_nloops;		/* u64 slots of GLOBAL loop contexts */
+	uint32_t *loop_base;		/* per IR function: its loop context's
+					 * first slot there */
 	uint32_t *global_slot;		/* per IR global: its env slot (mutable) */
 	LLVMValueRef *global_var;	/* per IR global: its .rodata variable */
 	bool need_init;			/* data, non-zero globals or a start
@@ -180,6 +187,7 @@ struct be_ctx {
 	LLVMMetadataRef di_uchar;
 	LLVMMetadataRef di_mem, di_memp;	/* struct w2b_memory_value (*) */
 	LLVMMetadataRef di_pktp;	/* struct w2b_packet * */
+	LLVMMetadataRef di_xdp_mdp, di_sk_buffp;	/* be_di_ctx_ptr(), made on first use */
 	LLVMMetadataRef *fn_sps;	/* per IR function */
 
 	/* Errors LLVM reported through the context's diagnostic handler. */
@@ -221,15 +229,16 @@ struct be_fn {
 					 * pointer, or NULL (emit_maps.c) */
 	LLVMValueRef *slots;		/* the loop fuel's iterator slot per depth */
 	uint32_t nslots;
-	/* The CALLBACK loop whose bpf_loop callback is being emitted (fn, sp,
-	 * entry, locals, windows, pointers are the callback's), or NULL
+	/* The CALLBACK or GLOBAL loop whose body function is being emitted
+	 * (fn, sp, entry, locals, windows, pointers are the body's), or NULL
 	 * (emit_loops.c). */
 	struct be_loop *cb;
-	/* The function's loop context, when it has CALLBACK loops: one
-	 * struct on its stack that every callback gets, holding the locals
-	 * the loops carry, which live there for the whole function (lfield:
-	 * per local, its slot or UINT32_MAX) instead of being copied in and
-	 * out around each loop (emit_loops.c). */
+	/* The function's loop context, when it has CALLBACK or GLOBAL loops:
+	 * one struct that every loop body gets, holding the locals the loops
+	 * carry, which live there for the whole function (lfield: per local,
+	 * its slot or UINT32_MAX) instead of being copied in and out around
+	 * each loop: on the function's stack (CALLBACK), in the env value
+	 * (GLOBAL) (emit_loops.c). */
 	LLVMValueRef lctx;
 	LLVMTypeRef lctx_ty;
 	uint32_t *lfield;
@@ -301,6 +310,9 @@ LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
 			   LLVMMetadataRef ret, const char *const *names,
 			   LLVMMetadataRef *types, unsigned nparams);
 LLVMMetadataRef be_di_type(struct be_ctx *cx, enum ir_type t);
+/* struct xdp_md * or struct __sk_buff *: the context of program kind
+ * `kind` (enum ir_prog_kind, a packet kind). */
+LLVMMetadataRef be_di_ctx_ptr(struct be_ctx *cx, unsigned kind);
 void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, unsigned line);
 
 /* emit_function.c */
@@ -365,9 +377,12 @@ int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
 void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont);
 /* Destroys the live iterators above `keep`, innermost first. */
 void be_leave_iters(struct be_fn *fs, uint32_t keep);
-/* Before the locals: the function's loop context, if it has CALLBACK
- * loops (fs->lctx). 0 or -ENOMEM. */
+/* Before the locals: the function's loop context, if it has CALLBACK or
+ * GLOBAL loops (fs->lctx). 0 or -ENOMEM. */
 int be_loops_setup(struct be_fn *fs);
+/* The u64 slots of f's loop context if it has GLOBAL loops, else 0 (for
+ * the env value's layout). */
+uint32_t be_global_loop_slots(const struct ir_func *f);
 /* The u64 slot of `local` in the loop context, or NULL if it lives in a
  * stack slot of its own. */
 LLVMValueRef be_loop_local(struct be_fn *fs, uint32_t local);
@@ -455,6 +470,12 @@ LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);
 
 /* emit_entry.c */
 int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e);
+/* In a GLOBAL loop's body function, whose one argument is the program's
+ * context ctx: the run found again as the entry found it (a global
+ * function gets nothing else): sets fs->env, fs->mem, and fs->pkt, a
+ * struct w2b_packet on the body's stack; a lookup that fails (never, as
+ * in the entry) branches to `missing`. */
+void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing);
 
 /* emit_packet.c */
 /* struct w2b_packet { ptr data; ptr data_end; ptr ctx; }, made on first use. */

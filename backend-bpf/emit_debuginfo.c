@@ -36,6 +36,8 @@
  */
 #include "backend-bpf/emit.h"
 
+#include <linux/bpf.h>
+
 #include <string.h>
 
 /* DWARF base type encodings (DW_ATE_*) and tags (DW_TAG_*). */
@@ -79,6 +81,21 @@ static LLVMMetadataRef structure(struct be_ctx *cx, const char *name, uint64_t b
 	return LLVMDIBuilderCreateStructType(cx->D, cx->di_file, name, strlen(name),
 					     cx->di_file, 0, bits, 64, LLVMDIFlagZero,
 					     NULL, members, n, 0, NULL, "", 0);
+}
+
+LLVMMetadataRef be_di_ctx_ptr(struct be_ctx *cx, unsigned kind)
+{
+	/* The kernel matches a global function's context argument by the
+	 * struct's name alone (btf_get_prog_ctx_type()); the size is uapi's,
+	 * the members are not needed. */
+	bool xdp = kind == IR_PROG_XDP;
+	LLVMMetadataRef *p = xdp ? &cx->di_xdp_mdp : &cx->di_sk_buffp;
+
+	if (!*p)
+		*p = pointer(cx, structure(cx, xdp ? "xdp_md" : "__sk_buff",
+					   8 * (xdp ? sizeof(struct xdp_md) : sizeof(struct __sk_buff)),
+					   NULL, 0));
+	return *p;
 }
 
 void be_di_init(struct be_ctx *cx)
@@ -137,6 +154,12 @@ void be_di_init(struct be_ctx *cx)
 
 		mem[n++] = member(cx, "globals", 64 * g, off, be_di_array(cx, cx->di_ullong, 64, g));
 		off += 64 * g;
+	}
+	if (cx->env_field[BE_ENV_LOOPS] >= 0) {
+		uint64_t l = cx->env_nloops;
+
+		mem[n++] = member(cx, "loops", 64 * l, off, be_di_array(cx, cx->di_ullong, 64, l));
+		off += 64 * l;
 	}
 	if (cx->env_field[BE_ENV_MEMORY] >= 0) {
 		uint64_t m = cx->mem_size;

@@ -162,11 +162,12 @@ static LLVMValueRef ctx_at(struct wrapper *w, unsigned off)
 	return be_ctx_ptr(w->cx, w->ctx, off);
 }
 
-/* bpf_map_lookup_elem(map, &key) with a u32 key on the stack. */
-static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key)
+/* bpf_map_lookup_elem(map, &key) with a u32 key on the stack (a slot
+ * made by alloca_b). */
+static LLVMValueRef lookup_in(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef map,
+			      LLVMValueRef key)
 {
-	struct be_ctx *cx = w->cx;
-	LLVMValueRef slot = LLVMBuildAlloca(w->alloca_b, cx->t_i32, "key");
+	LLVMValueRef slot = LLVMBuildAlloca(alloca_b, cx->t_i32, "key");
 	LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_ptr };
 	LLVMValueRef args[2] = { map, slot };
 
@@ -174,6 +175,21 @@ static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key
 	be_store(cx, key, slot);
 	return be_call_helper(cx, BE_HELPER_MAP_LOOKUP_ELEM,
 			      LLVMFunctionType(cx->t_ptr, pt, 2, 0), args, 2);
+}
+
+static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key)
+{
+	return lookup_in(w->cx, w->alloca_b, map, key);
+}
+
+/* This CPU's entry of W2B_MEMORY_MAP (a run does not migrate, so it is
+ * the instance the env belongs to). */
+static LLVMValueRef lookup_memory(struct be_ctx *cx, LLVMBuilderRef alloca_b)
+{
+	LLVMValueRef cpu = be_call_helper(cx, BE_HELPER_GET_SMP_PROCESSOR_ID,
+					  LLVMFunctionType(cx->t_i64, NULL, 0, 0), NULL, 0);
+
+	return lookup_in(cx, alloca_b, cx->mem_map, LLVMBuildTrunc(cx->B, cpu, cx->t_i32, ""));
 }
 
 /* Stores the constant bytes[0, len) at mem + off (off 8-aligned), as u64
@@ -299,12 +315,11 @@ static void report_trap(struct wrapper *w, LLVMValueRef code)
 					 (unsigned long long)ir_prog_info[w->e->kind].trap_action, 1));
 }
 
-/* The value under key in map, or (never expected) a trap with code 6
- * ("instance state unavailable") when there is none; continues after it. */
-static LLVMValueRef lookup_or_trap(struct wrapper *w, LLVMValueRef map, LLVMValueRef key)
+/* v, a lookup's result, or (never expected) a trap with code 6 ("instance
+ * state unavailable") when there is none; continues after it. */
+static LLVMValueRef lookup_or_trap(struct wrapper *w, LLVMValueRef v)
 {
 	struct be_ctx *cx = w->cx;
-	LLVMValueRef v = lookup(w, map, key);
 	LLVMBasicBlockRef ok = block(w, "found"), missing = block(w, "missing");
 
 	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, v, ""), missing, ok);
@@ -322,16 +337,15 @@ static LLVMValueRef lookup_or_trap(struct wrapper *w, LLVMValueRef map, LLVMValu
  * register a packet pointer, sees the move's result as a plain number
  * ("pointer arithmetic on pkt_end prohibited"). Side effects keep it
  * after bpf_skb_pull_data. */
-static LLVMValueRef packet_field(struct wrapper *w, unsigned off)
+static LLVMValueRef packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off)
 {
-	struct be_ctx *cx = w->cx;
 	LLVMTypeRef fty = LLVMFunctionType(cx->t_i64, &cx->t_ptr, 1, 0);
 	char text[48];
 	LLVMValueRef as, v;
 
 	snprintf(text, sizeof(text), "$0 = *(u32 *)($1 + %u)", off);
 	as = LLVMGetInlineAsm(fty, text, strlen(text), "=r,r", 4, 1, 0, LLVMInlineAsmDialectATT, 0);
-	v = LLVMBuildCall2(cx->B, fty, as, &w->ctx, 1, "");
+	v = LLVMBuildCall2(cx->B, fty, as, &ctx, 1, "");
 	return LLVMBuildIntToPtr(cx->B, v, cx->t_ptr, "");
 }
 
@@ -374,8 +388,8 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 		be_call_helper(cx, BE_HELPER_SKB_PULL_DATA, LLVMFunctionType(cx->t_i64, pt, 2, 0),
 			       a, 2);
 	}
-	data = packet_field(w, pc.data);
-	end = packet_field(w, pc.data_end);
+	data = packet_field(cx, w->ctx, pc.data);
+	end = packet_field(cx, w->ctx, pc.data_end);
 	args[0] = LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0);
 	if (ir_prog_info[w->e->kind].beyond_linear) {
 		/* cgroup_skb: the whole skb, fragments included */
@@ -484,12 +498,9 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	LLVMSetCurrentDebugLocation2(w.alloca_b, LLVMGetCurrentDebugLocation2(cx->B));
 
 	/* 1. the env */
-	env = lookup_or_trap(&w, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
+	env = lookup_or_trap(&w, lookup(&w, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0)));
 	if (cx->mem_in_map) {
-		LLVMValueRef cpu = be_call_helper(cx, BE_HELPER_GET_SMP_PROCESSOR_ID,
-						  LLVMFunctionType(cx->t_i64, NULL, 0, 0), NULL, 0);
-
-		mem = lookup_or_trap(&w, cx->mem_map, LLVMBuildTrunc(cx->B, cpu, cx->t_i32, ""));
+		mem = lookup_or_trap(&w, lookup_memory(cx, w.alloca_b));
 	} else if (cx->mem_size) {
 		mem = be_env_slot(cx, env, BE_ENV_MEMORY, 0);
 	}
@@ -550,4 +561,46 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	free(args);
 	free(res);
 	return 0;
+}
+
+/* not_null(v) or branch to missing; continues after the test. */
+static void found_or(struct be_fn *fs, LLVMValueRef v, LLVMBasicBlockRef missing)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "found");
+
+	LLVMBuildCondBr(cx->B, LLVMBuildIsNull(cx->B, v, ""), missing, ok);
+	LLVMPositionBuilderAtEnd(cx->B, ok);
+}
+
+void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing)
+{
+	struct be_ctx *cx = fs->cx;
+	const struct ir_func *f = fs->f;
+	struct packet_ctx pc = { 0, 0, false };
+	LLVMTypeRef ty = be_packet_type(cx);
+	LLVMValueRef slot;
+
+	fs->env = lookup_in(cx, fs->alloca_b, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
+	found_or(fs, fs->env, missing);
+	fs->mem = NULL;
+	if (cx->mem_in_map) {
+		fs->mem = lookup_memory(cx, fs->alloca_b);
+		found_or(fs, fs->mem, missing);
+	} else if (cx->mem_size) {
+		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
+	}
+	/* the packet as the entry passed it (packet_args()): a TC skb was
+	 * pulled linear there already */
+	packet_ctx((enum ir_prog_kind)f->entry_kind, &pc);
+	slot = LLVMBuildAlloca(fs->alloca_b, ty, "packet");
+	LLVMSetAlignment(slot, 8);
+	if (!f->load_bytes) {
+		LLVMSetAlignment(LLVMBuildStore(cx->B, packet_field(cx, ctx, pc.data),
+						LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
+		LLVMSetAlignment(LLVMBuildStore(cx->B, packet_field(cx, ctx, pc.data_end),
+						LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
+	}
+	LLVMSetAlignment(LLVMBuildStore(cx->B, ctx, LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
+	fs->pkt = slot;
 }

@@ -52,7 +52,27 @@
  * Nested CALLBACK loops nest callbacks; each is a frame for the kernel's
  * call depth limit (emit_frames.c counts them in).
  *
- * Fuel. CALLBACK and ITER loops also take one unit of the run's fuel
+ * GLOBAL. Kernels without bpf_loop (before 5.17) still check a global
+ * function once, on its own, from an unknown state, and take its result
+ * at each call as an unknown scalar. So the body becomes
+ * `long NAME(struct xdp_md *ctx)` (or __sk_buff: the program type's own
+ * context, the only pointer such a function may take before 5.12), with
+ * external linkage and a global DISubprogram, never inlined, called from
+ * an ordinary counted loop that the verifier walks pass by pass at a few
+ * instructions each (call_global_body()). It is emitted like a callback,
+ * with these differences:
+ *   - the loop context lives in the env value (BE_ENV_LOOPS, at
+ *     cx->loop_base[f]: no recursion, so one per function suffices)
+ *     instead of the stack, and the body finds the env, the memory and
+ *     the packet again from ctx as the entry did (be_refind_run());
+ *     nothing else can be passed, so a function holding map values it
+ *     looked up (windows) keeps COUNTED loops (bound_loops.c);
+ *   - the exit code is the body's return value, not ctx.exit;
+ *   - nothing is laundered or read back opaque: the carried locals are
+ *     in map memory, which the verifier does not track.
+ * Each GLOBAL loop is a frame too, and the body takes the run's fuel.
+ *
+ * Fuel. CALLBACK, ITER and GLOBAL loops also take one unit of the run's fuel
  * (env->fuel, filled by the entry with --max-loop-iters) per iteration
  * and trap LOOP_LIMIT when it is gone: every loop of a run draws on the
  * same fuel, so nested loops do not multiply the bound. The verifier does
@@ -82,8 +102,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ctx.exit values. */
-enum { EXIT_NONE, EXIT_FALL, EXIT_RETURN, EXIT_TRAP, EXIT_LABEL };
+/* ctx.exit values (a GLOBAL body's return value). EXIT_MISSING: a GLOBAL
+ * body did not find the instance (never: as in the entry), trap
+ * INTERNAL. */
+enum { EXIT_NONE, EXIT_FALL, EXIT_RETURN, EXIT_TRAP, EXIT_MISSING, EXIT_LABEL };
 
 /* ctx's fields. */
 enum { CTX_EXIT, CTX_ENV, CTX_MEM, CTX_PKT, CTX_RETS, CTX_WINDOWS, CTX_LOCALS, CTX_NFIELDS };
@@ -97,6 +119,9 @@ struct be_loop {
 	LLVMValueRef ctx;		/* the enclosing function's struct */
 	LLVMBasicBlockRef after;	/* where it continues after bpf_loop */
 	LLVMBasicBlockRef body;		/* the callback's first body block */
+	LLVMBasicBlockRef first;	/* where its entry block goes on: body,
+					 * or a GLOBAL body's prologue */
+	LLVMValueRef code;		/* GLOBAL: the exit code the body returned */
 	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX
 					 * (the function's: be_fn.lfield) */
 	bool nested;			/* in another callback: its ctx */
@@ -277,12 +302,24 @@ static LLVMValueRef ctx_field(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef ct
 	return LLVMBuildInBoundsGEP2(cx->B, ty, ctx, ix, field < CTX_RETS ? 2 : 3, "");
 }
 
-/* Leaves the callback with ctx.exit = code: `ctx.exit = code; return 1`. */
+/* The loop context in the body function being emitted: the callback's
+ * second argument; a GLOBAL body's, found again in the env. */
+static LLVMValueRef body_ctx(struct be_fn *fs)
+{
+	return fs->cb->lowering == IR_LOOP_GLOBAL ? fs->lctx : LLVMGetParam(fs->fn, 1);
+}
+
+/* Leaves the body with exit code `code`: a callback with `ctx.exit =
+ * code; return 1` (stop), a GLOBAL body with `return code`. */
 static void callback_exit(struct be_fn *fs, uint64_t code)
 {
 	struct be_ctx *cx = fs->cx;
 	struct be_loop *lp = fs->cb;
 
+	if (lp->lowering == IR_LOOP_GLOBAL) {
+		LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i64, code, 0));
+		return;
+	}
 	be_store(cx, LLVMConstInt(cx->t_i64, code, 0),
 		 ctx_field(cx, lp->ctx_ty, LLVMGetParam(fs->fn, 1), CTX_EXIT, 0));
 	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i64, 1, 0));
@@ -321,7 +358,7 @@ LLVMBasicBlockRef be_callback_exit_to(struct be_fn *fs, const struct be_label *l
 void be_callback_return(struct be_fn *fs, LLVMValueRef *vals)
 {
 	struct be_ctx *cx = fs->cx;
-	LLVMValueRef ctx = LLVMGetParam(fs->fn, 1);
+	LLVMValueRef ctx = body_ctx(fs);
 
 	for (uint32_t k = 0; k < fs->f->nresults; k++)
 		be_store(cx, be_to_u64(cx, vals[k]), ctx_field(cx, fs->cb->ctx_ty, ctx, CTX_RETS, k));
@@ -331,6 +368,75 @@ void be_callback_return(struct be_fn *fs, LLVMValueRef *vals)
 void be_callback_trap_exit(struct be_fn *fs)
 {
 	callback_exit(fs, EXIT_TRAP);
+}
+
+/* long NAME(struct xdp_md *ctx), or __sk_buff's: a GLOBAL loop's body.
+ * Global (BTF_FUNC_GLOBAL, from its debug info: not local to the unit),
+ * so the verifier checks it once on its own with an unknown state and
+ * takes its result at each call as an unknown scalar; never inlined. The
+ * kernel accepts only the program type's own context struct, by name, as
+ * a pointer argument before 5.12 (btf_get_prog_ctx_type()). */
+static LLVMValueRef declare_global_body(struct be_fn *fs, const struct ir_inst *in,
+					LLVMMetadataRef *sp)
+{
+	static const char *const names[1] = { "ctx" };
+	struct be_ctx *cx = fs->cx;
+	LLVMMetadataRef dt = be_di_ctx_ptr(cx, fs->f->entry_kind);
+	char name[64];
+	LLVMValueRef fn;
+
+	snprintf(name, sizeof(name), "%.40s__loop_%x", fs->f->symbol, in->offset);
+	fn = LLVMAddFunction(cx->M, name, LLVMFunctionType(cx->t_i64, &cx->t_ptr, 1, 0));
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(cx->C,
+							LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(cx->C,
+							LLVMGetEnumAttributeKindForName("noinline", 8), 0));
+	*sp = be_di_func(cx, fn, name, in->offset, false, true, cx->di_llong, names, &dt, 1);
+	return fn;
+}
+
+/* In the enclosing function: the loop that calls a GLOBAL body,
+ *   for (count = max_iters;; ) {
+ *       if (count == 0) trap LOOP_LIMIT;  count -= 1;
+ *       code = body(ctx);
+ *       if (code == EXIT_NONE) continue;
+ *       break;
+ *   }
+ * which the verifier walks pass by pass without entering the body. The
+ * test of code is an asm goto whose jump is the way back, so that it
+ * comes first and the way out is its fall-through (LLVM would otherwise
+ * fold it into the switch on code after the loop and test it last): the
+ * verifier pushes the next pass and follows the way out to the end
+ * first, so each pass leaves nothing pending (it may hold 8192), and the
+ * ways out of later passes are pruned where they meet the first (the
+ * count, their one difference, is dead there). Returns code; the builder
+ * is after the loop. */
+static LLVMValueRef call_global_body(struct be_fn *fs, const struct ir_loop_info *li,
+				     LLVMValueRef fn)
+{
+	static const char text[] = "if $0 == 0 goto ${1:l}";
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	LLVMBasicBlockRef head = block(fs, "loop"), out = block(fs, "loop.out");
+	LLVMValueRef count = LLVMBuildAlloca(fs->alloca_b, cx->t_i64, "count"), c, code, as;
+	LLVMTypeRef fty = LLVMFunctionType(cx->t_void, &cx->t_i64, 1, 0);
+
+	LLVMSetAlignment(count, 8);
+	be_store(cx, LLVMConstInt(cx->t_i64, li->max_iters, 0), count);
+	LLVMBuildBr(B, head);
+	LLVMPositionBuilderAtEnd(B, head);
+	c = be_load(cx, cx->t_i64, count);
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntEQ, c, LLVMConstInt(cx->t_i64, 0, 0), ""),
+		   W2B_TRAP_LOOP_LIMIT);
+	be_store(cx, LLVMBuildSub(B, c, LLVMConstInt(cx->t_i64, 1, 0), ""), count);
+	code = LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, &fs->pkt_ctx, 1, "");
+	as = LLVMGetInlineAsm(fty, (char *)text, sizeof(text) - 1, "r,!i", 4, 1, 0,
+			      LLVMInlineAsmDialectATT, 0);
+	LLVMBuildCallBr(B, fty, as, out, &head, 1, &code, 1, NULL, 0, "");
+	LLVMPositionBuilderAtEnd(B, out);
+	return code;
 }
 
 static LLVMValueRef declare_callback(struct be_fn *fs, const struct ir_inst *in,
@@ -369,7 +475,8 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	LLVMTypeRef lt[4] = { cx->t_i32, cx->t_ptr, cx->t_ptr, cx->t_i64 };
 	LLVMValueRef fn, ctx, args[4], *locals, *windows;
 	LLVMMetadataRef sp;
-	LLVMBasicBlockRef entry, next;
+	LLVMBasicBlockRef entry, next, missing = NULL;
+	bool global = li->lowering == IR_LOOP_GLOBAL;
 
 	lp->in = in;
 	if (!fs->lctx) {
@@ -389,8 +496,14 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		 * on as it is, and the locals stay where they are */
 		lp->ctx_ty = fs->cb->ctx_ty;
 		lp->field = fs->cb->field;
-		lp->ctx = LLVMGetParam(fs->fn, 1);
+		lp->ctx = body_ctx(fs);
 		lp->nested = true;
+	} else if (global) {
+		/* the function's context in the env (be_loops_setup()): the
+		 * body finds it there again, and nothing else is passed */
+		lp->ctx_ty = fs->lctx_ty;
+		lp->field = fs->lfield;
+		lp->ctx = fs->lctx;
 	} else {
 		/* the function's context (be_loops_setup()): its carried
 		 * locals already live there */
@@ -406,14 +519,21 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 			be_store_ptr(cx, be_load_ptr(cx, fs->windows[s]),
 				  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
 	}
-	/* in the enclosing function: bpf_loop */
-	be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
-	fn = declare_callback(fs, in, &sp);
-	args[0] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
-	args[1] = fn;
-	args[2] = lp->ctx;
-	args[3] = LLVMConstInt(cx->t_i64, 0, 0);
-	be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
+	if (global) {
+		/* in the enclosing function: the loop that calls the body */
+		fn = declare_global_body(fs, in, &sp);
+		lp->code = call_global_body(fs, li, fn);
+	} else {
+		/* in the enclosing function: bpf_loop */
+		be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0),
+			 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
+		fn = declare_callback(fs, in, &sp);
+		args[0] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
+		args[1] = fn;
+		args[2] = lp->ctx;
+		args[3] = LLVMConstInt(cx->t_i64, 0, 0);
+		be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
+	}
 	lp->after = LLVMGetInsertBlock(B);
 
 	/* now in the callback */
@@ -429,16 +549,29 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	LLVMPositionBuilderAtEnd(B, entry);
 	be_di_set_loc(cx, sp, in->offset);
 	LLVMSetCurrentDebugLocation2(fs->alloca_b, LLVMGetCurrentDebugLocation2(B));
-	ctx = LLVMGetParam(fn, 1);
-	fs->env = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_ENV, 0));
-	if (cx->mem_in_map)
-		fs->mem = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_MEM, 0));
-	else if (cx->mem_size)
-		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 	fs->pkt_data = fs->pkt_end = fs->pkt_ctx = fs->pkt_buf = NULL;
-	if (fs->pkt) {
-		fs->pkt = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_PKT, 0));
+	lp->first = lp->body;
+	if (global) {
+		/* the instance, the packet and the loop context, found again
+		 * from the program's context, in a block after the entry
+		 * block's allocas (the lookups branch) */
+		lp->first = block(fs, "prologue");
+		LLVMPositionBuilderAtEnd(B, lp->first);
+		missing = block(fs, "missing");
+		be_refind_run(fs, LLVMGetParam(fn, 0), missing);
 		be_packet_setup(fs);
+		ctx = fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
+	} else {
+		ctx = LLVMGetParam(fn, 1);
+		fs->env = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_ENV, 0));
+		if (cx->mem_in_map)
+			fs->mem = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_MEM, 0));
+		else if (cx->mem_size)
+			fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
+		if (fs->pkt) {
+			fs->pkt = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_PKT, 0));
+			be_packet_setup(fs);
+		}
 	}
 	fs->span_slot = NULL;
 	/* the carried locals in ctx; the rest, temporaries written before
@@ -455,6 +588,8 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		windows[s] = ctx_field(cx, lp->ctx_ty, ctx, CTX_WINDOWS, s);
 	fs->locals = locals;
 	fs->windows = windows;
+	if (global)
+		LLVMBuildBr(B, lp->body);
 	fs->iters = NULL;
 	fs->niters = fs->iters_cap = 0;
 	fs->slots = NULL;
@@ -463,7 +598,11 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	/* a branch to the loop's label: the next iteration */
 	next = block(fs, "next");
 	LLVMPositionBuilderAtEnd(B, next);
-	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, 0, 0));
+	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, EXIT_NONE, 0));
+	if (missing) {
+		LLVMPositionBuilderAtEnd(B, missing);
+		LLVMBuildRet(B, LLVMConstInt(cx->t_i64, EXIT_MISSING, 0));
+	}
 	LLVMPositionBuilderAtEnd(B, lp->body);
 	take_fuel(fs);
 	launder(fs, li);
@@ -483,10 +622,11 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	bool bad = fs->bad;
 	LLVMBasicBlockRef limit, ret, trap;
 	LLVMValueRef code, sw, *vals;
+	bool global = lp->lowering == IR_LOOP_GLOBAL;
 
 	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B)))
 		callback_exit(fs, EXIT_FALL);
-	LLVMBuildBr(fs->alloca_b, lp->body);
+	LLVMBuildBr(fs->alloca_b, lp->first);
 	LLVMDisposeBuilder(fs->alloca_b);
 	free(fs->locals);
 	free(fs->windows);
@@ -496,18 +636,20 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	/* What the body left is read back opaque to the verifier: 6.1
 	 * checks a callback once, as if called once, and would take what it
 	 * computed for one iteration for the values after all of them (and
-	 * prune the paths they do not take). */
+	 * prune the paths they do not take). A GLOBAL body leaves it in
+	 * the env, which the verifier does not track. */
 	LLVMPositionBuilderAtEnd(B, lp->after);
 	be_di_set_loc(cx, fs->sp, lp->in->offset);
-	for (uint32_t k = 0; k < li->nused; k++) {
+	for (uint32_t k = 0; k < li->nused && !global; k++) {
 		LLVMValueRef p = ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, lp->field[li->used[k]]);
 
 		be_store(cx, opaque_u64(fs, be_load(cx, cx->t_i64, p), 0), p);
 	}
-	for (uint32_t s = 0; s < f->nsites && !lp->nested; s++)
+	for (uint32_t s = 0; s < f->nsites && !lp->nested && !global; s++)
 		be_store_ptr(cx, be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
 			  fs->windows[s]);
-	code = opaque_u64(fs, be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0)), 0);
+	code = global ? lp->code :
+		opaque_u64(fs, be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0)), 0);
 	limit = block(fs, "loop.limit");
 	ret = block(fs, "loop.return");
 	trap = block(fs, "loop.trap");
@@ -519,26 +661,31 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 		LLVMAddCase(sw, LLVMConstInt(cx->t_i64, EXIT_LABEL + (uint64_t)lp->exits[k], 0),
 			    be_edge_to(fs, &fs->labels[lp->exits[k]]));
 
+	/* bpf_loop ran max_iters times; a GLOBAL loop's count traps in the
+	 * loop itself, and its body returns nothing else */
 	LLVMPositionBuilderAtEnd(B, limit);
-	be_trap_exit(fs, W2B_TRAP_LOOP_LIMIT);
+	be_trap_exit(fs, global ? W2B_TRAP_INTERNAL : W2B_TRAP_LOOP_LIMIT);
 	LLVMPositionBuilderAtEnd(B, trap);
 	be_return_zero(fs);
 	LLVMPositionBuilderAtEnd(B, ret);
 	vals = calloc(f->nresults + 1, sizeof(*vals));
 	if (!vals)
 		abort();
-	for (uint32_t k = 0; k < f->nresults; k++)
-		vals[k] = be_from_u64(cx, opaque_u64(fs, be_load(cx, cx->t_i64,
-						 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_RETS, k)), 0),
-				      be_type(cx, f->results[k]));
+	for (uint32_t k = 0; k < f->nresults; k++) {
+		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_RETS, k));
+
+		vals[k] = be_from_u64(cx, global ? v : opaque_u64(fs, v, 0), be_type(cx, f->results[k]));
+	}
 	be_return_values(fs, vals);
 	free(vals);
 }
 
-/* The locals some callback loop of f carries (IR's loop.used), as flags. */
+/* The locals some CALLBACK or GLOBAL loop of f carries (IR's loop.used),
+ * as flags (flag may be NULL: only counted). */
 struct carried {
 	uint8_t *flag;
-	bool any;
+	uint32_t n;
+	bool any, global;
 };
 
 static void mark_carried(struct ir_inst *i, void *user)
@@ -546,18 +693,42 @@ static void mark_carried(struct ir_inst *i, void *user)
 	struct carried *c = user;
 	const struct ir_loop_info *li = &i->u.scope.loop;
 
-	if (i->kind != IR_LOOP || li->lowering != IR_LOOP_CALLBACK)
+	if (i->kind != IR_LOOP ||
+	    (li->lowering != IR_LOOP_CALLBACK && li->lowering != IR_LOOP_GLOBAL))
 		return;
 	c->any = true;
+	c->global |= li->lowering == IR_LOOP_GLOBAL;
 	for (uint32_t k = 0; k < li->nused; k++)
-		c->flag[li->used[k]] = 1;
+		if (!c->flag[li->used[k]]) {
+			c->flag[li->used[k]] = 1;
+			c->n++;
+		}
+}
+
+/* The loop context's u64 fields (struct be_loops_setup() makes): exit,
+ * env, mem, pkt, rets, windows, locals; the arrays at least 1 long. */
+static uint32_t ctx_slots(const struct ir_func *f, uint32_t ncarried)
+{
+	return 4 + (f->nresults ? f->nresults : 1) + (f->nsites ? f->nsites : 1) +
+	       (ncarried ? ncarried : 1);
+}
+
+uint32_t be_global_loop_slots(const struct ir_func *f)
+{
+	struct carried c = { calloc(f->nlocals + 1, 1), 0, false, false };
+
+	if (!c.flag)
+		abort();
+	ir_walk_insts((struct ir_region *)&f->body, mark_carried, &c);
+	free(c.flag);
+	return c.global ? ctx_slots(f, c.n) : 0;
 }
 
 int be_loops_setup(struct be_fn *fs)
 {
 	struct be_ctx *cx = fs->cx;
 	const struct ir_func *f = fs->f;
-	struct carried c = { calloc(f->nlocals + 1, 1), false };
+	struct carried c = { calloc(f->nlocals + 1, 1), 0, false, false };
 	uint32_t n = 0, nres = f->nresults ? f->nresults : 1, nsites = f->nsites ? f->nsites : 1;
 
 	if (!c.flag)
@@ -582,6 +753,12 @@ int be_loops_setup(struct be_fn *fs)
 		};
 
 		fs->lctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
+	}
+	if (c.global) {
+		/* in the env value, where the bodies find it again; all of its
+		 * fields are 8 bytes, ctx_slots() of them */
+		fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
+		return 0;
 	}
 	fs->lctx = LLVMBuildAlloca(fs->alloca_b, fs->lctx_ty, "loop.ctx");
 	LLVMSetAlignment(fs->lctx, 8);
@@ -613,7 +790,7 @@ int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
 		return -ENOMEM;
 	lp->lowering = li->lowering;
 	*cont = block(fs, "loop.end");
-	if (li->lowering == IR_LOOP_CALLBACK) {
+	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL) {
 		err = open_callback(fs, in, lp, l);
 		goto out;
 	}
@@ -649,7 +826,7 @@ void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
 {
 	struct be_ctx *cx = fs->cx;
 
-	if (lp->lowering == IR_LOOP_CALLBACK) {
+	if (lp->lowering == IR_LOOP_CALLBACK || lp->lowering == IR_LOOP_GLOBAL) {
 		close_callback(fs, lp, cont);
 	} else {
 		bool iter = lp->lowering == IR_LOOP_ITER;

@@ -384,7 +384,7 @@ static int plan_data(struct be_ctx *cx)
 
 /* Where the instance state lives, and the env value's type:
  * { u64 trap; u64 results[R]; u64 scratch[S]; [u64 initialized;]
- *   [u64 fuel;] [u64 globals[G];] [u8 memory[M];] }. */
+ *   [u64 fuel;] [u64 globals[G];] [u64 loops[L];] [u8 memory[M];] }. */
 static int build_env_type(struct be_ctx *cx)
 {
 	const struct ir_module *m = cx->m;
@@ -409,6 +409,18 @@ static int build_env_type(struct be_ctx *cx)
 	cx->env_nresults = r;
 	cx->env_nscratch = s;
 
+	/* the loop contexts of functions with GLOBAL loops, one after another
+	 * (no recursion: a function never runs twice at once) */
+	cx->loop_base = calloc(m->nfuncs + 1, sizeof(*cx->loop_base));
+	if (!cx->loop_base)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < m->nfuncs; i++) {
+		uint32_t l = m->funcs[i].reachable ? be_global_loop_slots(&m->funcs[i]) : 0;
+
+		cx->loop_base[i] = cx->env_nloops;
+		cx->env_nloops += l;
+	}
+
 	/* mutable globals: env slots; exported immutable ones: .rodata */
 	cx->global_slot = calloc(m->nglobals + 1, sizeof(*cx->global_slot));
 	cx->global_var = calloc(m->nglobals + 1, sizeof(*cx->global_var));
@@ -430,7 +442,7 @@ static int build_env_type(struct be_ctx *cx)
 
 	if (m->memory.present)
 		cx->mem_size = m->memory.size;
-	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals);
+	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals + cx->env_nloops);
 	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;
 	cx->nfixed = cx->mem_in_map ? 2 : 1;
 	if ((err = plan_data(cx)))
@@ -458,6 +470,10 @@ static int build_env_type(struct be_ctx *cx)
 	if (cx->env_nglobals) {
 		cx->env_field[BE_ENV_GLOBALS] = (int)n;
 		fields[n++] = LLVMArrayType2(cx->t_i64, cx->env_nglobals);
+	}
+	if (cx->env_nloops) {
+		cx->env_field[BE_ENV_LOOPS] = (int)n;
+		fields[n++] = LLVMArrayType2(cx->t_i64, cx->env_nloops);
 	}
 	if (cx->mem_size && !cx->mem_in_map) {
 		cx->env_field[BE_ENV_MEMORY] = (int)n;
@@ -763,6 +779,10 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	cx.max_loop_iters = opts && opts->max_loop_iters ? opts->max_loop_iters : W2B_DEFAULT_MAX_LOOP_ITERS;
 	cx.span_lowering = ir_loop_lowering_for(opts && opts->target_kernel ? opts->target_kernel :
 						W2B_DEFAULT_TARGET_KERNEL, cx.gpl);
+	/* a span's body is a few instructions: not worth a global function,
+	 * which would have to find the instance again (walked instead) */
+	if (cx.span_lowering == IR_LOOP_GLOBAL)
+		cx.span_lowering = IR_LOOP_COUNTED;
 	if (opt_level < 0 || opt_level > 3) {
 		diag_report(d, DIAG_ERROR, NULL, "optimisation level %d is not 0..3", opt_level);
 		return -EINVAL;
@@ -837,6 +857,7 @@ out:
 	free(cx.fn_tys);
 	free(cx.fn_sps);
 	free(cx.global_slot);
+	free(cx.loop_base);
 	free(cx.global_var);
 	free(cx.user_maps);
 	free(cx.chunks);

@@ -15,15 +15,24 @@
  *             iteration.
  *   CALLBACK  5.17+: the body is a bpf_loop() callback; the verifier checks
  *             it once per distinct state as well (6.1 once, full stop).
- *   COUNTED   older kernels: an ordinary loop with a counter the verifier
- *             knows exactly, so it walks every iteration up to the bound and
- *             no further, once: the laundered locals (below) make every
- *             path through the body arrive at the head in one state. The bound is what the verifier's budget allows
- *             (below), at least COUNTED_MIN_ITERS; each loop's bound is
- *             stated in a note, and a nest that cannot fit is refused.
+ *   GLOBAL    older kernels (5.6+): the body is a global function, which
+ *             the verifier checks once on its own, called from an ordinary
+ *             counted loop whose passes cost it a few instructions each.
+ *             A global function gets only the program's context, so the
+ *             function holding the loop must be reached from entries of one
+ *             program type only (its context's type), not from the start
+ *             function, and hold no map value it looked up (a pointer it
+ *             could not pass); else its loops are
+ *   COUNTED   an ordinary loop with a counter the verifier knows exactly,
+ *             so it walks every iteration up to the bound and no further,
+ *             once: the laundered locals (below) make every path through
+ *             the body arrive at the head in one state.
+ * The bound of COUNTED and GLOBAL loops is what the verifier's budget
+ * allows (below), at least COUNTED_MIN_ITERS; each loop's bound is stated
+ * in a note, and a nest that cannot fit is refused.
  *
- * ITER and CALLBACK loops also count down the run's fuel (the env value's
- * fuel slot, set to --max-loop-iters when an entry starts), shared by every
+ * ITER, CALLBACK and GLOBAL loops also count down the run's fuel (the env
+ * value's fuel slot, set to --max-loop-iters when an entry starts), shared by every
  * loop of the run, so nested loops do not multiply: a run traps "loop
  * iteration limit exceeded" after that many iterations in all. COUNTED
  * loops need no fuel: the verifier walked every iteration they can make,
@@ -42,7 +51,7 @@
  * that differ only in the counter, so the walk is one pass per iteration,
  * not one per path.
  *
- * The COUNTED budget. Each entry is verified on its own, up to 1M
+ * The budget (COUNTED and GLOBAL). Each entry is verified on its own, up to 1M
  * processed instructions and 8192 pending branch states (the "sequence of
  * jumps" limit). For each loop L: W(L), the instructions and undecided
  * branches of one pass through its body (inner loops once, callees' bodies
@@ -50,7 +59,9 @@
  * calls). A loop that gets a fraction b of the budget takes the largest N
  * with N^depth * W <= b (both counts), and leaves b / N to the loops and
  * calls inside it, split evenly among them; a function's loops share the
- * smallest fraction any of its call sites leaves. The weights below are
+ * smallest fraction any of its call sites leaves. A GLOBAL loop is walked
+ * without its body: W is the call, depth 1, and what is inside it (checked
+ * once) shares half of b while the loop's own passes take the other half. The weights below are
  * estimates of what the verifier processes per IR instruction after LLVM,
  * measured on the loop corpus (tests/loops), with room to spare.
  *
@@ -84,6 +95,15 @@
 #define COUNTED_MIN_ITERS 8u
 /* The counter test and decrement of one COUNTED iteration. */
 #define COUNTED_ITER_INSNS 3.0
+/* One GLOBAL iteration as its caller's walk sees it: the counter, the
+ * call (the verifier does not enter a global function, it takes its
+ * result as unknown), the test of the result and the way out, which is
+ * pruned at once after the first (it only differs in the counter, which
+ * is dead there): about 8 processed instructions, measured on 5.10. The
+ * test leaves nothing pending: the way out is followed to its end first
+ * (emit_loops.c lays it out so). */
+#define GLOBAL_ITER_INSNS 16.0
+#define GLOBAL_ITER_BRANCHES 0.0
 
 /* Estimated instructions the verifier processes for i per pass: its own,
  * and the paths it opens that end elsewhere. A trap is explored where it
@@ -171,6 +191,7 @@ struct node {
 	uint32_t depth;		/* loops nested in it, itself included */
 	uint32_t nheavy;	/* children with loops in them */
 	double frac;		/* fraction of the budget its children share */
+	bool global;		/* a GLOBAL loop: its body is checked apart */
 };
 
 struct nodes {
@@ -196,6 +217,7 @@ struct bound_ctx {
 	uint32_t *reads_in, *reads_all;
 	bool *targeted;			/* per label */
 	struct func_cost *fc;		/* per function (COUNTED targets) */
+	bool has_global;		/* the function at hand has GLOBAL loops */
 	int err;
 };
 
@@ -338,7 +360,26 @@ enum ir_loop_lowering ir_loop_lowering_for(uint32_t kernel, bool gpl)
 		return IR_LOOP_ITER;
 	if (w2b_kernel_has(kernel, W2B_KF_BPF_LOOP))
 		return IR_LOOP_CALLBACK;
+	if (w2b_kernel_has(kernel, W2B_KF_GLOBAL_FUNC))
+		return IR_LOOP_GLOBAL;
 	return IR_LOOP_COUNTED;
+}
+
+/* The lowering f's loops get: the target's, except that a GLOBAL body
+ * can get no pointer but the program's context (before 5.12 a global
+ * function takes nothing else; it finds the instance again through the
+ * maps and the packet through the context), so f's loops are COUNTED if
+ * f holds map values it looked up (their pointers cannot be passed) or if
+ * no single program type's context reaches it (entries of several types,
+ * or the start function, which runs with no packet). */
+static enum ir_loop_lowering func_lowering(const struct bound_ctx *c, const struct ir_func *f)
+{
+	enum ir_loop_lowering l = ir_loop_lowering_for(c->opts->kernel, c->opts->kfuncs_allowed);
+
+	if (l == IR_LOOP_GLOBAL &&
+	    (f->nsites || f->entry_kind >= IR_PROG_COUNT || !ir_prog_info[f->entry_kind].packet))
+		return IR_LOOP_COUNTED;
+	return l;
 }
 
 static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
@@ -352,19 +393,24 @@ static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
 		li->max_iters = 1;
 		return;
 	}
-	li->lowering = ir_loop_lowering_for(c->opts->kernel, c->opts->kfuncs_allowed);
+	li->lowering = func_lowering(c, f);
 	/* passes through the body, the first included; the run's fuel ends
-	 * the loop first (COUNTED: set by fit_loop) */
+	 * the loop first (COUNTED, GLOBAL: set by fit_loop) */
 	li->max_iters = c->opts->max_loop_iters;
 	/* a nested loop's callback shares this one's context (emit_loops.c):
 	 * it carries what the loops inside carry too */
 	memset(c->ctx, 0, f->nlocals ? f->nlocals : 1);
-	if (li->lowering == IR_LOOP_CALLBACK)
+	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL)
 		ir_walk_insts(&loop->u.scope.body, add_nested_carried, c);
 	add_carried(c, loop);
-	li->laundered = local_list(a, c->written, c->exposed, f->nlocals, &li->nlaundered);
-	if (li->lowering == IR_LOOP_CALLBACK)
+	/* a GLOBAL loop's carried locals live in map memory, which the
+	 * verifier does not track: nothing to launder */
+	if (li->lowering != IR_LOOP_GLOBAL)
+		li->laundered = local_list(a, c->written, c->exposed, f->nlocals, &li->nlaundered);
+	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL)
 		li->used = local_list(a, c->ctx, NULL, f->nlocals, &li->nused);
+	if (li->lowering == IR_LOOP_GLOBAL)
+		c->has_global = true;
 }
 
 static void visit_loop(struct ir_inst *i, void *user)
@@ -390,14 +436,14 @@ static void visit_loop(struct ir_inst *i, void *user)
 #define CALLBACK_MAX_NEST 7u
 
 /* Before the loops are lowered (which, for nested callbacks, walks each
- * loop's nest again: cubic in the depth); every loop with a back edge
- * gets `lowering`. */
+ * loop's nest again: cubic in the depth); every loop of f with a back
+ * edge gets `lowering`. */
 static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loop_lowering lowering)
 {
 	struct frame { const struct ir_region *r; uint32_t i, depth; } *st;
 	uint32_t n = 0, cap = 16;
-	uint32_t max = lowering == IR_LOOP_CALLBACK ? CALLBACK_MAX_NEST :
-		       lowering == IR_LOOP_ITER ? ITER_MAX_NEST : 0;
+	uint32_t max = lowering == IR_LOOP_CALLBACK || lowering == IR_LOOP_GLOBAL ?
+		       CALLBACK_MAX_NEST : lowering == IR_LOOP_ITER ? ITER_MAX_NEST : 0;
 
 	if (!max)	/* COUNTED: fit_loop() refuses what its budget cannot hold */
 		return;
@@ -424,7 +470,11 @@ static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loo
 				    "loops nested more than %u deep: each nested loop is a bpf_loop "
 				    "callback, a stack frame, and the kernel allows 8 with the program's "
 				    "own; --target-kernel 6.4 or later makes loops iterators, which are no "
-				    "frames, or nest fewer loops" :
+				    "frames, or nest fewer loops" : lowering == IR_LOOP_GLOBAL ?
+				    "loops nested more than %u deep: on this kernel each nested loop's body "
+				    "is a global function, a stack frame, and the kernel allows 8 with the "
+				    "program's own; --target-kernel 6.4 or later makes loops iterators, "
+				    "which are no frames, or nest fewer loops" :
 				    "loops nested more than %u deep: each nested loop is a bpf_iter_num "
 				    "iterator, 8 bytes of the kernel's 512-byte BPF stack while the loops "
 				    "inside it run; nest fewer loops", max);
@@ -477,7 +527,7 @@ static void collect_nodes(struct bound_ctx *c, struct ir_func *f, struct func_co
 		if (parent < 0) {
 			fc->insns += w;
 			fc->branches += b;
-		} else {
+		} else if (!fc->nodes.v[parent].global) {
 			fc->nodes.v[parent].insns += w;
 			fc->nodes.v[parent].branches += b;
 		}
@@ -487,7 +537,12 @@ static void collect_nodes(struct bound_ctx *c, struct ir_func *f, struct func_co
 			if (ns->n == ns->cap)
 				ns->v = grow(ns->v, &ns->cap, sizeof(*ns->v));
 			ns->v[ns->n] = (struct node){ .in = in, .parent = parent };
-			if (in->kind == IR_LOOP) {
+			if (in->kind == IR_LOOP && in->u.scope.loop.lowering == IR_LOOP_GLOBAL) {
+				ns->v[ns->n].insns = GLOBAL_ITER_INSNS;
+				ns->v[ns->n].branches = GLOBAL_ITER_BRANCHES;
+				ns->v[ns->n].global = true;
+				parent = (int32_t)ns->n;
+			} else if (in->kind == IR_LOOP) {
 				ns->v[ns->n].insns = COUNTED_ITER_INSNS;
 				parent = (int32_t)ns->n;
 			} else {
@@ -511,23 +566,27 @@ static void collect_nodes(struct bound_ctx *c, struct ir_func *f, struct func_co
 }
 
 /* Bottom-up: a node's W includes its children's, its depth is one more
- * than theirs (a loop) or theirs (a call). */
+ * than theirs (a loop) or theirs (a call). A GLOBAL loop's children are
+ * checked once, in its body's own walk: its W is the call in the loop,
+ * its depth 1. */
 static void sum_nodes(struct func_cost *fc)
 {
 	for (uint32_t k = fc->nodes.n; k-- > 0;) {
 		struct node *nd = &fc->nodes.v[k];
 		uint32_t d = nd->in->kind == IR_LOOP ? nd->depth + 1 : nd->depth;
-		double *insns = nd->parent < 0 ? &fc->insns : &fc->nodes.v[nd->parent].insns;
-		double *br = nd->parent < 0 ? &fc->branches : &fc->nodes.v[nd->parent].branches;
-		uint32_t *depth = nd->parent < 0 ? &fc->depth : &fc->nodes.v[nd->parent].depth;
+		struct node *up = nd->parent < 0 ? NULL : &fc->nodes.v[nd->parent];
 
+		if (nd->global)
+			d = 1;
 		nd->depth = d;
-		*insns += nd->insns;
-		*br += nd->branches;
-		if (d > *depth)
-			*depth = d;
-		if (d && nd->parent >= 0)
-			fc->nodes.v[nd->parent].nheavy++;
+		if (d && up)
+			up->nheavy++;
+		if (up && up->global)
+			continue;
+		*(up ? &up->insns : &fc->insns) += nd->insns;
+		*(up ? &up->branches : &fc->branches) += nd->branches;
+		if (d > *(up ? &up->depth : &fc->depth))
+			*(up ? &up->depth : &fc->depth) = d;
 	}
 }
 
@@ -555,9 +614,12 @@ static uint32_t fit(double budget, double w, uint32_t depth, uint32_t limit)
 static void fit_loop(struct bound_ctx *c, struct ir_func *f, struct node *nd, double frac)
 {
 	struct ir_loop_info *li = &nd->in->u.scope.loop;
+	/* a GLOBAL loop's iterations and its body's loops, checked once,
+	 * share its fraction */
+	double own = nd->global ? frac / 2 : frac;
 	uint32_t limit = c->opts->max_loop_iters;
-	uint32_t n = fit(COUNTED_BUDGET_INSNS * frac, nd->insns, nd->depth, limit);
-	uint32_t nb = nd->branches ? fit(COUNTED_BUDGET_BRANCHES * frac, nd->branches, nd->depth,
+	uint32_t n = fit(COUNTED_BUDGET_INSNS * own, nd->insns, nd->depth, limit);
+	uint32_t nb = nd->branches ? fit(COUNTED_BUDGET_BRANCHES * own, nd->branches, nd->depth,
 					 limit) : limit;
 	struct diag_loc loc = { nd->in->offset, f->wasm_index, f->name, NULL };
 	char kv[8];
@@ -582,6 +644,14 @@ static void fit_loop(struct bound_ctx *c, struct ir_func *f, struct node *nd, do
 		return;
 	}
 	li->max_iters = n;
+	if (nd->global) {
+		nd->frac = frac / 2;
+		diag_report(c->d, DIAG_NOTE, &loc,
+			    "loop runs at most %u iterations per entry (kernel %s has no bpf_loop: its "
+			    "body is a global function the verifier checks once, called from a loop it "
+			    "walks)", n, w2b_kernel_format(c->opts->kernel, kv));
+		return;
+	}
 	nd->frac = frac / n;
 	diag_report(c->d, DIAG_NOTE, &loc,
 		    "loop runs at most %u iterations per entry (kernel %s has no bpf_loop: the "
@@ -655,10 +725,57 @@ static void budget_counted(struct bound_ctx *c)
 	free(order);
 }
 
+/* --- GLOBAL loops and the program's context ------------------------------- */
+
+static void mark_kind(struct ir_func *f, void *user)
+{
+	uint8_t kind = *(const uint8_t *)user;
+
+	if (f->entry_kind == UINT8_MAX)
+		f->entry_kind = kind;
+	else if (f->entry_kind != kind)
+		f->entry_kind = IR_PROG_COUNT;
+}
+
+/* ir_func.entry_kind of every function. */
+static void find_entry_kinds(struct ir_module *m)
+{
+	uint8_t mixed = IR_PROG_COUNT;
+
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		m->funcs[k].entry_kind = UINT8_MAX;
+	for (uint32_t e = 0; e < m->nentries; e++)
+		ir_walk_reached(m, m->entries[e].func, mark_kind, &m->entries[e].kind);
+	if (m->has_start && !m->start_imported)
+		ir_walk_reached(m, m->start, mark_kind, &mixed);
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].entry_kind == UINT8_MAX)
+			m->funcs[k].entry_kind = IR_PROG_COUNT;
+}
+
+/* A function with GLOBAL loops passes the program's context to their
+ * bodies: it gets it in the packet's struct (ir_func.ctx), as functions
+ * that read context fields do, and its callers pass it on
+ * (ir_propagate_packet()). How it reads the packet is its program type's
+ * (one type reaches it: func_lowering()). */
+static void read_packet_as_entry(struct ir_func *f)
+{
+	f->load_bytes = ir_prog_info[f->entry_kind].load_bytes;
+	f->beyond_linear = ir_prog_info[f->entry_kind].beyond_linear;
+}
+
+static void give_context(struct ir_func *f)
+{
+	if (!f->packet)
+		read_packet_as_entry(f);
+	f->packet = f->ctx = true;
+}
+
 int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d)
 {
 	struct bound_ctx c = { .m = m, .opts = opts, .d = d };
 	uint32_t maxl = 1, maxlab = 1;
+	bool global = ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_GLOBAL;
 
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		if (m->funcs[k].nlocals > maxl)
@@ -674,6 +791,8 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 	c.targeted = malloc(maxlab);
 	if (!c.exposed || !c.written || !c.ctx || !c.reads_in || !c.reads_all || !c.targeted)
 		abort();
+	if (global)
+		find_entry_kinds(m);
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
 
@@ -683,13 +802,33 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 		memset(c.targeted, 0, f->nlabels ? f->nlabels : 1);
 		memset(c.reads_all, 0, (f->nlocals ? f->nlocals : 1) * sizeof(uint32_t));
 		ir_walk_insts(&f->body, mark_targets, c.targeted);
-		check_nest_depth(&c, f, ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed));
+		check_nest_depth(&c, f, func_lowering(&c, f));
 		if (c.err)
 			break;
 		ir_walk_insts(&f->body, count_reads, &c);
+		c.has_global = false;
 		ir_walk_insts(&f->body, visit_loop, &c);
+		if (c.has_global)
+			give_context(f);
 	}
-	if (!c.err && ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_COUNTED) {
+	if (!c.err && global) {
+		/* callers of functions that have the context now get it too;
+		 * the entries that reach one reach its callee, so one program
+		 * type reaches it, and its packet is read that type's way */
+		uint8_t *had = calloc(m->nfuncs ? m->nfuncs : 1, 1);
+
+		if (!had)
+			abort();
+		for (uint32_t k = 0; k < m->nfuncs; k++)
+			had[k] = m->funcs[k].packet;
+		ir_propagate_packet(m);
+		for (uint32_t k = 0; k < m->nfuncs; k++)
+			if (m->funcs[k].packet && !had[k] && m->funcs[k].entry_kind < IR_PROG_COUNT)
+				read_packet_as_entry(&m->funcs[k]);
+		free(had);
+	}
+	if (!c.err && (global || ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) ==
+		       IR_LOOP_COUNTED)) {
 		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
 		if (!c.fc)
 			abort();

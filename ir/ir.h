@@ -153,6 +153,10 @@ enum ir_loop_lowering {
 				 * without bpf_loop) */
 	IR_LOOP_CALLBACK,	/* the body is a bpf_loop() callback (5.17+) */
 	IR_LOOP_ITER,		/* bpf_iter_num kfuncs (6.4+) */
+	IR_LOOP_GLOBAL,		/* the body is a global BPF function the
+				 * verifier checks once on its own, called
+				 * from a counted loop (kernels without
+				 * bpf_loop: 5.6+) */
 };
 
 struct ir_loop_info {
@@ -167,8 +171,9 @@ struct ir_loop_info {
 	 * iteration at a time. */
 	uint32_t nlaundered;
 	uint32_t *laundered;
-	/* CALLBACK: every local the body reads or writes (the callback's
-	 * context carries them), ascending. */
+	/* CALLBACK, GLOBAL: the locals the loop and the loops nested in it
+	 * carry from one iteration to the next or out of the loop (the loop
+	 * context holds them), ascending. */
 	uint32_t nused;
 	uint32_t *used;
 };
@@ -256,6 +261,13 @@ struct ir_func {
 	 * (u.call.site), with the map each looks up. */
 	uint32_t nsites;
 	uint32_t *site_map;
+
+	/* Set by ir_bound_loops() on targets whose loops may be GLOBAL: the
+	 * program type (enum ir_prog_kind) of every entry that reaches it, or
+	 * IR_PROG_COUNT if entries of several types do (or the start
+	 * function): a global function's argument is the context of one
+	 * program type. */
+	uint8_t entry_kind;
 
 	/* Set by ir_analyze_calls(). */
 	bool reachable;		/* from some entry */
@@ -466,6 +478,9 @@ int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag
  * need the packet. 0, or -EINVAL (reported) for what cannot be made
  * verifiable. */
 int ir_lower_memory(struct ir_module *m, struct diag_sink *d);
+/* Marks the callers of functions that need the packet (or the context)
+ * as needing it too, to a fixed point. */
+void ir_propagate_packet(struct ir_module *m);
 
 /* require: reachable set. Guards every division and remainder with the
  * trap_if the Wasm semantics demand, and makes rem_s by -1 defined.
@@ -475,7 +490,8 @@ void ir_insert_traps(struct ir_module *m);
 
 /* The lowering a loop with a back edge gets on target kernel `kernel`
  * (common/kernel.h) under a license that may (gpl) or may not call
- * kfuncs: ITER, CALLBACK or COUNTED (bound_loops.c). */
+ * kfuncs: ITER, CALLBACK or GLOBAL (bound_loops.c; a loop the GLOBAL
+ * form cannot take is COUNTED). */
 enum ir_loop_lowering ir_loop_lowering_for(uint32_t kernel, bool gpl);
 
 struct ir_loop_opts {
@@ -483,11 +499,12 @@ struct ir_loop_opts {
 	bool kfuncs_allowed;		/* the license lets the program call kfuncs */
 	uint32_t kernel;		/* the target kernel (common/kernel.h) */
 };
-/* require: reachable set, may_trap. Decides every loop's lowering for the
- * target kernel (bound_loops.c says how) and its laundered and used
- * locals; on a kernel without bpf_loop, gives each loop the iterations the
- * verifier's budget allows, noting them, and refuses (located) a loop nest
- * that cannot fit. Returns 0 or -EINVAL (reported). */
+/* require: reachable set, may_trap, packet. Decides every loop's lowering
+ * for the target kernel (bound_loops.c says how) and its laundered and
+ * used locals; on a kernel without bpf_loop, gives each loop the
+ * iterations the verifier's budget allows, noting them, and refuses
+ * (located) a loop nest that cannot fit; functions with GLOBAL loops (and
+ * their callers) get the context. Returns 0 or -EINVAL (reported). */
 int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d);
 
 /* require: all passes above. Sets may_trap on every reachable function

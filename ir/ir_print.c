@@ -135,8 +135,10 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 		case IR_LOOP_COUNTED:
 		case IR_LOOP_CALLBACK:
 		case IR_LOOP_ITER:
+		case IR_LOOP_GLOBAL:
 			fprintf(out, " %s(max=%u", li->lowering == IR_LOOP_ITER ? "iter" :
-				li->lowering == IR_LOOP_COUNTED ? "counted" : "callback", li->max_iters);
+				li->lowering == IR_LOOP_COUNTED ? "counted" :
+				li->lowering == IR_LOOP_GLOBAL ? "global" : "callback", li->max_iters);
 			if (li->nlaundered) {
 				fputs(" launder=", out);
 				for (uint32_t k = 0; k < li->nlaundered; k++)

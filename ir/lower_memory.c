@@ -568,6 +568,27 @@ static void find_packet_call(struct ir_inst *i, void *user)
 		c->ctx = true;
 }
 
+void ir_propagate_packet(struct ir_module *m)
+{
+	bool changed;
+
+	do {
+		changed = false;
+		for (uint32_t k = 0; k < m->nfuncs; k++) {
+			struct calls_packet c = { m, false, false };
+			struct ir_func *f = &m->funcs[k];
+
+			if (!f->reachable || (f->packet && f->ctx))
+				continue;
+			ir_walk_insts(&f->body, find_packet_call, &c);
+			if ((c.found && !f->packet) || (c.ctx && !f->ctx))
+				changed = true;
+			f->packet |= c.found;
+			f->ctx |= c.ctx;
+		}
+	} while (changed);
+}
+
 /* Per entry, over the code it reaches: a read-only packet (cgroup_skb,
  * socket) is never written, and the way a packet is read is per function
  * (direct; a socket filter's copies, ir_prog_info.load_bytes; cgroup_skb's
@@ -619,7 +640,6 @@ static void entry_func(struct ir_func *f, void *user)
 int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 {
 	struct prov p = { .m = m, .changed = true, .d = d };
-	bool changed;
 
 	p.fp = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*p.fp));
 	if (!p.fp)
@@ -661,22 +681,7 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		if (p.f->reachable)
 			ir_walk_insts(&p.f->body, classify, &p);
 	}
-	/* callers of packet functions need the packet too */
-	do {
-		changed = false;
-		for (uint32_t k = 0; k < m->nfuncs; k++) {
-			struct calls_packet c = { m, false, false };
-			struct ir_func *f = &m->funcs[k];
-
-			if (!f->reachable || (f->packet && f->ctx))
-				continue;
-			ir_walk_insts(&f->body, find_packet_call, &c);
-			if ((c.found && !f->packet) || (c.ctx && !f->ctx))
-				changed = true;
-			f->packet |= c.found;
-			f->ctx |= c.ctx;
-		}
-	} while (changed);
+	ir_propagate_packet(m);
 	for (uint32_t e = 0; e < m->nentries && !p.err; e++) {
 		const struct ir_entry *en = &m->entries[e];
 		const struct ir_func *f = &m->funcs[en->func];

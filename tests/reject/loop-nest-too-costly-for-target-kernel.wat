@@ -1,10 +1,15 @@
-;; ARGS: --entry deep=xdp --target-kernel=5.10
-;; A kernel without bpf_loop (before 5.17) walks every iteration of every
-;; loop: five nested loops leave each too few iterations to be worth
-;; compiling. Refused at the outermost loop with the estimate and the ways
-;; out, instead of an object the verifier would reject.
+;; ARGS: --entry deep=xdp --entry deep_tc=tc --target-kernel=5.10
+;; A kernel without bpf_loop (before 5.17) walks every iteration of an
+;; ordinary loop. Loops are ordinary there when their bodies cannot be
+;; global functions: here the function is reached from entries of two
+;; program types (a global function takes one type's context). Five
+;; nested loops leave each too few iterations to be worth compiling.
+;; Refused at the outermost loop with the estimate and the ways out,
+;; instead of an object the verifier would reject.
 (module (memory 1)
-  (func (export "deep") (param $p i32) (param $n i32) (result i32)
+  (func (export "deep_tc") (param $p i32) (param $n i32) (result i32)
+    (call $deep (local.get $p) (local.get $n)))
+  (func $deep (export "deep") (param $p i32) (param $n i32) (result i32)
     (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $s i32)
     (local.set $a (i32.const 0))
     (loop $La
