@@ -6,8 +6,8 @@
  * (MAX_CALL_FRAMES), counting the program itself, every bpf-to-bpf call
  * and every bpf_loop() callback. How deep they nest is known only after
  * LLVM's inliner: rustc's iterator adapters are a dozen calls deep in the
- * module and one function after it, while each loop of the callback
- * lowering is a frame the module does not show. So the check runs on the
+ * module and one function after it, while each loop of the callback and
+ * global-function lowerings is a frame the module does not show. So the check runs on the
  * optimised LLVM module: a defined function's frames are one more than
  * the most of any defined function it calls or whose address it passes (a
  * callback). The call graph is acyclic (ir_analyze_calls() refused
@@ -130,7 +130,8 @@ int be_check_frames(struct be_ctx *cx)
 			diag_report(cx->d, DIAG_ERROR,
 				    &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL },
 				    "call chain too deep: entry '%s' needs %u stack frames after inlining "
-				    "(calls, and each loop that is a bpf_loop callback), the kernel allows "
+				    "(calls, and each loop whose body is a function: a bpf_loop callback, or "
+				    "a global function before 5.17), the kernel allows "
 				    "%u; --target-kernel 6.4 or later makes loops iterators, which are no "
 				    "frames, or nest fewer calls and loops",
 				    en->export_name, v[root].depth, BE_MAX_CALL_FRAMES);

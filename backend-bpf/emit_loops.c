@@ -483,6 +483,10 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		be_fn_ice(fs, in->offset, "a callback loop in a function without a loop context");
 		return -EINVAL;
 	}
+	if (global && !fs->pkt_ctx) {
+		be_fn_ice(fs, in->offset, "a global-function loop in a function without the context");
+		return -EINVAL;
+	}
 	locals = calloc(f->nlocals + 1, sizeof(*locals));
 	windows = calloc(nsites, sizeof(*windows));
 	if (!locals || !windows) {
