@@ -665,20 +665,6 @@ static int verify(struct be_ctx *cx, const char *when)
 	return bad ? -EINVAL : 0;
 }
 
-/* The IR function, or the entry's function, whose LLVM symbol is the n
- * bytes at name; NULL if none. */
-static const struct ir_func *func_of_symbol(const struct ir_module *m, const char *name, size_t n)
-{
-	for (uint32_t k = 0; k < m->nfuncs; k++)
-		if (m->funcs[k].symbol && strlen(m->funcs[k].symbol) == n &&
-		    !strncmp(m->funcs[k].symbol, name, n))
-			return &m->funcs[k];
-	for (uint32_t k = 0; k < m->nentries; k++)
-		if (strlen(m->entries[k].symbol) == n && !strncmp(m->entries[k].symbol, name, n))
-			return &m->funcs[m->entries[k].func];
-	return NULL;
-}
-
 int be_llvm_errors(struct be_ctx *cx, const char *when)
 {
 	const char *fn;
@@ -694,7 +680,7 @@ int be_llvm_errors(struct be_ctx *cx, const char *when)
 	if (strstr(cx->llvm_errors, "BPF stack limit is exceeded") && fn) {
 		const char *name = fn + strlen("in function ");
 		size_t n = strcspn(name, " :");
-		const struct ir_func *f = func_of_symbol(cx->m, name, n);
+		const struct ir_func *f = ir_func_by_symbol(cx->m, name, n);
 
 		if (f)
 			diag_report(cx->d, DIAG_ERROR,

@@ -19,6 +19,7 @@
 #include "common/license.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
+#include "verifier-check/vcheck.h"
 
 
 struct compile {
@@ -178,6 +179,84 @@ static int emit_ir_text(struct compile *c)
 	return 0;
 }
 
+/* --- the stack of a chain of calls ---------------------------------------- */
+
+/* The function a loop body's symbol (NAME__loop_HEX, emit_loops.c) came
+ * from: the one whose body holds that offset. */
+static const struct ir_func *func_at(const struct ir_module *m, uint32_t off)
+{
+	const struct ir_func *best = NULL;
+
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].reachable && m->funcs[k].offset <= off &&
+		    (!best || m->funcs[k].offset > best->offset))
+			best = &m->funcs[k];
+	return best;
+}
+
+/* One frame in the module's terms, appended to buf. */
+static void describe_frame(const struct ir_module *m, const char *sym, uint32_t bytes,
+			   char *buf, size_t size)
+{
+	const char *loop = strstr(sym, "__loop_");
+	const struct ir_func *f;
+	size_t n = strlen(buf);
+
+	if (n >= size)
+		return;
+	if (loop && !ir_func_by_symbol(m, sym, strlen(sym))) {
+		uint32_t off = (uint32_t)strtoul(loop + 7, NULL, 16);
+
+		f = func_at(m, off);
+		snprintf(buf + n, size - n, "%sthe body of the loop at 0x%x in '%s' %u", n ? ", " : "",
+			 off, f && f->name ? f->name : "?", bytes);
+		return;
+	}
+	f = ir_func_by_symbol(m, sym, strlen(sym));
+	snprintf(buf + n, size - n, "%s'%s' %u", n ? ", " : "", f && f->name ? f->name : sym, bytes);
+}
+
+struct deep_stack {
+	struct compile *c;
+	int err;
+};
+
+/* A program whose deepest chain of calls needs more stack than the
+ * kernel allows: refused here, located at its entry, instead of at load
+ * ("combined stack size of N calls is X. Too large"). */
+static void on_deep_stack(const struct vc_stack_chain *ch, void *user)
+{
+	struct deep_stack *ds = user;
+	const struct ir_module *m = ds->c->ir;
+	const struct ir_func *f = ir_func_by_symbol(m, ch->prog, strlen(ch->prog));
+	char frames[512] = "";
+
+	for (unsigned k = 0; k < ch->n; k++)
+		describe_frame(m, ch->fn[k], ch->depth[k], frames, sizeof(frames));
+	diag_report(&ds->c->diag, DIAG_ERROR,
+		    f ? &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL } : NULL,
+		    "program '%s' needs %u bytes of stack in one chain of calls, and the kernel allows "
+		    "%u for all the frames of a chain together, each rounded up to 32 bytes (bytes "
+		    "per frame: %s); each loop whose body is a function (a bpf_loop callback; before "
+		    "5.17 a global function) is a frame: keep fewer values live across nested loops "
+		    "and calls, or --target-kernel 6.4 or later (loops as iterators, no frames)",
+		    ch->prog, ch->total, VC_MAX_STACK, frames);
+	ds->err = -EINVAL;
+}
+
+/* The object's call chains against the kernel's combined stack limit. */
+static int check_stack(struct compile *c)
+{
+	struct deep_stack ds = { c, 0 };
+	int err = vc_check_stack(c->out->data, c->out->size, on_deep_stack, &ds);
+
+	if (err) {
+		diag_ice(&c->diag, "cannot read the object just written (%s)", strerror(-err));
+		return err;
+	}
+	return ds.err;
+}
+
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
@@ -214,7 +293,9 @@ static int compile_module(struct compile *c)
 		return emit_ir_text(c);
 	be.emit = c->o.emit == W2B_EMIT_ASM ? BE_EMIT_ASM :
 		  c->o.emit == W2B_EMIT_LL ? BE_EMIT_LL : BE_EMIT_OBJ;
-	return be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size);
+	if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
+		return err;
+	return be.emit == BE_EMIT_OBJ ? check_stack(c) : 0;
 }
 
 /* --- the library surface ---------------------------------------------------- */

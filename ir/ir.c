@@ -263,3 +263,15 @@ uint64_t ir_memory_initial(const struct ir_memory *mem, uint32_t addr, unsigned 
 		}
 	return v;
 }
+
+const struct ir_func *ir_func_by_symbol(const struct ir_module *m, const char *name, size_t n)
+{
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].symbol && strlen(m->funcs[k].symbol) == n &&
+		    !strncmp(m->funcs[k].symbol, name, n))
+			return &m->funcs[k];
+	for (uint32_t k = 0; k < m->nentries; k++)
+		if (strlen(m->entries[k].symbol) == n && !strncmp(m->entries[k].symbol, name, n))
+			return &m->funcs[m->entries[k].func];
+	return NULL;
+}

@@ -434,6 +434,9 @@ void ir_walk_regions(struct ir_region *root, ir_region_fn fn, void *user);
 typedef void (*ir_inst_fn)(struct ir_inst *i, void *user);
 void ir_walk_insts(struct ir_region *root, ir_inst_fn fn, void *user);
 
+/* The function whose ELF symbol is name[0, n) (a function's, or an
+ * entry's program), or NULL. */
+const struct ir_func *ir_func_by_symbol(const struct ir_module *m, const char *name, size_t n);
 /* Is sym an ELF symbol the module already gives out: an entry's, an
  * exported global's (.rodata) or a map's name? */
 bool ir_symbol_taken(const struct ir_module *m, const char *sym);

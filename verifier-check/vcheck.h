@@ -52,4 +52,29 @@ uint32_t vc_xlated_insns(struct vc_object *o, const char *symbol);
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
 		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d);
 
+/* The kernel's limit on the stack of a chain of calls (MAX_BPF_STACK),
+ * and on its frames (MAX_CALL_FRAMES). */
+#define VC_MAX_STACK 512
+#define VC_MAX_FRAMES 8
+
+/* A program's chain of calls with the most stack, as the verifier adds it
+ * up (stack_depth.c). */
+struct vc_stack_chain {
+	const char *prog;		/* the program's symbol */
+	unsigned n;			/* frames, the program's own first */
+	const char *fn[VC_MAX_FRAMES];	/* each frame's function symbol */
+	uint32_t depth[VC_MAX_FRAMES];	/* the stack bytes each one uses */
+	uint32_t total;			/* their sum, each rounded up to 32 */
+};
+
+/*
+ * Before loading (stack_depth.c): for each program of the ELF object obj,
+ * the chain of bpf-to-bpf calls and helper callbacks below it with the most
+ * stack; over(chain, user) for each one above VC_MAX_STACK, which the
+ * kernel would refuse ("combined stack size ... Too large"). 0, or
+ * -EINVAL if obj is not a BPF ELF object it can read, -ENOMEM.
+ */
+int vc_check_stack(const void *obj, size_t size,
+		   void (*over)(const struct vc_stack_chain *, void *), void *user);
+
 #endif
