@@ -462,8 +462,9 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 
 /* emit_frames.c: after optimisation, refuses (located at the entry) an
  * entry whose calls and loop callbacks nest deeper than the kernel's 8
- * frames. 0 or -EINVAL (reported). */
-int be_check_frames(struct be_ctx *cx);
+ * frames. 0, or -EINVAL (reported), or without `report` -E2BIG (nothing
+ * reported). */
+int be_check_frames(struct be_ctx *cx, bool report);
 
 /* emit_numeric.c: the value of IR_NUM `in`, or NULL (reported). */
 LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);

@@ -12,6 +12,11 @@
  * the most of any defined function it calls or whose address it passes (a
  * callback). The call graph is acyclic (ir_analyze_calls() refused
  * recursion); the walk keeps its own stack.
+ *
+ * When the inliner's choices leave a chain too deep (Rust's debug builds:
+ * dozens of small functions a call deep each, never inlined by rustc),
+ * emit_module.c inlines every Wasm function and checks again: then only
+ * the loop bodies are frames.
  */
 #include "backend-bpf/emit.h"
 
@@ -84,7 +89,7 @@ static void visit(int32_t c, void *user)
 	w->stack[w->sp++] = (uint32_t)c;
 }
 
-int be_check_frames(struct be_ctx *cx)
+int be_check_frames(struct be_ctx *cx, bool report)
 {
 	const struct ir_module *m = cx->m;
 	uint32_t n = 0;
@@ -124,16 +129,18 @@ int be_check_frames(struct be_ctx *cx)
 				w.sp = before - 1;
 			}
 		}
-		if (v[root].depth > BE_MAX_CALL_FRAMES) {
+		if (v[root].depth > BE_MAX_CALL_FRAMES && !report) {
+			err = -E2BIG;
+		} else if (v[root].depth > BE_MAX_CALL_FRAMES) {
 			const struct ir_func *f = &m->funcs[en->func];
 
 			diag_report(cx->d, DIAG_ERROR,
 				    &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL },
-				    "call chain too deep: entry '%s' needs %u stack frames after inlining "
-				    "(calls, and each loop whose body is a function: a bpf_loop callback, or "
-				    "a global function before 5.17), the kernel allows "
+				    "call chain too deep: entry '%s' needs %u stack frames with every "
+				    "function inlined (each loop whose body is a function is one: a bpf_loop "
+				    "callback, or a global function before 5.17), the kernel allows "
 				    "%u; --target-kernel 6.4 or later makes loops iterators, which are no "
-				    "frames, or nest fewer calls and loops",
+				    "frames, or nest fewer loops",
 				    en->export_name, v[root].depth, BE_MAX_CALL_FRAMES);
 			err = -EINVAL;
 		}

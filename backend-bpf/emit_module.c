@@ -654,6 +654,37 @@ static int run_passes(struct be_ctx *cx, int opt_level)
 	return 0;
 }
 
+/* Too many frames in some chain of calls: every Wasm function inlined
+ * into its callers (loop bodies and programs stay functions), and the
+ * module optimised again. Costs code size, so only when needed. */
+static int flatten(struct be_ctx *cx, int opt_level)
+{
+	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+	LLVMPassBuilderOptionsRef po;
+	char pipeline[48];
+	LLVMErrorRef e;
+
+	/* what is left of the Wasm functions (cx->fns may name deleted ones
+	 * now): the internal functions; a callback is never called directly,
+	 * so the attribute leaves it alone */
+	for (LLVMValueRef f = LLVMGetFirstFunction(cx->M); f; f = LLVMGetNextFunction(f))
+		if (LLVMCountBasicBlocks(f) && LLVMGetLinkage(f) == LLVMInternalLinkage)
+			LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+						LLVMCreateEnumAttribute(cx->C, always, 0));
+	po = LLVMCreatePassBuilderOptions();
+	snprintf(pipeline, sizeof(pipeline), "always-inline,default<O%d>", opt_level);
+	e = LLVMRunPasses(cx->M, pipeline, cx->TM, po);
+	LLVMDisposePassBuilderOptions(po);
+	if (e) {
+		char *msg = LLVMGetErrorMessage(e);
+
+		diag_ice(cx->d, "LLVM %s pipeline failed: %s", pipeline, msg);
+		LLVMDisposeErrorMessage(msg);
+		return -EINVAL;
+	}
+	return opt_level > 0 ? be_packet_fold(cx) : 0;
+}
+
 static int verify(struct be_ctx *cx, const char *when)
 {
 	char *msg = NULL;
@@ -834,7 +865,10 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	if (opt_level > 0 && (be_packet_fold(&cx) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
-	if (be_check_frames(&cx))
+	if (be_check_frames(&cx, false) == -E2BIG &&
+	    (flatten(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed")))
+		goto out;
+	if (be_check_frames(&cx, true))
 		goto out;
 	err = output(&cx, kind, out, out_size);
 out:

@@ -1,17 +1,23 @@
 ;; ARGS: --all-exports -O0
 ;; Where loops are bpf_loop callbacks (the default target, 6.1), each loop
-;; with a back edge is a frame of its own for the kernel: five nested calls
-;; under two loops need 9 frames, one more than it allows.
+;; with a back edge is a frame of its own for the kernel, and inlining every
+;; function does not take it away: four nested loops whose innermost calls
+;; a function with four nested loops of its own need 9 frames with the
+;; program's, one more than the kernel allows.
 (module
-  (func $f1 (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-  (func $f2 (param i32) (result i32) (call $f1 (local.get 0)))
-  (func $f3 (param i32) (result i32) (call $f2 (local.get 0)))
-  (func $f4 (param i32) (result i32) (call $f3 (local.get 0)))
-  (func $f5 (param i32) (result i32) (call $f4 (local.get 0)))
-  (func $f6 (export "f6") (param i32) (result i32)
-    (loop $a
-      (loop $b
-        (local.set 0 (call $f5 (local.get 0)))
-        (br_if $b (i32.lt_u (local.get 0) (i32.const 10))))
-      (br_if $a (i32.lt_u (local.get 0) (i32.const 20))))
+  (func $inner (param i32) (result i32)
+    (loop $a (loop $b (loop $c (loop $d
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br_if $d (i32.lt_u (local.get 0) (i32.const 10))))
+      (br_if $c (i32.lt_u (local.get 0) (i32.const 20))))
+      (br_if $b (i32.lt_u (local.get 0) (i32.const 30))))
+      (br_if $a (i32.lt_u (local.get 0) (i32.const 40))))
+    (local.get 0))
+  (func (export "f") (param i32) (result i32)
+    (loop $a (loop $b (loop $c (loop $d
+      (local.set 0 (call $inner (local.get 0)))
+      (br_if $d (i32.lt_u (local.get 0) (i32.const 50))))
+      (br_if $c (i32.lt_u (local.get 0) (i32.const 60))))
+      (br_if $b (i32.lt_u (local.get 0) (i32.const 70))))
+      (br_if $a (i32.lt_u (local.get 0) (i32.const 80))))
     (local.get 0)))
