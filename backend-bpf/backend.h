@@ -60,6 +60,10 @@ struct be_options {
 	 * (memory.copy/fill, data segments) take too. */
 	uint32_t max_loop_iters;
 	uint32_t target_kernel;
+	/* Inline every Wasm function (only loop bodies and programs stay
+	 * functions): fewer frames and less stack in a chain of calls, for
+	 * more code. Done anyway when the chains are too deep. */
+	bool flatten;
 };
 
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative

@@ -865,7 +865,7 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	if (opt_level > 0 && (be_packet_fold(&cx) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
-	if (be_check_frames(&cx, false) == -E2BIG &&
+	if (((opts && opts->flatten) || be_check_frames(&cx, false) == -E2BIG) &&
 	    (flatten(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
 	if (be_check_frames(&cx, true))

@@ -194,30 +194,37 @@ static const struct ir_func *func_at(const struct ir_module *m, uint32_t off)
 	return best;
 }
 
-/* One frame in the module's terms, appended to buf. */
+static const char *func_label(const struct ir_func *f, const char *fallback)
+{
+	return !f ? fallback : f->name ? f->name : f->symbol ? f->symbol : fallback;
+}
+
+/* One frame in the module's terms, appended to buf; *loc (if not NULL)
+ * where it is in the module. */
 static void describe_frame(const struct ir_module *m, const char *sym, uint32_t bytes,
-			   char *buf, size_t size)
+			   char *buf, size_t size, struct diag_loc *loc)
 {
 	const char *loop = strstr(sym, "__loop_");
-	const struct ir_func *f;
+	const struct ir_func *f = ir_func_by_symbol(m, sym, strlen(sym));
 	size_t n = strlen(buf);
+	uint32_t off = 0;
 
-	if (n >= size)
-		return;
-	if (loop && !ir_func_by_symbol(m, sym, strlen(sym))) {
-		uint32_t off = (uint32_t)strtoul(loop + 7, NULL, 16);
-
+	if (!f && loop) {
+		off = (uint32_t)strtoul(loop + 7, NULL, 16);
 		f = func_at(m, off);
-		snprintf(buf + n, size - n, "%sthe body of the loop at 0x%x in '%s' %u", n ? ", " : "",
-			 off, f && f->name ? f->name : "?", bytes);
-		return;
+		if (n < size)
+			snprintf(buf + n, size - n, "%sthe body of the loop at 0x%x in '%s' %u",
+				 n ? ", " : "", off, func_label(f, "?"), bytes);
+	} else if (n < size) {
+		snprintf(buf + n, size - n, "%s'%s' %u", n ? ", " : "", func_label(f, sym), bytes);
 	}
-	f = ir_func_by_symbol(m, sym, strlen(sym));
-	snprintf(buf + n, size - n, "%s'%s' %u", n ? ", " : "", f && f->name ? f->name : sym, bytes);
+	if (loc && f)
+		*loc = (struct diag_loc){ off ? off : f->offset, f->wasm_index, f->name, NULL };
 }
 
 struct deep_stack {
 	struct compile *c;
+	bool report;
 	int err;
 };
 
@@ -228,26 +235,31 @@ static void on_deep_stack(const struct vc_stack_chain *ch, void *user)
 {
 	struct deep_stack *ds = user;
 	const struct ir_module *m = ds->c->ir;
-	const struct ir_func *f = ir_func_by_symbol(m, ch->prog, strlen(ch->prog));
-	char frames[512] = "";
+	struct diag_loc loc = { DIAG_NO_OFFSET, DIAG_NO_FUNC, NULL, NULL };
+	char frames[512] = "", root[160] = "";
 
+	ds->err = -E2BIG;
+	if (!ds->report)
+		return;
 	for (unsigned k = 0; k < ch->n; k++)
-		describe_frame(m, ch->fn[k], ch->depth[k], frames, sizeof(frames));
-	diag_report(&ds->c->diag, DIAG_ERROR,
-		    f ? &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL } : NULL,
-		    "program '%s' needs %u bytes of stack in one chain of calls, and the kernel allows "
+		describe_frame(m, ch->fn[k], ch->depth[k], frames, sizeof(frames), NULL);
+	describe_frame(m, ch->prog, 0, root, sizeof(root), &loc);
+	diag_report(&ds->c->diag, DIAG_ERROR, &loc,
+		    "%s needs %u bytes of stack in one chain of calls, and the kernel allows "
 		    "%u for all the frames of a chain together, each rounded up to 32 bytes (bytes "
 		    "per frame: %s); each loop whose body is a function (a bpf_loop callback; before "
 		    "5.17 a global function) is a frame: keep fewer values live across nested loops "
 		    "and calls, or --target-kernel 6.4 or later (loops as iterators, no frames)",
-		    ch->prog, ch->total, VC_MAX_STACK, frames);
+		    "the program",
+		    ch->total, VC_MAX_STACK, frames);
 	ds->err = -EINVAL;
 }
 
-/* The object's call chains against the kernel's combined stack limit. */
-static int check_stack(struct compile *c)
+/* The object's call chains against the kernel's combined stack limit:
+ * -E2BIG if over it (reported with `report`, else -EINVAL). */
+static int check_stack(struct compile *c, bool report)
 {
-	struct deep_stack ds = { c, 0 };
+	struct deep_stack ds = { c, report, 0 };
 	int err = vc_check_stack(c->out->data, c->out->size, on_deep_stack, &ds);
 
 	if (err) {
@@ -295,7 +307,17 @@ static int compile_module(struct compile *c)
 		  c->o.emit == W2B_EMIT_LL ? BE_EMIT_LL : BE_EMIT_OBJ;
 	if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
 		return err;
-	return be.emit == BE_EMIT_OBJ ? check_stack(c) : 0;
+	if (be.emit != BE_EMIT_OBJ || (err = check_stack(c, false)) != -E2BIG)
+		return err;
+	/* a chain of calls over the stack limit: again with every function
+	 * inlined (their stack slots then share one frame), and refused only
+	 * if that is still over */
+	free(c->out->data);
+	c->out->data = NULL;
+	be.flatten = true;
+	if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
+		return err;
+	return check_stack(c, true);
 }
 
 /* --- the library surface ---------------------------------------------------- */

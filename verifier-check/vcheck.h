@@ -69,8 +69,8 @@ struct vc_stack_chain {
 
 /*
  * Before loading (stack_depth.c): for each program of the ELF object obj,
- * the chain of bpf-to-bpf calls and helper callbacks below it with the most
- * stack; over(chain, user) for each one above VC_MAX_STACK, which the
+ * the chain of bpf-to-bpf calls and helper callbacks below it with the
+ * most stack; over(chain, user) for each one above VC_MAX_STACK, which the
  * kernel would refuse ("combined stack size ... Too large"). 0, or
  * -EINVAL if obj is not a BPF ELF object it can read, -ENOMEM.
  */
