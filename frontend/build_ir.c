@@ -886,6 +886,27 @@ static bool do_libc_memory_call(struct builder *b, const struct fe_instr *in,
 	return true;
 }
 
+/* AssemblyScript's runtime calls env.abort(message, file, line, column)
+ * when an assertion or a bounds check fails; its JavaScript loader
+ * throws, ending the call. wasm2bpf is the host: the run ends with the
+ * trap `unreachable` would give. Wasm says nothing after a call that
+ * does not return, so the code after it is not reached. */
+static bool do_abort_call(struct builder *b, const struct fe_instr *in,
+			  const struct fe_import *im, const struct fe_functype *t)
+{
+	static const uint8_t sig[4] = { FE_I32, FE_I32, FE_I32, FE_I32 };
+	struct opnd args[4];
+
+	if (strcmp(im->module, "env") || strcmp(im->name, "abort") || t->nparams != 4 ||
+	    memcmp(t->params, sig, 4) || t->nresults != 0)
+		return false;
+	pop_types(b, 4, t->params, args);
+	if (emitting(b))
+		emit(b, IR_TRAP)->u.trap = W2B_TRAP_UNREACHABLE;
+	set_unreachable(b);
+	return true;
+}
+
 static void do_call(struct builder *b, const struct fe_instr *in)
 {
 	const struct fe_module *wm = b->wm;
@@ -914,6 +935,8 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 		if (do_helper_call(b, in, im, t))
 			return;
 		if (do_ctx_field(b, in, im, t))
+			return;
+		if (do_abort_call(b, in, im, t))
 			return;
 		refuse(b, in->offset, "call to imported function '%s.%s' is not supported (imports are not implemented yet)",
 		       im->module, im->name);
@@ -1394,6 +1417,35 @@ static void do_memory_op(struct builder *b, const struct fe_instr *in)
 		}
 		return;
 	}
+	if (in->op == FE_OP_MEMORY_GROW) {
+		/* The memory's size is fixed (map memory, allocated before
+		 * the program runs), and Wasm lets memory.grow fail, -1, at
+		 * any time: delta == 0 ? the size : -1, as V8 answers a
+		 * grow by nothing (an allocator's way of asking the size). */
+		x = pop_expect(b, FE_I32);
+		if (emitting(b)) {
+			struct ir_inst *z = emit(b, IR_NUM), *size, *fail;
+			uint32_t vz, vsize, vfail;
+
+			z->u.numop = IR_I32_EQZ;
+			z->a = x.vreg;
+			vz = emit_def(b, z, FE_I32);
+			size = emit(b, IR_CONST);
+			size->u.imm = (int64_t)b->wm->memories[0].limits.min;
+			vsize = emit_def(b, size, FE_I32);
+			fail = emit(b, IR_CONST);
+			fail->u.imm = -1;
+			vfail = emit_def(b, fail, FE_I32);
+			i = emit(b, IR_SELECT);
+			i->a = vz;
+			i->b = vsize;
+			i->c = vfail;
+			push(b, FE_I32, emit_def(b, i, FE_I32));
+		} else {
+			push(b, FE_I32, IR_NOVAL);
+		}
+		return;
+	}
 	len = pop_expect(b, FE_I32);
 	x = pop_expect(b, FE_I32);
 	dst = pop_expect(b, FE_I32);
@@ -1500,6 +1552,7 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 		do_load_store(b, in);
 		break;
 	case FE_OP_MEMORY_SIZE:
+	case FE_OP_MEMORY_GROW:
 	case FE_OP_MEMORY_COPY:
 	case FE_OP_MEMORY_FILL:
 		do_memory_op(b, in);

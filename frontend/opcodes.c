@@ -29,7 +29,6 @@ const char *fe_support_reason(enum fe_support s)
 	case FE_SUPPORT_FLOAT: return "eBPF has no floating point";
 	case FE_SUPPORT_TABLE: return "tables: eBPF has no indirect calls";
 	case FE_SUPPORT_TAIL: return "tail calls between Wasm functions are not implemented";
-	case FE_SUPPORT_GROW: return "an instance's memory has a fixed size in eBPF";
 	case FE_SUPPORT_REF: return "reference types have no meaning in eBPF";
 	case FE_SUPPORT_PASSIVE: return "passive data segments are not implemented";
 	case FE_SUPPORT_SIMD: return "eBPF has no vector registers";

@@ -30,6 +30,17 @@ if ((${#missing[@]})); then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# AssemblyScript's compiler (asc) for the AssemblyScript tests, from npm
+# (not packaged by Debian) into its own prefix; npm from Debian where the
+# nodejs package has none.
+ASC_PREFIX=/opt/wasm2bpf/npm
+if [ ! -x "$ASC_PREFIX/node_modules/.bin/asc" ]; then
+  if ! command -v npm >/dev/null; then
+    apt-get install -y -q --no-install-recommends npm
+  fi
+  npm install --prefix "$ASC_PREFIX" --no-audit --no-fund assemblyscript@0.27.37
+fi
+
 # Programs are pinned and loaded through bpffs.
 if ! mountpoint -q /sys/fs/bpf 2>/dev/null; then
   mount -t bpf bpf /sys/fs/bpf 2>/dev/null || echo "setup: warning: could not mount bpffs on /sys/fs/bpf" >&2

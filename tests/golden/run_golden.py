@@ -26,6 +26,10 @@ Three kinds, by directory:
                          ;; TARGETS: 6.1 6.4 ... runs it all once per
                          --target-kernel (each a different loop lowering).
   tests/run/NAME.c       the same for a C module built as tests/reject's .c are.
+  tests/run/NAME.ts      the same for an AssemblyScript module, built by asc
+                         (npm's assemblyscript as scripts/setup.sh installs
+                         it; $ASC to choose another) with
+                         -O2 --runtime stub and its // ASCFLAGS:.
 
 --rebase rewrites the .err/.ir expectations from what the compiler does now
 (review the diff before committing it). The closing line is
@@ -54,6 +58,11 @@ def directives(path, name):
 def run(cmd, stdin=None, timeout=120):
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
 
+
+# Where scripts/setup.sh installs AssemblyScript's compiler.
+ASC = "/opt/wasm2bpf/npm/node_modules/.bin/asc"
+if not os.path.exists(ASC):
+    ASC = "asc"
 
 # How the samples are built (samples/CMakeLists.txt).
 SDK_CFLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-matomics", "-Wl,--no-entry", "-Wl,-z,stack-size=8192",
@@ -122,11 +131,23 @@ def compile_c(path, tmp):
     return wasm, ("clang-19 failed:\n" + p.stderr if p.returncode else None)
 
 
+def compile_ts(path, tmp):
+    """An AssemblyScript test module; (wasm path, error)."""
+    wasm = os.path.join(tmp, os.path.basename(path)[:-3] + ".wasm")
+    extra = " ".join(directives(path, "ASCFLAGS")).split()
+    try:
+        p = run([os.environ.get("ASC") or ASC, path, "-O2", "--runtime", "stub"] + extra + ["-o", wasm])
+    except OSError as e:
+        return wasm, "asc: %s (scripts/setup.sh installs npm's assemblyscript)" % e
+    return wasm, ("asc failed:\n" + p.stdout + p.stderr if p.returncode else None)
+
+
 def check_run(w2b, path, rebase):
-    if path.endswith(".c"):
-        with tempfile.TemporaryDirectory() as tmp:
-            wasm, err = compile_c(path, tmp)
-            return err or run_module(w2b, path, wasm)
+    for ext, build in ((".c", compile_c), (".ts", compile_ts)):
+        if path.endswith(ext):
+            with tempfile.TemporaryDirectory() as tmp:
+                wasm, err = build(path, tmp)
+                return err or run_module(w2b, path, wasm)
     return run_module(w2b, path, path)
 
 
@@ -199,7 +220,8 @@ def main():
         d = os.path.join(ROOT, "tests", kind)
         for name in sorted(os.listdir(d)):
             if not (name.endswith(".wat") or (kind != "ir" and name.endswith(".c")) or
-                    (kind == "reject" and name.endswith(".py"))):
+                    (kind == "reject" and name.endswith(".py")) or
+                    (kind == "run" and name.endswith(".ts"))):
                 continue
             path = os.path.join(d, name)
             try:
