@@ -20,9 +20,13 @@
  *     section or through a relocation to another, and the callbacks a
  *     function hands to a helper (a 64-bit immediate relocated to code:
  *     bpf_loop's). Kernels differ on those: 6.1 adds up the stack before
- *     it inlines bpf_loop, so without them; 6.18 refused a Rust debug
- *     build for "combined stack size of 2 calls is 608", its program and
- *     a callback. Counted as calls here, so that an object loads on both.
+ *     it inlines bpf_loop calls, so without them; 6.18 inlines first where
+ *     it can (optimize_bpf_loop(): the callback becomes a call, and the
+ *     caller's frame grows by the loop's 24 bytes of spills) and refused a
+ *     Rust debug build for "combined stack size of 2 calls is 608" (its
+ *     program's 352 bytes and a callback's 184, each + 24). A callback
+ *     counts as a call here; the 24 bytes do not (with them, Rust's debug
+ *     `search`, which 6.18 and 6.1 load, would be refused at 544).
  *
  * The count is an upper bound of the verifier's, which takes only the
  * slots on paths it explored: measured, a chain this counts at 576 bytes
