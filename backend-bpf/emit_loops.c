@@ -248,7 +248,10 @@ static bool check_locals(struct be_fn *fs, const struct ir_inst *in)
 
 /* --- COUNTED and ITER --------------------------------------------------------- */
 
-static void open_counted(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicBlockRef header)
+/* `count = max_iters; header: if (count == 0) trap LOOP_LIMIT; count -= 1`,
+ * the builder then in the header, after the count: the head of a COUNTED
+ * loop, and of the loop that calls a GLOBAL body. */
+static void count_down(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicBlockRef header)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
@@ -262,6 +265,11 @@ static void open_counted(struct be_fn *fs, const struct ir_loop_info *li, LLVMBa
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntEQ, c, LLVMConstInt(cx->t_i64, 0, 0), ""),
 		   W2B_TRAP_LOOP_LIMIT);
 	be_store(cx, LLVMBuildSub(B, c, LLVMConstInt(cx->t_i64, 1, 0), ""), count);
+}
+
+static void open_counted(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicBlockRef header)
+{
+	count_down(fs, li, header);
 	launder(fs, li);
 }
 
@@ -420,17 +428,10 @@ static LLVMValueRef call_global_body(struct be_fn *fs, const struct ir_loop_info
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
 	LLVMBasicBlockRef head = block(fs, "loop"), out = block(fs, "loop.out");
-	LLVMValueRef count = LLVMBuildAlloca(fs->alloca_b, cx->t_i64, "count"), c, code, as;
+	LLVMValueRef code, as;
 	LLVMTypeRef fty = LLVMFunctionType(cx->t_void, &cx->t_i64, 1, 0);
 
-	LLVMSetAlignment(count, 8);
-	be_store(cx, LLVMConstInt(cx->t_i64, li->max_iters, 0), count);
-	LLVMBuildBr(B, head);
-	LLVMPositionBuilderAtEnd(B, head);
-	c = be_load(cx, cx->t_i64, count);
-	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntEQ, c, LLVMConstInt(cx->t_i64, 0, 0), ""),
-		   W2B_TRAP_LOOP_LIMIT);
-	be_store(cx, LLVMBuildSub(B, c, LLVMConstInt(cx->t_i64, 1, 0), ""), count);
+	count_down(fs, li, head);
 	code = LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, &fs->pkt_ctx, 1, "");
 	as = LLVMGetInlineAsm(fty, (char *)text, sizeof(text) - 1, "r,!i", 4, 1, 0,
 			      LLVMInlineAsmDialectATT, 0);

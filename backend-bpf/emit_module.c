@@ -635,14 +635,12 @@ static int target_setup(struct be_ctx *cx, int opt_level)
 	return 0;
 }
 
-static int run_passes(struct be_ctx *cx, int opt_level)
+/* Runs the new pass manager's `pipeline` on the module. */
+static int run_pipeline(struct be_ctx *cx, const char *pipeline)
 {
 	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-	char pipeline[32];
-	LLVMErrorRef e;
+	LLVMErrorRef e = LLVMRunPasses(cx->M, pipeline, cx->TM, po);
 
-	snprintf(pipeline, sizeof(pipeline), "default<O%d>", opt_level);
-	e = LLVMRunPasses(cx->M, pipeline, cx->TM, po);
 	LLVMDisposePassBuilderOptions(po);
 	if (e) {
 		char *msg = LLVMGetErrorMessage(e);
@@ -654,15 +652,21 @@ static int run_passes(struct be_ctx *cx, int opt_level)
 	return 0;
 }
 
+static int run_passes(struct be_ctx *cx, int opt_level)
+{
+	char pipeline[32];
+
+	snprintf(pipeline, sizeof(pipeline), "default<O%d>", opt_level);
+	return run_pipeline(cx, pipeline);
+}
+
 /* Too many frames in some chain of calls: every Wasm function inlined
  * into its callers (loop bodies and programs stay functions), and the
  * module optimised again. Costs code size, so only when needed. */
 static int flatten(struct be_ctx *cx, int opt_level)
 {
 	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
-	LLVMPassBuilderOptionsRef po;
 	char pipeline[48];
-	LLVMErrorRef e;
 
 	/* what is left of the Wasm functions (cx->fns may name deleted ones
 	 * now): the internal functions; a callback is never called directly,
@@ -671,17 +675,9 @@ static int flatten(struct be_ctx *cx, int opt_level)
 		if (LLVMCountBasicBlocks(f) && LLVMGetLinkage(f) == LLVMInternalLinkage)
 			LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
 						LLVMCreateEnumAttribute(cx->C, always, 0));
-	po = LLVMCreatePassBuilderOptions();
 	snprintf(pipeline, sizeof(pipeline), "always-inline,default<O%d>", opt_level);
-	e = LLVMRunPasses(cx->M, pipeline, cx->TM, po);
-	LLVMDisposePassBuilderOptions(po);
-	if (e) {
-		char *msg = LLVMGetErrorMessage(e);
-
-		diag_ice(cx->d, "LLVM %s pipeline failed: %s", pipeline, msg);
-		LLVMDisposeErrorMessage(msg);
+	if (run_pipeline(cx, pipeline))
 		return -EINVAL;
-	}
 	return opt_level > 0 ? be_packet_fold(cx) : 0;
 }
 
