@@ -81,20 +81,67 @@ static uint32_t frame_bytes(uint32_t depth)
 	return ((depth ? depth : 1) + 31) / 32 * 32;
 }
 
+/* Both tables are sorted (by_position()), so that an object of many
+ * functions and calls is read in n log n: the function holding an
+ * instruction, and the relocation at one, by binary search. */
 static int32_t fn_at(const struct image *im, size_t sec, uint64_t insn)
 {
-	for (size_t k = 0; k < im->nfns; k++)
-		if (im->fns[k].sec == sec && im->fns[k].start <= insn && insn < im->fns[k].end)
-			return (int32_t)k;
+	size_t lo = 0, hi = im->nfns;
+
+	while (lo < hi) {	/* the first function after (sec, insn) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct fn *f = &im->fns[mid];
+
+		if (f->sec < sec || (f->sec == sec && f->start <= insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && im->fns[lo - 1].sec == sec && insn < im->fns[lo - 1].end)
+		return (int32_t)(lo - 1);
 	return -1;
 }
 
 static const struct reloc *reloc_at(const struct image *im, size_t sec, uint64_t insn)
 {
-	for (size_t k = 0; k < im->nrelocs; k++)
-		if (im->relocs[k].sec == sec && im->relocs[k].insn == insn)
-			return &im->relocs[k];
+	size_t lo = 0, hi = im->nrelocs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct reloc *r = &im->relocs[mid];
+
+		if (r->sec < sec || (r->sec == sec && r->insn < insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < im->nrelocs && im->relocs[lo].sec == sec && im->relocs[lo].insn == insn)
+		return &im->relocs[lo];
 	return NULL;
+}
+
+static int fn_order(const void *a, const void *b)
+{
+	const struct fn *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int reloc_order(const void *a, const void *b)
+{
+	const struct reloc *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+static void by_position(struct image *im)
+{
+	qsort(im->fns, im->nfns, sizeof(*im->fns), fn_order);
+	qsort(im->relocs, im->nrelocs, sizeof(*im->relocs), reloc_order);
 }
 
 static const struct bpf_insn *insns(const struct image *im, size_t sec)
@@ -340,6 +387,8 @@ int vc_check_stack(const void *obj, size_t size,
 	if (!im.elf)
 		return -EINVAL;
 	err = read_image(&im);
+	if (!err)
+		by_position(&im);
 	for (size_t k = 0; !err && k < im.nfns; k++)
 		im.fns[k].depth = own_depth(&im, &im.fns[k]);
 	for (size_t k = 0; !err && k < im.nfns; k++) {
