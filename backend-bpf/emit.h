@@ -473,10 +473,12 @@ LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);
 int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e);
 /* In a GLOBAL loop's body function, whose one argument is the program's
  * context ctx: the run found again as the entry found it (a global
- * function gets nothing else): sets fs->env, fs->mem, and fs->pkt, a
- * struct w2b_packet on the body's stack; a lookup that fails (never, as
- * in the entry) branches to `missing`. */
-void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing);
+ * function gets nothing else): sets fs->env, fs->mem (NULL when it lives
+ * in W2B_MEMORY_MAP and the body does not need the `memory`: the lookup
+ * would be made on every iteration), and fs->pkt, a struct w2b_packet on
+ * the body's stack; a lookup that fails (never, as in the entry) branches
+ * to `missing`. */
+void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, bool memory, LLVMBasicBlockRef missing);
 
 /* emit_packet.c */
 /* struct w2b_packet { ptr data; ptr data_end; ptr ctx; }, made on first use. */

@@ -573,7 +573,7 @@ static void found_or(struct be_fn *fs, LLVMValueRef v, LLVMBasicBlockRef missing
 	LLVMPositionBuilderAtEnd(cx->B, ok);
 }
 
-void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing)
+void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, bool memory, LLVMBasicBlockRef missing)
 {
 	struct be_ctx *cx = fs->cx;
 	const struct ir_func *f = fs->f;
@@ -585,8 +585,10 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 	found_or(fs, fs->env, missing);
 	fs->mem = NULL;
 	if (cx->mem_in_map) {
-		fs->mem = lookup_memory(cx, fs->alloca_b);
-		found_or(fs, fs->mem, missing);
+		if (memory) {
+			fs->mem = lookup_memory(cx, fs->alloca_b);
+			found_or(fs, fs->mem, missing);
+		}
 	} else if (cx->mem_size) {
 		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 	}

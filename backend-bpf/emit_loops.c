@@ -378,6 +378,38 @@ void be_callback_trap_exit(struct be_fn *fs)
 	callback_exit(fs, EXIT_TRAP);
 }
 
+static void note_memory(struct ir_inst *i, void *user)
+{
+	switch ((enum ir_kind)i->kind) {
+	case IR_LOAD:
+	case IR_STORE:
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		/* the packet's and map values' accesses do not use it */
+		if (i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE)
+			*(bool *)user = true;
+		break;
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
+	case IR_CALL:		/* the callee may, and gets the memory */
+	case IR_HELPER_CALL:	/* its pointers may be into it */
+		*(bool *)user = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* May the body of loop `in` reach the instance memory? (Conservative: an
+ * access that may go there, and any call.) */
+static bool reaches_memory(const struct ir_inst *in)
+{
+	bool any = false;
+
+	ir_walk_insts((struct ir_region *)&in->u.scope.body, note_memory, &any);
+	return any;
+}
+
 /* long NAME(struct xdp_md *ctx), or __sk_buff's: a GLOBAL loop's body.
  * Global (BTF_FUNC_GLOBAL, from its debug info: not local to the unit),
  * so the verifier checks it once on its own with an unknown state and
@@ -563,7 +595,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->first = block(fs, "prologue");
 		LLVMPositionBuilderAtEnd(B, lp->first);
 		missing = block(fs, "missing");
-		be_refind_run(fs, LLVMGetParam(fn, 0), missing);
+		be_refind_run(fs, LLVMGetParam(fn, 0), reaches_memory(in), missing);
 		be_packet_setup(fs);
 		ctx = fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
 	} else {
