@@ -33,6 +33,11 @@
 struct ir_module;
 struct diag_sink;
 
+/* The symbol of a loop body's function (a bpf_loop callback, a global
+ * function) is the enclosing function's, this, and the loop's Wasm byte
+ * offset in hex: how a diagnostic about the object finds the loop. */
+#define BE_LOOP_BODY_INFIX "__loop_"
+
 enum be_emit_kind {
 	BE_EMIT_OBJ,	/* ELF relocatable object */
 	BE_EMIT_ASM,	/* BPF assembly text */

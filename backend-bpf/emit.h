@@ -284,6 +284,8 @@ static inline unsigned be_spill_first(const struct be_ctx *cx, const struct ir_f
 {
 	return BE_MAX_REG_ARGS - be_nfixed(cx, f) - 1;
 }
+/* Gives function fn the LLVM attribute `name` (nounwind, noinline, ...). */
+void be_fn_attr(struct be_ctx *cx, LLVMValueRef fn, const char *name);
 /* A call of the intrinsic `name` overloaded on `ty`. */
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
 			  LLVMValueRef *args, unsigned nargs);

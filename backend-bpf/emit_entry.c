@@ -483,9 +483,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	w.fn = LLVMAddFunction(cx->M, e->symbol, LLVMFunctionType(cx->t_i32, &pt, 1, 0));
 	LLVMSetSection(w.fn, e->section ? e->section : ir_prog_info[e->kind].section);
-	LLVMAddAttributeAtIndex(w.fn, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(cx->C,
-					LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+	be_fn_attr(cx, w.fn, "nounwind");
 	be_di_func(cx, w.fn, e->symbol, f->offset, false, true, cx->di_int, names,
 		   &cx->di_voidp, 1);
 	w.ctx = LLVMGetParam(w.fn, 0);

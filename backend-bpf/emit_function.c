@@ -162,14 +162,6 @@ static bool valid_type(uint8_t t)
 	return t == IR_I32 || t == IR_I64;
 }
 
-static void add_nounwind(struct be_ctx *cx, LLVMValueRef fn)
-{
-	unsigned kind = LLVMGetEnumAttributeKindForName("nounwind", 8);
-
-	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(cx->C, kind, 0));
-}
-
 /* --- the bpf_iter_num kfuncs --------------------------------------------- */
 
 static LLVMValueRef declare_kfunc(struct be_ctx *cx, const char *name, LLVMTypeRef fty,
@@ -180,7 +172,7 @@ static LLVMValueRef declare_kfunc(struct be_ctx *cx, const char *name, LLVMTypeR
 
 	/* libbpf resolves externs in ".ksyms" against the kernel's BTF. */
 	LLVMSetSection(fn, ".ksyms");
-	add_nounwind(cx, fn);
+	be_fn_attr(cx, fn, "nounwind");
 	be_di_func(cx, fn, name, 0, false, false, ret, names, types, n);
 	return fn;
 }
@@ -719,7 +711,7 @@ static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
 	fty = LLVMFunctionType(cx->t_i64, pt, 2, 0);
 	fn = LLVMAddFunction(cx->M, name, fty);
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
-	add_nounwind(cx, fn);
+	be_fn_attr(cx, fn, "nounwind");
 	dt[0] = cx->di_ullong;
 	dt[1] = cx->di_voidp;
 	md = be_di_func(cx, fn, name, 0, true, true, cx->di_llong, names, dt, 2);
@@ -1533,7 +1525,7 @@ int be_declare_func(struct be_ctx *cx, uint32_t index)
 	cx->fn_tys[index] = LLVMFunctionType(rt, pt, n, 0);
 	cx->fns[index] = LLVMAddFunction(cx->M, f->symbol, cx->fn_tys[index]);
 	LLVMSetLinkage(cx->fns[index], LLVMInternalLinkage);
-	add_nounwind(cx, cx->fns[index]);
+	be_fn_attr(cx, cx->fns[index], "nounwind");
 	if (f->packet) {
 		/* Only read, never stored anywhere nor written through: LLVM
 		 * may then keep data and data_end in registers across stores

@@ -410,6 +410,20 @@ static bool reaches_memory(const struct ir_inst *in)
 	return any;
 }
 
+/* The function a loop's body becomes, of type fty, named (into name, 64
+ * bytes) FUNC__loop_OFFSET (BE_LOOP_BODY_INFIX): the Wasm offset makes it
+ * unique, two loops never start at one byte. */
+static LLVMValueRef add_body(struct be_fn *fs, const struct ir_inst *in, LLVMTypeRef fty,
+			     char *name)
+{
+	LLVMValueRef fn;
+
+	snprintf(name, 64, "%.40s" BE_LOOP_BODY_INFIX "%x", fs->f->symbol, in->offset);
+	fn = LLVMAddFunction(fs->cx->M, name, fty);
+	be_fn_attr(fs->cx, fn, "nounwind");
+	return fn;
+}
+
 /* long NAME(struct xdp_md *ctx), or __sk_buff's: a GLOBAL loop's body.
  * Global (BTF_FUNC_GLOBAL, from its debug info: not local to the unit),
  * so the verifier checks it once on its own with an unknown state and
@@ -423,16 +437,9 @@ static LLVMValueRef declare_global_body(struct be_fn *fs, const struct ir_inst *
 	struct be_ctx *cx = fs->cx;
 	LLVMMetadataRef dt = be_di_ctx_ptr(cx, fs->f->entry_kind);
 	char name[64];
-	LLVMValueRef fn;
+	LLVMValueRef fn = add_body(fs, in, LLVMFunctionType(cx->t_i64, &cx->t_ptr, 1, 0), name);
 
-	snprintf(name, sizeof(name), "%.40s__loop_%x", fs->f->symbol, in->offset);
-	fn = LLVMAddFunction(cx->M, name, LLVMFunctionType(cx->t_i64, &cx->t_ptr, 1, 0));
-	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(cx->C,
-							LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
-	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(cx->C,
-							LLVMGetEnumAttributeKindForName("noinline", 8), 0));
+	be_fn_attr(cx, fn, "noinline");
 	*sp = be_di_func(cx, fn, name, in->offset, false, true, cx->di_llong, names, &dt, 1);
 	return fn;
 }
@@ -481,15 +488,9 @@ static LLVMValueRef declare_callback(struct be_fn *fs, const struct ir_inst *in,
 	LLVMMetadataRef dt[2] = { cx->di_ullong, cx->di_voidp };
 	unsigned kind = LLVMGetEnumAttributeKindForName("noalias", 7);
 	char name[64];
-	LLVMValueRef fn;
+	LLVMValueRef fn = add_body(fs, in, LLVMFunctionType(cx->t_i64, pt, 2, 0), name);
 
-	/* the Wasm offset makes it unique: two loops never start at one byte */
-	snprintf(name, sizeof(name), "%.40s__loop_%x", fs->f->symbol, in->offset);
-	fn = LLVMAddFunction(cx->M, name, LLVMFunctionType(cx->t_i64, pt, 2, 0));
 	LLVMSetLinkage(fn, LLVMInternalLinkage);
-	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(cx->C,
-							LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
 	/* only the callback reaches ctx while it runs: LLVM may keep its
 	 * fields in registers between the loads at the top and the exits */
 	LLVMAddAttributeAtIndex(fn, 2, LLVMCreateEnumAttribute(cx->C, kind, 0));

@@ -660,12 +660,18 @@ static int run_passes(struct be_ctx *cx, int opt_level)
 	return run_pipeline(cx, pipeline);
 }
 
+void be_fn_attr(struct be_ctx *cx, LLVMValueRef fn, const char *name)
+{
+	unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(cx->C, kind, 0));
+}
+
 /* Too many frames in some chain of calls: every Wasm function inlined
  * into its callers (loop bodies and programs stay functions), and the
  * module optimised again. Costs code size, so only when needed. */
 static int flatten(struct be_ctx *cx, int opt_level)
 {
-	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
 	char pipeline[48];
 
 	/* what is left of the Wasm functions (cx->fns may name deleted ones
@@ -673,8 +679,7 @@ static int flatten(struct be_ctx *cx, int opt_level)
 	 * so the attribute leaves it alone */
 	for (LLVMValueRef f = LLVMGetFirstFunction(cx->M); f; f = LLVMGetNextFunction(f))
 		if (LLVMCountBasicBlocks(f) && LLVMGetLinkage(f) == LLVMInternalLinkage)
-			LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
-						LLVMCreateEnumAttribute(cx->C, always, 0));
+			be_fn_attr(cx, f, "alwaysinline");
 	snprintf(pipeline, sizeof(pipeline), "always-inline,default<O%d>", opt_level);
 	if (run_pipeline(cx, pipeline))
 		return -EINVAL;
@@ -861,12 +866,15 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	if (opt_level > 0 && (be_packet_fold(&cx) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
-	if (((opts && opts->flatten) || be_check_frames(&cx, false) == -E2BIG) &&
-	    (flatten(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed")))
-		goto out;
-	if (be_check_frames(&cx, true))
-		goto out;
-	err = output(&cx, kind, out, out_size);
+	/* the frames as LLVM's inliner left them; too many: every function
+	 * inlined, and those counted again, reported this time */
+	err = opts && opts->flatten ? -E2BIG : be_check_frames(&cx, false);
+	if (err == -E2BIG && (flatten(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed")))
+		err = -EINVAL;
+	else if (err == -E2BIG)
+		err = be_check_frames(&cx, true);
+	if (!err)
+		err = output(&cx, kind, out, out_size);
 out:
 	free(cx.llvm_errors);
 	free(cx.fns);

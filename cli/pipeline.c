@@ -204,13 +204,13 @@ static const char *func_label(const struct ir_func *f, const char *fallback)
 static void describe_frame(const struct ir_module *m, const char *sym, uint32_t bytes,
 			   char *buf, size_t size, struct diag_loc *loc)
 {
-	const char *loop = strstr(sym, "__loop_");
+	const char *loop = strstr(sym, BE_LOOP_BODY_INFIX);
 	const struct ir_func *f = ir_func_by_symbol(m, sym, strlen(sym));
 	size_t n = strlen(buf);
 	uint32_t off = 0;
 
 	if (!f && loop) {
-		off = (uint32_t)strtoul(loop + 7, NULL, 16);
+		off = (uint32_t)strtoul(loop + strlen(BE_LOOP_BODY_INFIX), NULL, 16);
 		f = func_at(m, off);
 		if (n < size)
 			snprintf(buf + n, size - n, "%sthe body of the loop at 0x%x in '%s' %u",

@@ -481,12 +481,8 @@ static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loo
 			c->err = -EINVAL;
 			break;
 		}
-		if (n + 2 > cap) {
-			cap *= 2;
-			st = realloc(st, cap * sizeof(*st));
-			if (!st)
-				abort();
-		}
+		if (n + 2 > cap)
+			st = grow(st, &cap, sizeof(*st));
 		st[n++] = (struct frame){ &in->u.scope.body, 0, depth };
 		if (in->kind == IR_IF)
 			st[n++] = (struct frame){ &in->u.scope.else_body, 0, depth };
@@ -775,7 +771,8 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 {
 	struct bound_ctx c = { .m = m, .opts = opts, .d = d };
 	uint32_t maxl = 1, maxlab = 1;
-	bool global = ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) == IR_LOOP_GLOBAL;
+	enum ir_loop_lowering target = ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed);
+	bool global = target == IR_LOOP_GLOBAL;
 
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		if (m->funcs[k].nlocals > maxl)
@@ -827,8 +824,7 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 				read_packet_as_entry(&m->funcs[k]);
 		free(had);
 	}
-	if (!c.err && (global || ir_loop_lowering_for(opts->kernel, opts->kfuncs_allowed) ==
-		       IR_LOOP_COUNTED)) {
+	if (!c.err && (global || target == IR_LOOP_COUNTED)) {
 		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
 		if (!c.fc)
 			abort();

@@ -187,14 +187,12 @@ static uint32_t own_depth(const struct image *im, const struct fn *f)
 		}
 		if (x->code == (BPF_LD | BPF_IMM | BPF_DW))
 			i++;
-		if (BPF_CLASS(x->code) == BPF_JMP || BPF_CLASS(x->code) == BPF_JMP32) {
-			/* a branch target may be reached with other values */
-			if (BPF_OP(x->code) != BPF_CALL)
-				for (int r = 0; r < 11; r++)
-					fp[r] = 1;
-		}
+		/* a branch target may be reached with other values */
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && BPF_OP(x->code) != BPF_CALL)
+			for (int r = 0; r < 11; r++)
+				fp[r] = 1;
 	}
-	return deepest > 512 ? 512 : (uint32_t)deepest;
+	return deepest > VC_MAX_STACK ? VC_MAX_STACK : (uint32_t)deepest;
 }
 
 /* Calls fn(callee) for every function f calls or hands to a helper. */
