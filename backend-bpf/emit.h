@@ -85,9 +85,9 @@
  * is the LLVM field index, or -1): a module without instance state or
  * loops has exactly the first three. fuel: the loop iterations this run
  * may still make (CALLBACK, ITER and GLOBAL loops; emit_loops.c). loops:
- * the loop context of each function with GLOBAL loops, from
- * cx->loop_base[f] (a global function cannot be passed a pointer to its
- * caller's stack). */
+ * the loop state of each function with CALLBACK or GLOBAL loops, from
+ * cx->loop_base[f]: the values its loops carry, where the verifier does
+ * not track them (emit_loops.c). */
 enum {
 	BE_ENV_TRAP, BE_ENV_RESULTS, BE_ENV_SCRATCH,
 	BE_ENV_INIT, BE_ENV_FUEL, BE_ENV_GLOBALS, BE_ENV_LOOPS, BE_ENV_MEMORY,
@@ -233,14 +233,17 @@ struct be_fn {
 	 * (fn, sp, entry, locals, windows, pointers are the body's), or NULL
 	 * (emit_loops.c). */
 	struct be_loop *cb;
-	/* The function's loop context, when it has CALLBACK or GLOBAL loops:
-	 * one struct that every loop body gets, holding the locals the loops
-	 * carry, which live there for the whole function (lfield: per local,
-	 * its slot or UINT32_MAX) instead of being copied in and out around
-	 * each loop: on the function's stack (CALLBACK), in the env value
-	 * (GLOBAL) (emit_loops.c). */
-	LLVMValueRef lctx;
-	LLVMTypeRef lctx_ty;
+	/* When the function has CALLBACK or GLOBAL loops, its loop state:
+	 * one struct in the env value that every loop body finds, holding
+	 * the exit code, the results and the locals the loops carry, which
+	 * live there for the whole function (lfield: per local, its slot or
+	 * UINT32_MAX) instead of being copied in and out around each loop;
+	 * and for CALLBACK loops the loop pointers: a struct on the stack
+	 * (bpf_loop passes only a stack pointer) with the pointers a body
+	 * cannot find again, env, memory, packet, map values (emit_loops.c).
+	 * In a body, both are the body's. */
+	LLVMValueRef lctx, lptrs;
+	LLVMTypeRef lctx_ty, lptrs_ty;
 	uint32_t *lfield;
 	bool bad;			/* an operand was not a defined vreg */
 };
@@ -379,12 +382,12 @@ int be_open_loop(struct be_fn *fs, const struct ir_inst *in, struct be_label *l,
 void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont);
 /* Destroys the live iterators above `keep`, innermost first. */
 void be_leave_iters(struct be_fn *fs, uint32_t keep);
-/* Before the locals: the function's loop context, if it has CALLBACK or
- * GLOBAL loops (fs->lctx). 0 or -ENOMEM. */
+/* Before the locals: the function's loop state and pointers, if it has
+ * CALLBACK or GLOBAL loops (fs->lctx, fs->lptrs). 0 or -ENOMEM. */
 int be_loops_setup(struct be_fn *fs);
-/* The u64 slots of f's loop context if it has GLOBAL loops, else 0 (for
- * the env value's layout). */
-uint32_t be_global_loop_slots(const struct ir_func *f);
+/* The u64 slots of f's loop state if it has CALLBACK or GLOBAL loops,
+ * else 0 (for the env value's layout). */
+uint32_t be_loop_state_slots(const struct ir_func *f);
 /* The u64 slot of `local` in the loop context, or NULL if it lives in a
  * stack slot of its own. */
 LLVMValueRef be_loop_local(struct be_fn *fs, uint32_t local);

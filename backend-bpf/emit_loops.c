@@ -107,16 +107,17 @@
  * INTERNAL. */
 enum { EXIT_NONE, EXIT_FALL, EXIT_RETURN, EXIT_TRAP, EXIT_MISSING, EXIT_LABEL };
 
-/* ctx's fields. */
-enum { CTX_EXIT, CTX_ENV, CTX_MEM, CTX_PKT, CTX_RETS, CTX_WINDOWS, CTX_LOCALS, CTX_NFIELDS };
+/* The loop state's fields (in the env value), and the loop pointers'
+ * (a CALLBACK loop's, on the enclosing function's stack). */
+enum { ST_EXIT, ST_RETS, ST_LOCALS, ST_NFIELDS };
+enum { PT_ENV, PT_MEM, PT_PKT, PT_WINDOWS, PT_NFIELDS };
 
 struct be_loop {
 	uint8_t lowering;		/* enum ir_loop_lowering */
 	/* CALLBACK */
 	struct be_fn outer;		/* the enclosing function's emitter state */
 	const struct ir_inst *in;
-	LLVMTypeRef ctx_ty;
-	LLVMValueRef ctx;		/* the enclosing function's struct */
+	LLVMValueRef ptrs;		/* CALLBACK: the loop pointers it passes */
 	LLVMBasicBlockRef after;	/* where it continues after bpf_loop */
 	LLVMBasicBlockRef body;		/* the callback's first body block */
 	LLVMBasicBlockRef first;	/* where its entry block goes on: body,
@@ -124,7 +125,7 @@ struct be_loop {
 	LLVMValueRef code;		/* GLOBAL: the exit code the body returned */
 	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX
 					 * (the function's: be_fn.lfield) */
-	bool nested;			/* in another callback: its ctx */
+	bool nested;			/* in another body: its pointers */
 	uint32_t *exits;		/* labels the body branches out to */
 	uint32_t nexits, exits_cap;
 };
@@ -201,7 +202,8 @@ static LLVMValueRef opaque_u64(struct be_fn *fs, LLVMValueRef v, uint32_t k)
 }
 
 /* Makes the laundered locals opaque to the verifier: through a volatile
- * store and load of an env scratch slot (map memory it does not track). */
+ * store and load of an env scratch slot (map memory it does not track).
+ * Those in the loop state are in the env already. */
 static void launder(struct be_fn *fs, const struct ir_loop_info *li)
 {
 	struct be_ctx *cx = fs->cx;
@@ -209,7 +211,11 @@ static void launder(struct be_fn *fs, const struct ir_loop_info *li)
 	for (uint32_t k = 0; k < li->nlaundered; k++) {
 		uint32_t local = li->laundered[k];
 		LLVMTypeRef ty = be_type(cx, fs->f->local_types[local]);
-		LLVMValueRef v = be_load(cx, ty, fs->locals[local]);
+		LLVMValueRef v;
+
+		if (fs->lfield && fs->lfield[local] != UINT32_MAX)
+			continue;
+		v = be_load(cx, ty, fs->locals[local]);
 
 		v = opaque_u64(fs, be_to_u64(cx, v), k);
 		be_store(cx, be_from_u64(cx, v, ty), fs->locals[local]);
@@ -299,22 +305,27 @@ static int open_iter(struct be_fn *fs, const struct ir_loop_info *li, LLVMBasicB
 
 /* --- CALLBACK -------------------------------------------------------------- */
 
-static LLVMValueRef ctx_field(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef ctx,
-			      unsigned field, uint32_t idx)
+static LLVMValueRef field_at(struct be_ctx *cx, LLVMTypeRef ty, LLVMValueRef base,
+			     unsigned field, bool array, uint32_t idx)
 {
 	LLVMValueRef ix[3] = {
 		LLVMConstInt(cx->t_i32, 0, 0), LLVMConstInt(cx->t_i32, field, 0),
 		LLVMConstInt(cx->t_i64, idx, 0),
 	};
 
-	return LLVMBuildInBoundsGEP2(cx->B, ty, ctx, ix, field < CTX_RETS ? 2 : 3, "");
+	return LLVMBuildInBoundsGEP2(cx->B, ty, base, ix, array ? 3 : 2, "");
 }
 
-/* The loop context in the body function being emitted: the callback's
- * second argument; a GLOBAL body's, found again in the env. */
-static LLVMValueRef body_ctx(struct be_fn *fs)
+/* Fields of the loop state fs->lctx (ST_*) and of the loop pointers
+ * fs->lptrs (PT_*), in the function or body being emitted. */
+static LLVMValueRef state_field(struct be_fn *fs, unsigned field, uint32_t idx)
 {
-	return fs->cb->lowering == IR_LOOP_GLOBAL ? fs->lctx : LLVMGetParam(fs->fn, 1);
+	return field_at(fs->cx, fs->lctx_ty, fs->lctx, field, field != ST_EXIT, idx);
+}
+
+static LLVMValueRef ptrs_field(struct be_fn *fs, unsigned field, uint32_t idx)
+{
+	return field_at(fs->cx, fs->lptrs_ty, fs->lptrs, field, field == PT_WINDOWS, idx);
 }
 
 /* Leaves the body with exit code `code`: a callback with `ctx.exit =
@@ -328,8 +339,7 @@ static void callback_exit(struct be_fn *fs, uint64_t code)
 		LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i64, code, 0));
 		return;
 	}
-	be_store(cx, LLVMConstInt(cx->t_i64, code, 0),
-		 ctx_field(cx, lp->ctx_ty, LLVMGetParam(fs->fn, 1), CTX_EXIT, 0));
+	be_store(cx, LLVMConstInt(cx->t_i64, code, 0), state_field(fs, ST_EXIT, 0));
 	LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i64, 1, 0));
 }
 
@@ -366,10 +376,9 @@ LLVMBasicBlockRef be_callback_exit_to(struct be_fn *fs, const struct be_label *l
 void be_callback_return(struct be_fn *fs, LLVMValueRef *vals)
 {
 	struct be_ctx *cx = fs->cx;
-	LLVMValueRef ctx = body_ctx(fs);
 
 	for (uint32_t k = 0; k < fs->f->nresults; k++)
-		be_store(cx, be_to_u64(cx, vals[k]), ctx_field(cx, fs->cb->ctx_ty, ctx, CTX_RETS, k));
+		be_store(cx, be_to_u64(cx, vals[k]), state_field(fs, ST_RETS, k));
 	callback_exit(fs, EXIT_RETURN);
 }
 
@@ -507,7 +516,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	const struct ir_loop_info *li = &in->u.scope.loop;
 	uint32_t nsites = f->nsites ? f->nsites : 1;
 	LLVMTypeRef lt[4] = { cx->t_i32, cx->t_ptr, cx->t_ptr, cx->t_i64 };
-	LLVMValueRef fn, ctx, args[4], *locals, *windows;
+	LLVMValueRef fn, args[4], *locals, *windows;
 	LLVMMetadataRef sp;
 	LLVMBasicBlockRef entry, next, missing = NULL;
 	bool global = li->lowering == IR_LOOP_GLOBAL;
@@ -528,34 +537,23 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		free(windows);
 		return -ENOMEM;
 	}
+	/* the function's loop state (be_loops_setup()): its carried locals
+	 * already live there, in the env, where every body finds it again */
+	lp->field = fs->lfield;
+	lp->ptrs = fs->lptrs;
 	if (fs->cb) {
-		/* nested in another loop's callback: its context already holds
-		 * everything (this body is part of that one), so it is passed
-		 * on as it is, and the locals stay where they are */
-		lp->ctx_ty = fs->cb->ctx_ty;
-		lp->field = fs->cb->field;
-		lp->ctx = body_ctx(fs);
+		/* nested in another loop's callback: the pointers it got hold
+		 * everything (this body is part of that one), so they are
+		 * passed on as they are */
 		lp->nested = true;
-	} else if (global) {
-		/* the function's context in the env (be_loops_setup()): the
-		 * body finds it there again, and nothing else is passed */
-		lp->ctx_ty = fs->lctx_ty;
-		lp->field = fs->lfield;
-		lp->ctx = fs->lctx;
-	} else {
-		/* the function's context (be_loops_setup()): its carried
-		 * locals already live there */
-		lp->ctx_ty = fs->lctx_ty;
-		lp->field = fs->lfield;
-		lp->ctx = fs->lctx;
-		be_store_ptr(cx, fs->env, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_ENV, 0));
+	} else if (!global) {
+		be_store_ptr(cx, fs->env, ptrs_field(fs, PT_ENV, 0));
 		if (cx->mem_in_map)
-			be_store_ptr(cx, fs->mem, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_MEM, 0));
+			be_store_ptr(cx, fs->mem, ptrs_field(fs, PT_MEM, 0));
 		if (fs->pkt)
-			be_store_ptr(cx, fs->pkt, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_PKT, 0));
+			be_store_ptr(cx, fs->pkt, ptrs_field(fs, PT_PKT, 0));
 		for (uint32_t s = 0; s < f->nsites; s++)
-			be_store_ptr(cx, be_load_ptr(cx, fs->windows[s]),
-				  ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s));
+			be_store_ptr(cx, be_load_ptr(cx, fs->windows[s]), ptrs_field(fs, PT_WINDOWS, s));
 	}
 	if (global) {
 		/* in the enclosing function: the loop that calls the body */
@@ -563,12 +561,11 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->code = call_global_body(fs, li, fn);
 	} else {
 		/* in the enclosing function: bpf_loop */
-		be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0),
-			 ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0));
+		be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), state_field(fs, ST_EXIT, 0));
 		fn = declare_callback(fs, in, &sp);
 		args[0] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
 		args[1] = fn;
-		args[2] = lp->ctx;
+		args[2] = lp->ptrs;
 		args[3] = LLVMConstInt(cx->t_i64, 0, 0);
 		be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
 	}
@@ -598,32 +595,33 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		missing = block(fs, "missing");
 		be_refind_run(fs, LLVMGetParam(fn, 0), reaches_memory(in), missing);
 		be_packet_setup(fs);
-		ctx = fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
 	} else {
-		ctx = LLVMGetParam(fn, 1);
-		fs->env = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_ENV, 0));
+		fs->lptrs = LLVMGetParam(fn, 1);
+		fs->env = be_load_ptr(cx, ptrs_field(fs, PT_ENV, 0));
 		if (cx->mem_in_map)
-			fs->mem = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_MEM, 0));
+			fs->mem = be_load_ptr(cx, ptrs_field(fs, PT_MEM, 0));
 		else if (cx->mem_size)
 			fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 		if (fs->pkt) {
-			fs->pkt = be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, ctx, CTX_PKT, 0));
+			fs->pkt = be_load_ptr(cx, ptrs_field(fs, PT_PKT, 0));
 			be_packet_setup(fs);
 		}
 	}
+	fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
 	fs->span_slot = NULL;
-	/* the carried locals in ctx; the rest, temporaries written before
-	 * they are read in every iteration, in the callback's own stack */
+	/* the carried locals in the loop state; the rest, temporaries
+	 * written before they are read in every iteration, in the body's
+	 * own stack */
 	for (uint32_t k = 0; k < f->nlocals; k++) {
 		if (lp->field[k] != UINT32_MAX) {
-			locals[k] = ctx_field(cx, lp->ctx_ty, ctx, CTX_LOCALS, lp->field[k]);
+			locals[k] = state_field(fs, ST_LOCALS, lp->field[k]);
 		} else {
 			locals[k] = LLVMBuildAlloca(fs->alloca_b, be_type(cx, f->local_types[k]), "");
 			LLVMSetAlignment(locals[k], 8);
 		}
 	}
 	for (uint32_t s = 0; s < f->nsites; s++)
-		windows[s] = ctx_field(cx, lp->ctx_ty, ctx, CTX_WINDOWS, s);
+		windows[s] = ptrs_field(fs, PT_WINDOWS, s);
 	fs->locals = locals;
 	fs->windows = windows;
 	if (global)
@@ -649,13 +647,12 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	return 0;
 }
 
-/* Back in the enclosing function after bpf_loop: reload the carried
- * locals, then do what ctx.exit says. */
+/* Back in the enclosing function after the loop: do what the body's
+ * exit code says. */
 static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
-	const struct ir_loop_info *li = &lp->in->u.scope.loop;
 	const struct ir_func *f = fs->f;
 	bool bad = fs->bad;
 	LLVMBasicBlockRef limit, ret, trap;
@@ -671,23 +668,18 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	*fs = lp->outer;
 	fs->bad |= bad;
 
-	/* What the body left is read back opaque to the verifier: 6.1
-	 * checks a callback once, as if called once, and would take what it
-	 * computed for one iteration for the values after all of them (and
-	 * prune the paths they do not take). A GLOBAL body leaves it in
-	 * the env, which the verifier does not track. */
+	/* What the body left (carried locals, exit code, results) is in the
+	 * loop state, in the env, which the verifier does not track: it is
+	 * read back as unknown scalars. That matters: 6.1 checks a callback
+	 * once, as if called once, and would take what it computed for one
+	 * iteration for the values after all of them (and prune the paths
+	 * they do not take). The map values the body looked up come back
+	 * from the loop pointers. */
 	LLVMPositionBuilderAtEnd(B, lp->after);
 	be_di_set_loc(cx, fs->sp, lp->in->offset);
-	for (uint32_t k = 0; k < li->nused && !global; k++) {
-		LLVMValueRef p = ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_LOCALS, lp->field[li->used[k]]);
-
-		be_store(cx, opaque_u64(fs, be_load(cx, cx->t_i64, p), 0), p);
-	}
 	for (uint32_t s = 0; s < f->nsites && !lp->nested && !global; s++)
-		be_store_ptr(cx, be_load_ptr(cx, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_WINDOWS, s)),
-			  fs->windows[s]);
-	code = global ? lp->code :
-		opaque_u64(fs, be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_EXIT, 0)), 0);
+		be_store_ptr(cx, be_load_ptr(cx, ptrs_field(fs, PT_WINDOWS, s)), fs->windows[s]);
+	code = global ? lp->code : be_load(cx, cx->t_i64, state_field(fs, ST_EXIT, 0));
 	limit = block(fs, "loop.limit");
 	ret = block(fs, "loop.return");
 	trap = block(fs, "loop.trap");
@@ -710,9 +702,9 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	if (!vals)
 		abort();
 	for (uint32_t k = 0; k < f->nresults; k++) {
-		LLVMValueRef v = be_load(cx, cx->t_i64, ctx_field(cx, lp->ctx_ty, lp->ctx, CTX_RETS, k));
+		LLVMValueRef v = be_load(cx, cx->t_i64, state_field(fs, ST_RETS, k));
 
-		vals[k] = be_from_u64(cx, global ? v : opaque_u64(fs, v, 0), be_type(cx, f->results[k]));
+		vals[k] = be_from_u64(cx, v, be_type(cx, f->results[k]));
 	}
 	be_return_values(fs, vals);
 	free(vals);
@@ -723,7 +715,7 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 struct carried {
 	uint8_t *flag;
 	uint32_t n;
-	bool any, global;
+	bool any, callback;
 };
 
 static void mark_carried(struct ir_inst *i, void *user)
@@ -735,7 +727,7 @@ static void mark_carried(struct ir_inst *i, void *user)
 	    (li->lowering != IR_LOOP_CALLBACK && li->lowering != IR_LOOP_GLOBAL))
 		return;
 	c->any = true;
-	c->global |= li->lowering == IR_LOOP_GLOBAL;
+	c->callback |= li->lowering == IR_LOOP_CALLBACK;
 	for (uint32_t k = 0; k < li->nused; k++)
 		if (!c->flag[li->used[k]]) {
 			c->flag[li->used[k]] = 1;
@@ -743,15 +735,14 @@ static void mark_carried(struct ir_inst *i, void *user)
 		}
 }
 
-/* The loop context's u64 fields (struct be_loops_setup() makes): exit,
- * env, mem, pkt, rets, windows, locals; the arrays at least 1 long. */
-static uint32_t ctx_slots(const struct ir_func *f, uint32_t ncarried)
+/* The loop state's u64 fields (the struct be_loops_setup() makes):
+ * exit, rets, locals; the arrays at least 1 long. */
+static uint32_t state_slots(const struct ir_func *f, uint32_t ncarried)
 {
-	return 4 + (f->nresults ? f->nresults : 1) + (f->nsites ? f->nsites : 1) +
-	       (ncarried ? ncarried : 1);
+	return 1 + (f->nresults ? f->nresults : 1) + (ncarried ? ncarried : 1);
 }
 
-uint32_t be_global_loop_slots(const struct ir_func *f)
+uint32_t be_loop_state_slots(const struct ir_func *f)
 {
 	struct carried c = { calloc(f->nlocals + 1, 1), 0, false, false };
 
@@ -759,7 +750,7 @@ uint32_t be_global_loop_slots(const struct ir_func *f)
 		abort();
 	ir_walk_insts((struct ir_region *)&f->body, mark_carried, &c);
 	free(c.flag);
-	return c.global ? ctx_slots(f, c.n) : 0;
+	return c.any ? state_slots(f, c.n) : 0;
 }
 
 int be_loops_setup(struct be_fn *fs)
@@ -785,21 +776,23 @@ int be_loops_setup(struct be_fn *fs)
 		fs->lfield[k] = c.flag[k] ? n++ : UINT32_MAX;
 	free(c.flag);
 	{
-		LLVMTypeRef ft[CTX_NFIELDS] = {
-			cx->t_i64, cx->t_ptr, cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_i64, nres),
-			LLVMArrayType2(cx->t_ptr, nsites), LLVMArrayType2(cx->t_i64, n ? n : 1),
+		LLVMTypeRef st[ST_NFIELDS] = {
+			cx->t_i64, LLVMArrayType2(cx->t_i64, nres), LLVMArrayType2(cx->t_i64, n ? n : 1),
+		};
+		LLVMTypeRef pt[PT_NFIELDS] = {
+			cx->t_ptr, cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_ptr, nsites),
 		};
 
-		fs->lctx_ty = LLVMStructTypeInContext(cx->C, ft, CTX_NFIELDS, 0);
+		fs->lctx_ty = LLVMStructTypeInContext(cx->C, st, ST_NFIELDS, 0);
+		fs->lptrs_ty = LLVMStructTypeInContext(cx->C, pt, PT_NFIELDS, 0);
 	}
-	if (c.global) {
-		/* in the env value, where the bodies find it again; all of its
-		 * fields are 8 bytes, ctx_slots() of them */
-		fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
-		return 0;
+	/* the state in the env value, state_slots() u64s of it, where the
+	 * bodies find it again */
+	fs->lctx = be_env_slot(cx, fs->env, BE_ENV_LOOPS, cx->loop_base[fs->index]);
+	if (c.callback) {
+		fs->lptrs = LLVMBuildAlloca(fs->alloca_b, fs->lptrs_ty, "loop.ptrs");
+		LLVMSetAlignment(fs->lptrs, 8);
 	}
-	fs->lctx = LLVMBuildAlloca(fs->alloca_b, fs->lctx_ty, "loop.ctx");
-	LLVMSetAlignment(fs->lctx, 8);
 	return 0;
 }
 
@@ -807,7 +800,7 @@ LLVMValueRef be_loop_local(struct be_fn *fs, uint32_t local)
 {
 	if (!fs->lfield || fs->lfield[local] == UINT32_MAX)
 		return NULL;
-	return ctx_field(fs->cx, fs->lctx_ty, fs->lctx, CTX_LOCALS, fs->lfield[local]);
+	return state_field(fs, ST_LOCALS, fs->lfield[local]);
 }
 
 /* --- the interface ---------------------------------------------------------- */

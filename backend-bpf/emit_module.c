@@ -409,13 +409,13 @@ static int build_env_type(struct be_ctx *cx)
 	cx->env_nresults = r;
 	cx->env_nscratch = s;
 
-	/* the loop contexts of functions with GLOBAL loops, one after another
-	 * (no recursion: a function never runs twice at once) */
+	/* the loop states of functions with CALLBACK or GLOBAL loops, one
+	 * after another (no recursion: a function never runs twice at once) */
 	cx->loop_base = calloc(m->nfuncs + 1, sizeof(*cx->loop_base));
 	if (!cx->loop_base)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < m->nfuncs; i++) {
-		uint32_t l = m->funcs[i].reachable ? be_global_loop_slots(&m->funcs[i]) : 0;
+		uint32_t l = m->funcs[i].reachable ? be_loop_state_slots(&m->funcs[i]) : 0;
 
 		cx->loop_base[i] = cx->env_nloops;
 		cx->env_nloops += l;
