@@ -137,8 +137,8 @@ struct be_ctx {
 	uint32_t max_cpus;
 	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
 	uint32_t env_nglobals;		/* u64 slots: one per mutable global */
-	uint32_t env_nloops;		/* u64 slots of GLOBAL loop contexts */
-	uint32_t *loop_base;		/* per IR function: its loop context's
+	uint32_t env_nloops;		/* u64 slots of the loop states */
+	uint32_t *loop_base;		/* per IR function: its loop state's
 					 * first slot there */
 	uint32_t *global_slot;		/* per IR global: its env slot (mutable) */
 	LLVMValueRef *global_var;	/* per IR global: its .rodata variable */
@@ -388,7 +388,7 @@ int be_loops_setup(struct be_fn *fs);
 /* The u64 slots of f's loop state if it has CALLBACK or GLOBAL loops,
  * else 0 (for the env value's layout). */
 uint32_t be_loop_state_slots(const struct ir_func *f);
-/* The u64 slot of `local` in the loop context, or NULL if it lives in a
+/* The u64 slot of `local` in the loop state, or NULL if it lives in a
  * stack slot of its own. */
 LLVMValueRef be_loop_local(struct be_fn *fs, uint32_t local);
 /* In a loop callback: is l outside it? Then be_callback_exit_to() is the

@@ -1587,8 +1587,7 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 		spill = LLVMGetParam(fs.fn, be_spill_first(cx, f) + be_nfixed(cx, f));
 
 	/* locals: params from the arguments, the rest zero; those a loop
-	 * callback carries in the loop context, as a whole u64 (the verifier
-	 * refuses reads of stack bytes never written) */
+	 * body carries in the loop state, as a whole u64 */
 	if ((err = be_loops_setup(&fs)))
 		goto out;
 	for (uint32_t i = 0; i < f->nlocals; i++) {

@@ -49,6 +49,8 @@ static void usage(FILE *out)
 	      "                          at least 5.10; docs/kernels.md)\n"
 	      "  --max-loop-iters=N      loop iterations a run may make in all before it\n"
 	      "                          traps (default 1000000, at most 8388607)\n"
+	      "  --max-recursion-depth=N how deep calls around a cycle may nest before the\n"
+	      "                          next traps (default 8, at most 64)\n"
 	      "  --strict-align          packet accesses only as aligned as the module says\n"
 	      "                          (for kernels on CPUs without fast unaligned access)\n"
 	      "  -h, --help              this text\n", out);
@@ -86,7 +88,8 @@ static int add_entry_spec(struct cli_opts *c, const char *arg)
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
-	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL };
+	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
+	       O_RECURSION };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -95,6 +98,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "mcpu", required_argument, NULL, O_MCPU },
 		{ "license", required_argument, NULL, O_LICENSE },
 		{ "max-loop-iters", required_argument, NULL, O_LOOPS },
+		{ "max-recursion-depth", required_argument, NULL, O_RECURSION },
 		{ "memory-size", required_argument, NULL, O_MEMSIZE },
 		{ "max-cpus", required_argument, NULL, O_MAXCPUS },
 		{ "strict-align", no_argument, NULL, O_STRICT_ALIGN },
@@ -162,6 +166,17 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 				return -1;
 			}
 			c->compile.max_loop_iters = (uint32_t)v;
+			break;
+		}
+		case O_RECURSION: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !optarg[0] || v == 0 || v > 0xffffffffUL) {
+				fprintf(stderr, "wasm2bpf: error: --max-recursion-depth=%s: expected a positive number\n", optarg);
+				return -1;
+			}
+			c->compile.max_recursion_depth = (uint32_t)v;
 			break;
 		}
 		case O_MEMSIZE: {

@@ -150,6 +150,7 @@ static int select_entries(struct compile *c)
 		    (err = fe_add_entry(c->ir, wm, c->o.fallback_entry, "syscall", &c->diag)))
 			return err;
 	}
+	ir_bound_recursion(c->ir, c->o.max_recursion_depth, &c->diag);
 	if (c->o.skip_unsupported)
 		drop_unsupported_entries(c);
 	if (c->ir->nentries == 0 && !c->o.skip_unsupported) {
@@ -340,6 +341,8 @@ static void init_compile(struct compile *c, const char *path, const struct w2b_c
 		c->o.target_kernel = W2B_DEFAULT_TARGET_KERNEL;
 	if (!c->o.max_cpus)
 		c->o.max_cpus = W2B_DEFAULT_MAX_CPUS;
+	if (!c->o.max_recursion_depth)
+		c->o.max_recursion_depth = W2B_DEFAULT_MAX_RECURSION_DEPTH;
 	arena_init(&c->arena);
 	diag_init(&c->diag, path);
 	c->diag.cb = forward_diag;
@@ -413,6 +416,12 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		diag_report(&c.diag, DIAG_ERROR, NULL,
 			    "--max-loop-iters %u is above the kernel's limit of %u iterations per loop",
 			    c.o.max_loop_iters, W2B_MAX_LOOP_ITERS_LIMIT);
+		return -EINVAL;
+	}
+	if (c.o.max_recursion_depth > W2B_MAX_RECURSION_DEPTH_LIMIT) {
+		diag_report(&c.diag, DIAG_ERROR, NULL,
+			    "--max-recursion-depth %u is above %u (each level is a copy of the "
+			    "recursive functions)", c.o.max_recursion_depth, W2B_MAX_RECURSION_DEPTH_LIMIT);
 		return -EINVAL;
 	}
 	if (strcmp(c.o.mcpu, "v3") && strcmp(c.o.mcpu, "v4")) {

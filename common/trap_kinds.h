@@ -6,7 +6,7 @@
 
 enum w2b_trap_kind {
 	W2B_TRAP_NONE = 0,
-#define X(id, code, msg) W2B_TRAP_##id = code,
+#define X(id, code, name, msg) W2B_TRAP_##id = code,
 #include "trap_kinds.def"
 #undef X
 	W2B_TRAP_MAX

@@ -59,10 +59,16 @@ struct w2b_compile_opts {
 	uint32_t target_kernel;
 	w2b_diag_fn diag;			/* NULL: print to stderr */
 	void *diag_user;
+	/* How deep calls around a cycle (recursion) may nest before the
+	 * next traps "call stack exhausted"; 0: W2B_DEFAULT_MAX_RECURSION_DEPTH
+	 * (ir/bound_recursion.c). */
+	uint32_t max_recursion_depth;
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
 #define W2B_DEFAULT_MAX_CPUS 256u
+#define W2B_DEFAULT_MAX_RECURSION_DEPTH 8u
+#define W2B_MAX_RECURSION_DEPTH_LIMIT 64u
 /* A run's loops may make --max-loop-iters iterations (passes through a
  * loop body, the first included) in all; the kernel's BPF_MAX_LOOPS (8M)
  * bounds what one bpf_loop or iterator may count. */

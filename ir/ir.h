@@ -453,6 +453,15 @@ uint64_t ir_count_insts(struct ir_region *root);
 typedef void (*ir_func_fn)(struct ir_func *f, void *user);
 void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *user);
 
+/* --- bounding recursion (bound_recursion.c) ---------------------------- */
+
+/* Every cycle of calls an entry reaches becomes nested copies of its
+ * functions, at most max_depth (fewer where the copies would grow too
+ * big), the deepest trapping CALL_STACK_EXHAUSTED where it would call
+ * into the cycle again; a note per cycle says the depth. Run after the
+ * entries are chosen, before ir_analyze_calls(). */
+void ir_bound_recursion(struct ir_module *m, uint32_t max_depth, struct diag_sink *d);
+
 /* --- printing (ir_print.c) -------------------------------------------- */
 
 void ir_print_module(FILE *out, const struct ir_module *m);

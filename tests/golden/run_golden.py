@@ -22,6 +22,8 @@ Three kinds, by directory:
                            ;; PACKET: EXPORT HEXBYTES... => i32:VERDICT
                            ;; PACKET: EXPORT HEXBYTES... => trap MESSAGE
                            ;; STATS: EXPORT verified_insns < N
+                           ;; NOTE: TEXT   (a line of stderr must end in
+                                         "note: TEXT")
                          ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
                          ;; TARGETS: 6.1 6.4 ... runs it all once per
                          --target-kernel (each a different loop lowering).
@@ -175,22 +177,29 @@ def run_module(w2b, path, module):
         expects.append(("<", int(m.group(2))))
     if not cmds:
         return "no INVOKE, PACKET or STATS directives"
+    notes = directives(path, "NOTE")
     targets = " ".join(directives(path, "TARGETS")).split()
     if not targets:
-        return run_batch(w2b, path, module, args.split(), cmds, expects)
+        return run_batch(w2b, path, module, args.split(), cmds, expects, notes)
     errors = []
     for t in targets:
-        err = run_batch(w2b, path, module, args.split() + ["--target-kernel=" + t], cmds, expects)
+        err = run_batch(w2b, path, module, args.split() + ["--target-kernel=" + t], cmds, expects,
+                        notes)
         if err:
             errors.append("--target-kernel=%s: %s" % (t, err))
     return "\n".join(errors) or None
 
 
-def run_batch(w2b, path, module, args, cmds, expects):
-    """Loads module once with args and checks each command's answer."""
+def run_batch(w2b, path, module, args, cmds, expects, notes=()):
+    """Loads module once with args and checks each command's answer and
+    that stderr has each note."""
     p = run([w2b, "run"] + args + ["--batch", module], stdin="\n".join(cmds) + "\n")
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
+    missing = [n for n in notes
+               if not any(l.endswith("note: " + n) for l in p.stderr.splitlines())]
+    if missing:
+        return "no note %r; stderr:\n%s" % (missing[0], p.stderr)
     lines = [l for l in p.stdout.splitlines() if not l.startswith("skip ")]
     if not lines or lines[0] != "ready":
         return "no 'ready' line; stdout:\n%s\nstderr:\n%s" % (p.stdout, p.stderr)

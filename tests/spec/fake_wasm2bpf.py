@@ -289,6 +289,8 @@ readline.createInterface({ input: process.stdin, terminal: false })
 
 def cmd_run(path, opts):
     import json
+    # --max-recursion-depth: recursion is refused here anyway
+    opts = [o for o in opts if not o.startswith("--max-recursion-depth=")]
     if set(opts) != {"--all-exports", "--skip-unsupported", "--batch"}:
         print("fake_wasm2bpf: run needs --all-exports --skip-unsupported --batch",
               file=sys.stderr)

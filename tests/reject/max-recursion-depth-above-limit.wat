@@ -1,4 +1,6 @@
-;; Recursion: the verifier rejects call cycles; the cycle is named.
+;; --max-recursion-depth above 64: each level is a copy of the recursive
+;; functions, so the depth is bounded like --max-loop-iters.
+;; ARGS: --all-exports --max-recursion-depth=65
 (module
   (func $fac (export "fac") (param i64) (result i64)
     (if (result i64) (i64.eqz (local.get 0))
