@@ -8,7 +8,9 @@
  *   - a reached function the frontend refused (floating point, ...): the
  *     refusal is reported at its own offset;
  *   - recursion: eBPF has no recursion, the verifier rejects call cycles;
- *     the cycle is printed;
+ *     ir_bound_recursion() has made every cycle an entry reaches into
+ *     nested copies already, so this is a safety net (the cycle is
+ *     printed);
  * (The kernel's limit of 8 frames is checked on the optimised code, after
  * LLVM's inliner and with the loop callbacks: backend-bpf/emit_frames.c.)
  * Depths are the longest call chain below each function, memoised across

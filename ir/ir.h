@@ -17,8 +17,10 @@
  *   - ir_insert_traps(): trap_if guards before divisions; IR_F_GUARDED.
  *   - ir_bound_loops(): every loop's bound (how it is kept finite for the
  *     verifier) and the locals whose values the verifier must not track.
+ *   - ir_bound_recursion(): cycles of calls become nested copies of their
+ *     functions, the deepest trapping "call stack exhausted".
  *   - ir_analyze_calls(): reachability from the entries, may_trap, and the
- *     refusal of recursion and too-deep call chains.
+ *     refusal of unsupported functions an entry reaches.
  *   - ir_lower_imports(): each helper call's map and lookup site, context
  *     fields' offsets, and the helper x program type refusals.
  *   - ir_lower_memory(): each access's region (instance memory, packet,
