@@ -85,7 +85,7 @@
  * is the LLVM field index, or -1): a module without instance state or
  * loops has exactly the first three. fuel: the loop iterations this run
  * may still make (CALLBACK, ITER and GLOBAL loops; emit_loops.c). loops:
- * the loop state of each function with CALLBACK or GLOBAL loops, from
+ * the loop state of each function with CALLBACK, GLOBAL or ITER loops, from
  * cx->loop_base[f]: the values its loops carry, where the verifier does
  * not track them (emit_loops.c). */
 enum {
@@ -233,7 +233,7 @@ struct be_fn {
 	 * (fn, sp, entry, locals, windows, pointers are the body's), or NULL
 	 * (emit_loops.c). */
 	struct be_loop *cb;
-	/* When the function has CALLBACK or GLOBAL loops, its loop state:
+	/* When the function has CALLBACK, GLOBAL or ITER loops, its loop state:
 	 * one struct in the env value that every loop body finds, holding
 	 * the exit code, the results and the locals the loops carry, which
 	 * live there for the whole function (lfield: per local, its slot or
@@ -383,9 +383,9 @@ void be_close_loop(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockRef cont)
 /* Destroys the live iterators above `keep`, innermost first. */
 void be_leave_iters(struct be_fn *fs, uint32_t keep);
 /* Before the locals: the function's loop state and pointers, if it has
- * CALLBACK or GLOBAL loops (fs->lctx, fs->lptrs). 0 or -ENOMEM. */
+ * CALLBACK, GLOBAL or ITER loops (fs->lctx, fs->lptrs). 0 or -ENOMEM. */
 int be_loops_setup(struct be_fn *fs);
-/* The u64 slots of f's loop state if it has CALLBACK or GLOBAL loops,
+/* The u64 slots of f's loop state if it has CALLBACK, GLOBAL or ITER loops,
  * else 0 (for the env value's layout). */
 uint32_t be_loop_state_slots(const struct ir_func *f);
 /* The u64 slot of `local` in the loop state, or NULL if it lives in a

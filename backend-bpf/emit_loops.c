@@ -21,7 +21,8 @@
  * falling out, a branch to an outer label, return, trap, the unwind after
  * a trapping call — destroys the iterators it leaves, innermost first.
  * fs->iters is the stack of live iterators; each label records how many
- * are live at its target.
+ * are live at its target. The locals it carries live in the function's
+ * loop state, as a callback's do (below).
  *
  * CALLBACK. The body becomes `static long cb(u64 index, void *ptrs)`, run by
  * bpf_loop(max_iters, cb, &ptrs, 0). The emitter switches fs to the
@@ -92,7 +93,10 @@
  * state-machine constant — makes every iteration a new state: measured,
  * an 8-byte-a-step packet scan of a 100-byte packet was walked past the
  * verifier's "sequence of 8193 jumps". So the carried locals live in the
- * loop state (above), and each iteration starts by laundering the other
+ * loop state (above; an ITER loop's too: measured on the loop corpus at
+ * --target-kernel=6.4, C http_headers -O2 verified in 36.8k processed
+ * instructions with them laundered on the stack, 1.6k in the state), and
+ * each iteration starts by laundering the other
  * locals the body writes (through volatile env scratch slots, map memory
  * the verifier does not track): at the head they are
  * unknown scalars, whatever the last iteration left, and the values
@@ -718,7 +722,7 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	free(vals);
 }
 
-/* The locals some CALLBACK or GLOBAL loop of f carries (IR's loop.used),
+/* The locals some CALLBACK, GLOBAL or ITER loop of f carries (IR's loop.used),
  * as flags (flag may be NULL: only counted). */
 struct carried {
 	uint8_t *flag;
@@ -732,7 +736,8 @@ static void mark_carried(struct ir_inst *i, void *user)
 	const struct ir_loop_info *li = &i->u.scope.loop;
 
 	if (i->kind != IR_LOOP ||
-	    (li->lowering != IR_LOOP_CALLBACK && li->lowering != IR_LOOP_GLOBAL))
+	    (li->lowering != IR_LOOP_CALLBACK && li->lowering != IR_LOOP_GLOBAL &&
+	     li->lowering != IR_LOOP_ITER))
 		return;
 	c->any = true;
 	c->callback |= li->lowering == IR_LOOP_CALLBACK;

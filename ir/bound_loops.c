@@ -407,7 +407,8 @@ static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
 	 * verifier does not track: nothing to launder */
 	if (li->lowering != IR_LOOP_GLOBAL)
 		li->laundered = local_list(a, c->written, c->exposed, f->nlocals, &li->nlaundered);
-	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL)
+	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL ||
+	    li->lowering == IR_LOOP_ITER)
 		li->used = local_list(a, c->ctx, NULL, f->nlocals, &li->nused);
 	if (li->lowering == IR_LOOP_GLOBAL)
 		c->has_global = true;

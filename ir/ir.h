@@ -173,9 +173,9 @@ struct ir_loop_info {
 	 * iteration at a time. */
 	uint32_t nlaundered;
 	uint32_t *laundered;
-	/* CALLBACK, GLOBAL: the locals the loop and the loops nested in it
-	 * carry from one iteration to the next or out of the loop (the loop
-	 * context holds them), ascending. */
+	/* CALLBACK, GLOBAL, ITER: the locals the loop and the loops nested
+	 * in it carry from one iteration to the next or out of the loop (the
+	 * function's loop state holds them: emit_loops.c), ascending. */
 	uint32_t nused;
 	uint32_t *used;
 };
