@@ -871,8 +871,8 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	err = opts && opts->flatten ? -E2BIG : be_check_frames(&cx, false);
 	if (err == -E2BIG && (flatten(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed")))
 		err = -EINVAL;
-	else if (err == -E2BIG)
-		err = be_check_frames(&cx, true);
+	else if (err == -E2BIG && (err = be_check_frames(&cx, true)))
+		err = -E2BIG;	/* reported: too deep for the kernel */
 	if (!err)
 		err = output(&cx, kind, out, out_size);
 out:

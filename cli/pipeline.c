@@ -32,12 +32,41 @@ struct compile {
 	struct fe_module *wasm;
 	struct ir_module *ir;
 	struct w2b_output *out;
+	/* ir_bound_recursion(): the deepest cycle's depth (0: no cycle), and
+	 * whether this is a retry with fewer levels (w2b_compile()) */
+	uint32_t rec_depth;
+	bool rec_reduced;
+	/* diagnostics held back while a retry may still come (w2b_compile()) */
+	struct held *held;
 };
+
+struct held {
+	struct held_line {
+		enum diag_level level;
+		char *line;
+	} *v;
+	size_t n;
+};
+
+static void hold_diag(struct compile *c, enum diag_level level, const char *line)
+{
+	struct held *h = c->held;
+
+	h->v = realloc(h->v, (h->n + 1) * sizeof(*h->v));
+	if (!h->v)
+		abort();
+	h->v[h->n].level = level;
+	h->v[h->n++].line = strdup(line);
+}
 
 static void forward_diag(void *user, enum diag_level level, const char *line)
 {
 	struct compile *c = user;
 
+	if (c->held) {
+		hold_diag(c, level, line);
+		return;
+	}
 	if (c->o.diag)
 		c->o.diag(c->o.diag_user, (enum w2b_diag_level)level, line);
 	else
@@ -150,7 +179,7 @@ static int select_entries(struct compile *c)
 		    (err = fe_add_entry(c->ir, wm, c->o.fallback_entry, "syscall", &c->diag)))
 			return err;
 	}
-	ir_bound_recursion(c->ir, c->o.max_recursion_depth, &c->diag);
+	c->rec_depth = ir_bound_recursion(c->ir, c->o.max_recursion_depth, c->rec_reduced, &c->diag);
 	if (c->o.skip_unsupported)
 		drop_unsupported_entries(c);
 	if (c->ir->nentries == 0 && !c->o.skip_unsupported) {
@@ -253,11 +282,10 @@ static void on_deep_stack(const struct vc_stack_chain *ch, void *user)
 		    "and calls, or --target-kernel 6.4 or later (loops as iterators, no frames)",
 		    "the program",
 		    ch->total, VC_MAX_STACK, frames);
-	ds->err = -EINVAL;
 }
 
 /* The object's call chains against the kernel's combined stack limit:
- * -E2BIG if over it (reported with `report`, else -EINVAL). */
+ * -E2BIG if over it (reported with `report`). */
 static int check_stack(struct compile *c, bool report)
 {
 	struct deep_stack ds = { c, report, 0 };
@@ -430,10 +458,43 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 	}
 	if ((err = check_target_kernel(&c)))
 		return err;
-	c.out = calloc(1, sizeof(*c.out));
-	if (!c.out)
-		return -ENOMEM;
-	err = compile_module(&c);
+	/* A program too deep for the kernel's frames or stack, where a cycle
+	 * of calls was copied more than once, is compiled again with half
+	 * the depth, down to 1; what an attempt said is held back until it
+	 * is known to be the last (ir/bound_recursion.c). */
+	for (;;) {
+		struct held held = { NULL, 0 };
+
+		c.out = calloc(1, sizeof(*c.out));
+		if (!c.out)
+			return -ENOMEM;
+		c.held = &held;
+		c.rec_depth = 0;
+		err = compile_module(&c);
+		c.held = NULL;
+		if (err == -E2BIG && c.rec_depth > 1 && !c.diag.nices) {
+			for (size_t k = 0; k < held.n; k++)
+				free(held.v[k].line);
+			free(held.v);
+			w2b_output_free(c.out);
+			arena_free(&c.arena);
+			arena_init(&c.arena);
+			diag_init(&c.diag, path);
+			c.diag.cb = forward_diag;
+			c.diag.user = &c;
+			c.o.max_recursion_depth = c.rec_depth / 2;
+			c.rec_reduced = true;
+			continue;
+		}
+		for (size_t k = 0; k < held.n; k++) {
+			forward_diag(&c, held.v[k].level, held.v[k].line);
+			free(held.v[k].line);
+		}
+		free(held.v);
+		break;
+	}
+	if (err == -E2BIG)
+		err = -EINVAL;		/* reported: a refusal */
 	if (!err)
 		describe_entries(&c);
 	if (c.diag.nices)

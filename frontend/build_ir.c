@@ -79,6 +79,7 @@ struct builder {
 	bool refused;			/* f->refusal set: stop translating */
 	bool invalid;			/* a type error was reported */
 	uint32_t *global_ir;		/* Wasm global index -> ir_module.globals, or NO_GLOBAL */
+	struct fe_static_table *tables;	/* per table: its contents (static_tables.c) */
 	struct fe_global_values gv;	/* globals' values known when compiling */
 };
 
@@ -967,6 +968,208 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 	}
 }
 
+/* --- call_indirect -------------------------------------------------------- */
+
+static uint8_t table_type(struct builder *b, uint32_t idx);
+
+static bool same_functype(const struct fe_functype *x, const struct fe_functype *y)
+{
+	return x->nparams == y->nparams && x->nresults == y->nresults &&
+	       (!x->nparams || !memcmp(x->params, y->params, x->nparams)) &&
+	       (!x->nresults || !memcmp(x->results, y->results, x->nresults));
+}
+
+/* Appends an instruction of `kind` to region r (emit() appends to the
+ * current frame's). */
+static struct ir_inst *emit_in(struct builder *b, struct ir_region *r, enum ir_kind kind)
+{
+	struct ir_region *cur = top(b)->region;
+	struct ir_inst *i;
+
+	top(b)->region = r;
+	i = emit(b, kind);
+	top(b)->region = cur;
+	return i;
+}
+
+static struct ir_inst *emit_block_in(struct builder *b, struct ir_region *r)
+{
+	struct ir_inst *i = emit_in(b, r, IR_BLOCK);
+
+	i->u.scope.label = ir_new_label(b->a, b->f, IR_LABEL_BLOCK, i);
+	return i;
+}
+
+/*
+ * call_indirect (type t) (table T) over T's contents after instantiation
+ * (static_tables.c), a dispatch on the index:
+ *
+ *   block $done
+ *     block $mismatch
+ *       block $empty
+ *         block $case[n-1] ... block $case[0]
+ *           br_table (element k: $case of its function if its type is t,
+ *                     $empty if null, $mismatch if not) default $empty
+ *         end  results = call f0(args); br $done
+ *         ...
+ *         end  results = call f[n-1](args); br $done
+ *       end  trap_if (idx >= size) "undefined element"
+ *            trap "uninitialized element"
+ *     end  trap "indirect call type mismatch"
+ *   end  push results (through locals)
+ *
+ * Each function the table holds with type t is one direct call, so the
+ * call graph sees every possible target (recursion through a table is
+ * bounded like any other: ir/bound_recursion.c).
+ */
+static void do_call_indirect(struct builder *b, const struct fe_instr *in)
+{
+	const struct fe_module *wm = b->wm;
+	uint32_t ti = in->u.call_indirect.table, tyi = in->u.call_indirect.typeidx;
+	const struct fe_functype *t;
+	const struct fe_static_table *tab;
+	struct opnd *args;
+	uint32_t idx, *results, *cases, ncases = 0, *targets;
+	struct ir_inst *done, *mismatch, *empty, **blocks, *i;
+	struct ir_region *r;
+
+	if (table_type(b, ti) != FE_FUNCREF && ti < wm->ntables)
+		invalid(b, "type mismatch: call_indirect through a table of %s", valtype_name(table_type(b, ti)));
+	if (tyi >= wm->ntypes) {
+		invalid(b, "unknown type %u", tyi);
+		return;
+	}
+	t = &wm->types[tyi];
+	for (uint32_t k = 0; k < t->nparams; k++)
+		if (!is_int(t->params[k]))
+			refuse(b, in->offset, "call_indirect with a %s parameter is not supported (%s)",
+			       valtype_name(t->params[k]), type_reason(t->params[k]));
+	for (uint32_t k = 0; k < t->nresults; k++)
+		if (!is_int(t->results[k]))
+			refuse(b, in->offset, "call_indirect with a %s result is not supported (%s)",
+			       valtype_name(t->results[k]), type_reason(t->results[k]));
+	tab = ti < wm->ntables ? &b->tables[ti] : NULL;
+	if (tab && tab->imported)
+		refuse(b, in->offset, "call_indirect through an imported table is not supported "
+		       "(its contents are not known when compiling)");
+	else if (tab && tab->unknown)
+		refuse(b, in->offset, "call_indirect through table %u is not supported: an element "
+		       "segment's offset or element is not a constant", ti);
+	for (uint32_t k = 0; tab && !tab->imported && !tab->unknown && k < tab->used; k++) {
+		uint32_t fi = tab->funcs[k];
+
+		if (fi != FE_TABLE_NULL && fi < wm->nfuncs && wm->funcs[fi].imported &&
+		    same_functype(&wm->types[wm->funcs[fi].type_index], t)) {
+			const struct fe_import *im = &wm->imports[wm->funcs[fi].import_index];
+
+			refuse(b, in->offset, "call_indirect: element %u of table %u is the imported "
+			       "function '%s.%s': only the module's own functions can be called "
+			       "through a table", k, ti, im->module, im->name);
+			break;
+		}
+	}
+	idx = pop_expect(b, FE_I32).vreg;
+	args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(*args));
+	pop_types(b, t->nparams, t->params, args);
+	if (!emitting(b)) {
+		for (uint32_t k = 0; k < t->nresults; k++)
+			push(b, t->results[k], IR_NOVAL);
+		return;
+	}
+
+	/* the distinct functions of type t, in the order the table has them */
+	cases = arena_array(b->a, tab->used + 1, sizeof(*cases));
+	targets = arena_array(b->a, tab->used + 1, sizeof(*targets));
+	for (uint32_t k = 0; k < tab->used; k++) {
+		uint32_t fi = tab->funcs[k], c;
+
+		if (fi == FE_TABLE_NULL) {
+			targets[k] = UINT32_MAX;		/* $empty */
+			continue;
+		}
+		if (!same_functype(&wm->types[wm->funcs[fi].type_index], t)) {
+			targets[k] = UINT32_MAX - 1;		/* $mismatch */
+			continue;
+		}
+		for (c = 0; c < ncases && cases[c] != fi; c++)
+			;
+		if (c == ncases)
+			cases[ncases++] = fi;
+		targets[k] = c;
+	}
+	results = new_locals(b, t->nresults, t->results);
+	done = emit(b, IR_BLOCK);
+	done->u.scope.label = ir_new_label(b->a, b->f, IR_LABEL_BLOCK, done);
+	mismatch = emit_block_in(b, &done->u.scope.body);
+	empty = emit_block_in(b, &mismatch->u.scope.body);
+	blocks = arena_array(b->a, ncases + 1, sizeof(*blocks));
+	r = &empty->u.scope.body;
+	for (uint32_t c = ncases; c-- > 0;) {
+		blocks[c] = emit_block_in(b, r);
+		r = &blocks[c]->u.scope.body;
+	}
+	i = emit_in(b, r, IR_BR_TABLE);
+	i->a = idx;
+	i->u.table.ntargets = tab->used;
+	i->u.table.targets = arena_array(b->a, tab->used + 1, sizeof(struct ir_label *));
+	for (uint32_t k = 0; k < tab->used; k++)
+		i->u.table.targets[k] = targets[k] == UINT32_MAX ? empty->u.scope.label :
+					targets[k] == UINT32_MAX - 1 ? mismatch->u.scope.label :
+					blocks[targets[k]]->u.scope.label;
+	i->u.table.dflt = empty->u.scope.label;
+
+	/* after block $case[c], in its parent: the call */
+	for (uint32_t c = 0; c < ncases; c++) {
+		struct ir_region *after = c + 1 < ncases ? &blocks[c + 1]->u.scope.body :
+					  &empty->u.scope.body;
+		struct ir_inst *call = emit_in(b, after, IR_CALL);
+
+		call->u.call.func = cases[c] - wm->nimported_funcs;
+		call->u.call.nargs = t->nparams;
+		call->u.call.args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(uint32_t));
+		for (uint32_t k = 0; k < t->nparams; k++)
+			call->u.call.args[k] = args[k].vreg;
+		call->u.call.nresults = t->nresults;
+		call->u.call.results = arena_array(b->a, t->nresults ? t->nresults : 1, sizeof(uint32_t));
+		for (uint32_t k = 0; k < t->nresults; k++) {
+			uint32_t v = ir_new_vreg(b->a, b->f, ir_type_of(t->results[k]));
+			struct ir_inst *set;
+
+			call->u.call.results[k] = v;
+			set = emit_in(b, after, IR_LOCAL_SET);
+			set->u.local = results[k];
+			set->a = v;
+		}
+		if (t->nresults == 1) {
+			call->type = (uint8_t)ir_type_of(t->results[0]);
+			call->dst = call->u.call.results[0];
+		}
+		emit_in(b, after, IR_BR)->u.target = done->u.scope.label;
+	}
+	/* after $empty: out of range, or null */
+	{
+		struct ir_region *after = &mismatch->u.scope.body;
+		struct ir_inst *size = emit_in(b, after, IR_CONST), *ge, *trap;
+
+		size->type = IR_I32;
+		size->dst = ir_new_vreg(b->a, b->f, IR_I32);
+		size->u.imm = (int32_t)tab->size;
+		ge = emit_in(b, after, IR_NUM);
+		ge->u.numop = IR_I32_GE_U;
+		ge->a = idx;
+		ge->b = size->dst;
+		ge->type = IR_I32;
+		ge->dst = ir_new_vreg(b->a, b->f, IR_I32);
+		trap = emit_in(b, after, IR_TRAP_IF);
+		trap->a = ge->dst;
+		trap->u.trap = W2B_TRAP_UNDEFINED_ELEMENT;
+		emit_in(b, after, IR_TRAP)->u.trap = W2B_TRAP_UNINITIALIZED_ELEMENT;
+	}
+	emit_in(b, &done->u.scope.body, IR_TRAP)->u.trap = W2B_TRAP_INDIRECT_CALL_TYPE;
+	for (uint32_t k = 0; k < t->nresults; k++)
+		push(b, t->results[k], emit_local_get(b, results[k], t->results[k]));
+}
+
 /* --- locals and globals --------------------------------------------------- */
 
 static uint8_t local_type(struct builder *b, uint32_t idx)
@@ -1291,13 +1494,16 @@ static void validate_special(struct builder *b, const struct fe_instr *in)
 		pop_expect(b, FE_I32);
 		break;
 	case FE_OP_TABLE_COPY:
-		table_type(b, in->u.pair.a);
-		table_type(b, in->u.pair.b);
+		if (table_type(b, in->u.pair.a) != table_type(b, in->u.pair.b))
+			invalid(b, "type mismatch: table.copy between tables of different types");
 		goto three_i32;
 	case FE_OP_TABLE_INIT:
-		table_type(b, in->u.pair.b);
+		tt = table_type(b, in->u.pair.b);
 		if (in->u.pair.a >= wm->nelems)
 			invalid(b, "unknown elem segment %u", in->u.pair.a);
+		else if (tt != T_UNKNOWN && wm->elems[in->u.pair.a].reftype != tt)
+			invalid(b, "type mismatch: table.init of a %s table from a %s segment",
+				valtype_name(tt), valtype_name(wm->elems[in->u.pair.a].reftype));
 	three_i32:
 		pop_expect(b, FE_I32);
 		pop_expect(b, FE_I32);
@@ -1506,6 +1712,9 @@ static bool translate(struct builder *b, const struct fe_instr *in)
 		break;
 	case FE_OP_CALL:
 		do_call(b, in);
+		break;
+	case FE_OP_CALL_INDIRECT:
+		do_call_indirect(b, in);
 		break;
 	case FE_OP_DROP:
 		pop(b);
@@ -1837,6 +2046,11 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 			if (e->table >= wm->ntables) {
 				diag_error_at(d, e->offset, "invalid module: unknown table %u", e->table);
 				ok = false;
+			} else if (e->reftype != wm->tables[e->table].reftype) {
+				diag_error_at(d, e->offset, "invalid module: type mismatch: elem segment %u "
+					      "of %s elements for a table of %s", k, valtype_name(e->reftype),
+					      valtype_name(wm->tables[e->table].reftype));
+				ok = false;
 			} else {
 				ok &= check_const(d, wm, &e->table_offset, FE_I32, wm->nglobals);
 			}
@@ -1933,6 +2147,8 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 		return NULL;
 	fe_eval_globals(wm, a, &b.gv);
 	b.global_ir = collect_globals(m, wm, a, &b.gv);
+	if (fe_static_tables(wm, &b.gv, a, d, &b.tables))
+		return NULL;
 
 	m->arena = a;
 	m->file = file;

@@ -56,6 +56,24 @@ void fe_eval_globals(const struct fe_module *wm, struct arena *a, struct fe_glob
 bool fe_eval_const(const struct fe_module *wm, const struct fe_constexpr *e,
 		   const struct fe_global_values *gv, int64_t *out);
 
+/* What a table holds once the module is instantiated (static_tables.c):
+ * the contents call_indirect dispatches over. */
+#define FE_TABLE_NULL UINT32_MAX		/* ref.null */
+#define FE_TABLE_UNKNOWN (UINT32_MAX - 1)	/* not known when compiling */
+struct fe_static_table {
+	bool imported;		/* its contents are not the module's to know */
+	bool unknown;		/* a segment's offset or element is not known */
+	uint32_t size;		/* elements: its declared minimum */
+	uint32_t used;		/* [0, used) may hold functions; the rest is null */
+	uint32_t *funcs;	/* per element below used: a Wasm function index,
+				 * FE_TABLE_NULL or FE_TABLE_UNKNOWN */
+};
+/* Every table's contents after instantiation (*out: wm->ntables of them).
+ * 0, or -EINVAL if a segment does not fit its table (reported: the module
+ * cannot be instantiated). */
+int fe_static_tables(const struct fe_module *wm, const struct fe_global_values *gv,
+		     struct arena *a, struct diag_sink *d, struct fe_static_table **out);
+
 /* Largest instance memory wasm2bpf lays out: it is map memory, per CPU. */
 #define W2B_MAX_MEMORY_SIZE (64u << 20)
 

@@ -27,7 +27,10 @@
  * into it then becomes 1 + c + ... + c^(D-1) copies of itself at every
  * place it is called from. D is the largest depth whose copies stay
  * within MAX_INLINED_INSTS IR instructions (1 at least: a call into the
- * cycle traps at once).
+ * cycle traps at once). And when the program then needs more frames or
+ * stack than the kernel allows (a loop whose body is a frame, around the
+ * recursive call, nests one per level), w2b_compile() compiles it again
+ * with half the depth, down to 1 (`reduced`: the note says why).
  */
 #include "ir.h"
 
@@ -413,9 +416,10 @@ static uint64_t inlined_insts(uint64_t size, uint64_t c, uint32_t depth)
 	return total;
 }
 
-static void bound_component(struct ir_module *m, const struct callees *calls,
-			    const uint32_t *comp, uint32_t c, const uint32_t *members,
-			    uint32_t nmembers, uint32_t max_depth, struct diag_sink *d)
+static uint32_t bound_component(struct ir_module *m, const struct callees *calls,
+				const uint32_t *comp, uint32_t c, const uint32_t *members,
+				uint32_t nmembers, uint32_t max_depth, bool reduced,
+				struct diag_sink *d)
 {
 	uint32_t norig = m->nfuncs, depth = max_depth, cmax = 0;
 	uint64_t size = 0;
@@ -460,13 +464,17 @@ static void bound_component(struct ir_module *m, const struct callees *calls,
 		    "copies, and a call %u deep traps \"call stack exhausted\"%s",
 		    cycle, depth, depth + 1,
 		    depth < max_depth ? " (fewer than --max-recursion-depth: deeper copies would "
-		    "grow past 100,000 instructions where they are inlined)" : "");
+		    "grow past 100,000 instructions where they are inlined)" :
+		    reduced ? " (fewer than --max-recursion-depth: with more, a chain of calls "
+		    "did not fit the kernel's 8 frames and 512 bytes of stack)" : "");
 	free(cycle);
 	free(level);
 	free(next);
+	return depth;
 }
 
-void ir_bound_recursion(struct ir_module *m, uint32_t max_depth, struct diag_sink *d)
+uint32_t ir_bound_recursion(struct ir_module *m, uint32_t max_depth, bool reduced,
+			    struct diag_sink *d)
 {
 	uint32_t nf = m->nfuncs;
 	struct callees *calls = calloc(nf + 1, sizeof(*calls));
@@ -474,6 +482,7 @@ void ir_bound_recursion(struct ir_module *m, uint32_t max_depth, struct diag_sin
 	uint32_t *order = malloc((nf + 1) * sizeof(*order)), *start;
 	struct reach r = { m->funcs, reached };
 	struct sccs sc;
+	uint32_t deepest = 0;
 
 	if (!calls || !reached || !order)
 		abort();
@@ -505,8 +514,13 @@ void ir_bound_recursion(struct ir_module *m, uint32_t max_depth, struct diag_sin
 			for (uint32_t k = 0; n == 1 && k < calls[members[j]].n; k++)
 				cyclic |= calls[members[j]].v[k] == members[j];
 		}
-		if (cyclic && any)
-			bound_component(m, calls, sc.comp, c, members, n, max_depth, d);
+		if (cyclic && any) {
+			uint32_t depth = bound_component(m, calls, sc.comp, c, members, n, max_depth,
+							 reduced, d);
+
+			if (depth > deepest)
+				deepest = depth;
+		}
 	}
 	for (uint32_t k = 0; k < nf; k++)
 		free(calls[k].v);
@@ -515,4 +529,5 @@ void ir_bound_recursion(struct ir_module *m, uint32_t max_depth, struct diag_sin
 	free(order);
 	free(start);
 	free(sc.comp);
+	return deepest;
 }

@@ -460,9 +460,12 @@ void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *us
 /* Every cycle of calls an entry reaches becomes nested copies of its
  * functions, at most max_depth (fewer where the copies would grow too
  * big), the deepest trapping CALL_STACK_EXHAUSTED where it would call
- * into the cycle again; a note per cycle says the depth. Run after the
+ * into the cycle again; a note per cycle says the depth (and, if
+ * `reduced`, that max_depth is less than asked for the kernel's sake).
+ * Returns the deepest cycle's depth, 0 if there is none. Run after the
  * entries are chosen, before ir_analyze_calls(). */
-void ir_bound_recursion(struct ir_module *m, uint32_t max_depth, struct diag_sink *d);
+uint32_t ir_bound_recursion(struct ir_module *m, uint32_t max_depth, bool reduced,
+			    struct diag_sink *d);
 
 /* --- printing (ir_print.c) -------------------------------------------- */
 

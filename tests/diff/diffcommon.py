@@ -34,6 +34,39 @@ def parse_variant(spec):
     return "-" + m.group(1), set(x for x in m.group(2).split("+") if x)
 
 
+# Debian's rustc (/usr/bin) has the wasm32 standard library as a package
+# (libstd-rust-dev-wasm32); a rustup one on PATH may not
+RUSTC = os.environ.get("RUSTC") or ("/usr/bin/rustc" if os.path.exists("/usr/bin/rustc") else "rustc")
+
+
+def compile_rust(src, out, variant, stack_size, timeout=120):
+    """A #![no_std] single-file Rust program (exports: #[no_mangle] extern
+    "C" fns) to a cdylib at the variant's opt-level (O2 -> opt-level=2;
+    the C modifiers do not apply). None on success, else the first line
+    of rustc's complaint."""
+    opt, mods = parse_variant(variant)
+    if mods:
+        return "variant %s: +bulk and +nowasmopt are for C" % variant
+    # a crate name per output: rustc's intermediate files are named
+    # after it, beside the output, and variants build in parallel
+    crate = re.sub(r"\W", "_", os.path.splitext(os.path.basename(out))[0])
+    argv = [RUSTC, "--edition", "2021", "--crate-type=cdylib", "--crate-name", crate,
+            "--target", "wasm32-unknown-unknown",
+            "-C", "opt-level=" + {"-Oz": "z", "-Os": "s"}.get(opt, opt[2:]), "-C", "panic=abort",
+            "-C", "link-arg=-zstack-size=%d" % stack_size, "-o", out, src]
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "rustc timed out"
+    except OSError as e:
+        return "cannot run %s: %s" % (RUSTC, e)
+    if p.returncode:
+        lines = [l for l in p.stdout.splitlines() if l.strip()]
+        return (lines[0] if lines else "rustc failed (status %d)" % p.returncode).strip()
+    return None
+
+
 def clang_argvs(sources, out, variant, stack_size, include_dirs=(), extra=()):
     """The clang-19 command lines of docs/c-recipe.md for one module."""
     opt, mods = parse_variant(variant)

@@ -9,7 +9,9 @@ Each tests/diff/programs/*.c is compiled once per variant (default -O2 and
 -O0; each variant is a program of its own, named NAME.O2, NAME.O0; others:
 O1, O3, Os, Oz, and the modifiers +bulk for -mbulk-memory and +nowasmopt to
 link without binaryen's wasm-opt, e.g. --variants O2,O0,O1+bulk,O2+nowasmopt)
-with the recipe of docs/c-recipe.md, and every call its header lists,
+with the recipe of docs/c-recipe.md (programs/*.rs, #![no_std] single files:
+with Debian's rustc at the variant's opt-level, panic=abort), and every
+call its header lists,
 
     // ARGS: FUNC TYPE:VALUE ...          (one call per line, in order)
     // VARIANTS: O3,O2+nowasmopt          (optional: overrides --variants for the file)
@@ -76,10 +78,15 @@ def run_one(job):
     if not calls:
         return name, {"kind": "error", "detail": "no ARGS lines in %s" % src, "crash": False}
     wasm = os.path.join(work, name + ".wasm")
-    err = dc.compile_c([src], wasm, variant, opts.stack_size,
-                       include_dirs=[os.path.dirname(os.path.abspath(src))])
-    if err:
-        return name, {"kind": "error", "detail": "clang: " + err, "crash": False}
+    if src.endswith(".rs"):
+        err = dc.compile_rust(src, wasm, variant, opts.stack_size)
+        if err:
+            return name, {"kind": "error", "detail": "rustc: " + err, "crash": False}
+    else:
+        err = dc.compile_c([src], wasm, variant, opts.stack_size,
+                           include_dirs=[os.path.dirname(os.path.abspath(src))])
+        if err:
+            return name, {"kind": "error", "detail": "clang: " + err, "crash": False}
     r = dc.run_module(opts.wasm2bpf, wasm, calls, cpu=cpu, timeout=opts.timeout,
                       w2b_extra=opts.w2b_arg)
     if r["kind"] == "node-fail":
@@ -90,7 +97,7 @@ def run_one(job):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wasm2bpf", required=True, help="the wasm2bpf binary")
-    ap.add_argument("--programs", default=os.path.join(dc.HERE, "programs"), help="directory of *.c")
+    ap.add_argument("--programs", default=os.path.join(dc.HERE, "programs"), help="directory of *.c and *.rs")
     ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
     ap.add_argument("--keep", action="store_true", help="keep the work directory (printed on stderr)")
     ap.add_argument("--work", help="work directory (kept; default: a temporary one)")
@@ -111,9 +118,9 @@ def main():
             dc.parse_variant(v)
         except ValueError as e:
             ap.error(str(e))
-    srcs = sorted(f for f in os.listdir(opts.programs) if f.endswith(".c"))
+    srcs = sorted(f for f in os.listdir(opts.programs) if f.endswith((".c", ".rs")))
     if opts.names:
-        srcs = [f for f in srcs if f[:-2] in opts.names]
+        srcs = [f for f in srcs if os.path.splitext(f)[0] in opts.names]
     if not srcs:
         print("run_diff: no programs", file=sys.stderr)
         return 2
@@ -132,7 +139,7 @@ def main():
                 dc.parse_variant(v)
             except ValueError as e:
                 ap.error("%s: %s" % (s, e))
-            name = "%s.%s" % (s[:-2], v)
+            name = "%s.%s" % (os.path.splitext(s)[0], v)
             jobs.append((os.path.join(opts.programs, s), v, name, work,
                          cpus[len(jobs) % len(cpus)], opts))
 
