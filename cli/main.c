@@ -85,6 +85,20 @@ static int add_entry_spec(struct cli_opts *c, const char *arg)
 	return 0;
 }
 
+/* --NAME=ARG as a positive 32-bit number into *out; 0, or -1 (said). */
+static int positive_u32(const char *name, const char *arg, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*end || !arg[0] || v == 0 || v > 0xffffffffUL) {
+		fprintf(stderr, "wasm2bpf: error: --%s=%s: expected a positive number\n", name, arg);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
@@ -157,28 +171,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		case O_LICENSE:
 			c->compile.license = optarg;
 			break;
-		case O_LOOPS: {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !optarg[0] || v == 0 || v > 0xffffffffUL) {
-				fprintf(stderr, "wasm2bpf: error: --max-loop-iters=%s: expected a positive number\n", optarg);
+		case O_LOOPS:
+			if (positive_u32("max-loop-iters", optarg, &c->compile.max_loop_iters))
 				return -1;
-			}
-			c->compile.max_loop_iters = (uint32_t)v;
 			break;
-		}
-		case O_RECURSION: {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !optarg[0] || v == 0 || v > 0xffffffffUL) {
-				fprintf(stderr, "wasm2bpf: error: --max-recursion-depth=%s: expected a positive number\n", optarg);
+		case O_RECURSION:
+			if (positive_u32("max-recursion-depth", optarg, &c->compile.max_recursion_depth))
 				return -1;
-			}
-			c->compile.max_recursion_depth = (uint32_t)v;
 			break;
-		}
 		case O_MEMSIZE: {
 			/* bytes, or with a K or M suffix */
 			char *end;

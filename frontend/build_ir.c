@@ -908,6 +908,26 @@ static bool do_abort_call(struct builder *b, const struct fe_instr *in,
 	return true;
 }
 
+/* Makes i a call of defined function `callee` (Wasm index) of type t
+ * with args, its results new vregs (i->dst the first if it has one). */
+static void fill_call(struct builder *b, struct ir_inst *i, uint32_t callee,
+		      const struct fe_functype *t, const struct opnd *args)
+{
+	i->u.call.func = callee - b->wm->nimported_funcs;
+	i->u.call.nargs = t->nparams;
+	i->u.call.args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(uint32_t));
+	for (uint32_t k = 0; k < t->nparams; k++)
+		i->u.call.args[k] = args[k].vreg;
+	i->u.call.nresults = t->nresults;
+	i->u.call.results = arena_array(b->a, t->nresults ? t->nresults : 1, sizeof(uint32_t));
+	for (uint32_t k = 0; k < t->nresults; k++)
+		i->u.call.results[k] = ir_new_vreg(b->a, b->f, ir_type_of(t->results[k]));
+	if (t->nresults == 1) {
+		i->type = (uint8_t)ir_type_of(t->results[0]);
+		i->dst = i->u.call.results[0];
+	}
+}
+
 static void do_call(struct builder *b, const struct fe_instr *in)
 {
 	const struct fe_module *wm = b->wm;
@@ -947,21 +967,9 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 	if (emitting(b)) {
 		struct ir_inst *i = emit(b, IR_CALL);
 
-		i->u.call.func = callee - wm->nimported_funcs;
-		i->u.call.nargs = t->nparams;
-		i->u.call.args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(uint32_t));
-		for (uint32_t k = 0; k < t->nparams; k++)
-			i->u.call.args[k] = args[k].vreg;
-		i->u.call.nresults = t->nresults;
-		i->u.call.results = arena_array(b->a, t->nresults ? t->nresults : 1, sizeof(uint32_t));
-		for (uint32_t k = 0; k < t->nresults; k++) {
-			i->u.call.results[k] = ir_new_vreg(b->a, b->f, ir_type_of(t->results[k]));
+		fill_call(b, i, callee, t, args);
+		for (uint32_t k = 0; k < t->nresults; k++)
 			push(b, t->results[k], i->u.call.results[k]);
-		}
-		if (t->nresults == 1) {
-			i->type = (uint8_t)ir_type_of(t->results[0]);
-			i->dst = i->u.call.results[0];
-		}
 	} else {
 		for (uint32_t k = 0; k < t->nresults; k++)
 			push(b, t->results[k], IR_NOVAL);
@@ -1124,25 +1132,12 @@ static void do_call_indirect(struct builder *b, const struct fe_instr *in)
 					  &empty->u.scope.body;
 		struct ir_inst *call = emit_in(b, after, IR_CALL);
 
-		call->u.call.func = cases[c] - wm->nimported_funcs;
-		call->u.call.nargs = t->nparams;
-		call->u.call.args = arena_array(b->a, t->nparams ? t->nparams : 1, sizeof(uint32_t));
-		for (uint32_t k = 0; k < t->nparams; k++)
-			call->u.call.args[k] = args[k].vreg;
-		call->u.call.nresults = t->nresults;
-		call->u.call.results = arena_array(b->a, t->nresults ? t->nresults : 1, sizeof(uint32_t));
+		fill_call(b, call, cases[c], t, args);
 		for (uint32_t k = 0; k < t->nresults; k++) {
-			uint32_t v = ir_new_vreg(b->a, b->f, ir_type_of(t->results[k]));
-			struct ir_inst *set;
+			struct ir_inst *set = emit_in(b, after, IR_LOCAL_SET);
 
-			call->u.call.results[k] = v;
-			set = emit_in(b, after, IR_LOCAL_SET);
 			set->u.local = results[k];
-			set->a = v;
-		}
-		if (t->nresults == 1) {
-			call->type = (uint8_t)ir_type_of(t->results[0]);
-			call->dst = call->u.call.results[0];
+			set->a = call->u.call.results[k];
 		}
 		emit_in(b, after, IR_BR)->u.target = done->u.scope.label;
 	}

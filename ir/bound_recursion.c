@@ -329,10 +329,9 @@ static char *cycle_text(const struct ir_module *m, const struct callees *calls,
 	uint32_t nf = m->nfuncs, *prev = malloc((nf + 1) * sizeof(*prev));
 	uint32_t *queue = malloc((nf + 1) * sizeof(*queue)), qh = 0, qt = 0, last = UINT32_MAX;
 	uint32_t *path = malloc((nf + 2) * sizeof(*path)), np = 0;
-	size_t cap = 256, len = 0;
-	char *s = malloc(cap);
+	char *s;
 
-	if (!prev || !queue || !path || !s)
+	if (!prev || !queue || !path)
 		abort();
 	/* breadth first from f: the shortest way back */
 	for (uint32_t k = 0; k < nf; k++)
@@ -356,33 +355,18 @@ static char *cycle_text(const struct ir_module *m, const struct callees *calls,
 			}
 		}
 	}
+	/* f, the way back from `last` to f reversed, f again */
 	path[np++] = f;
 	for (uint32_t g = last; g != f && g != UINT32_MAX; g = prev[g])
 		path[np++] = g;
-	path[np++] = f;
-	s[0] = '\0';
-	/* path is f, then the way back reversed: print f, then the rest
-	 * from its end */
-	for (uint32_t k = 0; k < np; k++) {
-		uint32_t g = k == 0 ? f : k == np - 1 ? f : path[np - 1 - k];
-		const struct ir_func *fn = &m->funcs[g];
-		char item[160];
-		int w = snprintf(item, sizeof(item), "%sfunc[%u]%s%.100s%s", k ? " -> " : "",
-				 fn->wasm_index, fn->name ? " '" : "", fn->name ? fn->name : "",
-				 fn->name ? "'" : "");
+	for (uint32_t a = 1, z = np - 1; a < z; a++, z--) {
+		uint32_t t = path[a];
 
-		if (w < 0)
-			continue;
-		if ((size_t)w >= sizeof(item))
-			w = sizeof(item) - 1;
-		while (len + (size_t)w + 1 > cap) {
-			cap *= 2;
-			if (!(s = realloc(s, cap)))
-				abort();
-		}
-		memcpy(s + len, item, (size_t)w + 1);
-		len += (size_t)w;
+		path[a] = path[z];
+		path[z] = t;
 	}
+	path[np++] = f;
+	s = ir_chain_text(m, path, np);
 	free(prev);
 	free(queue);
 	free(path);

@@ -59,46 +59,21 @@ static void collect_call(struct ir_inst *i, void *user)
 	c->v[c->n++] = (struct callee){ i->u.call.func, i->offset };
 }
 
-static const char *fname(const struct ir_func *f)
-{
-	return f->name ? f->name : "";
-}
-
-/* "func[3] 'a' -> func[4] 'b'": path[from..to], then `last` if it is not
- * UINT32_MAX (the call that closes a cycle). malloc'd. */
+/* The chain path[from..to], then `last` if it is not UINT32_MAX (the
+ * call that closes a cycle). malloc'd. */
 static char *chain_text(const struct ir_module *m, const uint32_t *path, uint32_t from,
 			uint32_t to, uint32_t last)
 {
-	size_t cap = 256, len = 0;
-	char *s = malloc(cap);
+	uint32_t n = to - from + 1, *v = malloc((n + 1) * sizeof(*v));
+	char *s;
 
-	if (!s)
+	if (!v)
 		abort();
-	s[0] = '\0';
-	for (uint32_t k = from; k <= to + 1; k++) {
-		uint32_t fi = k <= to ? path[k] : last;
-		const struct ir_func *f;
-		char item[200];
-		int n;
-
-		if (fi == UINT32_MAX)
-			break;
-		f = &m->funcs[fi];
-		n = snprintf(item, sizeof(item), "%sfunc[%u]%s%.100s%s", k > from ? " -> " : "",
-			     f->wasm_index, f->name ? " '" : "", fname(f), f->name ? "'" : "");
-		if (n < 0)
-			continue;
-		if ((size_t)n >= sizeof(item))
-			n = sizeof(item) - 1;
-		while (len + (size_t)n + 1 > cap) {
-			cap *= 2;
-			s = realloc(s, cap);
-			if (!s)
-				abort();
-		}
-		memcpy(s + len, item, (size_t)n + 1);
-		len += (size_t)n;
-	}
+	memcpy(v, path + from, n * sizeof(*v));
+	if (last != UINT32_MAX)
+		v[n++] = last;
+	s = ir_chain_text(m, v, n);
+	free(v);
 	return s;
 }
 

@@ -275,3 +275,33 @@ const struct ir_func *ir_func_by_symbol(const struct ir_module *m, const char *n
 			return &m->funcs[m->entries[k].func];
 	return NULL;
 }
+
+char *ir_chain_text(const struct ir_module *m, const uint32_t *funcs, uint32_t n)
+{
+	size_t cap = 256, len = 0;
+	char *s = malloc(cap);
+
+	if (!s)
+		abort();
+	s[0] = '\0';
+	for (uint32_t k = 0; k < n; k++) {
+		const struct ir_func *f = &m->funcs[funcs[k]];
+		char item[200];
+		int w = snprintf(item, sizeof(item), "%sfunc[%u]%s%.100s%s", k ? " -> " : "",
+				 f->wasm_index, f->name ? " '" : "", f->name ? f->name : "",
+				 f->name ? "'" : "");
+
+		if (w < 0)
+			continue;
+		if ((size_t)w >= sizeof(item))
+			w = sizeof(item) - 1;
+		while (len + (size_t)w + 1 > cap) {
+			cap *= 2;
+			if (!(s = realloc(s, cap)))
+				abort();
+		}
+		memcpy(s + len, item, (size_t)w + 1);
+		len += (size_t)w;
+	}
+	return s;
+}

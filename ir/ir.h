@@ -447,6 +447,9 @@ bool ir_symbol_taken(const struct ir_module *m, const char *sym);
  * zero). */
 uint64_t ir_memory_initial(const struct ir_memory *mem, uint32_t addr, unsigned width);
 
+/* "func[3] 'a' -> func[4] 'b'": the functions funcs[0..n) (indices into
+ * m->funcs) as diagnostics name a chain of calls. malloc'd. */
+char *ir_chain_text(const struct ir_module *m, const uint32_t *funcs, uint32_t n);
 /* The instructions under root, nested ones included. */
 uint64_t ir_count_insts(struct ir_region *root);
 /* Calls fn once for every function the calls from function `root` reach,
