@@ -1019,6 +1019,66 @@ LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueR
 		LLVMBuildZExt(cx->B, x, be_type(cx, in->type), "");
 }
 
+static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v, int *err);
+
+/* IR_MEM_ANY: a map value of in's sites if the address is in
+ * [IR_MAP_VALUE_BASE, IR_PACKET_BASE), else as DISPATCH (packet or
+ * instance memory) in a function with the packet, instance memory in
+ * one without. */
+static LLVMValueRef access_any(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
+			       int *err)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	struct ir_inst rest = *in, mv = *in;
+	LLVMBasicBlockRef mv_bb = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "map_value");
+	LLVMBasicBlockRef rest_bb = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "not_map_value");
+	LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "access");
+	LLVMBasicBlockRef from[2];
+	LLVMValueRef a = be_val(fs, in->a), rel, vals[2], x;
+	unsigned n = 0;
+
+	if (fs->bad)
+		return NULL;
+	rel = LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, IR_MAP_VALUE_BASE, 0), "");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntULT, rel,
+					 LLVMConstInt(cx->t_i32, IR_PACKET_BASE - IR_MAP_VALUE_BASE, 0), ""),
+			mv_bb, rest_bb);
+	mv.u.mem.region = IR_MEM_MAP_VALUE;
+	rest.u.mem.region = fs->pkt ? IR_MEM_DISPATCH : IR_MEM_INSTANCE;
+	rest.u.mem.sites = 0;
+	LLVMPositionBuilderAtEnd(B, mv_bb);
+	x = access(fs, &mv, v, err);
+	if (*err)
+		return NULL;
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B))) {
+		vals[n] = x;
+		from[n++] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, join);
+	}
+	LLVMPositionBuilderAtEnd(B, rest_bb);
+	x = access(fs, &rest, v, err);
+	if (*err)
+		return NULL;
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B))) {
+		vals[n] = x;
+		from[n++] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, join);
+	}
+	LLVMPositionBuilderAtEnd(B, join);
+	if (!n) {
+		LLVMBuildUnreachable(B);
+		return NULL;
+	}
+	if (in->kind != IR_LOAD)
+		return NULL;
+	if (n == 1)
+		return vals[0];
+	x = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(x, vals, from, n);
+	return x;
+}
+
 /* The access in the region(s) it reaches: loads give their value, stores
  * and accesses that always trap NULL (with *err 0). */
 static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v, int *err)
@@ -1026,6 +1086,8 @@ static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValue
 	LLVMValueRef p;
 
 	*err = 0;
+	if (in->u.mem.region == IR_MEM_ANY)
+		return access_any(fs, in, v, err);
 	if (in->u.mem.region == IR_MEM_PACKET || in->u.mem.region == IR_MEM_DISPATCH)
 		return be_packet_access(fs, in, v, err);
 	p = in->u.mem.region == IR_MEM_MAP_VALUE ?

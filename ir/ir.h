@@ -104,6 +104,10 @@ enum ir_mem_region {
 				 * the packet, below it instance memory */
 	IR_MEM_MAP_VALUE,	/* a map value a lookup returned: u.mem.sites says
 				 * which lookup sites the address may come from */
+	IR_MEM_ANY,		/* decided at run time: a map value of u.mem.sites
+				 * in [IR_MAP_VALUE_BASE, IR_PACKET_BASE), the
+				 * packet at or above IR_PACKET_BASE (in a function
+				 * with the packet), instance memory below */
 };
 
 /* A packet entry's `pkt` parameter: the Wasm address of the packet's

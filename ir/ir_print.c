@@ -43,6 +43,7 @@ static const char *region_name(uint8_t region)
 	case IR_MEM_PACKET: return " packet";
 	case IR_MEM_DISPATCH: return " dispatch";
 	case IR_MEM_MAP_VALUE: return " map_value";
+	case IR_MEM_ANY: return " any";
 	}
 	return " ?";
 }
@@ -52,12 +53,14 @@ static const char *access_region(const struct ir_inst *i, char *buf, size_t n)
 {
 	size_t k;
 
-	if (i->u.mem.region != IR_MEM_MAP_VALUE)
+	if (i->u.mem.region != IR_MEM_MAP_VALUE && i->u.mem.region != IR_MEM_ANY)
 		return region_name(i->u.mem.region);
-	k = (size_t)snprintf(buf, n, " map_value(sites");
-	for (unsigned s = 0; s < 64 && k < n; s++)
-		if (i->u.mem.sites >> s & 1)
-			k += (size_t)snprintf(buf + k, n - k, "%s%u", k > 17 ? "," : " ", s);
+	k = (size_t)snprintf(buf, n, "%s(sites", region_name(i->u.mem.region));
+	for (unsigned s = 0, first = 1; s < 64 && k < n; s++)
+		if (i->u.mem.sites >> s & 1) {
+			k += (size_t)snprintf(buf + k, n - k, "%s%u", first ? " " : ",", s);
+			first = 0;
+		}
 	if (k < n)
 		snprintf(buf + k, n - k, ")");
 	return buf;

@@ -48,17 +48,25 @@
 
 #include "common/diag.h"
 
-enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_ADDR = PROV_P | PROV_M };
+/* PROV_L: may be a map value address this function stored into memory and
+ * read back (clang -O0 keeps every pointer in its stack): dispatched by
+ * the address like PROV_M, but not refused where it leaves the function
+ * (it may as well be a plain number; if it is the map value, the access
+ * through it there traps out of bounds). */
+enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_L = 8,
+       PROV_ADDR = PROV_P | PROV_M | PROV_L };
 
 struct fn_prov {
 	uint8_t *vreg;		/* per vreg */
 	uint8_t *local;		/* per param: what callers pass; per local
 				 * when insensitive */
 	uint8_t *results;	/* per result */
-	uint64_t *vsites;	/* per vreg: lookup sites (PROV_M) */
+	uint64_t *vsites;	/* per vreg: lookup sites (PROV_M, PROV_L) */
 	uint64_t *lsites;	/* as local */
 	bool insensitive;	/* flow_func() ran out of budget: locals are
 				 * followed flow-insensitively (flow_locals()) */
+	uint64_t mem_sites;	/* lookup sites whose addresses it stores into
+				 * memory: its i32 loads may read them back */
 };
 
 struct prov {
@@ -172,10 +180,17 @@ static void flow(struct ir_inst *i, void *user)
 		for (uint32_t k = 0; k < i->u.call.nargs; k++) {
 			uint8_t bits = bits_of(p, i->u.call.args[k]);
 
-			merge(p, &callee->local[k], bits & PROV_M ? (bits & ~PROV_M) | PROV_N : bits);
+			merge(p, &callee->local[k], bits & (PROV_M | PROV_L) ?
+			      (bits & ~(PROV_M | PROV_L)) | PROV_N : bits);
 		}
-		for (uint32_t k = 0; k < i->u.call.nresults; k++)
-			merge(p, &fp->vreg[i->u.call.results[k]], callee->results[k]);
+		/* and a map value address it may return (only read back from
+		 * memory: PROV_M is refused there) is a plain number here */
+		for (uint32_t k = 0; k < i->u.call.nresults; k++) {
+			uint8_t bits = callee->results[k];
+
+			merge(p, &fp->vreg[i->u.call.results[k]], bits & (PROV_M | PROV_L) ?
+			      (bits & ~(PROV_M | PROV_L)) | PROV_N : bits);
+		}
 		break;
 	}
 	case IR_RETURN:
@@ -187,11 +202,18 @@ static void flow(struct ir_inst *i, void *user)
 			p->mem_packet = true;
 			p->changed = true;
 		}
+		if (bits_of(p, i->b) & (PROV_M | PROV_L))
+			merge_sites(p, &fp->mem_sites, sites_of(p, i->b));
 		break;
-	case IR_LOAD:
-		merge(p, &fp->vreg[i->dst], PROV_N |
-		      (p->mem_packet && i->type == IR_I32 && i->u.mem.width == 4 ? PROV_P : 0));
+	case IR_LOAD: {
+		bool word = i->type == IR_I32 && i->u.mem.width == 4;
+
+		merge(p, &fp->vreg[i->dst], PROV_N | (p->mem_packet && word ? PROV_P : 0) |
+		      (fp->mem_sites && word ? PROV_L : 0));
+		if (fp->mem_sites && word)
+			merge_sites(p, &fp->vsites[i->dst], fp->mem_sites);
 		break;
+	}
 	default:
 		if (i->dst != IR_NOVAL)
 			merge(p, &fp->vreg[i->dst], PROV_N);
@@ -456,13 +478,9 @@ static uint8_t region_of(struct prov *p, const struct ir_inst *i, uint32_t a)
 {
 	uint8_t bits = bits_of(p, a);
 
-	if (bits & PROV_M) {
-		if (bits & (PROV_P | PROV_N))
-			refuse_at(p, i, "this address may point into %s or into %s: not supported (keep map value pointers in their own variables)",
-				  site_text(p, sites_of(p, a)),
-				  bits & PROV_P ? "the packet" : "the module's memory");
-		return IR_MEM_MAP_VALUE;
-	}
+	if ((bits & (PROV_M | PROV_L)) && sites_of(p, a))
+		return bits & (PROV_P | PROV_N) ? IR_MEM_ANY : IR_MEM_MAP_VALUE;
+	bits &= (uint8_t)~(PROV_M | PROV_L);
 	if (!(bits & PROV_P))
 		return IR_MEM_INSTANCE;
 	return bits & PROV_N ? IR_MEM_DISPATCH : IR_MEM_PACKET;
@@ -488,8 +506,12 @@ static void classify(struct ir_inst *i, void *user)
 	case IR_ATOMIC_RMW:
 	case IR_ATOMIC_CMPXCHG:
 		i->u.mem.region = region_of(p, i, i->a);
-		i->u.mem.sites = i->u.mem.region == IR_MEM_MAP_VALUE ? sites_of(p, i->a) : 0;
-		if (i->kind != IR_LOAD) {
+		i->u.mem.sites = i->u.mem.region == IR_MEM_MAP_VALUE || i->u.mem.region == IR_MEM_ANY ?
+				 sites_of(p, i->a) : 0;
+		/* a plain store may put a map value's address into memory, where
+		 * this function's loads find it again (clang -O0 keeps every
+		 * pointer in its stack); atomics may not */
+		if (i->kind != IR_LOAD && i->kind != IR_STORE) {
 			keep_map_value_local(p, i, i->b, "the value stored");
 			if (i->kind == IR_ATOMIC_CMPXCHG)
 				keep_map_value_local(p, i, i->c, "the value stored");
@@ -497,6 +519,11 @@ static void classify(struct ir_inst *i, void *user)
 		if ((i->kind == IR_ATOMIC_RMW || i->kind == IR_ATOMIC_CMPXCHG) &&
 		    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
 			refuse_at(p, i, "an atomic access to the packet is not supported");
+		if ((i->kind == IR_ATOMIC_RMW || i->kind == IR_ATOMIC_CMPXCHG) &&
+		    i->u.mem.region == IR_MEM_ANY)
+			refuse_at(p, i, "an atomic access through an address that may point into %s or "
+				  "elsewhere is not supported (keep map value pointers in their own variables)",
+				  site_text(p, sites_of(p, i->a)));
 		break;
 	case IR_GLOBAL_SET:
 		if (bits_of(p, i->a) & PROV_P)
@@ -518,7 +545,7 @@ static void classify(struct ir_inst *i, void *user)
 		for (uint32_t k = 0; h->args[k] && k < i->u.call.nargs; k++) {
 			uint8_t bits = bits_of(p, i->u.call.args[k]);
 
-			if (!strchr("kvp", h->args[k]) || !(bits & PROV_ADDR))
+			if (!strchr("kvp", h->args[k]) || !(bits & (PROV_P | PROV_M)))
 				continue;
 			refuse_at(p, i, "bpf.%s: argument %u may point into %s; pass a pointer into the module's memory (copy the bytes into a local first)",
 				  h->name, k + 1, bits & PROV_P ? "the packet" :
@@ -549,7 +576,8 @@ static void classify(struct ir_inst *i, void *user)
 		return;
 	}
 	if ((i->kind == IR_LOAD || i->kind == IR_STORE) &&
-	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
+	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
+	     (i->u.mem.region == IR_MEM_ANY && (bits_of(p, i->a) & PROV_P))))
 		p->f->packet = true;
 }
 
@@ -607,7 +635,8 @@ static void entry_inst(struct ir_inst *i, void *user)
 	struct entry_walk *w = user;
 
 	if (i->kind == IR_STORE && ir_prog_info[w->e->kind].read_only &&
-	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH))
+	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
+	     (i->u.mem.region == IR_MEM_ANY && (bits_of(w->p, i->a) & PROV_P))))
 		refuse_at(w->p, i, "a store that may reach the packet, in code entry '%s' reaches: the packet of a %s program is read-only",
 			  w->e->export_name, w->e->section);
 }
