@@ -39,6 +39,19 @@ def parse_variant(spec):
 RUSTC = os.environ.get("RUSTC") or ("/usr/bin/rustc" if os.path.exists("/usr/bin/rustc") else "rustc")
 
 
+def compile_wat(src, out, timeout=60):
+    """A text-format module, with wabt's wat2wasm. None or the complaint."""
+    try:
+        p = subprocess.run(["wat2wasm", src, "-o", out], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "cannot run wat2wasm: %s" % e
+    if p.returncode:
+        lines = [l for l in p.stdout.splitlines() if l.strip()]
+        return (lines[0] if lines else "wat2wasm failed (status %d)" % p.returncode).strip()
+    return None
+
+
 def compile_rust(src, out, variant, stack_size, timeout=120):
     """A #![no_std] single-file Rust program (exports: #[no_mangle] extern
     "C" fns) to a cdylib at the variant's opt-level (O2 -> opt-level=2;

@@ -10,8 +10,8 @@ Each tests/diff/programs/*.c is compiled once per variant (default -O2 and
 O1, O3, Os, Oz, and the modifiers +bulk for -mbulk-memory and +nowasmopt to
 link without binaryen's wasm-opt, e.g. --variants O2,O0,O1+bulk,O2+nowasmopt)
 with the recipe of docs/c-recipe.md (programs/*.rs, #![no_std] single files:
-with Debian's rustc at the variant's opt-level, panic=abort), and every
-call its header lists,
+with Debian's rustc at the variant's opt-level, panic=abort; programs/*.wat:
+with wat2wasm, once, named NAME.wat), and every call its header lists,
 
     // ARGS: FUNC TYPE:VALUE ...          (one call per line, in order)
     // VARIANTS: O3,O2+nowasmopt          (optional: overrides --variants for the file)
@@ -47,8 +47,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import diffcommon as dc  # noqa: E402
 
-ARGS_RE = re.compile(r"^\s*(?://+|\*)?\s*ARGS:\s*(\S.*?)\s*(?:\*/)?\s*$")
-VARIANTS_RE = re.compile(r"^\s*(?://+|\*)?\s*VARIANTS:\s*(\S.*?)\s*(?:\*/)?\s*$")
+ARGS_RE = re.compile(r"^\s*(?://+|;;+|\*)?\s*ARGS:\s*(\S.*?)\s*(?:\*/)?\s*$")
+VARIANTS_RE = re.compile(r"^\s*(?://+|;;+|\*)?\s*VARIANTS:\s*(\S.*?)\s*(?:\*/)?\s*$")
 
 
 def file_variants(path):
@@ -78,7 +78,11 @@ def run_one(job):
     if not calls:
         return name, {"kind": "error", "detail": "no ARGS lines in %s" % src, "crash": False}
     wasm = os.path.join(work, name + ".wasm")
-    if src.endswith(".rs"):
+    if src.endswith(".wat"):
+        err = dc.compile_wat(src, wasm)
+        if err:
+            return name, {"kind": "error", "detail": "wat2wasm: " + err, "crash": False}
+    elif src.endswith(".rs"):
         err = dc.compile_rust(src, wasm, variant, opts.stack_size)
         if err:
             return name, {"kind": "error", "detail": "rustc: " + err, "crash": False}
@@ -118,7 +122,7 @@ def main():
             dc.parse_variant(v)
         except ValueError as e:
             ap.error(str(e))
-    srcs = sorted(f for f in os.listdir(opts.programs) if f.endswith((".c", ".rs")))
+    srcs = sorted(f for f in os.listdir(opts.programs) if f.endswith((".c", ".rs", ".wat")))
     if opts.names:
         srcs = [f for f in srcs if os.path.splitext(f)[0] in opts.names]
     if not srcs:
@@ -133,10 +137,11 @@ def main():
     cpus = sorted(os.sched_getaffinity(0))
     jobs = []
     for s in srcs:
-        own = file_variants(os.path.join(opts.programs, s))
+        own = file_variants(os.path.join(opts.programs, s)) or (["wat"] if s.endswith(".wat") else None)
         for v in own or variants:
             try:
-                dc.parse_variant(v)
+                if v != "wat":
+                    dc.parse_variant(v)
             except ValueError as e:
                 ap.error("%s: %s" % (s, e))
             name = "%s.%s" % (os.path.splitext(s)[0], v)
