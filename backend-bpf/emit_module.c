@@ -306,7 +306,8 @@ static int plan_data(struct be_ctx *cx)
 	uint64_t lo = UINT64_MAX, hi = 0, blob = 0;
 	uint32_t cap = 0;
 
-	for (uint32_t k = 0; k < mem->ndatas; k++) {
+	/* no memory (memory_used()): nothing reads what they would hold */
+	for (uint32_t k = 0; k < mem->ndatas && cx->mem_size; k++) {
 		const struct ir_data *dt = &mem->datas[k];
 
 		if ((uint64_t)dt->offset + dt->size > cx->mem_size || (dt->size && !dt->bytes)) {
@@ -382,6 +383,40 @@ static int plan_data(struct be_ctx *cx)
 	return 0;
 }
 
+static void note_memory_use(struct ir_inst *i, void *user)
+{
+	switch ((enum ir_kind)i->kind) {
+	case IR_LOAD:
+	case IR_STORE:
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		if (i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE)
+			*(bool *)user = true;
+		break;
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
+	case IR_HELPER_CALL:	/* its pointer arguments are into the memory */
+		*(bool *)user = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Does the code an entry runs touch the linear memory? A module that
+ * never does (wasm-ld gives every C module one, a page at least) gets no
+ * memory at all: what it holds is never observed, and memory.size and
+ * memory.grow answer without it. */
+static bool memory_used(const struct ir_module *m)
+{
+	bool used = false;
+
+	for (uint32_t k = 0; k < m->nfuncs && !used; k++)
+		if (m->funcs[k].reachable)
+			ir_walk_insts((struct ir_region *)&m->funcs[k].body, note_memory_use, &used);
+	return used;
+}
+
 /* Where the instance state lives, and the env value's type:
  * { u64 trap; u64 results[R]; u64 scratch[S]; [u64 initialized;]
  *   [u64 fuel;] [u64 globals[G];] [u64 loops[L];] [u8 memory[M];] }. */
@@ -440,7 +475,7 @@ static int build_env_type(struct be_ctx *cx)
 		}
 	}
 
-	if (m->memory.present)
+	if (m->memory.present && memory_used(m))
 		cx->mem_size = m->memory.size;
 	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals + cx->env_nloops);
 	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;

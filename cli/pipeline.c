@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "backend-bpf/backend.h"
+#include "common/abi.h"
 #include "common/arena.h"
 #include "common/diag.h"
 #include "common/kernel.h"
@@ -298,6 +299,52 @@ static int check_stack(struct compile *c, bool report)
 	return ds.err;
 }
 
+/* "17,051,648" */
+static const char *grouped(uint64_t v, char buf[32])
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), k = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = digits[i];
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+/* Instance state the kernel allocates for the CPUs the object is sized
+ * for, past which the compiler warns (docs/cli.md). */
+#define FOOTPRINT_WARN (16ull << 20)
+
+/* The instance state's cost, in a note, and a warning with the ways to
+ * shrink it when it is large (verifier-check/footprint.c). */
+static void report_footprint(struct compile *c)
+{
+	struct vc_footprint fp;
+	uint64_t per_cpu, total;
+	char a[32], b[32], e[32], m[32];
+
+
+	if (vc_footprint(c->out->data, c->out->size, &fp))
+		return;
+	per_cpu = (uint64_t)fp.env_value + fp.memory_value;
+	total = (uint64_t)fp.env_value * c->o.max_cpus + (uint64_t)fp.memory_value * fp.memory_entries;
+	diag_report(&c->diag, DIAG_NOTE, NULL,
+		    "instance state: %s bytes per CPU (%s in " W2B_ENV_MAP ", %s in " W2B_MEMORY_MAP
+		    "), %s for the %u CPUs the object is sized for (--max-cpus)", grouped(per_cpu, a),
+		    grouped(fp.env_value, e), grouped(fp.memory_value, m), grouped(total, b),
+		    c->o.max_cpus);
+	if (total > FOOTPRINT_WARN)
+		diag_report(&c->diag, DIAG_WARNING, NULL,
+			    "instance state of %s bytes for %u CPUs, more than %llu MiB: most of it is "
+			    "the module's linear memory, which its linker sized (its stack and initial "
+			    "memory); build with a small stack (C: -Wl,-z,stack-size=8192; Rust: -C "
+			    "link-arg=-zstack-size=8192), or set --memory-size or --max-cpus",
+			    grouped(total, b), c->o.max_cpus, FOOTPRINT_WARN >> 20);
+}
+
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
@@ -336,17 +383,22 @@ static int compile_module(struct compile *c)
 		  c->o.emit == W2B_EMIT_LL ? BE_EMIT_LL : BE_EMIT_OBJ;
 	if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
 		return err;
-	if (be.emit != BE_EMIT_OBJ || (err = check_stack(c, false)) != -E2BIG)
-		return err;
-	/* a chain of calls over the stack limit: again with every function
-	 * inlined (their stack slots then share one frame), and refused only
-	 * if that is still over */
-	free(c->out->data);
-	c->out->data = NULL;
-	be.flatten = true;
-	if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
-		return err;
-	return check_stack(c, true);
+	if (be.emit != BE_EMIT_OBJ)
+		return 0;
+	if ((err = check_stack(c, false)) == -E2BIG) {
+		/* a chain of calls over the stack limit: again with every
+		 * function inlined (their stack slots then share one frame),
+		 * and refused only if that is still over */
+		free(c->out->data);
+		c->out->data = NULL;
+		be.flatten = true;
+		if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
+			return err;
+		err = check_stack(c, true);
+	}
+	if (!err)
+		report_footprint(c);
+	return err;
 }
 
 /* --- the library surface ---------------------------------------------------- */

@@ -24,6 +24,7 @@ Three kinds, by directory:
                            ;; STATS: EXPORT verified_insns < N
                            ;; NOTE: TEXT   (a line of stderr must end in
                                          "note: TEXT")
+                           ;; WARNING: TEXT  (... in "warning: TEXT")
                          ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
                          ;; TARGETS: 6.1 6.4 ... runs it all once per
                          --target-kernel (each a different loop lowering).
@@ -177,7 +178,8 @@ def run_module(w2b, path, module):
         expects.append(("<", int(m.group(2))))
     if not cmds:
         return "no INVOKE, PACKET or STATS directives"
-    notes = directives(path, "NOTE")
+    notes = (["note: " + n for n in directives(path, "NOTE")] +
+             ["warning: " + n for n in directives(path, "WARNING")])
     targets = " ".join(directives(path, "TARGETS")).split()
     if not targets:
         return run_batch(w2b, path, module, args.split(), cmds, expects, notes)
@@ -196,10 +198,9 @@ def run_batch(w2b, path, module, args, cmds, expects, notes=()):
     p = run([w2b, "run"] + args + ["--batch", module], stdin="\n".join(cmds) + "\n")
     if p.returncode != 0:
         return "exit status %d; stderr:\n%s" % (p.returncode, p.stderr)
-    missing = [n for n in notes
-               if not any(l.endswith("note: " + n) for l in p.stderr.splitlines())]
+    missing = [n for n in notes if not any(l.endswith(n) for l in p.stderr.splitlines())]
     if missing:
-        return "no note %r; stderr:\n%s" % (missing[0], p.stderr)
+        return "no %r; stderr:\n%s" % (missing[0], p.stderr)
     lines = [l for l in p.stdout.splitlines() if not l.startswith("skip ")]
     if not lines or lines[0] != "ready":
         return "no 'ready' line; stdout:\n%s\nstderr:\n%s" % (p.stdout, p.stderr)

@@ -1,0 +1,42 @@
+/*
+ * footprint.c — what an object's instance state costs the kernel.
+ *
+ * Every byte of a module's instance state is kernel memory on every CPU
+ * (design.md: one instance per CPU): the env value (w2b_env, a per-CPU
+ * array, which the kernel allocates once per possible CPU) and, when the
+ * linear memory is too big to sit in it, the memory map (w2b_memory, an
+ * array with one value per CPU the object is sized for: --max-cpus).
+ * Read from the object as libbpf will create the maps, so the numbers are
+ * the ones a plain `bpftool prog load` pays.
+ */
+#include "verifier-check/vcheck.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "common/abi.h"
+
+int vc_footprint(const void *obj, size_t size, struct vc_footprint *fp)
+{
+	struct bpf_object *o = bpf_object__open_mem(obj, size, NULL);
+	struct bpf_map *m;
+	long err = libbpf_get_error(o);
+
+	memset(fp, 0, sizeof(*fp));
+	if (err)
+		return (int)err;
+	bpf_object__for_each_map(m, o) {
+		const char *name = bpf_map__name(m);
+
+		if (!strcmp(name, W2B_ENV_MAP)) {
+			fp->env_value = bpf_map__value_size(m);
+		} else if (!strcmp(name, W2B_MEMORY_MAP)) {
+			fp->memory_value = bpf_map__value_size(m);
+			fp->memory_entries = bpf_map__max_entries(m);
+		}
+	}
+	bpf_object__close(o);
+	return 0;
+}
