@@ -1047,23 +1047,16 @@ static LLVMValueRef access_any(struct be_fn *fs, const struct ir_inst *in, LLVMV
 	mv.u.mem.region = IR_MEM_MAP_VALUE;
 	rest.u.mem.region = fs->pkt ? IR_MEM_DISPATCH : IR_MEM_INSTANCE;
 	rest.u.mem.sites = 0;
-	LLVMPositionBuilderAtEnd(B, mv_bb);
-	x = access(fs, &mv, v, err);
-	if (*err)
-		return NULL;
-	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B))) {
-		vals[n] = x;
-		from[n++] = LLVMGetInsertBlock(B);
-		LLVMBuildBr(B, join);
-	}
-	LLVMPositionBuilderAtEnd(B, rest_bb);
-	x = access(fs, &rest, v, err);
-	if (*err)
-		return NULL;
-	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B))) {
-		vals[n] = x;
-		from[n++] = LLVMGetInsertBlock(B);
-		LLVMBuildBr(B, join);
+	for (int k = 0; k < 2; k++) {
+		LLVMPositionBuilderAtEnd(B, k ? rest_bb : mv_bb);
+		x = access(fs, k ? &rest : &mv, v, err);
+		if (*err)
+			return NULL;
+		if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B))) {
+			vals[n] = x;
+			from[n++] = LLVMGetInsertBlock(B);
+			LLVMBuildBr(B, join);
+		}
 	}
 	LLVMPositionBuilderAtEnd(B, join);
 	if (!n) {

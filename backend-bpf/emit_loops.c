@@ -401,24 +401,9 @@ void be_callback_trap_exit(struct be_fn *fs)
 
 static void note_memory(struct ir_inst *i, void *user)
 {
-	switch ((enum ir_kind)i->kind) {
-	case IR_LOAD:
-	case IR_STORE:
-	case IR_ATOMIC_RMW:
-	case IR_ATOMIC_CMPXCHG:
-		/* the packet's and map values' accesses do not use it */
-		if (i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE)
-			*(bool *)user = true;
-		break;
-	case IR_MEMORY_COPY:
-	case IR_MEMORY_FILL:
-	case IR_CALL:		/* the callee may, and gets the memory */
-	case IR_HELPER_CALL:	/* its pointers may be into it */
+	/* a call too: the callee may, and gets the memory */
+	if (i->kind == IR_CALL || ir_inst_uses_memory(i))
 		*(bool *)user = true;
-		break;
-	default:
-		break;
-	}
 }
 
 /* May the body of loop `in` reach the instance memory? (Conservative: an

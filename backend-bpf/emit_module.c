@@ -385,22 +385,8 @@ static int plan_data(struct be_ctx *cx)
 
 static void note_memory_use(struct ir_inst *i, void *user)
 {
-	switch ((enum ir_kind)i->kind) {
-	case IR_LOAD:
-	case IR_STORE:
-	case IR_ATOMIC_RMW:
-	case IR_ATOMIC_CMPXCHG:
-		if (i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE)
-			*(bool *)user = true;
-		break;
-	case IR_MEMORY_COPY:
-	case IR_MEMORY_FILL:
-	case IR_HELPER_CALL:	/* its pointer arguments are into the memory */
+	if (ir_inst_uses_memory(i))
 		*(bool *)user = true;
-		break;
-	default:
-		break;
-	}
 }
 
 /* Does the code an entry runs touch the linear memory? A module that

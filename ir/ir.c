@@ -305,3 +305,21 @@ char *ir_chain_text(const struct ir_module *m, const uint32_t *funcs, uint32_t n
 	}
 	return s;
 }
+
+bool ir_inst_uses_memory(const struct ir_inst *i)
+{
+	switch ((enum ir_kind)i->kind) {
+	case IR_LOAD:
+	case IR_STORE:
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		/* the packet's and map values' accesses do not use it */
+		return i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE;
+	case IR_MEMORY_COPY:
+	case IR_MEMORY_FILL:
+	case IR_HELPER_CALL:	/* its pointer arguments are into it */
+		return true;
+	default:
+		return false;
+	}
+}

@@ -454,6 +454,10 @@ uint64_t ir_memory_initial(const struct ir_memory *mem, uint32_t addr, unsigned 
 /* "func[3] 'a' -> func[4] 'b'": the functions funcs[0..n) (indices into
  * m->funcs) as diagnostics name a chain of calls. malloc'd. */
 char *ir_chain_text(const struct ir_module *m, const uint32_t *funcs, uint32_t n);
+/* Does instruction i itself read or write the instance's linear memory
+ * (an access that may go there, memory.copy/fill, a helper call, whose
+ * pointer arguments are into it)? Calls are the callee's business. */
+bool ir_inst_uses_memory(const struct ir_inst *i);
 /* The instructions under root, nested ones included. */
 uint64_t ir_count_insts(struct ir_region *root);
 /* Calls fn once for every function the calls from function `root` reach,
