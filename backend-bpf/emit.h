@@ -414,6 +414,9 @@ void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
 LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, uint32_t code);
 /* Trap with code here: ends the block. */
 void be_trap_exit(struct be_fn *fs, uint32_t code);
+/* What a trap here stores in env->trap: the code, the function and the
+ * Wasm offset of the instruction being emitted (W2B_TRAP_WORD). */
+uint64_t be_trap_word(struct be_fn *fs, uint32_t code);
 /* base + x + off for an access of `width` bytes into an object of `size`
  * bytes at base, x an i64 offset (a zext'ed i32): checked (trap out of
  * bounds past the object; for an atomic access also "unaligned atomic"),

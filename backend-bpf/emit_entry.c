@@ -218,6 +218,7 @@ static void store_bytes(struct be_ctx *cx, LLVMValueRef mem, uint64_t off,
 }
 
 static void report_trap(struct wrapper *w, LLVMValueRef code);
+static LLVMValueRef trap_code(struct be_ctx *cx, LLVMValueRef word);
 
 /* 2. what a run starts from: no trap yet, and its loop fuel. Before the
  * start function (1b) and before the entry's own function. */
@@ -286,13 +287,20 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 		LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, t, LLVMConstNull(cx->t_i64), ""),
 				trapped, ok);
 		LLVMPositionBuilderAtEnd(cx->B, trapped);
-		report_trap(w, LLVMBuildTrunc(cx->B, t, cx->t_i32, ""));
+		report_trap(w, trap_code(cx, t));
 		LLVMPositionBuilderAtEnd(cx->B, ok);
 	}
 	be_store(cx, LLVMConstInt(cx->t_i64, 1, 0), flag);
 	LLVMBuildBr(cx->B, cont);
 	LLVMPositionBuilderAtEnd(cx->B, cont);
 	return 0;
+}
+
+/* The code in env->trap (W2B_TRAP_WORD: where it trapped is above it). */
+static LLVMValueRef trap_code(struct be_ctx *cx, LLVMValueRef word)
+{
+	return LLVMBuildTrunc(cx->B, LLVMBuildAnd(cx->B, word, LLVMConstInt(cx->t_i64, 0xff, 0), ""),
+			      cx->t_i32, "");
 }
 
 /* [status = code;] w2b_trap_stats[code]++; return the trap action. */
@@ -535,7 +543,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, t, LLVMConstNull(cx->t_i64), ""),
 			trapped, done);
 	LLVMPositionBuilderAtEnd(cx->B, trapped);
-	report_trap(&w, LLVMBuildTrunc(cx->B, t, cx->t_i32, ""));
+	report_trap(&w, trap_code(cx, t));
 
 	/* 5. */
 	LLVMPositionBuilderAtEnd(cx->B, done);

@@ -121,6 +121,8 @@
  */
 #include "backend-bpf/emit.h"
 
+#include "common/abi.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -289,8 +291,19 @@ static void trap_exit(struct be_fn *fs, uint32_t code)
 
 		LLVMBuildCall2(cx->B, fty, as, &id, 1, "");
 	}
-	be_store(cx, LLVMConstInt(cx->t_i64, code, 0), be_env_slot(cx, fs->env, BE_ENV_TRAP, 0));
+	be_store(cx, LLVMConstInt(cx->t_i64, be_trap_word(fs, code), 0),
+		 be_env_slot(cx, fs->env, BE_ENV_TRAP, 0));
 	return_zero(fs);
+}
+
+uint64_t be_trap_word(struct be_fn *fs, uint32_t code)
+{
+	/* where: the Wasm offset of the instruction being emitted, which is
+	 * the line of the builder's debug location */
+	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(fs->cx->B);
+	uint64_t off = loc ? LLVMDILocationGetLine(loc) : fs->f->offset;
+
+	return W2B_TRAP_WORD(code, fs->f->wasm_index, off);
 }
 
 /* if (cond) trap code; continues in a fresh block. */

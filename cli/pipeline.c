@@ -462,6 +462,15 @@ static void describe_entries(struct compile *c)
 		info->result_types = (uint8_t *)type_codes(f->results, f->nresults);
 	}
 	o->nentries = m->nentries;
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].wasm_index >= o->nfunc_names)
+			o->nfunc_names = m->funcs[k].wasm_index + 1;
+	o->func_names = calloc(o->nfunc_names + 1, sizeof(*o->func_names));
+	if (!o->func_names)
+		abort();
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].name && !o->func_names[m->funcs[k].wasm_index])
+			o->func_names[m->funcs[k].wasm_index] = strdup(m->funcs[k].name);
 }
 
 /* The target kernel: one wasm2bpf supports, with the options' features. */
@@ -601,6 +610,9 @@ void w2b_output_free(struct w2b_output *o)
 		free(o->skipped[k].export_name);
 		free(o->skipped[k].reason);
 	}
+	for (size_t k = 0; k < o->nfunc_names; k++)
+		free(o->func_names[k]);
+	free(o->func_names);
 	free(o->entries);
 	free(o->skipped);
 	free(o->data);

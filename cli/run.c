@@ -26,7 +26,14 @@
  * `packet` in batch mode) and their result is the program's verdict. A
  * trap there is the entry's trap action, so whether one happened is read
  * from the object's w2b_trap_stats map, before and after the run.
+ *
+ * A trap's location (function and Wasm offset) is in this CPU's env value
+ * after the run (the trap word, common/abi.h): the process pins itself to
+ * the CPU it starts on, so its runs and its reads meet on one instance.
+ * `--invoke` prints it after the message; the batch protocol does not.
  */
+#include <sched.h>	/* sched_getcpu, CPU_SET: _GNU_SOURCE is the build's */
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -167,6 +174,59 @@ static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
 		close(fd);
 	}
 	return err;
+}
+
+/* This CPU's trap word (common/abi.h) in the program's w2b_env: where the
+ * last run on it trapped. 0 if unknown. The process is pinned to one CPU
+ * (cmd_run()), the one BPF_PROG_TEST_RUN ran on. */
+static uint64_t trap_word(int prog_fd)
+{
+	struct bpf_prog_info pi;
+	uint32_t ids[16], len = sizeof(pi);
+	int ncpus = libbpf_num_possible_cpus(), cpu = sched_getcpu();
+	uint64_t word = 0;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = 16;
+	pi.map_ids = (uint64_t)(uintptr_t)ids;
+	if (ncpus <= 0 || cpu < 0 || cpu >= ncpus || bpf_obj_get_info_by_fd(prog_fd, &pi, &len))
+		return 0;
+	for (uint32_t k = 0; k < pi.nr_map_ids && k < 16; k++) {
+		struct bpf_map_info mi;
+		uint32_t mlen = sizeof(mi), key = 0;
+		int fd = bpf_map_get_fd_by_id(ids[k]);
+
+		memset(&mi, 0, sizeof(mi));
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, W2B_ENV_MAP)) {
+			size_t stride = ((size_t)mi.value_size + 7) & ~(size_t)7;
+			uint8_t *v = calloc((size_t)ncpus, stride);
+
+			if (!v)
+				abort();
+			if (!bpf_map_lookup_elem(fd, &key, v))
+				memcpy(&word, v + (size_t)cpu * stride, sizeof(word));
+			free(v);
+		}
+		close(fd);
+	}
+	return word;
+}
+
+/* " at func[3] 'parse', offset 0x1a2": where the trap word says. */
+static const char *trap_where(const struct w2b_output *out, uint64_t word, unsigned code,
+			      char *buf, size_t size)
+{
+	uint32_t f = W2B_TRAP_WORD_FUNC(word);
+
+	if (!word || W2B_TRAP_WORD_CODE(word) != code)
+		return "";
+	snprintf(buf, size, " at func[%u]%s%.100s%s, offset 0x%x", f,
+		 f < out->nfunc_names && out->func_names[f] ? " '" : "",
+		 f < out->nfunc_names && out->func_names[f] ? out->func_names[f] : "",
+		 f < out->nfunc_names && out->func_names[f] ? "'" : "", W2B_TRAP_WORD_OFFSET(word));
+	return buf;
 }
 
 /* Runs a packet entry on `pkt`; 0 with the verdict in *verdict and the
@@ -340,6 +400,16 @@ int cli_run(struct cli_opts *c)
 	int err, status = W2B_EXIT_OK;
 
 	diag_init(&d, c->input);
+	{
+		cpu_set_t one;
+		int cpu = sched_getcpu();
+
+		CPU_ZERO(&one);
+		if (cpu >= 0) {
+			CPU_SET(cpu, &one);
+			sched_setaffinity(0, sizeof(one), &one);	/* best effort */
+		}
+	}
 	if (c->compile.emit != W2B_EMIT_OBJ) {
 		fprintf(stderr, "wasm2bpf: error: run needs --emit=obj\n");
 		return W2B_EXIT_FAILURE;
@@ -416,7 +486,11 @@ int cli_run(struct cli_opts *c)
 				fprintf(stderr, "%s: error: %s\n", c->input, msg);
 				status = W2B_EXIT_FAILURE;
 			} else if (trap) {
-				printf("trap: %s\n", trap_text(trap));
+				char where[200];
+
+				printf("trap: %s%s\n", trap_text(trap),
+				       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol)), trap,
+						  where, sizeof(where)));
 				status = W2B_EXIT_TRAP;
 			} else {
 				printf("i32:%u\n", verdict);
@@ -426,7 +500,11 @@ int cli_run(struct cli_opts *c)
 			fprintf(stderr, "%s: error: %s\n", c->input, call.msg);
 			status = W2B_EXIT_FAILURE;
 		} else if (call.trap) {
-			printf("trap: %s\n", trap_text(call.trap));
+			char where[200];
+
+			printf("trap: %s%s\n", trap_text(call.trap),
+			       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol)), call.trap,
+					  where, sizeof(where)));
 			status = W2B_EXIT_TRAP;
 		} else {
 			for (uint32_t k = 0; k < call.e->nresults; k++)

@@ -28,4 +28,18 @@
 #define W2B_MEMORY_MAP "w2b_memory"		/* ARRAY, key = CPU id: a large instance memory */
 #define W2B_TRAP_STATS_MAP "w2b_trap_stats"	/* per-CPU u64 count per trap code */
 
+/*
+ * The env value's first u64, `trap`: 0 while a run goes on; after a run
+ * that trapped (until the next run on that CPU) where and how:
+ *
+ *     bits  0..7   the trap code (common/trap_kinds.def)
+ *     bits  8..31  the Wasm function index it trapped in (low 24 bits)
+ *     bits 32..63  the byte offset in the module of the instruction
+ */
+#define W2B_TRAP_WORD(code, func, offset) \
+	((uint64_t)(code) | ((uint64_t)(func) & 0xffffff) << 8 | (uint64_t)(offset) << 32)
+#define W2B_TRAP_WORD_CODE(w) ((unsigned)((w) & 0xff))
+#define W2B_TRAP_WORD_FUNC(w) ((uint32_t)((w) >> 8 & 0xffffff))
+#define W2B_TRAP_WORD_OFFSET(w) ((uint32_t)((w) >> 32))
+
 #endif

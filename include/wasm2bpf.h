@@ -97,6 +97,10 @@ struct w2b_output {
 	size_t nentries;
 	struct w2b_skipped_entry *skipped;
 	size_t nskipped;
+	/* The module's function names by Wasm function index (NULL where it
+	 * has none), for what a trap word names (common/abi.h). */
+	char **func_names;
+	size_t nfunc_names;
 };
 
 /*

@@ -25,6 +25,8 @@ Three kinds, by directory:
                            ;; NOTE: TEXT   (a line of stderr must end in
                                          "note: TEXT")
                            ;; WARNING: TEXT  (... in "warning: TEXT")
+                           ;; RUN: OPTIONS... => LINE  (`wasm2bpf run MODULE
+                                         OPTIONS` on its own must print LINE)
                          ARG/RESULT are TYPE:VALUE as `wasm2bpf run` prints them.
                          ;; TARGETS: 6.1 6.4 ... runs it all once per
                          --target-kernel (each a different loop lowering).
@@ -176,8 +178,17 @@ def run_module(w2b, path, module):
             return "bad STATS directive: " + d
         cmds.append("stats %s" % m.group(1).encode().hex())
         expects.append(("<", int(m.group(2))))
+    runs = directives(path, "RUN")
+    if not cmds and not runs:
+        return "no INVOKE, PACKET, STATS or RUN directives"
+    for d in runs:
+        opts, _, want = d.partition("=>")
+        p = run([w2b, "run", module] + opts.split())
+        got = p.stdout.strip()
+        if got != want.strip():
+            return "run %s: got %r, want %r; stderr:\n%s" % (opts.strip(), got, want.strip(), p.stderr)
     if not cmds:
-        return "no INVOKE, PACKET or STATS directives"
+        return None
     notes = (["note: " + n for n in directives(path, "NOTE")] +
              ["warning: " + n for n in directives(path, "WARNING")])
     targets = " ".join(directives(path, "TARGETS")).split()
