@@ -1681,7 +1681,12 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 					      LLVMBuildInBoundsGEP2(cx->B, cx->t_i64, spill,
 								    &ix, 1, "")), ty);
 		}
-		if (carried)
+		if (carried && i >= f->nparams)
+			/* volatile: LLVM would merge a run of zeroed slots of
+			 * the env into a memset call, which the BPF backend
+			 * cannot emit past a small size */
+			LLVMSetVolatile(be_store(cx, be_to_u64(cx, v), fs.locals[i]), 1);
+		else if (carried)
 			be_store(cx, be_to_u64(cx, v), fs.locals[i]);
 		else
 			be_store(cx, v, fs.locals[i]);
