@@ -34,7 +34,6 @@
  */
 #include "ir.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
