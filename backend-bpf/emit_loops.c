@@ -9,9 +9,12 @@
  * before the loop, count = max_iters; at the header, `if (count == 0) trap
  * LOOP_LIMIT; count -= 1`. The verifier walks every iteration, and the
  * exact counter both ends its walk and tells it no two visits of the
- * header are the same state; the body's locals are laundered at the head
- * as for the others (below), so all paths through the body meet there in
- * one state per iteration. The counter is an i64 entry-block alloca:
+ * header are the same state; the locals it carries are laundered at the
+ * head (through volatile env scratch slots, map memory the verifier does
+ * not track), so all paths through the body meet there in one state per
+ * iteration. It costs a store and a load per carried local per
+ * iteration; one that lives in the function's loop state (below) is
+ * untracked already and left alone. The counter is an i64 entry-block alloca:
  * mem2reg makes it a register at -O1 and up; at -O0 it is an 8-aligned
  * stack slot, which the verifier tracks just as well.
  *
@@ -95,17 +98,13 @@
  * verifier's "sequence of 8193 jumps". So the carried locals live in the
  * loop state (above; an ITER loop's too: measured on the loop corpus at
  * --target-kernel=6.4, C http_headers -O2 verified in 36.8k processed
- * instructions with them laundered on the stack, 1.6k in the state), and
- * each iteration starts by laundering the other
- * locals the body writes (through volatile env scratch slots, map memory
- * the verifier does not track): at the head they are
- * unknown scalars, whatever the last iteration left, and the values
- * carried around the back edge are never used precisely, so the states
- * at the head compare equal after one or two walks. Nothing is lost for
- * safety: every memory, packet and map value access is checked in the
- * code itself, on the register it uses, never by a range the verifier
- * carried through the loop. It costs a store and a load per written local
- * per iteration.
+ * instructions with them laundered on the stack, 1.6k in the state): at
+ * the head they are unknown scalars, whatever the last iteration left,
+ * and the values carried around the back edge are never used precisely,
+ * so the states at the head compare equal after one or two walks.
+ * Nothing is lost for safety: every memory, packet and map value access
+ * is checked in the code itself, on the register it uses, never by a
+ * range the verifier carried through the loop.
  */
 #include "backend-bpf/emit.h"
 
@@ -129,14 +128,11 @@ struct be_loop {
 	/* CALLBACK */
 	struct be_fn outer;		/* the enclosing function's emitter state */
 	const struct ir_inst *in;
-	LLVMValueRef ptrs;		/* CALLBACK: the loop pointers it passes */
 	LLVMBasicBlockRef after;	/* where it continues after bpf_loop */
 	LLVMBasicBlockRef body;		/* the callback's first body block */
 	LLVMBasicBlockRef first;	/* where its entry block goes on: body,
 					 * or a GLOBAL body's prologue */
 	LLVMValueRef code;		/* GLOBAL: the exit code the body returned */
-	uint32_t *field;		/* per local: its ctx slot, or UINT32_MAX
-					 * (the function's: be_fn.lfield) */
 	bool nested;			/* in another body: its pointers */
 	uint32_t *exits;		/* labels the body branches out to */
 	uint32_t nexits, exits_cap;
@@ -213,9 +209,11 @@ static LLVMValueRef opaque_u64(struct be_fn *fs, LLVMValueRef v, uint32_t k)
 	return v;
 }
 
-/* Makes the laundered locals opaque to the verifier: through a volatile
- * store and load of an env scratch slot (map memory it does not track).
- * Those in the loop state are in the env already. */
+/* Makes the loop's laundered locals opaque to the verifier: through a
+ * volatile store and load of an env scratch slot (map memory it does not
+ * track). Those in the loop state are in the env already. (bound_loops.c
+ * lists them for COUNTED loops only: the others carry theirs in the
+ * loop state.) */
 static void launder(struct be_fn *fs, const struct ir_loop_info *li)
 {
 	struct be_ctx *cx = fs->cx;
@@ -520,7 +518,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 
 	lp->in = in;
 	if (!fs->lctx) {
-		be_fn_ice(fs, in->offset, "a callback loop in a function without a loop context");
+		be_fn_ice(fs, in->offset, "a callback loop in a function without a loop state");
 		return -EINVAL;
 	}
 	if (global && !fs->pkt_ctx) {
@@ -534,10 +532,8 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		free(windows);
 		return -ENOMEM;
 	}
-	/* the function's loop state (be_loops_setup()): its carried locals
-	 * already live there, in the env, where every body finds it again */
-	lp->field = fs->lfield;
-	lp->ptrs = fs->lptrs;
+	/* the function's loop state (be_loops_setup()) holds its carried
+	 * locals already, in the env, where every body finds it again */
 	if (fs->cb) {
 		/* nested in another loop's callback: the pointers it got hold
 		 * everything (this body is part of that one), so they are
@@ -562,7 +558,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		fn = declare_callback(fs, in, &sp);
 		args[0] = LLVMConstInt(cx->t_i32, li->max_iters, 0);
 		args[1] = fn;
-		args[2] = lp->ptrs;
+		args[2] = fs->lptrs;
 		args[3] = LLVMConstInt(cx->t_i64, 0, 0);
 		be_call_helper(cx, BE_HELPER_LOOP, LLVMFunctionType(cx->t_i64, lt, 4, 0), args, 4);
 	}
@@ -584,7 +580,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	fs->pkt_data = fs->pkt_end = fs->pkt_ctx = fs->pkt_buf = NULL;
 	lp->first = lp->body;
 	if (global) {
-		/* the instance, the packet and the loop context, found again
+		/* the instance and the packet, found again
 		 * from the program's context, in a block after the entry
 		 * block's allocas (the lookups branch) */
 		lp->first = block(fs, "prologue");
@@ -610,9 +606,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 	 * written before they are read in every iteration, in the body's
 	 * own stack */
 	for (uint32_t k = 0; k < f->nlocals; k++) {
-		if (lp->field[k] != UINT32_MAX) {
-			locals[k] = state_field(fs, ST_LOCALS, lp->field[k]);
-		} else {
+		if (!(locals[k] = be_loop_local(fs, k))) {
 			locals[k] = LLVMBuildAlloca(fs->alloca_b, be_type(cx, f->local_types[k]), "");
 			LLVMSetAlignment(locals[k], 8);
 		}

@@ -41,15 +41,17 @@
  * For the ITER and CALLBACK states to repeat, values the verifier knows
  * exactly must not be carried around the loop: a counter that starts at
  * the constant 0 would be 0, 1, 2, ... to the verifier, a new state each
- * time. So the locals the loop writes are "laundered" at the head of every
- * iteration: the backend passes their values through per-CPU scratch
- * memory, which the verifier does not track, so they are unknown scalars
- * there, whatever the last iteration left (emit_loops.c). For CALLBACK on
- * 6.1, which checks the body once with the state of the first iteration,
- * this is also what makes that one check hold for every iteration. For
- * COUNTED, the paths through the body then meet at the head in states
- * that differ only in the counter, so the walk is one pass per iteration,
- * not one per path.
+ * time. So the locals an ITER, CALLBACK or GLOBAL loop carries (`used`)
+ * live in the function's loop state in per-CPU map memory, which the
+ * verifier does not track: they are unknown scalars at the head, whatever
+ * the last iteration left (emit_loops.c). For CALLBACK on 6.1, which
+ * checks the body once with the state of the first iteration, this is
+ * also what makes that one check hold for every iteration. A COUNTED
+ * loop's carried locals (written, and read before they are written) are
+ * "laundered" at its head instead: passed through per-CPU scratch memory
+ * the same way, so the paths through the body meet at the head in states
+ * that differ only in the counter, and the walk is one pass per
+ * iteration, not one per path.
  *
  * The budget (COUNTED and GLOBAL). Each entry is verified on its own, up to 1M
  * processed instructions and 8192 pending branch states (the "sequence of
@@ -403,9 +405,10 @@ static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
 	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL)
 		ir_walk_insts(&loop->u.scope.body, add_nested_carried, c);
 	add_carried(c, loop);
-	/* a GLOBAL loop's carried locals live in map memory, which the
-	 * verifier does not track: nothing to launder */
-	if (li->lowering != IR_LOOP_GLOBAL)
+	/* the carried locals of the others live in the loop state, map
+	 * memory the verifier does not track: nothing to launder (they
+	 * include these: what is exposed is carried) */
+	if (li->lowering == IR_LOOP_COUNTED)
 		li->laundered = local_list(a, c->written, c->exposed, f->nlocals, &li->nlaundered);
 	if (li->lowering == IR_LOOP_CALLBACK || li->lowering == IR_LOOP_GLOBAL ||
 	    li->lowering == IR_LOOP_ITER)

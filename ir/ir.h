@@ -171,10 +171,10 @@ struct ir_loop_info {
 				 * the loop: PLAIN 1; COUNTED what fits the
 				 * verifier; CALLBACK, ITER the run's whole fuel
 				 * (which they also count down, across loops) */
-	/* Locals written inside the loop. Their values at loop entry are made
-	 * opaque to the verifier (CALLBACK and ITER), so that the verifier's
-	 * states at the loop head converge instead of being walked one
-	 * iteration at a time. */
+	/* COUNTED: the locals it carries (written inside, read before they
+	 * are written). Their values at the loop head are made opaque to the
+	 * verifier, so that the paths through the body meet there in one
+	 * state per iteration. */
 	uint32_t nlaundered;
 	uint32_t *laundered;
 	/* CALLBACK, GLOBAL, ITER: the locals the loop and the loops nested
