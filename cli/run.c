@@ -137,43 +137,52 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 	return 0;
 }
 
-/* Sum over CPUs of each trap code's count in the program's w2b_trap_stats
- * (found through the program's maps). 0, or -errno. */
-static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
+/* An fd of the program's map called `name` (its info in *mi), or -1. */
+static int prog_map(int prog_fd, const char *name, struct bpf_map_info *mi)
 {
 	struct bpf_prog_info pi;
 	uint32_t ids[16], len = sizeof(pi);
-	int ncpus = libbpf_num_possible_cpus(), err = -ENOENT;
 
 	memset(&pi, 0, sizeof(pi));
 	pi.nr_map_ids = 16;
 	pi.map_ids = (uint64_t)(uintptr_t)ids;
-	if (ncpus <= 0 || bpf_obj_get_info_by_fd(prog_fd, &pi, &len))
-		return -errno;
-	memset(counts, 0, sizeof(uint64_t) * W2B_TRAP_MAX);
+	if (bpf_obj_get_info_by_fd(prog_fd, &pi, &len))
+		return -1;
 	for (uint32_t k = 0; k < pi.nr_map_ids && k < 16; k++) {
-		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi);
+		uint32_t mlen = sizeof(*mi);
 		int fd = bpf_map_get_fd_by_id(ids[k]);
 
-		memset(&mi, 0, sizeof(mi));
+		memset(mi, 0, sizeof(*mi));
 		if (fd < 0)
 			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, W2B_TRAP_STATS_MAP)) {
-			uint64_t *v = calloc((size_t)ncpus, sizeof(*v));
-
-			if (!v)
-				abort();
-			for (uint32_t code = 1; code < W2B_TRAP_MAX; code++)
-				if (!bpf_map_lookup_elem(fd, &code, v))
-					for (int c = 0; c < ncpus; c++)
-						counts[code] += v[c];
-			free(v);
-			err = 0;
-		}
+		if (!bpf_obj_get_info_by_fd(fd, mi, &mlen) && !strcmp(mi->name, name))
+			return fd;
 		close(fd);
 	}
-	return err;
+	return -1;
+}
+
+/* Sum over CPUs of each trap code's count in the program's w2b_trap_stats.
+ * 0, or -errno. */
+static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
+{
+	struct bpf_map_info mi;
+	int ncpus = libbpf_num_possible_cpus(), fd;
+	uint64_t *v;
+
+	if (ncpus <= 0 || (fd = prog_map(prog_fd, W2B_TRAP_STATS_MAP, &mi)) < 0)
+		return -ENOENT;
+	v = calloc((size_t)ncpus, sizeof(*v));
+	if (!v)
+		abort();
+	memset(counts, 0, sizeof(uint64_t) * W2B_TRAP_MAX);
+	for (uint32_t code = 1; code < W2B_TRAP_MAX; code++)
+		if (!bpf_map_lookup_elem(fd, &code, v))
+			for (int c = 0; c < ncpus; c++)
+				counts[code] += v[c];
+	free(v);
+	close(fd);
+	return 0;
 }
 
 /* This CPU's trap word (common/abi.h) in the program's w2b_env: where the
@@ -181,36 +190,23 @@ static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
  * (cmd_run()), the one BPF_PROG_TEST_RUN ran on. */
 static uint64_t trap_word(int prog_fd)
 {
-	struct bpf_prog_info pi;
-	uint32_t ids[16], len = sizeof(pi);
-	int ncpus = libbpf_num_possible_cpus(), cpu = sched_getcpu();
+	struct bpf_map_info mi;
+	int ncpus = libbpf_num_possible_cpus(), cpu = sched_getcpu(), fd;
+	uint32_t key = 0;
 	uint64_t word = 0;
+	size_t stride;
+	uint8_t *v;
 
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = 16;
-	pi.map_ids = (uint64_t)(uintptr_t)ids;
-	if (ncpus <= 0 || cpu < 0 || cpu >= ncpus || bpf_obj_get_info_by_fd(prog_fd, &pi, &len))
+	if (ncpus <= 0 || cpu < 0 || cpu >= ncpus || (fd = prog_map(prog_fd, W2B_ENV_MAP, &mi)) < 0)
 		return 0;
-	for (uint32_t k = 0; k < pi.nr_map_ids && k < 16; k++) {
-		struct bpf_map_info mi;
-		uint32_t mlen = sizeof(mi), key = 0;
-		int fd = bpf_map_get_fd_by_id(ids[k]);
-
-		memset(&mi, 0, sizeof(mi));
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && !strcmp(mi.name, W2B_ENV_MAP)) {
-			size_t stride = ((size_t)mi.value_size + 7) & ~(size_t)7;
-			uint8_t *v = calloc((size_t)ncpus, stride);
-
-			if (!v)
-				abort();
-			if (!bpf_map_lookup_elem(fd, &key, v))
-				memcpy(&word, v + (size_t)cpu * stride, sizeof(word));
-			free(v);
-		}
-		close(fd);
-	}
+	stride = ((size_t)mi.value_size + 7) & ~(size_t)7;
+	v = calloc((size_t)ncpus, stride);
+	if (!v)
+		abort();
+	if (!bpf_map_lookup_elem(fd, &key, v))
+		memcpy(&word, v + (size_t)cpu * stride, sizeof(word));
+	free(v);
+	close(fd);
 	return word;
 }
 
