@@ -1040,9 +1040,10 @@ static void do_call_indirect(struct builder *b, const struct fe_instr *in)
 	uint32_t idx, *results, *cases, ncases = 0, *targets;
 	struct ir_inst *done, *mismatch, *empty, **blocks, *i;
 	struct ir_region *r;
+	uint8_t tt = table_type(b, ti);
 
-	if (table_type(b, ti) != FE_FUNCREF && ti < wm->ntables)
-		invalid(b, "type mismatch: call_indirect through a table of %s", valtype_name(table_type(b, ti)));
+	if (tt != FE_FUNCREF && tt != T_UNKNOWN)
+		invalid(b, "type mismatch: call_indirect through a table of %s", valtype_name(tt));
 	if (tyi >= wm->ntypes) {
 		invalid(b, "unknown type %u", tyi);
 		return;
