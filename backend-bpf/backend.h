@@ -15,9 +15,9 @@
  *   - the license section (opts->license);
  *   - the instance state, one Wasm instance per CPU: mutable globals and
  *     (up to 32 KiB) the linear memory in the per-CPU env map, a larger
- *     memory in W2B_MEMORY_MAP (an ARRAY with opts->max_cpus entries,
- *     indexed by CPU id), set up from the data segments on each CPU's
- *     first run; data segments and exported immutable globals in .rodata.
+ *     memory in W2B_MEMORY_MAP (a PERCPU_ARRAY of 32 KiB blocks, which
+ *     the kernel allocates for each possible CPU), set up from the data
+ *     segments on each CPU's first run; data segments and exported immutable globals in .rodata.
  * Optimisation runs LLVM's default<On> pipeline on the BPF target machine,
  * which is the only way to get the BPF-specific IR passes.
  *
@@ -49,10 +49,6 @@ struct be_options {
 	int opt_level;			/* 0..3; default 2 */
 	const char *license;		/* "GPL" by default */
 	enum be_emit_kind emit;
-	/* CPUs the object is sized for when the instance memory is too big
-	 * for a per-CPU map value and lives in W2B_MEMORY_MAP, an ARRAY
-	 * indexed by CPU (a loader may resize it before load). 0: 256. */
-	uint32_t max_cpus;
 	/* Packet loads and stores as aligned as the module promises (byte by
 	 * byte where it promises less). Without it they are done at their
 	 * full width: the verifier lets packet accesses be unaligned on

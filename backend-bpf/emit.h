@@ -60,8 +60,11 @@
 /* The largest value of a PERCPU_ARRAY map (the kernel's
  * PCPU_MIN_UNIT_SIZE): the env value, memory included, must fit. */
 #define BE_PERCPU_VALUE_MAX 32768u
-/* W2B_MEMORY_MAP's max_entries when be_options.max_cpus is 0. */
-#define BE_DEFAULT_MAX_CPUS 256u
+/* A memory too large for the env value lives in W2B_MEMORY_MAP, a
+ * PERCPU_ARRAY of blocks of this many bytes (emit_memory.c): block k
+ * holds Wasm addresses [k * BE_MEM_BLOCK, (k + 1) * BE_MEM_BLOCK). */
+#define BE_MEM_BLOCK 32768u
+#define BE_MEM_BLOCK_SHIFT 15
 
 /* BPF passes at most five arguments in registers. The first is the env;
  * when the memory lives in W2B_MEMORY_MAP, the second is its base
@@ -95,8 +98,9 @@ enum {
 };
 
 /* Kinds of memory loop a module can have: fill, copy forwards and
- * backwards, each by 8 and by 1 byte, and the data copy from .rodata. */
-#define BE_MAX_SPAN_CBS 8
+ * backwards, each by 8 and by 1 byte, in an env memory or block 0 and in
+ * W2B_MEMORY_MAP's blocks, and the data copy from .rodata. */
+#define BE_MAX_SPAN_CBS 16
 
 /* One piece of the memory's initial contents (emit_module.c plans them
  * from the data segments; emit_entry.c writes them on a CPU's first run). */
@@ -133,9 +137,13 @@ struct be_ctx {
 	/* Instance state (emit_module.c). */
 	uint32_t mem_size;		/* bytes of linear memory (0: none, or empty) */
 	bool mem_in_map;		/* in W2B_MEMORY_MAP, not in the env value */
+	uint32_t mem_nblocks;		/* its blocks (mem_in_map) */
+	uint32_t mem_fast;		/* the bytes at the memory base every
+					 * function gets: all of an env memory,
+					 * block 0 of a W2B_MEMORY_MAP one */
 	unsigned nfixed;		/* leading pointer args of every function */
-	uint32_t max_cpus;
 	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
+	LLVMValueRef mem_gather, mem_scatter;	/* emit_memory.c, made on first use */
 	uint32_t env_nglobals;		/* u64 slots: one per mutable global */
 	uint32_t env_nloops;		/* u64 slots of the loop states */
 	uint32_t *loop_base;		/* per IR function: its loop state's
@@ -161,7 +169,7 @@ struct be_ctx {
 	/* be_span_loop()'s bpf_loop callbacks, one per kind of span. */
 	struct be_span_cb {
 		unsigned w;
-		bool backward, copy;
+		bool backward, copy, blocked;
 		uint64_t dsize, ssize;
 		LLVMValueRef fn;
 	} span_cbs[BE_MAX_SPAN_CBS];
@@ -185,7 +193,7 @@ struct be_ctx {
 	LLVMMetadataRef di_voidp, di_ullongp, di_intp, di_iterp;
 	LLVMMetadataRef di_env, di_envp;	/* struct w2b_env_value (*) */
 	LLVMMetadataRef di_uchar;
-	LLVMMetadataRef di_mem, di_memp;	/* struct w2b_memory_value (*) */
+	LLVMMetadataRef di_mem, di_memp;	/* struct w2b_memory_block (*) */
 	LLVMMetadataRef di_pktp;	/* struct w2b_packet * */
 	LLVMMetadataRef di_xdp_mdp, di_sk_buffp;	/* be_di_ctx_ptr(), made on first use */
 	LLVMMetadataRef *fn_sps;	/* per IR function */
@@ -220,6 +228,8 @@ struct be_fn {
 	LLVMValueRef pkt_buf;		/* their 8-byte copy slot, made on first use */
 	LLVMValueRef span_slot;		/* be_span_loop()'s stack slot (the loops
 					 * never nest: one serves them all) */
+	LLVMValueRef key_slot, key_fn;	/* emit_memory.c's block key slot, and
+					 * the LLVM function it is in */
 	LLVMValueRef *locals;		/* allocas */
 	LLVMValueRef *vregs;
 	struct be_label *labels;	/* by label id; bb NULL until opened */
@@ -320,6 +330,36 @@ LLVMMetadataRef be_di_type(struct be_ctx *cx, enum ir_type t);
 LLVMMetadataRef be_di_ctx_ptr(struct be_ctx *cx, unsigned kind);
 void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, unsigned line);
 
+/* emit_memory.c: a memory in W2B_MEMORY_MAP's blocks. */
+/* An instance-memory access in W2B_MEMORY_MAP whose bytes may lie in
+ * two blocks: where that case goes (emit_memory.c). */
+struct be_straddle {
+	LLVMBasicBlockRef bb;	/* unterminated; NULL: it cannot happen */
+	LLVMValueRef ea;	/* the access's Wasm address (i64), valid in bb */
+};
+/* This CPU's block k (an i32) of the memory; traps INTERNAL if missing. */
+LLVMValueRef be_mem_block(struct be_fn *fs, LLVMValueRef k);
+/* The pointer to `width` bytes at Wasm address a (an i32) + off, after
+ * the checks: block 0 through fs->mem, any other block looked up. NULL
+ * when it always traps (the block is terminated), or, with st->bb set,
+ * when it always straddles two blocks (the builder is in st->bb). An
+ * access that may straddle sets st->bb, which the caller finishes with
+ * be_mem_gather()/be_mem_scatter(); without st (a helper argument, an
+ * atomic) a straddle traps span_split. */
+LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint64_t off,
+			  bool atomic, struct be_straddle *st);
+/* The width (<= 8) bytes at Wasm address ea (i64, checked), as an i64 /
+ * stores the low width bytes of v (i64): through global functions. */
+LLVMValueRef be_mem_gather(struct be_ctx *cx, LLVMValueRef ea, unsigned width);
+void be_mem_scatter(struct be_ctx *cx, LLVMValueRef ea, unsigned width, LLVMValueRef v);
+/* bpf_map_lookup_elem(&W2B_MEMORY_MAP, &k) with the i32 k stored in
+ * slot (an i32 alloca): block k's pointer, or NULL. */
+LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k);
+/* The i32 slot for be_lookup_block() keys at the top of function fn. */
+LLVMValueRef be_block_key_slot(struct be_ctx *cx, LLVMValueRef fn);
+/* The global function w2b_mem_gather (store: w2b_mem_scatter). */
+LLVMValueRef be_mem_straddle_fn(struct be_ctx *cx, bool store);
+
 /* emit_function.c */
 int be_declare_func(struct be_ctx *cx, uint32_t index);
 int be_emit_func(struct be_ctx *cx, uint32_t index);
@@ -353,6 +393,10 @@ struct be_span {
 	unsigned w;
 	bool backward;
 	LLVMValueRef fill;		/* fill value, iN with N = 8w */
+	/* Both sides in W2B_MEMORY_MAP's blocks (emit_memory.c): no bases,
+	 * d and s (NULL: a fill) are Wasm addresses, dsize = ssize the
+	 * memory size; each unit looks up its blocks. */
+	bool blocked;
 };
 int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 		 const struct be_span *sp);
@@ -412,6 +456,10 @@ void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code);
  * itself defines: the register the verifier saw compared (emit_function.c,
  * "Memory accesses"). Continues in a fresh block. */
 LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, uint32_t code);
+/* The same check going to block `out` instead of a trap (limit <=
+ * INT32_MAX). */
+LLVMValueRef be_checked_index_to(struct be_fn *fs, LLVMValueRef x, uint64_t limit,
+				 LLVMBasicBlockRef out);
 /* Trap with code here: ends the block. */
 void be_trap_exit(struct be_fn *fs, uint32_t code);
 /* What a trap here stores in env->trap: the code, the function and the
@@ -429,6 +477,11 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
 LLVMValueRef be_aligned(struct be_fn *fs, LLVMValueRef x, unsigned width);
 /* Defines in->dst as v (type-checked); 0 or -EINVAL (reported). */
 int be_def(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v);
+/* The whole access `in` (IR_LOAD, IR_STORE) to instance memory, of any
+ * layout: the loaded value, or NULL (a store, or an access that always
+ * traps: the block is then terminated); *err < 0 on an error. */
+LLVMValueRef be_instance_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
+				int *err);
 /* The kernel pointer to `size` bytes of instance memory at Wasm address
  * a (an i32), after the bounds check; NULL with *err 0 if it always traps
  * (the block is then terminated). For helper arguments. */

@@ -179,11 +179,11 @@ void be_di_init(struct be_ctx *cx)
 	mem[2] = member(cx, "ctx", 64, 128, cx->di_voidp);
 	cx->di_pktp = pointer(cx, structure(cx, "w2b_packet", 192, mem, 3));
 
-	/* struct w2b_memory_value: the value of W2B_MEMORY_MAP. */
+	/* struct w2b_memory_block: the value of W2B_MEMORY_MAP. */
 	if (cx->mem_in_map) {
-		mem[0] = member(cx, "bytes", 8 * (uint64_t)cx->mem_size, 0,
-				be_di_array(cx, cx->di_uchar, 8, cx->mem_size));
-		cx->di_mem = structure(cx, "w2b_memory_value", 8 * (uint64_t)cx->mem_size, mem, 1);
+		mem[0] = member(cx, "bytes", 8 * (uint64_t)cx->mem_fast, 0,
+				be_di_array(cx, cx->di_uchar, 8, cx->mem_fast));
+		cx->di_mem = structure(cx, "w2b_memory_block", 8 * (uint64_t)cx->mem_fast, mem, 1);
 		cx->di_memp = pointer(cx, cx->di_mem);
 	}
 }

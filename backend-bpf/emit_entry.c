@@ -182,14 +182,11 @@ static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key
 	return lookup_in(w->cx, w->alloca_b, map, key);
 }
 
-/* This CPU's entry of W2B_MEMORY_MAP (a run does not migrate, so it is
- * the instance the env belongs to). */
+/* Block 0 of this CPU's memory in W2B_MEMORY_MAP (emit_memory.c): the
+ * memory base every function gets. */
 static LLVMValueRef lookup_memory(struct be_ctx *cx, LLVMBuilderRef alloca_b)
 {
-	LLVMValueRef cpu = be_call_helper(cx, BE_HELPER_GET_SMP_PROCESSOR_ID,
-					  LLVMFunctionType(cx->t_i64, NULL, 0, 0), NULL, 0);
-
-	return lookup_in(cx, alloca_b, cx->mem_map, LLVMBuildTrunc(cx->B, cpu, cx->t_i32, ""));
+	return lookup_in(cx, alloca_b, cx->mem_map, LLVMConstInt(cx->t_i32, 0, 0));
 }
 
 /* Stores the constant bytes[0, len) at mem + off (off 8-aligned), as u64
@@ -218,6 +215,7 @@ static void store_bytes(struct be_ctx *cx, LLVMValueRef mem, uint64_t off,
 }
 
 static void report_trap(struct wrapper *w, LLVMValueRef code);
+static LLVMValueRef lookup_or_trap(struct wrapper *w, LLVMValueRef v);
 static LLVMValueRef trap_code(struct be_ctx *cx, LLVMValueRef word);
 
 /* 2. what a run starts from: no trap yet, and its loop fuel. Before the
@@ -243,23 +241,39 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 	LLVMPositionBuilderAtEnd(cx->B, init);
 	for (uint32_t k = 0; k < cx->nchunks; k++) {
 		const struct be_chunk *c = &cx->chunks[k];
-		uint64_t n8 = c->size / 8;
-		struct be_span sp;
+		uint64_t at = c->mem_off, end = (uint64_t)c->mem_off + c->size;
 
-		if (c->ro_off == UINT64_MAX) {
-			store_bytes(cx, mem, c->mem_off, c->bytes, c->size);
-			continue;
+		/* a memory in blocks: the chunk's piece in each block it
+		 * covers (a piece starts 8-aligned: blocks are) */
+		while (at < end) {
+			uint64_t blk = cx->mem_in_map ? at / BE_MEM_BLOCK : 0;
+			uint64_t base = blk * BE_MEM_BLOCK, size = cx->mem_in_map ? cx->mem_fast :
+								  cx->mem_size;
+			uint64_t piece = end - at, n8;
+			const uint8_t *bytes = c->bytes + (at - c->mem_off);
+			LLVMValueRef dst = mem;
+			struct be_span sp;
+
+			if (cx->mem_in_map && piece > base + BE_MEM_BLOCK - at)
+				piece = base + BE_MEM_BLOCK - at;
+			if (blk)
+				dst = lookup_or_trap(w, lookup(w, cx->mem_map,
+							       LLVMConstInt(cx->t_i32, blk, 0)));
+			n8 = c->ro_off == UINT64_MAX ? 0 : piece / 8;
+			if (n8) {
+				sp = (struct be_span){
+					.dbase = dst, .dsize = size,
+					.sbase = cx->data_blob, .ssize = cx->data_blob_size,
+					.d = LLVMConstInt(cx->t_i64, at - base, 0),
+					.s = LLVMConstInt(cx->t_i64, c->ro_off + (at - c->mem_off), 0),
+					.cnt = LLVMConstInt(cx->t_i64, n8, 0), .w = 8,
+				};
+				if (be_span_loop(cx, w->alloca_b, &slot, &sp))
+					return -EINVAL;
+			}
+			store_bytes(cx, dst, at - base + 8 * n8, bytes + 8 * n8, piece - 8 * n8);
+			at += piece;
 		}
-		sp = (struct be_span){
-			.dbase = mem, .dsize = cx->mem_size,
-			.sbase = cx->data_blob, .ssize = cx->data_blob_size,
-			.d = LLVMConstInt(cx->t_i64, c->mem_off, 0),
-			.s = LLVMConstInt(cx->t_i64, c->ro_off, 0),
-			.cnt = LLVMConstInt(cx->t_i64, n8, 0), .w = 8,
-		};
-		if (be_span_loop(cx, w->alloca_b, &slot, &sp))
-			return -EINVAL;
-		store_bytes(cx, mem, c->mem_off + 8 * n8, c->bytes + 8 * n8, c->size - 8 * n8);
 	}
 	for (uint32_t k = 0; k < m->nglobals; k++)
 		if (m->globals[k].mutable_ && m->globals[k].init)

@@ -341,6 +341,28 @@ void be_trap_if(struct be_fn *fs, LLVMValueRef cond, uint32_t code)
 
 LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, uint32_t code)
 {
+	LLVMBasicBlockRef trap, next;
+	LLVMValueRef r;
+
+	if (limit > INT32_MAX) {
+		/* no jump immediate holds it (and no offset of ours is
+		 * that large where a verifier needs the bound) */
+		trap_if(fs, LLVMBuildICmp(fs->cx->B, LLVMIntUGT, x,
+					  LLVMConstInt(fs->cx->t_i64, limit, 0), ""), code);
+		return x;
+	}
+	trap = new_block(fs, "trap");
+	r = be_checked_index_to(fs, x, limit, trap);
+	next = LLVMGetInsertBlock(fs->cx->B);
+	LLVMPositionBuilderAtEnd(fs->cx->B, trap);
+	trap_exit(fs, code);
+	LLVMPositionBuilderAtEnd(fs->cx->B, next);
+	return r;
+}
+
+LLVMValueRef be_checked_index_to(struct be_fn *fs, LLVMValueRef x, uint64_t limit,
+				 LLVMBasicBlockRef out)
+{
 	static const char walked[] = "if $0 <= $2 goto +1\n\tgoto ${3:l}";
 	static const char plain[] = "if $0 > $2 goto ${3:l}";
 	static const char cons[] = "=r,0,i,!i";
@@ -348,14 +370,8 @@ LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, 
 	LLVMTypeRef pt[2] = { cx->t_i64, cx->t_i64 };
 	LLVMTypeRef fty = LLVMFunctionType(cx->t_i64, pt, 2, 0);
 	LLVMValueRef as, args[2] = { x, LLVMConstInt(cx->t_i64, limit, 0) }, r;
-	LLVMBasicBlockRef trap, next;
+	LLVMBasicBlockRef next;
 
-	if (limit > INT32_MAX) {
-		/* no jump immediate holds it (and no offset of ours is
-		 * that large where a verifier needs the bound) */
-		trap_if(fs, LLVMBuildICmp(cx->B, LLVMIntUGT, x, args[1], ""), code);
-		return x;
-	}
 	/* The compare is in the asm, on its output's register (tied to x's):
 	 * after it, nothing can stand for x but that register, nor reload x
 	 * from a spill made before the check. The output is used on the
@@ -371,11 +387,8 @@ LLVMValueRef be_checked_index(struct be_fn *fs, LLVMValueRef x, uint64_t limit, 
 
 	as = LLVMGetInlineAsm(fty, (char *)text, strlen(text), (char *)cons, sizeof(cons) - 1,
 			      1, 0, LLVMInlineAsmDialectATT, 0);
-	trap = new_block(fs, "trap");
 	next = new_block(fs, "");
-	r = LLVMBuildCallBr(cx->B, fty, as, next, &trap, 1, args, 2, NULL, 0, "");
-	LLVMPositionBuilderAtEnd(cx->B, trap);
-	trap_exit(fs, code);
+	r = LLVMBuildCallBr(cx->B, fty, as, next, &out, 1, args, 2, NULL, 0, "");
 	LLVMPositionBuilderAtEnd(cx->B, next);
 	return r;
 }
@@ -655,6 +668,75 @@ static LLVMValueRef span_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned f)
 /* The body of one span unit, at index idx (i64) of the span described by
  * the values given: checks, then the access. Branches to stop if a unit
  * does not fit, else ends in the current block (the caller continues). */
+static bool span_copies(const struct be_span *sp)
+{
+	return sp->blocked ? sp->s != NULL : sp->sbase != NULL;
+}
+
+/* One unit of a blocked span at Wasm address a (i64, in bounds): the
+ * pointer into its block, or, when it straddles two (or its block is
+ * missing, which the caller's checks rule out), NULL after a branch to
+ * `straddle` (the builder is in the fresh block of the other case). */
+static LLVMValueRef block_unit(struct be_ctx *cx, LLVMValueRef fn, LLVMValueRef key,
+			       LLVMValueRef a, unsigned w, LLVMBasicBlockRef straddle)
+{
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef off = be_opaque(cx, LLVMBuildAnd(B, a, LLVMConstInt(cx->t_i64,
+							BE_MEM_BLOCK - 1, 0), ""));
+	LLVMValueRef blk;
+	LLVMBasicBlockRef in = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.in");
+	LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.found");
+
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, off,
+					 LLVMConstInt(cx->t_i64, BE_MEM_BLOCK - w, 0), ""),
+			straddle, in);
+	LLVMPositionBuilderAtEnd(B, in);
+	blk = be_lookup_block(cx, key, LLVMBuildTrunc(B, LLVMBuildLShr(B, a,
+				LLVMConstInt(cx->t_i64, BE_MEM_BLOCK_SHIFT, 0), ""), cx->t_i32, ""));
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, blk, ""), straddle, found);
+	LLVMPositionBuilderAtEnd(B, found);
+	return LLVMBuildGEP2(B, cx->t_i8, blk, &off, 1, "");
+}
+
+/* dst[i] = src[i] or fill, both in W2B_MEMORY_MAP's blocks: a unit that
+ * straddles two blocks goes through w2b_mem_gather/scatter. */
+static void blocked_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_span *sp,
+			 LLVMValueRef dd, LLVMValueRef ss, LLVMValueRef fill)
+{
+	LLVMBuilderRef B = cx->B;
+	LLVMTypeRef uty = LLVMIntTypeInContext(cx->C, 8 * sp->w);
+	LLVMValueRef key = be_block_key_slot(cx, fn), p, v, vals[2];
+	LLVMBasicBlockRef split, join, from[2];
+
+	if (ss) {
+		split = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.gather");
+		join = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.loaded");
+		p = block_unit(cx, fn, key, ss, sp->w, split);
+		vals[0] = LLVMBuildLoad2(B, uty, p, "");
+		LLVMSetAlignment(vals[0], 1);
+		from[0] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, join);
+		LLVMPositionBuilderAtEnd(B, split);
+		vals[1] = LLVMBuildTrunc(B, be_mem_gather(cx, ss, sp->w), uty, "");
+		from[1] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, join);
+		LLVMPositionBuilderAtEnd(B, join);
+		v = LLVMBuildPhi(B, uty, "");
+		LLVMAddIncoming(v, vals, from, 2);
+	} else {
+		v = LLVMTypeOf(fill) == uty ? fill : LLVMBuildTrunc(B, fill, uty, "");
+	}
+	split = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.scatter");
+	join = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.stored");
+	p = block_unit(cx, fn, key, dd, sp->w, split);
+	LLVMSetAlignment(LLVMBuildStore(B, v, p), 1);
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, split);
+	be_mem_scatter(cx, dd, sp->w, LLVMBuildZExt(B, v, cx->t_i64, ""));
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, join);
+}
+
 static void span_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_span *sp,
 		      LLVMValueRef dbase, LLVMValueRef sbase, LLVMValueRef d,
 		      LLVMValueRef s, LLVMValueRef cnt, LLVMValueRef fill,
@@ -668,6 +750,17 @@ static void span_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_span *
 	if (sp->backward)
 		idx = LLVMBuildSub(B, LLVMBuildSub(B, cnt, LLVMConstInt(cx->t_i64, 1, 0), ""), idx, "");
 	o = sp->w == 1 ? idx : LLVMBuildShl(B, idx, LLVMConstInt(cx->t_i64, 3, 0), "");
+	if (sp->blocked) {
+		/* the bound ends a walked loop's walk (COUNTED) */
+		dd = be_opaque(cx, LLVMBuildAdd(B, d, o, ""));
+		in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, dd,
+						 LLVMConstInt(cx->t_i64, sp->dsize - sp->w, 0), ""),
+				stop, in);
+		LLVMPositionBuilderAtEnd(B, in);
+		blocked_unit(cx, fn, sp, dd, s ? LLVMBuildAdd(B, s, o, "") : NULL, fill);
+		return;
+	}
 	/* the checks are on the registers the pointers are made from */
 	dd = be_opaque(cx, LLVMBuildAdd(B, d, o, ""));
 	in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
@@ -708,8 +801,9 @@ static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
 
 	for (unsigned k = 0; k < cx->nspan_cbs; k++) {
 		c = &cx->span_cbs[k];
-		if (c->w == sp->w && c->backward == sp->backward && c->copy == !!sp->sbase &&
-		    c->dsize == sp->dsize && c->ssize == (sp->sbase ? sp->ssize : 0))
+		if (c->w == sp->w && c->backward == sp->backward && c->copy == span_copies(sp) &&
+		    c->blocked == sp->blocked && c->dsize == sp->dsize &&
+		    c->ssize == (span_copies(sp) ? sp->ssize : 0))
 			return c->fn;
 	}
 	if (cx->nspan_cbs == BE_MAX_SPAN_CBS)
@@ -729,8 +823,8 @@ static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
 	dt[1] = cx->di_voidp;
 	md = be_di_func(cx, fn, name, 0, true, true, cx->di_llong, names, dt, 2);
 	c = &cx->span_cbs[cx->nspan_cbs++];
-	*c = (struct be_span_cb){ sp->w, sp->backward, sp->sbase != NULL, sp->dsize,
-				  sp->sbase ? sp->ssize : 0, fn };
+	*c = (struct be_span_cb){ sp->w, sp->backward, span_copies(sp), sp->blocked, sp->dsize,
+				  span_copies(sp) ? sp->ssize : 0, fn };
 
 	entry = LLVMAppendBasicBlockInContext(cx->C, fn, "entry");
 	stop = LLVMAppendBasicBlockInContext(cx->C, fn, "stop");
@@ -743,7 +837,8 @@ static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
 		LLVMSetAlignment(v[f], 8);
 	}
 	span_unit(cx, fn, sp, v[SPAN_DBASE], sp->sbase ? v[SPAN_SBASE] : NULL, v[SPAN_D],
-		  v[SPAN_S], v[SPAN_CNT], v[SPAN_FILL], LLVMGetParam(fn, 0), stop);
+		  span_copies(sp) ? v[SPAN_S] : NULL, v[SPAN_CNT], v[SPAN_FILL],
+		  LLVMGetParam(fn, 0), stop);
 	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, 0, 0));
 	LLVMPositionBuilderAtEnd(B, stop);
 	LLVMBuildRet(B, LLVMConstInt(cx->t_i64, 1, 0));
@@ -762,7 +857,7 @@ int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 	LLVMBasicBlockRef head, body, done;
 
 	/* a unit that cannot fit: the span is empty (the caller checked) */
-	if (sp->dsize < sp->w || (sp->sbase && sp->ssize < sp->w))
+	if (sp->dsize < sp->w || (span_copies(sp) && sp->ssize < sp->w))
 		return 0;
 
 	if (cx->span_lowering == IR_LOOP_COUNTED) {
@@ -813,10 +908,13 @@ int be_span_loop(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef *slot,
 		}
 		be_store(cx, sp->d, span_field(cx, *slot, SPAN_D));
 		be_store(cx, sp->cnt, span_field(cx, *slot, SPAN_CNT));
-		LLVMSetAlignment(LLVMBuildStore(B, sp->dbase, span_field(cx, *slot, SPAN_DBASE)), 8);
-		if (sp->sbase) {
+		if (sp->dbase)
+			LLVMSetAlignment(LLVMBuildStore(B, sp->dbase,
+							span_field(cx, *slot, SPAN_DBASE)), 8);
+		if (sp->sbase)
 			LLVMSetAlignment(LLVMBuildStore(B, sp->sbase,
 							span_field(cx, *slot, SPAN_SBASE)), 8);
+		if (span_copies(sp)) {
 			be_store(cx, sp->s, span_field(cx, *slot, SPAN_S));
 		} else {
 			be_store(cx, LLVMBuildZExt(B, sp->fill, cx->t_i64, ""),
@@ -925,17 +1023,21 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
  * access the alignment check. NULL: the access always traps, and the trap
  * has ended the block. */
 static LLVMValueRef instance_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint64_t off,
-				 bool atomic)
+				 bool atomic, struct be_straddle *st)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
 	uint64_t size = cx->mem_size, limit;
 	LLVMValueRef x, p;
 
+	if (st)
+		*st = (struct be_straddle){ NULL, NULL };
 	if (width > size || off > size - width) {
 		trap_exit(fs, W2B_TRAP_OOB_MEMORY);
 		return NULL;
 	}
+	if (cx->mem_in_map)
+		return be_block_ptr(fs, a, width, off, atomic, st);
 	limit = size - width - off;	/* the largest zext(a) in bounds */
 	if (LLVMIsAConstantInt(a)) {
 		uint64_t ea = (uint32_t)LLVMConstIntGetZExtValue(a);
@@ -977,7 +1079,61 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 		return NULL;
 	}
 	return instance_ptr(fs, a, width, in->u.mem.offset,
-			    in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG);
+			    in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG, NULL);
+}
+
+LLVMValueRef be_instance_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
+				int *err)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	unsigned width = in->u.mem.width;
+	LLVMTypeRef ty = LLVMIntTypeInContext(cx->C, 8 * width);
+	LLVMBasicBlockRef join, from[2];
+	LLVMValueRef a, p, x, vals[2];
+	struct be_straddle st;
+	unsigned n = 0;
+
+	*err = 0;
+	if (!check_mem(fs, in) || !(a = i32_operand(fs, in, in->a))) {
+		*err = fs->bad ? 0 : -EINVAL;
+		return NULL;
+	}
+	p = instance_ptr(fs, a, width, in->u.mem.offset, false, &st);
+	if (!st.bb) {
+		if (!p)
+			return NULL;
+		x = be_access_at(fs, in, p, v);
+		return in->kind == IR_LOAD ? x : NULL;
+	}
+	/* a memory in blocks: the bytes may lie in two (emit_memory.c) */
+	join = new_block(fs, "mem.done");
+	if (p) {
+		vals[n] = be_access_at(fs, in, p, v);
+		from[n++] = LLVMGetInsertBlock(B);
+		LLVMBuildBr(B, join);
+	}
+	LLVMPositionBuilderAtEnd(B, st.bb);
+	if (in->kind == IR_STORE) {
+		be_mem_scatter(cx, st.ea, width, LLVMBuildZExt(B, LLVMBuildTrunc(B, v, ty, ""),
+							       cx->t_i64, ""));
+	} else {
+		x = LLVMBuildTrunc(B, be_mem_gather(cx, st.ea, width), ty, "");
+		if (be_type(cx, in->type) != ty)
+			x = in->flags & IR_F_SIGNED ? LLVMBuildSExt(B, x, be_type(cx, in->type), "") :
+				LLVMBuildZExt(B, x, be_type(cx, in->type), "");
+		vals[n] = x;
+	}
+	from[n++] = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, join);
+	if (in->kind == IR_STORE)
+		return NULL;
+	if (n == 1)
+		return vals[0];
+	x = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(x, vals, from, n);
+	return x;
 }
 
 LLVMValueRef be_instance_span(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef a,
@@ -989,7 +1145,7 @@ LLVMValueRef be_instance_span(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 		*err = -EINVAL;
 		return NULL;
 	}
-	return instance_ptr(fs, a, size, 0, false);
+	return instance_ptr(fs, a, size, 0, false, NULL);
 }
 
 static bool valid_width(unsigned w)
@@ -1096,9 +1252,9 @@ static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValue
 		return access_any(fs, in, v, err);
 	if (in->u.mem.region == IR_MEM_PACKET || in->u.mem.region == IR_MEM_DISPATCH)
 		return be_packet_access(fs, in, v, err);
-	p = in->u.mem.region == IR_MEM_MAP_VALUE ?
-		be_map_value_ptr(fs, in, in->u.mem.width, err) :
-		be_instance_ptr(fs, in, in->u.mem.width, err);
+	if (in->u.mem.region != IR_MEM_MAP_VALUE)
+		return be_instance_access(fs, in, v, err);
+	p = be_map_value_ptr(fs, in, in->u.mem.width, err);
 	if (!p)
 		return NULL;
 	p = be_access_at(fs, in, p, v);
@@ -1139,6 +1295,98 @@ static int emit_store(struct be_fn *fs, const struct ir_inst *in)
 	return err;
 }
 
+/* memory.copy/fill of a memory in blocks: in block 0 at fs->mem when
+ * both spans are (the common case: a struct copy on the stack), else by
+ * units that look up their blocks (emit_memory.c). */
+static int block_copy_fill(struct be_fn *fs, LLVMValueRef d, LLVMValueRef s, LLVMValueRef n,
+			   LLVMValueRef fill)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef fast = LLVMConstInt(cx->t_i64, cx->mem_fast, 0), in0, n8, whole;
+	LLVMBasicBlockRef blk0 = new_block(fs, "copy.block0"), segs = new_block(fs, "copy.segs");
+	LLVMBasicBlockRef end = new_block(fs, "copy.done");
+	struct be_span words, bytes;
+
+	in0 = LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, d, n, ""), fast, "");
+	if (s)
+		in0 = LLVMBuildAnd(B, in0, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, s, n, ""),
+							 fast, ""), "");
+	n8 = LLVMBuildLShr(B, n, LLVMConstInt(cx->t_i64, 3, 0), "");
+	whole = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, ~7ull, 0), "");
+	LLVMBuildCondBr(B, in0, blk0, segs);
+
+	LLVMPositionBuilderAtEnd(B, blk0);
+	words = (struct be_span){ .dbase = fs->mem, .dsize = cx->mem_fast, .d = d, .cnt = n8, .w = 8 };
+	bytes = words;
+	bytes.d = LLVMBuildAdd(B, d, whole, "");
+	bytes.cnt = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
+	bytes.w = 1;
+	if (s) {
+		LLVMBasicBlockRef fwd = new_block(fs, "copy.fwd"), bwd = new_block(fs, "copy.bwd");
+
+		words.sbase = bytes.sbase = fs->mem;
+		words.ssize = bytes.ssize = cx->mem_fast;
+		words.s = s;
+		bytes.s = LLVMBuildAdd(B, s, whole, "");
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
+		LLVMPositionBuilderAtEnd(B, fwd);
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
+			return -EINVAL;
+		LLVMBuildBr(B, end);
+		LLVMPositionBuilderAtEnd(B, bwd);
+		words.backward = bytes.backward = true;
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words))
+			return -EINVAL;
+	} else {
+		bytes.fill = LLVMBuildTrunc(B, fill, cx->t_i8, "");
+		words.fill = LLVMBuildMul(B, LLVMBuildZExt(B, bytes.fill, cx->t_i64, ""),
+					  LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
+			return -EINVAL;
+	}
+	LLVMBuildBr(B, end);
+
+	/* anywhere else: units that look up their blocks */
+	LLVMPositionBuilderAtEnd(B, segs);
+	words = (struct be_span){ .dsize = cx->mem_size, .ssize = cx->mem_size, .d = d, .s = s,
+				  .cnt = n8, .w = 8, .blocked = true };
+	bytes = words;
+	bytes.d = LLVMBuildAdd(B, d, whole, "");
+	bytes.s = s ? LLVMBuildAdd(B, s, whole, "") : NULL;
+	bytes.cnt = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
+	bytes.w = 1;
+	if (s) {
+		LLVMBasicBlockRef fwd = new_block(fs, "segs.fwd"), bwd = new_block(fs, "segs.bwd");
+
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
+		LLVMPositionBuilderAtEnd(B, fwd);
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
+			return -EINVAL;
+		LLVMBuildBr(B, end);
+		LLVMPositionBuilderAtEnd(B, bwd);
+		words.backward = bytes.backward = true;
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words))
+			return -EINVAL;
+	} else {
+		words.fill = LLVMBuildMul(B, LLVMBuildZExt(B, LLVMBuildTrunc(B, fill, cx->t_i8, ""),
+							   cx->t_i64, ""),
+					  LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
+		bytes.fill = LLVMBuildTrunc(B, fill, cx->t_i8, "");
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
+			return -EINVAL;
+	}
+	LLVMBuildBr(B, end);
+	LLVMPositionBuilderAtEnd(B, end);
+	return 0;
+}
+
 /* memory.copy (a = dst, b = src, c = len) and memory.fill (b = value). */
 static int emit_copy_fill(struct be_fn *fs, const struct ir_inst *in)
 {
@@ -1166,6 +1414,8 @@ static int emit_copy_fill(struct be_fn *fs, const struct ir_inst *in)
 	}
 	if (!cx->mem_size)
 		return 0;	/* then len is 0: nothing to do */
+	if (cx->mem_in_map)
+		return block_copy_fill(fs, d, s, n, b);
 
 	/* words [0, n8), then the tail bytes [8 n8, n) */
 	n8 = LLVMBuildLShr(B, n, LLVMConstInt(cx->t_i64, 3, 0), "");

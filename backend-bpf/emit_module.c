@@ -32,9 +32,8 @@
  * Instance state (one Wasm instance per CPU: docs/abi.md). Mutable globals
  * are u64 slots of the per-CPU env value. The linear memory is there too
  * when it fits: a PERCPU_ARRAY value is at most 32 KiB, header included.
- * A larger memory is the value of W2B_MEMORY_MAP, an ARRAY with one entry
- * per CPU (max_cpus, which a loader resizes to the machine's count before
- * load); each run looks up the entry of its CPU once. Its base pointer is
+ * A larger memory is W2B_MEMORY_MAP, a PERCPU_ARRAY of 32 KiB blocks
+ * (emit_memory.c); each run looks up block 0 once. Its base pointer is
  * then one more argument of every function (after the env), because the
  * verifier only knows a map value pointer it was handed: nothing derived
  * from the env could stand in for it. Dead arguments disappear at -O1 and
@@ -465,6 +464,11 @@ static int build_env_type(struct be_ctx *cx)
 		cx->mem_size = m->memory.size;
 	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals + cx->env_nloops);
 	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;
+	cx->mem_fast = cx->mem_size;
+	if (cx->mem_in_map) {
+		cx->mem_nblocks = (uint32_t)(((uint64_t)cx->mem_size + BE_MEM_BLOCK - 1) / BE_MEM_BLOCK);
+		cx->mem_fast = cx->mem_size < BE_MEM_BLOCK ? cx->mem_size : BE_MEM_BLOCK;
+	}
 	cx->nfixed = cx->mem_in_map ? 2 : 1;
 	if ((err = plan_data(cx)))
 		return err;
@@ -570,7 +574,7 @@ static int add_instance_state(struct be_ctx *cx)
 	const struct ir_module *m = cx->m;
 
 	if (cx->mem_in_map)
-		cx->mem_map = add_map(cx, W2B_MEMORY_MAP, BE_MAP_TYPE_ARRAY, cx->max_cpus,
+		cx->mem_map = add_map(cx, W2B_MEMORY_MAP, BE_MAP_TYPE_PERCPU_ARRAY, cx->mem_nblocks,
 				      cx->di_uint, cx->di_mem);
 	for (uint32_t k = 0; k < m->nglobals; k++) {
 		const struct ir_global *g = &m->globals[k];
@@ -812,7 +816,6 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		return -EINVAL;
 	}
 	cx.native_sdiv = !strcmp(cx.mcpu, "v4");
-	cx.max_cpus = opts && opts->max_cpus ? opts->max_cpus : BE_DEFAULT_MAX_CPUS;
 	cx.strict_align = opts && opts->strict_align;
 	cx.gpl = w2b_license_is_gpl_compatible(license);
 	cx.max_loop_iters = opts && opts->max_loop_iters ? opts->max_loop_iters : W2B_DEFAULT_MAX_LOOP_ITERS;

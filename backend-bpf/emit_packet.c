@@ -255,7 +255,6 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
-	unsigned w = in->u.mem.width;
 	LLVMBasicBlockRef pkt_bb, inst_bb, join, from[2];
 	LLVMValueRef a, x, p, vals[2];
 	unsigned n = 0;
@@ -300,11 +299,11 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 	LLVMBuildBr(B, join);
 
 	LLVMPositionBuilderAtEnd(B, inst_bb);
-	p = be_instance_ptr(fs, in, w, err);
+	p = be_instance_access(fs, in, v, err);
 	if (*err)
 		return NULL;
-	if (p) {
-		vals[n] = be_access_at(fs, in, p, v);
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(B))) {
+		vals[n] = p;
 		from[n++] = LLVMGetInsertBlock(B);
 		LLVMBuildBr(B, join);
 	}

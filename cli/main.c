@@ -44,7 +44,6 @@ static void usage(FILE *out)
 	      "  --license=NAME          license section (default GPL)\n"
 	      "  --memory-size=N[K|M]    instance memory in bytes (default: derived from the\n"
 	      "                          module, see docs/cli.md)\n"
-	      "  --max-cpus=N            CPUs a large instance memory is sized for (default 256)\n"
 	      "  --target-kernel=X.Y     oldest kernel the object must load on (default 6.1,\n"
 	      "                          at least 5.10; docs/kernels.md)\n"
 	      "  --max-loop-iters=N      loop iterations a run may make in all before it\n"
@@ -102,7 +101,7 @@ static int positive_u32(const char *name, const char *arg, uint32_t *out)
 int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
-	       O_INVOKE, O_BATCH, O_MEMSIZE, O_MAXCPUS, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
+	       O_INVOKE, O_BATCH, O_MEMSIZE, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
 	       O_RECURSION };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
@@ -114,7 +113,6 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "max-loop-iters", required_argument, NULL, O_LOOPS },
 		{ "max-recursion-depth", required_argument, NULL, O_RECURSION },
 		{ "memory-size", required_argument, NULL, O_MEMSIZE },
-		{ "max-cpus", required_argument, NULL, O_MAXCPUS },
 		{ "strict-align", no_argument, NULL, O_STRICT_ALIGN },
 		{ "target-kernel", required_argument, NULL, O_TARGET_KERNEL },
 		{ "invoke", required_argument, NULL, O_INVOKE },
@@ -193,17 +191,6 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 				return -1;
 			}
 			c->compile.memory_size = v;
-			break;
-		}
-		case O_MAXCPUS: {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !optarg[0] || v == 0 || v > 65536) {
-				fprintf(stderr, "wasm2bpf: error: --max-cpus=%s: expected 1 to 65536\n", optarg);
-				return -1;
-			}
-			c->compile.max_cpus = (uint32_t)v;
 			break;
 		}
 		case O_STRICT_ALIGN:

@@ -22,6 +22,8 @@
 #include "ir/ir.h"
 #include "verifier-check/vcheck.h"
 
+#include <bpf/libbpf.h>
+
 
 struct compile {
 	const char *path;
@@ -314,42 +316,48 @@ static const char *grouped(uint64_t v, char buf[32])
 	return buf;
 }
 
-/* Instance state the kernel allocates for the CPUs the object is sized
- * for, past which the compiler warns (docs/cli.md). */
-#define FOOTPRINT_WARN (16ull << 20)
+/* Instance state per CPU past which the compiler warns (docs/cli.md):
+ * 64 CPUs of it are 64 MiB of kernel memory. */
+#define FOOTPRINT_WARN (1ull << 20)
 
 /* The instance state's cost, in a note, and a warning with the ways to
- * shrink it when it is large (verifier-check/footprint.c). */
+ * shrink it when it is large (verifier-check/footprint.c). Its maps are
+ * per-CPU: the kernel allocates them for each possible CPU of the machine
+ * that loads the object, this one's count is an example. */
 static void report_footprint(struct compile *c)
 {
 	struct vc_footprint fp;
-	uint64_t per_cpu, total;
+	uint64_t per_cpu;
+	int ncpus = libbpf_num_possible_cpus();
 	char a[32], b[32], e[32], m[32];
-
 
 	if (vc_footprint(c->out->data, c->out->size, &fp))
 		return;
-	per_cpu = (uint64_t)fp.env_value + fp.memory_value;
-	total = (uint64_t)fp.env_value * c->o.max_cpus + (uint64_t)fp.memory_value * fp.memory_entries;
+	per_cpu = (uint64_t)fp.env_value + (uint64_t)fp.memory_value * fp.memory_entries;
+	if (ncpus < 1)
+		ncpus = 1;
 	diag_report(&c->diag, DIAG_NOTE, NULL,
-		    "instance state: %s bytes per CPU (%s in " W2B_ENV_MAP ", %s in " W2B_MEMORY_MAP
-		    "), %s for the %u CPUs the object is sized for (--max-cpus)", grouped(per_cpu, a),
-		    grouped(fp.env_value, e), grouped(fp.memory_value, m), grouped(total, b),
-		    c->o.max_cpus);
-	if (total > FOOTPRINT_WARN)
+		    "instance state: %s bytes per possible CPU (%s in " W2B_ENV_MAP ", %s in "
+		    W2B_MEMORY_MAP "), %s for this machine's %d", grouped(per_cpu, a),
+		    grouped(fp.env_value, e),
+		    grouped((uint64_t)fp.memory_value * fp.memory_entries, m),
+		    grouped(per_cpu * (uint64_t)ncpus, b), ncpus);
+	if (per_cpu > FOOTPRINT_WARN)
 		diag_report(&c->diag, DIAG_WARNING, NULL,
-			    "instance state of %s bytes for %u CPUs, more than %llu MiB: most of it is "
-			    "the module's linear memory, which its linker sized (its stack and initial "
-			    "memory); build with a small stack (C: -Wl,-z,stack-size=8192; Rust: -C "
-			    "link-arg=-zstack-size=8192), or set --memory-size or --max-cpus",
-			    grouped(total, b), c->o.max_cpus, FOOTPRINT_WARN >> 20);
+			    "instance state of %s bytes per possible CPU, more than %llu MiB: most of "
+			    "it is the module's linear memory as its linker declared it (stack and "
+			    "initial memory); link with a small stack and initial memory (C: "
+			    "-Wl,-z,stack-size=8192 -Wl,--initial-memory=65536; Rust: -C "
+			    "link-arg=-zstack-size=8192 -C link-arg=--initial-memory=65536; "
+			    "AssemblyScript: --initialMemory 1), or shrink it with --memory-size",
+			    grouped(per_cpu, a), FOOTPRINT_WARN >> 20);
 }
 
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
 				      c->o.target_kernel };
-	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ, c->o.max_cpus,
+	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ,
 				 c->o.strict_align, c->o.max_loop_iters, c->o.target_kernel };
 	int err;
 
@@ -419,8 +427,6 @@ static void init_compile(struct compile *c, const char *path, const struct w2b_c
 		c->o.max_loop_iters = W2B_DEFAULT_MAX_LOOP_ITERS;
 	if (!c->o.target_kernel)
 		c->o.target_kernel = W2B_DEFAULT_TARGET_KERNEL;
-	if (!c->o.max_cpus)
-		c->o.max_cpus = W2B_DEFAULT_MAX_CPUS;
 	if (!c->o.max_recursion_depth)
 		c->o.max_recursion_depth = W2B_DEFAULT_MAX_RECURSION_DEPTH;
 	arena_init(&c->arena);

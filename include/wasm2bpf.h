@@ -42,7 +42,6 @@ struct w2b_compile_opts {
 	const char *license;			/* default "GPL" */
 	uint32_t max_loop_iters;		/* loop iterations per run; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
 	uint64_t memory_size;			/* instance memory bytes; 0: derived (docs/cli.md) */
-	uint32_t max_cpus;			/* see --max-cpus; 0: W2B_DEFAULT_MAX_CPUS */
 	bool strict_align;			/* see --strict-align */
 	const struct w2b_entry_spec *entries;
 	size_t nentries;
@@ -66,7 +65,6 @@ struct w2b_compile_opts {
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
-#define W2B_DEFAULT_MAX_CPUS 256u
 #define W2B_DEFAULT_MAX_RECURSION_DEPTH 8u
 #define W2B_MAX_RECURSION_DEPTH_LIMIT 64u
 /* A run's loops may make --max-loop-iters iterations (passes through a

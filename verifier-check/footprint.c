@@ -4,8 +4,8 @@
  * Every byte of a module's instance state is kernel memory on every CPU
  * (design.md: one instance per CPU): the env value (w2b_env, a per-CPU
  * array, which the kernel allocates once per possible CPU) and, when the
- * linear memory is too big to sit in it, the memory map (w2b_memory, an
- * array with one value per CPU the object is sized for: --max-cpus).
+ * linear memory is too big to sit in it, the memory map (w2b_memory, a
+ * per-CPU array of 32 KiB blocks, allocated the same way).
  * Read from the object as libbpf will create the maps, so the numbers are
  * the ones a plain `bpftool prog load` pays.
  */

@@ -49,10 +49,9 @@
  * see one instance, as a Wasm embedder's invocations would, every run of an
  * object happens on the same CPU: the one the first run was on. The thread
  * is pinned there for the run and gets its own affinity back afterwards.
- * A large instance memory lives in W2B_MEMORY_MAP, an ARRAY indexed by CPU
- * id that the object sizes for --max-cpus CPUs; before the load it is
- * resized to this machine's possible CPUs, so that running never depends
- * on how the object was compiled.
+ * The object's instance maps are per-CPU (a large memory too: the blocks
+ * of W2B_MEMORY_MAP), so the kernel sizes them for the machine: a load
+ * here is what a plain `bpftool prog load` does.
  */
 #include "verifier-check/vcheck.h"
 
@@ -350,20 +349,6 @@ static int set_tcx_types(struct bpf_object *bo)
 	return err;
 }
 
-/* W2B_MEMORY_MAP, if the object has one, gets an entry per possible CPU. */
-static int resize_memory_map(struct bpf_object *bo)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(bo, W2B_MEMORY_MAP);
-	int n;
-
-	if (!m)
-		return 0;
-	n = libbpf_num_possible_cpus();
-	if (n <= 0)
-		return n < 0 ? n : -EINVAL;
-	return bpf_map__set_max_entries(m, (__u32)n);
-}
-
 struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opts *opts,
 			  struct diag_sink *d, char **log)
 {
@@ -415,9 +400,7 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 		report_failure(d, name, err, &cap, NULL);
 		goto err_out;
 	}
-	err = resize_memory_map(bo);
-	if (!err)
-		err = set_tcx_types(bo);
+	err = set_tcx_types(bo);
 	if (!err)
 		err = bpf_object__load(bo);
 	if (err) {

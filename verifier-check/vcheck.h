@@ -53,8 +53,8 @@ int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_s
 		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d);
 
 /* The instance state's maps in an object (footprint.c): the env value
- * (per CPU), and the memory map's value and entries (0 if the memory is
- * in the env value). 0 or a negative errno. */
+ * and the memory map's value and entries (0 if the memory is in the env
+ * value), all per CPU. 0 or a negative errno. */
 struct vc_footprint {
 	uint32_t env_value;
 	uint32_t memory_value, memory_entries;

@@ -1,14 +1,15 @@
-;; The instance state's cost is stated in a note, and past 16 MiB for the
-;; CPUs the object is sized for, warned about with the ways to shrink it:
-;; 2 pages of memory, used (no wasm-ld layout, so all of it), are 131,072
-;; bytes per CPU in w2b_memory, 33.5 MB for 256 CPUs (24 x 256 + 131,072
-;; x 256).
-;; NOTE: instance state: 131,096 bytes per CPU (24 in w2b_env, 131,072 in w2b_memory), 33,560,576 for the 256 CPUs the object is sized for (--max-cpus)
-;; WARNING: instance state of 33,560,576 bytes for 256 CPUs, more than 16 MiB: most of it is the module's linear memory, which its linker sized (its stack and initial memory); build with a small stack (C: -Wl,-z,stack-size=8192; Rust: -C link-arg=-zstack-size=8192), or set --memory-size or --max-cpus
-;; INVOKE: poke i32:131068 i32:7 => i32:7
-;; INVOKE: poke i32:131069 i32:7 => trap out of bounds memory access
+;; The instance state's cost is stated in a note, per possible CPU (the
+;; kernel allocates the per-CPU maps for each one; the note's tail, the
+;; total on the compiling machine, is not checked here), and past 1 MiB
+;; per CPU warned about with the linker flags that shrink it: 17 pages
+;; (what a Rust module's 1 MiB default stack makes), used, and no wasm-ld
+;; layout, so all of it: 1,114,112 bytes in w2b_memory, 34 blocks.
+;; NOTE: instance state: 1,114,136 bytes per possible CPU (24 in w2b_env, 1,114,112 in w2b_memory),
+;; WARNING: instance state of 1,114,136 bytes per possible CPU, more than 1 MiB: most of it is the module's linear memory as its linker declared it (stack and initial memory); link with a small stack and initial memory (C: -Wl,-z,stack-size=8192 -Wl,--initial-memory=65536; Rust: -C link-arg=-zstack-size=8192 -C link-arg=--initial-memory=65536; AssemblyScript: --initialMemory 1), or shrink it with --memory-size
+;; INVOKE: poke i32:1114108 i32:7 => i32:7
+;; INVOKE: poke i32:1114109 i32:7 => trap out of bounds memory access
 (module
-  (memory 2)
+  (memory 17)
   (func (export "poke") (param $a i32) (param $v i32) (result i32)
     (i32.store (local.get $a) (local.get $v))
     (i32.load (local.get $a))))

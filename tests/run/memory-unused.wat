@@ -2,7 +2,7 @@
 ;; every C module one, a page at least) gets no memory at all: nothing in
 ;; w2b_memory or the env value. memory.size still answers the declared
 ;; pages, memory.grow(0) too, and the data segment is never observed.
-;; NOTE: instance state: 24 bytes per CPU (24 in w2b_env, 0 in w2b_memory), 6,144 for the 256 CPUs the object is sized for (--max-cpus)
+;; NOTE: instance state: 24 bytes per possible CPU (24 in w2b_env, 0 in w2b_memory),
 ;; INVOKE: pages => i32:4
 (module
   (memory 2)

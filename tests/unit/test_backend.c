@@ -29,8 +29,8 @@
  *     globals persisting per CPU; an exported immutable global read from
  *     .rodata, also after a loader changed it; memory.copy overlapping both
  *     ways and memory.fill against memmove/memset, and their bounds; a
- *     1 MiB memory with a 64 KiB segment (verified_insns printed and
- *     bounded); a CPU past w2b_memory's max_entries (INTERNAL); the loops
+ *     1 MiB memory (32 blocks of w2b_memory) with a 64 KiB segment
+ *     (verified_insns printed and bounded); the loops
  *     with a GPL license (bpf_iter_num) and without (bpf_loop); the
  *     internal errors for unclassified accesses and the like;
  *   - packet entries, run with a packet (BPF_PROG_TEST_RUN data_in): XDP
@@ -374,26 +374,22 @@ struct loaded {
 
 /* What emit() passes besides the cpu and level (tests may change them). */
 static const char *test_license = "GPL";
-static uint32_t test_max_cpus;
 
-/* max_entries of W2B_MEMORY_MAP in the last object load() opened, before
- * it was resized; 0 if it has none. */
+/* max_entries of W2B_MEMORY_MAP (its 32 KiB blocks) in the last object
+ * load() opened; 0 if it has none. */
 static uint32_t declared_mem_entries;
 
 static int emit(struct tmod *t, const char *mcpu, int opt, enum be_emit_kind kind,
 		void **out, size_t *size)
 {
 	struct diag_sink d;
-	struct be_options o = { mcpu, opt, test_license, kind, test_max_cpus };
+	struct be_options o = { mcpu, opt, test_license, kind };
 
 	diag_init(&d, t->m.file);
 	d.cb = on_diag;
 	diag_text[0] = '\0';
 	return be_emit(&t->m, &o, &d, out, size);
 }
-
-/* Leave W2B_MEMORY_MAP as the object declares it. */
-static bool keep_mem_entries;
 
 /* Called between open and load, when set (e.g. to set .rodata values). */
 static void (*load_hook)(struct bpf_object *obj);
@@ -416,14 +412,14 @@ static int load(struct tmod *t, const char *mcpu, int opt, struct loaded *l)
 		fprintf(stderr, "bpf_object__open_mem: %s\n", strerror(errno));
 		return -1;
 	}
-	/* as verifier-check/load.c does: one memory per possible CPU */
 	{
 		struct bpf_map *mm = bpf_object__find_map_by_name(l->obj, W2B_MEMORY_MAP);
 
 		declared_mem_entries = mm ? bpf_map__max_entries(mm) : 0;
-		if (mm && !keep_mem_entries &&
-		    bpf_map__set_max_entries(mm, (uint32_t)libbpf_num_possible_cpus()))
+		if (mm && bpf_map__type(mm) != BPF_MAP_TYPE_PERCPU_ARRAY) {
+			fprintf(stderr, W2B_MEMORY_MAP " is not a PERCPU_ARRAY\n");
 			return -1;
+		}
 	}
 	if (load_hook)
 		load_hook(l->obj);
@@ -1565,7 +1561,9 @@ static uint8_t *env_value(struct loaded *l, int cpu, size_t *size)
 	return one;
 }
 
-/* The instance memory of `cpu` (malloc'd, `size` bytes), wherever it lives. */
+/* The instance memory of `cpu` (malloc'd, `size` bytes), wherever it lives:
+ * in the env value, or in the blocks of W2B_MEMORY_MAP (a per-CPU array:
+ * a lookup gives every possible CPU's copy of a block). */
 static uint8_t *instance_memory(struct loaded *l, int cpu, uint32_t size)
 {
 	struct bpf_map *mm = bpf_object__find_map_by_name(l->obj, W2B_MEMORY_MAP);
@@ -1576,13 +1574,27 @@ static uint8_t *instance_memory(struct loaded *l, int cpu, uint32_t size)
 	if (!buf)
 		return NULL;
 	if (mm) {
-		uint32_t key = (uint32_t)cpu;
+		uint32_t vs = bpf_map__value_size(mm), n = bpf_map__max_entries(mm);
+		size_t stride = (vs + 7) & ~7u;
+		int ncpus = libbpf_num_possible_cpus();
+		uint8_t *all = ncpus > 0 ? malloc(stride * (size_t)ncpus) : NULL;
 
-		if (bpf_map__value_size(mm) != size ||
-		    bpf_map_lookup_elem(bpf_map__fd(mm), &key, buf)) {
+		if (!all || (uint64_t)vs * n < size || cpu >= ncpus) {
+			free(all);
 			free(buf);
 			return NULL;
 		}
+		for (uint32_t k = 0; k < n && (uint64_t)k * vs < size; k++) {
+			uint32_t len = size - k * vs < vs ? size - k * vs : vs;
+
+			if (bpf_map_lookup_elem(bpf_map__fd(mm), &k, all)) {
+				free(all);
+				free(buf);
+				return NULL;
+			}
+			memcpy(buf + (size_t)k * vs, all + (size_t)cpu * stride, len);
+		}
+		free(all);
 		return buf;
 	}
 	off = btf_member(l, "w2b_env_value", "memory");
@@ -2204,10 +2216,9 @@ static void test_big_data(const char *mcpu, const char *license)
 	ret(&b, &b.f->body, 1, mload(&b, &b.f->body, IR_I64, 8, false, get(&b, &b.f->body, 0), 0, 3));
 	tm_entry(&t, "rd8", b.index);
 	test_license = license;
-	test_max_cpus = 3;
 	err = load(&t, mcpu, 2, &l);
 	CHECK(err == 0, "1 MiB module (%s, %s) loads", mcpu, license);
-	CHECK(declared_mem_entries == 3, "w2b_memory declared with max_cpus entries: %u",
+	CHECK(declared_mem_entries == 32, "w2b_memory has 32 blocks of 32 KiB: %u",
 	      declared_mem_entries);
 	if (err)
 		goto out;
@@ -2233,43 +2244,7 @@ static void test_big_data(const char *mcpu, const char *license)
 	CHECK(memmem(l.elf, l.size, "w2b_data", 8) != NULL, "the data is the .rodata w2b_data");
 out:
 	test_license = "GPL";
-	test_max_cpus = 0;
 	free(bytes);
-	unload(&l);
-	arena_free(&t.a);
-}
-
-/* A CPU past W2B_MEMORY_MAP's max_entries has no memory: INTERNAL. */
-static void test_no_memory_entry(const char *mcpu)
-{
-	struct tmod t;
-	struct loaded l;
-	uint64_t in = 0, out;
-	struct fb b;
-	int err;
-
-	if (ncpu_list < 2 || cpu_list[0] != 0) {
-		printf("skipped: a CPU past max_entries needs CPU 0 and another\n");
-		return;
-	}
-	tm_init(&t, "tests/onecpu.wasm");
-	tm_memory(&t, 65536);
-	b = tm_func(&t, "w_rd8", "i", "I");
-	ret(&b, &b.f->body, 1, mload(&b, &b.f->body, IR_I64, 8, false, get(&b, &b.f->body, 0), 0, 3));
-	tm_entry(&t, "rd8", b.index);
-	test_max_cpus = 1;
-	keep_mem_entries = true;
-	err = load(&t, mcpu, 2, &l);
-	CHECK(err == 0, "one-CPU memory module loads");
-	if (!err) {
-		CHECK(run(&l, "rd8", &in, 1, &out, 1) == 0, "CPU 0 has its memory");
-		pin_cpu(cpu_list[1]);
-		CHECK(run(&l, "rd8", &in, 1, &out, 1) == W2B_TRAP_INTERNAL,
-		      "CPU %d has no w2b_memory entry: INTERNAL", cpu_list[1]);
-		pin_cpu(cpu_list[0]);
-	}
-	keep_mem_entries = false;
-	test_max_cpus = 0;
 	unload(&l);
 	arena_free(&t.a);
 }
@@ -3444,7 +3419,6 @@ int main(int argc, char **argv)
 		test_big_data(cpu, "GPL");
 		test_big_data(cpu, "MIT");
 	}
-	test_no_memory_entry("v3");
 	test_access("v3", 0, 256, false);
 	test_access("v4", 0, 65536, true);
 	test_data("v3", 0, 131072, "GPL");

@@ -243,8 +243,7 @@ static int run_checks(struct bpf_object *obj)
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
-	struct bpf_map *mem;
-	int err, ncpus, status;
+	int err, status;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s EVENTS.bpf.o\n", argv[0]);
@@ -254,13 +253,8 @@ int main(int argc, char **argv)
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj)
 		return fail_setup(argv[1], errno);
-	/* docs/abi.md: a large instance memory lives in w2b_memory, one entry
-	 * per CPU; size it to this machine (this module's memory is small, so
-	 * the map is usually absent). */
-	mem = bpf_object__find_map_by_name(obj, "w2b_memory");
-	ncpus = libbpf_num_possible_cpus();
-	if (mem && ncpus > 0)
-		bpf_map__set_max_entries(mem, (uint32_t)ncpus);
+	/* as a plain `bpftool prog load` would: the instance maps are per-CPU,
+	 * sized by the kernel (docs/abi.md) */
 	err = bpf_object__load(obj);
 	if (err) {
 		bpf_object__close(obj);
