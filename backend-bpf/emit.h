@@ -138,9 +138,13 @@ struct be_ctx {
 	uint32_t mem_size;		/* bytes of linear memory (0: none, or empty) */
 	bool mem_in_map;		/* in W2B_MEMORY_MAP, not in the env value */
 	uint32_t mem_nblocks;		/* its blocks (mem_in_map) */
+	uint32_t mem_block;		/* a block's bytes (W2B_MEMORY_MAP's value) */
+	uint32_t mem_phase;		/* block k holds Wasm addresses from
+					 * k * BE_MEM_BLOCK - mem_phase */
+	uint32_t mem_hot;		/* the memory base is Wasm address mem_hot */
 	uint32_t mem_fast;		/* the bytes at the memory base every
 					 * function gets: all of an env memory,
-					 * block 0 of a W2B_MEMORY_MAP one */
+					 * the hot block of a W2B_MEMORY_MAP one */
 	unsigned nfixed;		/* leading pointer args of every function */
 	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
 	LLVMValueRef mem_gather, mem_scatter;	/* emit_memory.c, made on first use */
@@ -335,7 +339,7 @@ void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, unsigned line);
  * two blocks: where that case goes (emit_memory.c). */
 struct be_straddle {
 	LLVMBasicBlockRef bb;	/* unterminated; NULL: it cannot happen */
-	LLVMValueRef ea;	/* the access's Wasm address (i64), valid in bb */
+	LLVMValueRef ea;	/* the access's block address (i64), valid in bb */
 };
 /* This CPU's block k (an i32) of the memory; traps INTERNAL if missing. */
 LLVMValueRef be_mem_block(struct be_fn *fs, LLVMValueRef k);
@@ -348,7 +352,8 @@ LLVMValueRef be_mem_block(struct be_fn *fs, LLVMValueRef k);
  * atomic) a straddle traps span_split. */
 LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint64_t off,
 			  bool atomic, struct be_straddle *st);
-/* The width (<= 8) bytes at Wasm address ea (i64, checked), as an i64 /
+/* The width (<= 8) bytes at block address ea (i64: the Wasm address +
+ * cx->mem_phase, checked), as an i64 /
  * stores the low width bytes of v (i64): through global functions. */
 LLVMValueRef be_mem_gather(struct be_ctx *cx, LLVMValueRef ea, unsigned width);
 void be_mem_scatter(struct be_ctx *cx, LLVMValueRef ea, unsigned width, LLVMValueRef v);

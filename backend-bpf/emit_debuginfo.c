@@ -181,9 +181,9 @@ void be_di_init(struct be_ctx *cx)
 
 	/* struct w2b_memory_block: the value of W2B_MEMORY_MAP. */
 	if (cx->mem_in_map) {
-		mem[0] = member(cx, "bytes", 8 * (uint64_t)cx->mem_fast, 0,
-				be_di_array(cx, cx->di_uchar, 8, cx->mem_fast));
-		cx->di_mem = structure(cx, "w2b_memory_block", 8 * (uint64_t)cx->mem_fast, mem, 1);
+		mem[0] = member(cx, "bytes", 8 * (uint64_t)cx->mem_block, 0,
+				be_di_array(cx, cx->di_uchar, 8, cx->mem_block));
+		cx->di_mem = structure(cx, "w2b_memory_block", 8 * (uint64_t)cx->mem_block, mem, 1);
 		cx->di_memp = pointer(cx, cx->di_mem);
 	}
 }

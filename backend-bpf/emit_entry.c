@@ -182,11 +182,13 @@ static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key
 	return lookup_in(w->cx, w->alloca_b, map, key);
 }
 
-/* Block 0 of this CPU's memory in W2B_MEMORY_MAP (emit_memory.c): the
- * memory base every function gets. */
+/* The hot block of this CPU's memory in W2B_MEMORY_MAP (emit_memory.c):
+ * the memory base every function gets. */
 static LLVMValueRef lookup_memory(struct be_ctx *cx, LLVMBuilderRef alloca_b)
 {
-	return lookup_in(cx, alloca_b, cx->mem_map, LLVMConstInt(cx->t_i32, 0, 0));
+	return lookup_in(cx, alloca_b, cx->mem_map,
+			 LLVMConstInt(cx->t_i32, ((uint64_t)cx->mem_hot + cx->mem_phase) /
+					    BE_MEM_BLOCK, 0));
 }
 
 /* Stores the constant bytes[0, len) at mem + off (off 8-aligned), as u64
@@ -246,32 +248,36 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 		/* a memory in blocks: the chunk's piece in each block it
 		 * covers (a piece starts 8-aligned: blocks are) */
 		while (at < end) {
-			uint64_t blk = cx->mem_in_map ? at / BE_MEM_BLOCK : 0;
-			uint64_t base = blk * BE_MEM_BLOCK, size = cx->mem_in_map ? cx->mem_fast :
-								  cx->mem_size;
+			uint64_t blk = 0, in = at, size = cx->mem_size;
 			uint64_t piece = end - at, n8;
 			const uint8_t *bytes = c->bytes + (at - c->mem_off);
 			LLVMValueRef dst = mem;
 			struct be_span sp;
 
-			if (cx->mem_in_map && piece > base + BE_MEM_BLOCK - at)
-				piece = base + BE_MEM_BLOCK - at;
-			if (blk)
-				dst = lookup_or_trap(w, lookup(w, cx->mem_map,
-							       LLVMConstInt(cx->t_i32, blk, 0)));
+			if (cx->mem_in_map) {
+				/* block blk, `in` bytes into it */
+				blk = (at + cx->mem_phase) / BE_MEM_BLOCK;
+				in = (at + cx->mem_phase) % BE_MEM_BLOCK;
+				size = cx->mem_block;
+				if (piece > size - in)
+					piece = size - in;
+				if (blk != ((uint64_t)cx->mem_hot + cx->mem_phase) / BE_MEM_BLOCK)
+					dst = lookup_or_trap(w, lookup(w, cx->mem_map,
+								       LLVMConstInt(cx->t_i32, blk, 0)));
+			}
 			n8 = c->ro_off == UINT64_MAX ? 0 : piece / 8;
 			if (n8) {
 				sp = (struct be_span){
 					.dbase = dst, .dsize = size,
 					.sbase = cx->data_blob, .ssize = cx->data_blob_size,
-					.d = LLVMConstInt(cx->t_i64, at - base, 0),
+					.d = LLVMConstInt(cx->t_i64, in, 0),
 					.s = LLVMConstInt(cx->t_i64, c->ro_off + (at - c->mem_off), 0),
 					.cnt = LLVMConstInt(cx->t_i64, n8, 0), .w = 8,
 				};
 				if (be_span_loop(cx, w->alloca_b, &slot, &sp))
 					return -EINVAL;
 			}
-			store_bytes(cx, dst, at - base + 8 * n8, bytes + 8 * n8, piece - 8 * n8);
+			store_bytes(cx, dst, in + 8 * n8, bytes + 8 * n8, piece - 8 * n8);
 			at += piece;
 		}
 	}

@@ -706,8 +706,12 @@ static void blocked_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_spa
 	LLVMBuilderRef B = cx->B;
 	LLVMTypeRef uty = LLVMIntTypeInContext(cx->C, 8 * sp->w);
 	LLVMValueRef key = be_block_key_slot(cx, fn), p, v, vals[2];
+	LLVMValueRef ph = LLVMConstInt(cx->t_i64, cx->mem_phase, 0);
 	LLVMBasicBlockRef split, join, from[2];
 
+	/* block addresses from here (emit_memory.c) */
+	dd = LLVMBuildAdd(B, dd, ph, "");
+	ss = ss ? LLVMBuildAdd(B, ss, ph, "") : NULL;
 	if (ss) {
 		split = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.gather");
 		join = LLVMAppendBasicBlockInContext(cx->C, fn, "unit.loaded");
@@ -1303,23 +1307,29 @@ static int block_copy_fill(struct be_fn *fs, LLVMValueRef d, LLVMValueRef s, LLV
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
-	LLVMValueRef fast = LLVMConstInt(cx->t_i64, cx->mem_fast, 0), in0, n8, whole;
+	LLVMValueRef hot = LLVMConstInt(cx->t_i64, cx->mem_hot, 0), in0, n8, whole;
+	LLVMValueRef fast = LLVMConstInt(cx->t_i64, (uint64_t)cx->mem_hot + cx->mem_fast, 0);
 	LLVMBasicBlockRef blk0 = new_block(fs, "copy.block0"), segs = new_block(fs, "copy.segs");
 	LLVMBasicBlockRef end = new_block(fs, "copy.done");
 	struct be_span words, bytes;
 
-	in0 = LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, d, n, ""), fast, "");
+	/* both spans inside the hot block [hot, fast) */
+	in0 = LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntUGE, d, hot, ""),
+			   LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, d, n, ""), fast, ""), "");
 	if (s)
-		in0 = LLVMBuildAnd(B, in0, LLVMBuildICmp(B, LLVMIntULE, LLVMBuildAdd(B, s, n, ""),
-							 fast, ""), "");
+		in0 = LLVMBuildAnd(B, in0, LLVMBuildAnd(B, LLVMBuildICmp(B, LLVMIntUGE, s, hot, ""),
+							LLVMBuildICmp(B, LLVMIntULE,
+								      LLVMBuildAdd(B, s, n, ""),
+								      fast, ""), ""), "");
 	n8 = LLVMBuildLShr(B, n, LLVMConstInt(cx->t_i64, 3, 0), "");
 	whole = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, ~7ull, 0), "");
 	LLVMBuildCondBr(B, in0, blk0, segs);
 
 	LLVMPositionBuilderAtEnd(B, blk0);
-	words = (struct be_span){ .dbase = fs->mem, .dsize = cx->mem_fast, .d = d, .cnt = n8, .w = 8 };
+	words = (struct be_span){ .dbase = fs->mem, .dsize = cx->mem_fast,
+				  .d = LLVMBuildSub(B, d, hot, ""), .cnt = n8, .w = 8 };
 	bytes = words;
-	bytes.d = LLVMBuildAdd(B, d, whole, "");
+	bytes.d = LLVMBuildAdd(B, words.d, whole, "");
 	bytes.cnt = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
 	bytes.w = 1;
 	if (s) {
@@ -1327,8 +1337,8 @@ static int block_copy_fill(struct be_fn *fs, LLVMValueRef d, LLVMValueRef s, LLV
 
 		words.sbase = bytes.sbase = fs->mem;
 		words.ssize = bytes.ssize = cx->mem_fast;
-		words.s = s;
-		bytes.s = LLVMBuildAdd(B, s, whole, "");
+		words.s = LLVMBuildSub(B, s, hot, "");
+		bytes.s = LLVMBuildAdd(B, words.s, whole, "");
 		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
 		LLVMPositionBuilderAtEnd(B, fwd);
 		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||

@@ -9,14 +9,17 @@
  * keeps (256 copies of the memory where the machine has 2 CPUs). So a
  * memory that does not fit in the env value is a PERCPU_ARRAY of
  * BE_MEM_BLOCK-byte blocks: block k of a CPU holds its Wasm addresses
- * [k * 32 KiB, (k + 1) * 32 KiB).
+ * [k * 32 KiB - phase, (k + 1) * 32 KiB - phase), its "block address" is
+ * the Wasm address + phase. The phase puts a block boundary at the hot
+ * address (ir_memory.hot): 16 KiB below a wasm-ld module's initial stack
+ * pointer, so that the hot block holds the top of the stack and what lies
+ * above it (rustc's data, which --stack-first puts there), else 0.
  *
  * Where an access goes:
- *   fast      block 0, which the entry looks up once per run and every
- *             function gets as its memory base (fs->mem), as it gets an
- *             env memory: an access that ends at or below 32 KiB is the
- *             checked access of emit_function.c's essay, one compare more
- *             than none.
+ *   fast      the hot block, which the entry looks up once per run and
+ *             every function gets as its memory base (fs->mem), as it gets
+ *             an env memory: an access inside it is the checked access of
+ *             emit_function.c's essay on x - hot.
  *   slow      any other access in bounds: its block looked up (a helper
  *             call, which kernels from 6.10 inline for per-CPU arrays),
  *             then the access inside the block. The bounds check of the
@@ -85,7 +88,7 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
-	uint64_t size = cx->mem_size, fast = cx->mem_fast;
+	uint64_t size = cx->mem_size, fast = cx->mem_fast, hot = cx->mem_hot, ph = cx->mem_phase;
 	LLVMBasicBlockRef slow, join, straddle, from[2];
 	LLVMValueRef x, ea, k, w, p[2], phi;
 	unsigned n = 0;
@@ -103,10 +106,11 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 			be_trap_exit(fs, W2B_TRAP_UNALIGNED_ATOMIC);
 			return NULL;
 		}
-		if (c + width <= fast)
-			return LLVMBuildGEP2(B, cx->t_i8, fs->mem, (LLVMValueRef[]){ i64c(cx, c) }, 1,
-					     "");
-		if (c % BE_MEM_BLOCK + width > BE_MEM_BLOCK) {
+		if (c >= hot && c - hot + width <= fast)
+			return LLVMBuildGEP2(B, cx->t_i8, fs->mem,
+					     (LLVMValueRef[]){ i64c(cx, c - hot) }, 1, "");
+		c += ph;
+		if (st || c % BE_MEM_BLOCK + width > BE_MEM_BLOCK) {
 			if (!st) {
 				be_trap_exit(fs, W2B_TRAP_SPAN_SPLIT);
 				return NULL;
@@ -134,7 +138,10 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 	}
 	x = be_opaque_here(cx, x);
 	if (fast >= width + off) {
-		LLVMValueRef xf = be_checked_index_to(fs, x, fast - width - off, slow);
+		/* x - hot: an x below the hot block wraps past the limit */
+		LLVMValueRef xf = be_checked_index_to(fs, hot ? be_opaque_here(cx, LLVMBuildSub(B, x,
+							i64c(cx, hot), "")) : x,
+						      fast - width - off, slow);
 
 		p[n] = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &xf, 1, ""));
 		if (off)
@@ -151,6 +158,20 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 	if (!atomic)
 		ea = be_checked_index(fs, be_opaque_here(cx, ea), size - width,
 				      W2B_TRAP_OOB_MEMORY);
+	if (ph)
+		ea = LLVMBuildAdd(B, ea, i64c(cx, ph), "");
+	if (st) {
+		/* a load or store: the whole slow path is a call (below), which
+		 * the verifier checks in a few instructions per access */
+		st->bb = LLVMGetInsertBlock(B);
+		st->ea = ea;
+		LLVMPositionBuilderAtEnd(B, join);
+		if (!n) {
+			LLVMBuildUnreachable(B);
+			return NULL;
+		}
+		return p[0];
+	}
 	k = LLVMBuildTrunc(B, LLVMBuildLShr(B, ea, i64c(cx, BE_MEM_BLOCK_SHIFT), ""), cx->t_i32,
 			   "");
 	w = be_opaque_here(cx, LLVMBuildAnd(B, ea, i64c(cx, BE_MEM_BLOCK - 1), ""));
@@ -160,15 +181,10 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 	from[n++] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 
-	if (st) {
-		st->bb = straddle;
-		st->ea = ea;
-	} else {
-		/* an atomic never gets here (aligned); a helper argument
-		 * must be one pointer */
-		LLVMPositionBuilderAtEnd(B, straddle);
-		be_trap_exit(fs, W2B_TRAP_SPAN_SPLIT);
-	}
+	/* an atomic never gets here (aligned); a helper argument must be
+	 * one pointer */
+	LLVMPositionBuilderAtEnd(B, straddle);
+	be_trap_exit(fs, W2B_TRAP_SPAN_SPLIT);
 	LLVMPositionBuilderAtEnd(B, join);
 	if (n == 1)
 		return p[0];
@@ -180,18 +196,24 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 /* --- straddling accesses ---------------------------------------------------- */
 
 /*
- * u64 w2b_mem_gather(u64 ea, u64 width): the width (<= 8) bytes at Wasm
- * address ea, little-endian, which straddle blocks k = ea / 32 KiB and
- * k + 1; u64 w2b_mem_scatter(u64 ea, u64 width, u64 v) stores them (and
- * returns 0: a global function returns a scalar). Both work on the last
- * word of block k and the first of block k + 1, the bytes at 8s.. of the
- * 16 (s = ea % 32 KiB - (32 KiB - 8), 1..7): a funnel shift, and for a
- * store a masked read-modify-write of both words. Straight-line code with
- * few values: LLVM's -O0 code generation gives every value that crosses
- * a block a stack slot, and a byte loop took 80 to 160 bytes of stack,
- * which a deep -O0 call chain does not have. The caller checked the
- * address (ea + width <= the memory size, and a straddle), so both
- * blocks exist (a missing one would make the access do nothing).
+ * u64 w2b_mem_gather(u64 ea, u64 width): the width (<= 8) bytes at block
+ * address ea, little-endian; u64 w2b_mem_scatter(u64 ea, u64 width, u64
+ * v) stores them (and returns 0: a global function returns a scalar).
+ * The slow path of every load and store outside the hot block: a global
+ * function is verified once per program, so each access costs the
+ * verifier a call, where an inline lookup cost it the lookup, its checks
+ * and a second walk of what follows (a Rust debug build went past the
+ * 1,000,000-instruction limit).
+ *
+ * Both work on two aligned words: lo, the word holding the first byte,
+ * and hi, the next one (in the next block after a block's last word),
+ * the bytes at 8s.. of the 16 (s = ea % 8): a funnel shift, and for a
+ * store a masked read-modify-write of both. Straight-line code with few
+ * values: LLVM's -O0 code generation gives every value that crosses a
+ * block a stack slot, and a byte loop took 80 to 160 bytes of stack,
+ * which a deep -O0 call chain does not have. The caller checked ea +
+ * width against the memory size, so the blocks exist (a missing one
+ * would read 0 and take no store).
  */
 static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 {
@@ -202,12 +224,15 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 	/* a global function returns a scalar: scatter returns 0 */
 	LLVMTypeRef fty = LLVMFunctionType(cx->t_i64, pt, store ? 3 : 2, 0);
 	LLVMValueRef fn = LLVMAddFunction(cx->M, name, fty), slot, k, lo, hi, plo, phi_, wlo, whi;
-	LLVMValueRef sh, rsh, mask, v;
+	LLVMValueRef sh, rsh, mask, v, a8, hsame, ps[2];
 	LLVMBuilderRef B = LLVMCreateBuilderInContext(cx->C), saved = cx->B;
 	LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cx->C, fn, "entry");
-	LLVMBasicBlockRef has_lo = LLVMAppendBasicBlockInContext(cx->C, fn, "lo");
+	LLVMBasicBlockRef same = LLVMAppendBasicBlockInContext(cx->C, fn, "same");
+	LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cx->C, fn, "next");
+	LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(cx->C, fn, "found");
 	LLVMBasicBlockRef both = LLVMAppendBasicBlockInContext(cx->C, fn, "both");
 	LLVMBasicBlockRef none = LLVMAppendBasicBlockInContext(cx->C, fn, "none");
+	LLVMBasicBlockRef from[2];
 	LLVMValueRef ea = LLVMGetParam(fn, 0), width = LLVMGetParam(fn, 1);
 
 	be_fn_attr(cx, fn, "nounwind");
@@ -219,47 +244,67 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 	slot = LLVMBuildAlloca(B, cx->t_i32, "block");
 	LLVMSetAlignment(slot, 4);
 	k = LLVMBuildTrunc(B, LLVMBuildLShr(B, ea, i64c(cx, BE_MEM_BLOCK_SHIFT), ""), cx->t_i32, "");
+	a8 = LLVMBuildAnd(B, ea, i64c(cx, BE_MEM_BLOCK - 8), "");
 	lo = be_lookup_block(cx, slot, k);
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, lo, ""), none, has_lo);
-	LLVMPositionBuilderAtEnd(B, has_lo);
-	hi = be_lookup_block(cx, slot, LLVMBuildAdd(B, k, LLVMConstInt(cx->t_i32, 1, 0), ""));
-	LLVMBuildCondBr(B, LLVMBuildIsNull(B, hi, ""), none, both);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, lo, ""), none, found);
 	LLVMPositionBuilderAtEnd(B, none);
 	LLVMBuildRet(B, i64c(cx, 0));
 
+	/* hi: the word at (a8 + 8) % 32 KiB (masked: the verifier sees it in
+	 * the block) of lo's block, or of the next one after lo's last word */
+	LLVMPositionBuilderAtEnd(B, found);
+	plo = LLVMBuildGEP2(B, cx->t_i8, lo, &a8, 1, "");
+	hsame = LLVMBuildICmp(B, LLVMIntULT, a8, i64c(cx, BE_MEM_BLOCK - 8), "");
+	LLVMBuildCondBr(B, hsame, same, next);
+	LLVMPositionBuilderAtEnd(B, same);
+	ps[0] = lo;
+	LLVMBuildBr(B, both);
+	LLVMPositionBuilderAtEnd(B, next);
+	hi = be_lookup_block(cx, slot, LLVMBuildAdd(B, k, LLVMConstInt(cx->t_i32, 1, 0), ""));
+	/* the last block: no word after it, and none is needed */
+	ps[1] = LLVMBuildSelect(B, LLVMBuildIsNull(B, hi, ""), lo, hi, "");
+	LLVMBuildBr(B, both);
 	LLVMPositionBuilderAtEnd(B, both);
-	plo = LLVMBuildGEP2(B, cx->t_i8, lo, (LLVMValueRef[]){ i64c(cx, BE_MEM_BLOCK - 8) }, 1, "");
+	from[0] = same;
+	from[1] = next;
+	phi_ = LLVMBuildPhi(B, cx->t_ptr, "");
+	LLVMAddIncoming(phi_, ps, from, 2);
+	phi_ = LLVMBuildGEP2(B, cx->t_i8, phi_, (LLVMValueRef[]){ LLVMBuildAnd(B,
+				LLVMBuildAdd(B, a8, i64c(cx, 8), ""), i64c(cx, BE_MEM_BLOCK - 8), "") },
+			     1, "");
 	wlo = LLVMBuildLoad2(B, cx->t_i64, plo, "");
 	LLVMSetAlignment(wlo, 8);
-	phi_ = hi;
 	whi = LLVMBuildLoad2(B, cx->t_i64, phi_, "");
 	LLVMSetAlignment(whi, 8);
-	/* sh = 8s in 8..56, rsh = 64 - sh */
+	/* sh = 8s in 0..56; the hi shift 64 - sh is done as (63 - sh) + 1
+	 * so that s = 0 (nothing from hi) is no shift by 64 */
 	sh = LLVMBuildShl(B, LLVMBuildAnd(B, ea, i64c(cx, 7), ""), i64c(cx, 3), "");
-	rsh = LLVMBuildSub(B, i64c(cx, 64), sh, "");
-	/* mask: the width's bytes (width 8: all; the shift by 64 would be
-	 * poison, so by 8 * width - 1, then 1). Every argument is used: LLVM
-	 * passes whatever register for one a callee ignores, which the
-	 * verifier refuses for a global function's scalar. */
+	rsh = LLVMBuildSub(B, i64c(cx, 63), sh, "");
+	/* mask: the width's bytes (width 8: all; by 8 * width - 1, then 1).
+	 * Every argument is used: LLVM passes whatever register for one a
+	 * callee ignores, which the verifier refuses for a global
+	 * function's scalar. */
 	mask = LLVMBuildSub(B, LLVMBuildShl(B, LLVMBuildShl(B, i64c(cx, 1),
 					     LLVMBuildSub(B, LLVMBuildShl(B, width, i64c(cx, 3), ""),
 							  i64c(cx, 1), ""), ""),
 					     i64c(cx, 1), ""), i64c(cx, 1), "");
 	if (!store) {
-		LLVMBuildRet(B, LLVMBuildAnd(B, LLVMBuildOr(B, LLVMBuildLShr(B, wlo, sh, ""),
-							    LLVMBuildShl(B, whi, rsh, ""), ""),
-					     mask, ""));
+		v = LLVMBuildOr(B, LLVMBuildLShr(B, wlo, sh, ""),
+				LLVMBuildShl(B, LLVMBuildShl(B, whi, rsh, ""), i64c(cx, 1), ""), "");
+		LLVMBuildRet(B, LLVMBuildAnd(B, v, mask, ""));
 	} else {
 		v = LLVMBuildAnd(B, LLVMGetParam(fn, 2), mask, "");
 		wlo = LLVMBuildOr(B, LLVMBuildAnd(B, wlo, LLVMBuildNot(B, LLVMBuildShl(B, mask, sh, ""),
 								       ""), ""),
 				  LLVMBuildShl(B, v, sh, ""), "");
-		whi = LLVMBuildOr(B, LLVMBuildAnd(B, whi, LLVMBuildNot(B, LLVMBuildLShr(B, mask, rsh,
-											""), ""),
-						  ""),
-				  LLVMBuildLShr(B, v, rsh, ""), "");
-		LLVMSetAlignment(LLVMBuildStore(B, wlo, plo), 8);
+		/* hi's part: mask >> (64 - sh), as >> (63 - sh) >> 1 */
+		whi = LLVMBuildOr(B, LLVMBuildAnd(B, whi, LLVMBuildNot(B, LLVMBuildLShr(B,
+						LLVMBuildLShr(B, mask, rsh, ""), i64c(cx, 1), ""), ""), ""),
+				  LLVMBuildLShr(B, LLVMBuildLShr(B, v, rsh, ""), i64c(cx, 1), ""), "");
+		/* lo first: when hi is lo (the last block), hi's store of
+		 * the unchanged word comes second and must not undo it */
 		LLVMSetAlignment(LLVMBuildStore(B, whi, phi_), 8);
+		LLVMSetAlignment(LLVMBuildStore(B, wlo, plo), 8);
 		LLVMBuildRet(B, i64c(cx, 0));
 	}
 	cx->B = saved;

@@ -465,9 +465,21 @@ static int build_env_type(struct be_ctx *cx)
 	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals + cx->env_nloops);
 	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;
 	cx->mem_fast = cx->mem_size;
-	if (cx->mem_in_map) {
-		cx->mem_nblocks = (uint32_t)(((uint64_t)cx->mem_size + BE_MEM_BLOCK - 1) / BE_MEM_BLOCK);
-		cx->mem_fast = cx->mem_size < BE_MEM_BLOCK ? cx->mem_size : BE_MEM_BLOCK;
+	if (cx->mem_in_map && cx->mem_size <= BE_MEM_BLOCK) {
+		cx->mem_nblocks = 1;
+		cx->mem_block = cx->mem_size;
+	} else if (cx->mem_in_map) {
+		/* the hot block starts at m->memory.hot (emit_memory.c) */
+		uint32_t hot = m->memory.hot;
+
+		if (hot > cx->mem_size - BE_MEM_BLOCK)
+			hot = (cx->mem_size - BE_MEM_BLOCK) & ~7u;
+		cx->mem_hot = hot;
+		cx->mem_phase = (BE_MEM_BLOCK - hot % BE_MEM_BLOCK) % BE_MEM_BLOCK;
+		cx->mem_block = BE_MEM_BLOCK;
+		cx->mem_fast = BE_MEM_BLOCK;
+		cx->mem_nblocks = (uint32_t)(((uint64_t)cx->mem_size + cx->mem_phase + BE_MEM_BLOCK - 1) /
+					     BE_MEM_BLOCK);
 	}
 	cx->nfixed = cx->mem_in_map ? 2 : 1;
 	if ((err = plan_data(cx)))

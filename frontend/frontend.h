@@ -78,7 +78,7 @@ int fe_static_tables(const struct fe_module *wm, const struct fe_global_values *
 #define W2B_MAX_MEMORY_SIZE (64u << 20)
 
 /* Sizes the instance memory (memory_layout.c says how; memory_size 0 =
- * derive it) and collects the active data segments into m->memory.
+ * the declared size) and collects the active data segments into m->memory.
  * 0 or -EINVAL (reported). */
 int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t memory_size,
 		     struct diag_sink *d);

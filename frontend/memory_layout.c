@@ -2,24 +2,22 @@
  * memory_layout.c — how big the instance's memory is, and what it holds
  * before the first run.
  *
- * A Wasm module declares its memory in 64 KiB pages, and a C module
- * declares far more than it touches: wasm-ld reserves 64 KiB of stack by
- * default and rounds up to whole pages. In eBPF every byte of instance
- * memory is map memory on every CPU, so the size is chosen as:
+ * A Wasm module declares its memory in 64 KiB pages, and the instance
+ * memory is that: the declared minimum, every access checked against it,
+ * as any Wasm engine does (a module may use its memory above what its
+ * linker placed there: a heap up to memory.size). --memory-size N makes it
+ * exactly N bytes (at most the declared size): then an access at or past
+ * N traps "out of bounds memory access", as one past the declared size
+ * would, and memory.size keeps answering the declared page count
+ * (docs/cli.md states the consequence).
  *
- *   --memory-size N           exactly N bytes (at most the declared size);
- *   a wasm-ld module          (its name section names a mutable global
- *                             __stack_pointer) the end of what its layout
- *                             uses: the largest of the data segments' end,
- *                             the initial stack pointer and __heap_base /
- *                             __data_end, rounded up to 16 bytes. A program
- *                             that grows a heap above __heap_base needs
- *                             --memory-size;
- *   anything else             the declared size.
- *
- * memory.size keeps answering the declared page count; an access at or
- * past the chosen size traps "out of bounds memory access", exactly as one
- * past the declared size would. The globals' names come from the name
+ * What a wasm-ld module's static layout uses is worked out too, for the
+ * footprint warning's advice (layout_end): its name section names a
+ * mutable global __stack_pointer, and the layout ends at the largest of
+ * the data segments' end, the initial stack pointer and __heap_base /
+ * __data_end (named, or exported as rustc does, or recorded by the SDK
+ * in "wasm2bpf.layout" for modules whose name section wasm-opt stripped),
+ * rounded up to 16 bytes. The globals' names come from the name
  * section's global-name subsection (7), which wasm-ld writes.
  *
  * Active data segments become ir_module.memory.datas; each must fit.
@@ -222,6 +220,34 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 			data_end = (uint64_t)id->offset + id->size;
 	}
 
+	/* wasm-ld's layout: a mutable __stack_pointer that starts at the top
+	 * of the stack, with __heap_base / __data_end above everything
+	 * static */
+	v = 0;
+	size = data_end;
+	if (named_global_value(wm, m->arena, "__stack_pointer", true, &v)) {
+		wasm_ld = true;
+		/* the stack's top and what lies above it (rustc's data,
+		 * with --stack-first): the bytes most accesses reach */
+		if (v > 16384 && v <= declared)
+			m->memory.hot = (uint32_t)((v - 16384) & ~(uint64_t)7);
+		size = v > size ? v : size;
+		if (named_global_value(wm, m->arena, "__heap_base", false, &v) ||
+		    named_global_value(wm, m->arena, "__data_end", false, &v))
+			size = v > size ? v : size;
+		if (exported_global_value(wm, "__heap_base", &v) ||
+		    exported_global_value(wm, "__data_end", &v))
+			size = v > size ? v : size;
+	}
+	if (sdk_heap_base(wm, &v)) {
+		wasm_ld = true;
+		size = v > size ? v : size;
+	}
+	size = (size + 15) & ~(uint64_t)15;
+	if (wasm_ld && size < declared)
+		m->memory.layout_end = (uint32_t)size;
+
+	size = declared;
 	if (memory_size) {
 		if (memory_size > declared) {
 			diag_report(d, DIAG_ERROR, NULL,
@@ -231,30 +257,6 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 			return -EINVAL;
 		}
 		size = memory_size;
-	} else {
-		/* wasm-ld's layout: a mutable __stack_pointer that starts at
-		 * the top of the stack, with __heap_base / __data_end above
-		 * everything static */
-		size = data_end;
-		if (named_global_value(wm, m->arena, "__stack_pointer", true, &v)) {
-			wasm_ld = true;
-			size = v > size ? v : size;
-			if (named_global_value(wm, m->arena, "__heap_base", false, &v) ||
-			    named_global_value(wm, m->arena, "__data_end", false, &v))
-				size = v > size ? v : size;
-			if (exported_global_value(wm, "__heap_base", &v) ||
-			    exported_global_value(wm, "__data_end", &v))
-				size = v > size ? v : size;
-		}
-		/* the SDK records __heap_base itself (wasm2bpf_sdk.h), for
-		 * modules whose name section wasm-opt stripped */
-		if (sdk_heap_base(wm, &v)) {
-			wasm_ld = true;
-			size = v > size ? v : size;
-		}
-		size = wasm_ld ? (size + 15) & ~(uint64_t)15 : declared;
-		if (size > declared)
-			size = declared;
 	}
 	if (size > W2B_MAX_MEMORY_SIZE) {
 		diag_error_at(d, mem->offset, "memory of %llu bytes is too large for eBPF map memory (at most %u): use --memory-size",

@@ -41,7 +41,7 @@ struct w2b_compile_opts {
 	bool opt_level_set;			/* opt_level 0 is meant, not "unset" */
 	const char *license;			/* default "GPL" */
 	uint32_t max_loop_iters;		/* loop iterations per run; 0: W2B_DEFAULT_MAX_LOOP_ITERS */
-	uint64_t memory_size;			/* instance memory bytes; 0: derived (docs/cli.md) */
+	uint64_t memory_size;			/* instance memory bytes; 0: as declared (docs/cli.md) */
 	bool strict_align;			/* see --strict-align */
 	const struct w2b_entry_spec *entries;
 	size_t nentries;

@@ -340,6 +340,12 @@ struct ir_memory {
 	bool present;
 	uint32_t pages;			/* what memory.size answers (declared minimum) */
 	uint32_t size;			/* bytes the instance has; accesses at or past it trap */
+	uint32_t hot;			/* where its hot bytes start: the initial
+					 * stack pointer less 16 KiB (wasm-ld),
+					 * else 0; emit_memory.c */
+	uint32_t layout_end;		/* a wasm-ld module's static layout ends
+					 * here (data, stack, __heap_base), if
+					 * below the size; else 0 */
 	uint32_t ndatas;
 	struct ir_data *datas;
 };
