@@ -34,10 +34,11 @@ typedef __INT64_TYPE__ w2b_s64;
 
 /* --- layout ------------------------------------------------------------ */
 
-/* The end of the static data and the stack (wasm-ld's __heap_base): the
- * instance memory wasm2bpf gives the module, per CPU. Link with a small
- * stack (-Wl,-z,stack-size=8192) and a module of up to ~30 KiB lives in
- * the per-CPU value wasm2bpf keeps anyway: no second map lookup per run.
+/* The end of the static data and the stack (wasm-ld's __heap_base): what
+ * the module's static layout uses of its memory, which wasm2bpf names in
+ * its footprint warning as the --memory-size that keeps it (the instance
+ * memory is the declared size). Link with a small stack
+ * (-Wl,-z,stack-size=8192) to keep the memory at one page per CPU.
  * Recorded because clang's automatic wasm-opt strips the name section the
  * compiler would otherwise read it from. */
 __asm__(".section .custom_section.wasm2bpf.layout,\"\",@\n"
