@@ -60,15 +60,15 @@
 /* The largest value of a PERCPU_ARRAY map (the kernel's
  * PCPU_MIN_UNIT_SIZE): the env value, memory included, must fit. */
 #define BE_PERCPU_VALUE_MAX 32768u
-/* A memory too large for the env value lives in W2B_MEMORY_MAP, a
- * PERCPU_ARRAY of blocks of this many bytes (emit_memory.c): block k
- * holds Wasm addresses [k * BE_MEM_BLOCK, (k + 1) * BE_MEM_BLOCK). */
-#define BE_MEM_BLOCK 32768u
-#define BE_MEM_BLOCK_SHIFT 15
+/* A memory too large for the env value is cut into blocks of this many
+ * bytes (emit_memory.c): the hot one in the env value, the others in
+ * W2B_MEMORY_MAP, a PERCPU_ARRAY. */
+#define BE_MEM_BLOCK 16384u
+#define BE_MEM_BLOCK_SHIFT 14
 
-/* BPF passes at most five arguments in registers. The first is the env;
- * when the memory lives in W2B_MEMORY_MAP, the second is its base
- * (cx->nfixed of them); a function that needs the packet (ir_func.packet)
+/* BPF passes at most five arguments in registers. The first is the env
+ * (cx->nfixed of them: the memory's base is in it, the hot block of a
+ * memory in blocks too); a function that needs the packet (ir_func.packet)
  * gets one more, the packet pointers (emit_packet.c): be_nfixed() in all.
  * A function with more Wasm params than be_max_reg_params() passes params
  * be_spill_first().. through a pointer to the caller's stack, the last
@@ -136,15 +136,16 @@ struct be_ctx {
 
 	/* Instance state (emit_module.c). */
 	uint32_t mem_size;		/* bytes of linear memory (0: none, or empty) */
-	bool mem_in_map;		/* in W2B_MEMORY_MAP, not in the env value */
+	bool mem_in_map;		/* in blocks: all but the hot one in
+					 * W2B_MEMORY_MAP (emit_memory.c) */
 	uint32_t mem_nblocks;		/* its blocks (mem_in_map) */
 	uint32_t mem_block;		/* a block's bytes (W2B_MEMORY_MAP's value) */
 	uint32_t mem_phase;		/* block k holds Wasm addresses from
 					 * k * BE_MEM_BLOCK - mem_phase */
 	uint32_t mem_hot;		/* the memory base is Wasm address mem_hot */
-	uint32_t mem_fast;		/* the bytes at the memory base every
-					 * function gets: all of an env memory,
-					 * the hot block of a W2B_MEMORY_MAP one */
+	uint32_t mem_fast;		/* the bytes at the memory base (in the
+					 * env value): all of a small memory,
+					 * the hot block of one in blocks */
 	unsigned nfixed;		/* leading pointer args of every function */
 	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
 	LLVMValueRef mem_gather, mem_scatter;	/* emit_memory.c, made on first use */
@@ -357,8 +358,9 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
  * stores the low width bytes of v (i64): through global functions. */
 LLVMValueRef be_mem_gather(struct be_ctx *cx, LLVMValueRef ea, unsigned width);
 void be_mem_scatter(struct be_ctx *cx, LLVMValueRef ea, unsigned width, LLVMValueRef v);
-/* bpf_map_lookup_elem(&W2B_MEMORY_MAP, &k) with the i32 k stored in
- * slot (an i32 alloca): block k's pointer, or NULL. */
+/* Block k's pointer (k an i32, its key stored in slot, an i32 alloca):
+ * the env value's memory for the hot block, else bpf_map_lookup_elem(
+ * &W2B_MEMORY_MAP, &k); NULL if the lookup fails. */
 LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k);
 /* The i32 slot for be_lookup_block() keys at the top of function fn. */
 LLVMValueRef be_block_key_slot(struct be_ctx *cx, LLVMValueRef fn);
@@ -370,11 +372,10 @@ int be_declare_func(struct be_ctx *cx, uint32_t index);
 int be_emit_func(struct be_ctx *cx, uint32_t index);
 /* Calls IR function `index` with args (LLVM values of its params' types);
  * results[0..nresults) receive its results. Spills params past the
- * register limit into a slot made by alloca_b. mem is the memory base
- * (passed only when it lives in W2B_MEMORY_MAP), pkt the struct w2b_packet
- * pointer (passed only to a function with `packet`). */
+ * register limit into a slot made by alloca_b. pkt is the struct
+ * w2b_packet pointer (passed only to a function with `packet`). */
 LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
-			   LLVMValueRef env, LLVMValueRef mem, LLVMValueRef pkt,
+			   LLVMValueRef env, LLVMValueRef pkt,
 			   uint32_t index, LLVMValueRef *args, LLVMValueRef *results);
 /* The bpf_iter_num kfuncs, declared on first use; 0 or -EINVAL. */
 int be_declare_iter_kfuncs(struct be_ctx *cx);
@@ -539,12 +540,10 @@ LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);
 int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e);
 /* In a GLOBAL loop's body function, whose one argument is the program's
  * context ctx: the run found again as the entry found it (a global
- * function gets nothing else): sets fs->env, fs->mem (NULL when it lives
- * in W2B_MEMORY_MAP and the body does not need the `memory`: the lookup
- * would be made on every iteration), and fs->pkt, a struct w2b_packet on
- * the body's stack; a lookup that fails (never, as in the entry) branches
- * to `missing`. */
-void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, bool memory, LLVMBasicBlockRef missing);
+ * function gets nothing else): sets fs->env, fs->mem and fs->pkt, a
+ * struct w2b_packet on the body's stack; a lookup that fails (never, as
+ * in the entry) branches to `missing`. */
+void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing);
 
 /* emit_packet.c */
 /* struct w2b_packet { ptr data; ptr data_end; ptr ctx; }, made on first use. */

@@ -162,7 +162,7 @@ void be_di_init(struct be_ctx *cx)
 		off += 64 * l;
 	}
 	if (cx->env_field[BE_ENV_MEMORY] >= 0) {
-		uint64_t m = cx->mem_size;
+		uint64_t m = cx->mem_fast;	/* all of it, or its hot block */
 
 		mem[n++] = member(cx, "memory", 8 * m, off, be_di_array(cx, cx->di_uchar, 8, m));
 		off += 8 * m;

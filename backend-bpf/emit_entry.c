@@ -182,15 +182,6 @@ static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key
 	return lookup_in(w->cx, w->alloca_b, map, key);
 }
 
-/* The hot block of this CPU's memory in W2B_MEMORY_MAP (emit_memory.c):
- * the memory base every function gets. */
-static LLVMValueRef lookup_memory(struct be_ctx *cx, LLVMBuilderRef alloca_b)
-{
-	return lookup_in(cx, alloca_b, cx->mem_map,
-			 LLVMConstInt(cx->t_i32, ((uint64_t)cx->mem_hot + cx->mem_phase) /
-					    BE_MEM_BLOCK, 0));
-}
-
 /* Stores the constant bytes[0, len) at mem + off (off 8-aligned), as u64
  * stores and 4/2/1-byte ones for the end; zero pieces are skipped (the
  * memory starts zeroed). */
@@ -302,7 +293,7 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 			return -EINVAL;
 		}
 		begin_run(cx, env);
-		be_build_call(cx, w->alloca_b, env, mem, NULL, m->start, NULL, NULL);
+		be_build_call(cx, w->alloca_b, env, NULL, m->start, NULL, NULL);
 		t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));
 		LLVMBuildCondBr(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, t, LLVMConstNull(cx->t_i64), ""),
 				trapped, ok);
@@ -525,11 +516,8 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	/* 1. the env */
 	env = lookup_or_trap(&w, lookup(&w, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0)));
-	if (cx->mem_in_map) {
-		mem = lookup_or_trap(&w, lookup_memory(cx, w.alloca_b));
-	} else if (cx->mem_size) {
+	if (cx->mem_size)
 		mem = be_env_slot(cx, env, BE_ENV_MEMORY, 0);
-	}
 	if (cx->need_init && init_instance(&w, env, mem)) {
 		LLVMDisposeBuilder(w.alloca_b);
 		free(args);
@@ -554,7 +542,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 			args[i] = be_from_u64(cx, v, be_type(cx, f->local_types[i]));
 		}
 	}
-	be_build_call(cx, w.alloca_b, env, mem, pkt, e->func, args, res);
+	be_build_call(cx, w.alloca_b, env, pkt, e->func, args, res);
 
 	/* 4. */
 	t = be_load(cx, cx->t_i64, be_env_slot(cx, env, BE_ENV_TRAP, 0));
@@ -599,7 +587,7 @@ static void found_or(struct be_fn *fs, LLVMValueRef v, LLVMBasicBlockRef missing
 	LLVMPositionBuilderAtEnd(cx->B, ok);
 }
 
-void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, bool memory, LLVMBasicBlockRef missing)
+void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing)
 {
 	struct be_ctx *cx = fs->cx;
 	const struct ir_func *f = fs->f;
@@ -610,14 +598,8 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, bool memory, LLVMBasicBlo
 	fs->env = lookup_in(cx, fs->alloca_b, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
 	found_or(fs, fs->env, missing);
 	fs->mem = NULL;
-	if (cx->mem_in_map) {
-		if (memory) {
-			fs->mem = lookup_memory(cx, fs->alloca_b);
-			found_or(fs, fs->mem, missing);
-		}
-	} else if (cx->mem_size) {
+	if (cx->mem_size)
 		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
-	}
 	/* the packet as the entry passed it (packet_args()): a TC skb was
 	 * pulled linear there already */
 	packet_ctx((enum ir_prog_kind)f->entry_kind, &pc);

@@ -536,7 +536,7 @@ static int emit_return(struct be_fn *fs, const struct ir_inst *in)
 /* --- calls ------------------------------------------------------------------ */
 
 LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
-			   LLVMValueRef env, LLVMValueRef mem, LLVMValueRef pkt,
+			   LLVMValueRef env, LLVMValueRef pkt,
 			   uint32_t index, LLVMValueRef *args, LLVMValueRef *results)
 {
 	const struct ir_func *f = &cx->m->funcs[index];
@@ -544,8 +544,6 @@ LLVMValueRef be_build_call(struct be_ctx *cx, LLVMBuilderRef alloca_b,
 	unsigned n = 0, first = be_spill_first(cx, f);
 
 	argv[n++] = env;
-	if (cx->mem_in_map)
-		argv[n++] = mem;
 	if (f->packet)
 		argv[n++] = pkt;
 	if (f->nparams <= be_max_reg_params(cx, f)) {
@@ -621,7 +619,7 @@ static int emit_call(struct be_fn *fs, const struct ir_inst *in)
 		err = -EINVAL;
 		goto out;
 	}
-	be_build_call(cx, fs->alloca_b, fs->env, fs->mem, fs->pkt, callee, args, res);
+	be_build_call(cx, fs->alloca_b, fs->env, fs->pkt, callee, args, res);
 	for (uint32_t k = 0; k < cf->nresults && !err; k++) {
 		struct ir_inst tmp = *in;
 
@@ -1827,11 +1825,6 @@ int be_declare_func(struct be_ctx *cx, uint32_t index)
 	names[n] = "env";
 	dt[n] = cx->di_envp;
 	pt[n++] = cx->t_ptr;
-	if (cx->mem_in_map) {
-		names[n] = "mem";
-		dt[n] = cx->di_memp;
-		pt[n++] = cx->t_ptr;
-	}
 	if (f->packet) {
 		names[n] = "pkt";
 		dt[n] = cx->di_pktp;
@@ -1903,9 +1896,7 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 	be_di_set_loc(cx, fs.sp, f->offset);
 	LLVMSetCurrentDebugLocation2(fs.alloca_b, LLVMGetCurrentDebugLocation2(cx->B));
 	fs.env = LLVMGetParam(fs.fn, 0);
-	if (cx->mem_in_map)
-		fs.mem = LLVMGetParam(fs.fn, 1);
-	else if (cx->mem_size)
+	if (cx->mem_size)
 		fs.mem = be_env_slot(cx, fs.env, BE_ENV_MEMORY, 0);
 	if (f->packet) {
 		fs.pkt = LLVMGetParam(fs.fn, cx->nfixed);

@@ -121,7 +121,7 @@ enum { EXIT_NONE, EXIT_FALL, EXIT_RETURN, EXIT_TRAP, EXIT_MISSING, EXIT_LABEL };
 /* The loop state's fields (in the env value), and the loop pointers'
  * (a CALLBACK loop's, on the enclosing function's stack). */
 enum { ST_EXIT, ST_RETS, ST_LOCALS, ST_NFIELDS };
-enum { PT_ENV, PT_MEM, PT_PKT, PT_WINDOWS, PT_NFIELDS };
+enum { PT_ENV, PT_PKT, PT_WINDOWS, PT_NFIELDS };
 
 struct be_loop {
 	uint8_t lowering;		/* enum ir_loop_lowering */
@@ -397,23 +397,6 @@ void be_callback_trap_exit(struct be_fn *fs)
 	callback_exit(fs, EXIT_TRAP);
 }
 
-static void note_memory(struct ir_inst *i, void *user)
-{
-	/* a call too: the callee may, and gets the memory */
-	if (i->kind == IR_CALL || ir_inst_uses_memory(i))
-		*(bool *)user = true;
-}
-
-/* May the body of loop `in` reach the instance memory? (Conservative: an
- * access that may go there, and any call.) */
-static bool reaches_memory(const struct ir_inst *in)
-{
-	bool any = false;
-
-	ir_walk_insts((struct ir_region *)&in->u.scope.body, note_memory, &any);
-	return any;
-}
-
 /* The function a loop's body becomes, of type fty, named (into name, 64
  * bytes) FUNC__loop_OFFSET (BE_LOOP_BODY_INFIX): the Wasm offset makes it
  * unique, two loops never start at one byte. */
@@ -541,8 +524,6 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->nested = true;
 	} else if (!global) {
 		be_store_ptr(cx, fs->env, ptrs_field(fs, PT_ENV, 0));
-		if (cx->mem_in_map)
-			be_store_ptr(cx, fs->mem, ptrs_field(fs, PT_MEM, 0));
 		if (fs->pkt)
 			be_store_ptr(cx, fs->pkt, ptrs_field(fs, PT_PKT, 0));
 		for (uint32_t s = 0; s < f->nsites; s++)
@@ -586,14 +567,12 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->first = block(fs, "prologue");
 		LLVMPositionBuilderAtEnd(B, lp->first);
 		missing = block(fs, "missing");
-		be_refind_run(fs, LLVMGetParam(fn, 0), reaches_memory(in), missing);
+		be_refind_run(fs, LLVMGetParam(fn, 0), missing);
 		be_packet_setup(fs);
 	} else {
 		fs->lptrs = LLVMGetParam(fn, 1);
 		fs->env = be_load_ptr(cx, ptrs_field(fs, PT_ENV, 0));
-		if (cx->mem_in_map)
-			fs->mem = be_load_ptr(cx, ptrs_field(fs, PT_MEM, 0));
-		else if (cx->mem_size)
+		if (cx->mem_size)
 			fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 		if (fs->pkt) {
 			fs->pkt = be_load_ptr(cx, ptrs_field(fs, PT_PKT, 0));
@@ -772,7 +751,7 @@ int be_loops_setup(struct be_fn *fs)
 			cx->t_i64, LLVMArrayType2(cx->t_i64, nres), LLVMArrayType2(cx->t_i64, n ? n : 1),
 		};
 		LLVMTypeRef pt[PT_NFIELDS] = {
-			cx->t_ptr, cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_ptr, nsites),
+			cx->t_ptr, cx->t_ptr, LLVMArrayType2(cx->t_ptr, nsites),
 		};
 
 		fs->lctx_ty = LLVMStructTypeInContext(cx->C, st, ST_NFIELDS, 0);

@@ -1,43 +1,46 @@
 /*
- * emit_memory.c — a linear memory too large for the env value: the blocks
- * of W2B_MEMORY_MAP.
+ * emit_memory.c — a linear memory too large for the env value, in blocks.
  *
  * A per-CPU map value holds at most 32 KiB (the kernel's
  * PCPU_MIN_UNIT_SIZE), and only a per-CPU map is sized by the kernel for
  * the machine's possible CPUs: an ARRAY keyed by CPU id needs its
  * max_entries fixed in the object, which a plain `bpftool prog load`
  * keeps (256 copies of the memory where the machine has 2 CPUs). So a
- * memory that does not fit in the env value is a PERCPU_ARRAY of
- * BE_MEM_BLOCK-byte blocks: block k of a CPU holds its Wasm addresses
- * [k * 32 KiB - phase, (k + 1) * 32 KiB - phase), its "block address" is
- * the Wasm address + phase. The phase puts a block boundary at the hot
- * address (ir_memory.hot): 16 KiB below a wasm-ld module's initial stack
- * pointer, so that the hot block holds the top of the stack and what lies
- * above it (rustc's data, which --stack-first puts there), else 0.
+ * memory that does not fit in the env value is cut into BE_MEM_BLOCK
+ * (16 KiB) blocks: block k holds Wasm addresses [k * 16 KiB - phase,
+ * (k + 1) * 16 KiB - phase), and a Wasm address + phase is a "block
+ * address". The phase puts a block boundary at the hot address
+ * (ir_memory.hot: 16 KiB below a wasm-ld module's initial stack pointer,
+ * else 0), so that the hot block holds the top of the stack and what lies
+ * above it (rustc's data, which --stack-first puts there; a C module's
+ * data and small stack). The hot block lives in the env value, as a
+ * small memory does: it is the memory base every function finds there
+ * (fs->mem), with no lookup and no argument more. The others are the
+ * entries of W2B_MEMORY_MAP, a PERCPU_ARRAY (the hot block's entry is
+ * unused: a key that skips it would cost every lookup a compare).
  *
  * Where an access goes:
- *   fast      the hot block, which the entry looks up once per run and
- *             every function gets as its memory base (fs->mem), as it gets
- *             an env memory: an access inside it is the checked access of
- *             emit_function.c's essay on x - hot.
- *   slow      any other access in bounds: its block looked up (a helper
- *             call, which kernels from 6.10 inline for per-CPU arrays),
- *             then the access inside the block. The bounds check of the
- *             whole memory is here only: the fast path never needs it.
- *   straddle  an access whose bytes lie in two blocks (unaligned, across
- *             a multiple of 32 KiB): the global functions w2b_mem_gather
- *             and w2b_mem_scatter, byte by byte. A global function is
- *             verified once per program, not once per call site.
- * A helper's memory argument (a map key, an output buffer) must be one
- * kernel pointer: one that straddles two blocks traps, code span_split
- * (docs/abi.md). memory.copy and memory.fill inside block 0 are the env
- * memory's loops; any other is a loop whose units look up their blocks
- * (be_span_loop(), `blocked`): a loop of segments, one per block, cost
- * the 6.18 verifier 500,000 instructions for a 128 KiB memory.
- *
- * Measured (bench/, 6.18): an access below 32 KiB costs what an access
- * to an env memory costs; the recipes in docs/sdk.md keep a module's
- * stack and data there.
+ *   fast      inside the hot block: the checked access of
+ *             emit_function.c's essay on x - hot, one compare more than a
+ *             small memory's when hot is not 0.
+ *   slow      anywhere else: a load or store calls w2b_mem_gather or
+ *             w2b_mem_scatter, global functions (verified once per
+ *             program, where an inline lookup, its checks and a second
+ *             walk of what follows took a Rust debug build past the
+ *             verifier's 1,000,000 instructions) that find the block or
+ *             the two blocks its bytes lie in. An atomic (aligned: never
+ *             in two blocks) or a helper's memory argument gets a pointer
+ *             into its block, looked up inline; a helper argument whose
+ *             bytes lie in two blocks traps span_split (docs/abi.md).
+ *   bulk      memory.copy and memory.fill inside the hot block are a
+ *             small memory's loops; any other is a loop whose units look
+ *             up their blocks (be_span_loop(), `blocked`): a loop of
+ *             segments, one per block, cost the 6.18 verifier 500,000
+ *             instructions for a 128 KiB memory.
+ * The calls cost registers: values live across an access are spilled
+ * around them, and a chain of nested loop bodies can outgrow the 512-byte
+ * stack (cli/pipeline.c then retries with the memory shrunk to the static
+ * layout, with a warning).
  */
 #include "backend-bpf/emit.h"
 
@@ -57,14 +60,56 @@ static LLVMValueRef key_slot(struct be_fn *fs)
 	return fs->key_slot;
 }
 
-LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k)
+/* bpf_map_lookup_elem(&map, &k) with the i32 k stored in slot. */
+static LLVMValueRef lookup(struct be_ctx *cx, LLVMValueRef map, LLVMValueRef slot, LLVMValueRef k)
 {
 	LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_ptr };
-	LLVMValueRef args[2] = { cx->mem_map, slot };
+	LLVMValueRef args[2] = { map, slot };
 
 	be_store(cx, k, slot);
 	return be_call_helper(cx, BE_HELPER_MAP_LOOKUP_ELEM, LLVMFunctionType(cx->t_ptr, pt, 2, 0),
 			      args, 2);
+}
+
+static uint32_t hot_block(const struct be_ctx *cx)
+{
+	return (uint32_t)(((uint64_t)cx->mem_hot + cx->mem_phase) / BE_MEM_BLOCK);
+}
+
+LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k)
+{
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(B)), env, p[2];
+	LLVMBasicBlockRef hot, other, join, from[2];
+
+	if (LLVMIsAConstantInt(k)) {
+		if (LLVMConstIntGetZExtValue(k) != hot_block(cx))
+			return lookup(cx, cx->mem_map, slot, k);
+		env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
+		return LLVMBuildSelect(B, LLVMBuildIsNull(B, env, ""), env,
+				       be_env_slot(cx, env, BE_ENV_MEMORY, 0), "");
+	}
+	/* the hot block lives in the env value: its entry in the map is
+	 * never used */
+	hot = LLVMAppendBasicBlockInContext(cx->C, fn, "block.hot");
+	other = LLVMAppendBasicBlockInContext(cx->C, fn, "block.map");
+	join = LLVMAppendBasicBlockInContext(cx->C, fn, "block");
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, k, LLVMConstInt(cx->t_i32, hot_block(cx), 0),
+					 ""), hot, other);
+	LLVMPositionBuilderAtEnd(B, hot);
+	env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
+	p[0] = LLVMBuildSelect(B, LLVMBuildIsNull(B, env, ""), env,
+			       be_env_slot(cx, env, BE_ENV_MEMORY, 0), "");
+	from[0] = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, other);
+	p[1] = lookup(cx, cx->mem_map, slot, k);
+	from[1] = LLVMGetInsertBlock(B);
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, join);
+	env = LLVMBuildPhi(B, cx->t_ptr, "");
+	LLVMAddIncoming(env, p, from, 2);
+	return env;
 }
 
 LLVMValueRef be_mem_block(struct be_fn *fs, LLVMValueRef k)
@@ -250,7 +295,7 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 	LLVMPositionBuilderAtEnd(B, none);
 	LLVMBuildRet(B, i64c(cx, 0));
 
-	/* hi: the word at (a8 + 8) % 32 KiB (masked: the verifier sees it in
+	/* hi: the word at (a8 + 8) % 16 KiB (masked: the verifier sees it in
 	 * the block) of lo's block, or of the next one after lo's last word */
 	LLVMPositionBuilderAtEnd(B, found);
 	plo = LLVMBuildGEP2(B, cx->t_i8, lo, &a8, 1, "");
@@ -263,10 +308,10 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 	hi = be_lookup_block(cx, slot, LLVMBuildAdd(B, k, LLVMConstInt(cx->t_i32, 1, 0), ""));
 	/* the last block: no word after it, and none is needed */
 	ps[1] = LLVMBuildSelect(B, LLVMBuildIsNull(B, hi, ""), lo, hi, "");
+	from[1] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, both);
 	LLVMPositionBuilderAtEnd(B, both);
 	from[0] = same;
-	from[1] = next;
 	phi_ = LLVMBuildPhi(B, cx->t_ptr, "");
 	LLVMAddIncoming(phi_, ps, from, 2);
 	phi_ = LLVMBuildGEP2(B, cx->t_i8, phi_, (LLVMValueRef[]){ LLVMBuildAnd(B,

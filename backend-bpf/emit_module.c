@@ -465,13 +465,18 @@ static int build_env_type(struct be_ctx *cx)
 	header = 8 * (1 + (uint64_t)r + s + 2 + cx->env_nglobals + cx->env_nloops);
 	cx->mem_in_map = cx->mem_size && header + ((cx->mem_size + 7) & ~7u) > BE_PERCPU_VALUE_MAX;
 	cx->mem_fast = cx->mem_size;
-	if (cx->mem_in_map && cx->mem_size <= BE_MEM_BLOCK) {
-		cx->mem_nblocks = 1;
-		cx->mem_block = cx->mem_size;
-	} else if (cx->mem_in_map) {
+	if (cx->mem_in_map) {
 		/* the hot block starts at m->memory.hot (emit_memory.c) */
 		uint32_t hot = m->memory.hot;
 
+		if (header + BE_MEM_BLOCK > BE_PERCPU_VALUE_MAX) {
+			diag_report(cx->d, DIAG_ERROR, NULL,
+				    "the instance state (%llu bytes of globals, results and loop "
+				    "state) leaves no room for the memory's hot block (%u bytes) in "
+				    "a per-CPU map value (at most %u)", (unsigned long long)header,
+				    BE_MEM_BLOCK, BE_PERCPU_VALUE_MAX);
+			return -EINVAL;
+		}
 		if (hot > cx->mem_size - BE_MEM_BLOCK)
 			hot = (cx->mem_size - BE_MEM_BLOCK) & ~7u;
 		cx->mem_hot = hot;
@@ -481,7 +486,7 @@ static int build_env_type(struct be_ctx *cx)
 		cx->mem_nblocks = (uint32_t)(((uint64_t)cx->mem_size + cx->mem_phase + BE_MEM_BLOCK - 1) /
 					     BE_MEM_BLOCK);
 	}
-	cx->nfixed = cx->mem_in_map ? 2 : 1;
+	cx->nfixed = 1;
 	if ((err = plan_data(cx)))
 		return err;
 	if (cx->nchunks || m->has_start)
@@ -512,9 +517,9 @@ static int build_env_type(struct be_ctx *cx)
 		cx->env_field[BE_ENV_LOOPS] = (int)n;
 		fields[n++] = LLVMArrayType2(cx->t_i64, cx->env_nloops);
 	}
-	if (cx->mem_size && !cx->mem_in_map) {
+	if (cx->mem_size) {
 		cx->env_field[BE_ENV_MEMORY] = (int)n;
-		fields[n++] = LLVMArrayType2(cx->t_i8, cx->mem_size);
+		fields[n++] = LLVMArrayType2(cx->t_i8, cx->mem_fast);
 	}
 	cx->env_ty = LLVMStructTypeInContext(cx->C, fields, n, 0);
 	return 0;
@@ -640,8 +645,13 @@ static void add_license(struct be_ctx *cx, const char *license)
 
 static int target_setup(struct be_ctx *cx, int opt_level)
 {
+	/* -O0 leaves the IR as emitted but still allocates registers (Less):
+	 * LLVM's -O0 allocator gives every value that crosses a block its
+	 * own stack slot, and chains of calls ran out of the kernel's 512
+	 * bytes (the memory's slow-path calls, emit_memory.c, made it
+	 * common) */
 	static const LLVMCodeGenOptLevel levels[4] = {
-		LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
+		LLVMCodeGenLevelLess, LLVMCodeGenLevelLess,
 		LLVMCodeGenLevelDefault, LLVMCodeGenLevelAggressive,
 	};
 	LLVMTargetRef t;

@@ -39,6 +39,11 @@ struct compile {
 	 * whether this is a retry with fewer levels (w2b_compile()) */
 	uint32_t rec_depth;
 	bool rec_reduced;
+	/* the module's memory in blocks made a chain of calls too deep for
+	 * the kernel's stack: the end of its static layout, to retry with
+	 * (w2b_compile()), and whether this is that retry */
+	uint32_t shrink_to;
+	bool shrunk;
 	/* diagnostics held back while a retry may still come (w2b_compile()) */
 	struct held *held;
 };
@@ -415,6 +420,18 @@ static int compile_module(struct compile *c)
 			return err;
 		err = check_stack(c, true);
 	}
+	if (err == -E2BIG && !c->o.memory_size && c->ir->memory.layout_end &&
+	    c->ir->memory.layout_end < c->ir->memory.size && c->ir->memory.size > (32u << 10))
+		c->shrink_to = c->ir->memory.layout_end;
+	if (!err && c->shrunk)
+		diag_report(&c->diag, DIAG_WARNING, NULL,
+			    "the memory's %u bytes need 16 KiB blocks whose slow path (a call) "
+			    "left a chain of calls over the kernel's 512 bytes of stack: compiled "
+			    "with --memory-size=%llu, the end of the module's static layout, so an "
+			    "access above it traps \"out of bounds memory access\" (a heap above "
+			    "__heap_base has no room); pass --memory-size to choose, or keep fewer "
+			    "values live across nested loops and calls",
+			    c->ir->memory.pages * 65536u, (unsigned long long)c->o.memory_size);
 	if (!err)
 		report_footprint(c);
 	return err;
@@ -550,7 +567,7 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		c.rec_depth = 0;
 		err = compile_module(&c);
 		c.held = NULL;
-		if (err == -E2BIG && c.rec_depth > 1 && !c.diag.nices) {
+		if (err == -E2BIG && !c.diag.nices && (c.rec_depth > 1 || c.shrink_to)) {
 			for (size_t k = 0; k < held.n; k++)
 				free(held.v[k].line);
 			free(held.v);
@@ -560,6 +577,14 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 			diag_init(&c.diag, path);
 			c.diag.cb = forward_diag;
 			c.diag.user = &c;
+			if (c.shrink_to) {
+				/* first the memory in the env value, at the depth
+				 * that was tried */
+				c.o.memory_size = c.shrink_to;
+				c.shrink_to = 0;
+				c.shrunk = true;
+				continue;
+			}
 			c.o.max_recursion_depth = c.rec_depth / 2;
 			c.rec_reduced = true;
 			continue;

@@ -1,9 +1,11 @@
-;; A memory larger than the env value lives in w2b_memory's 32 KiB blocks
-;; (backend-bpf/emit_memory.c): block 0 through the memory base, other
-;; blocks looked up per access, and an access whose bytes lie in two
-;; blocks through w2b_mem_gather/w2b_mem_scatter. 3 pages = 6 blocks.
+;; A memory larger than the env value is cut into 16 KiB blocks
+;; (backend-bpf/emit_memory.c): the hot one (here block 0: no wasm-ld
+;; layout) in the env value as the memory base, the others in w2b_memory,
+;; reached through w2b_mem_gather/w2b_mem_scatter, also when an access's
+;; bytes lie in two blocks. 3 pages = 12 blocks.
 ;; Checked here: a data segment written across the boundary at 32768;
-;; loads and stores of every width straddling 32768 and 65536 (sign and
+;; loads and stores straddling 16384 (the hot block's end: the env value
+;; and w2b_memory in one access), 32768 and 65536 (sign and
 ;; zero extension, memarg offsets that carry the address across); accesses
 ;; in the last block and past the end; an atomic in block 5; memory.copy
 ;; forwards and backwards (overlapping) across blocks, between block 0 and
@@ -19,6 +21,15 @@
 ;; INVOKE: ld8u i32:65536 => i32:68
 ;; INVOKE: ld16s i32:65535 => i32:17459
 ;; INVOKE: ld16u i32:65535 => i32:17459
+;; INVOKE: st64 i32:16380 i64:-81985529216486896 =>
+;; INVOKE: ld64 i32:16380 => i64:18364758544493064720
+;; INVOKE: ld32 i32:16382 => i32:3130553940
+;; INVOKE: ld8s i32:16384 => i32:4294967192
+;; INVOKE: ld8u i32:16383 => i32:118
+;; INVOKE: copy i32:16000 i32:16380 i32:40 =>
+;; INVOKE: ld64 i32:16000 => i64:18364758544493064720
+;; INVOKE: fill i32:16370 i32:5 i32:30 =>
+;; INVOKE: ld64 i32:16380 => i64:361700864190383365
 ;; INVOKE: st16 i32:98303 i32:32897 =>
 ;; INVOKE: ld16s i32:98303 => i32:4294934657
 ;; INVOKE: ld8s i32:98303 => i32:4294967169
@@ -68,4 +79,3 @@
   (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
   (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
   (func (export "size") (result i32) (memory.size)))
-

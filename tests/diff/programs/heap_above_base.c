@@ -2,7 +2,7 @@
  * a heap grown there (here a bump region from __heap_base to the end of
  * memory.size) must read back what was written, as in V8. With the 8 KiB
  * stack of the diff builds the memory is one page; the heap crosses the
- * 32 KiB boundary of wasm2bpf's memory blocks (docs/abi.md), so this
+ * 16 and 32 KiB boundaries of wasm2bpf's memory blocks (docs/abi.md), so this
  * reads and writes words that straddle it, and copies across it.
 // ARGS: heap_bytes i32:0
 // ARGS: fill i32:0 i32:7
