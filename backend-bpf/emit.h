@@ -362,6 +362,9 @@ void be_mem_scatter(struct be_ctx *cx, LLVMValueRef ea, unsigned width, LLVMValu
  * the env value's memory for the hot block, else bpf_map_lookup_elem(
  * &W2B_MEMORY_MAP, &k); NULL if the lookup fails. */
 LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k);
+/* Block k's key in W2B_MEMORY_MAP (k is not the hot block, which has
+ * none: the keys after it are one less). */
+uint32_t be_block_key(const struct be_ctx *cx, uint32_t k);
 /* The i32 slot for be_lookup_block() keys at the top of function fn. */
 LLVMValueRef be_block_key_slot(struct be_ctx *cx, LLVMValueRef fn);
 /* The global function w2b_mem_gather (store: w2b_mem_scatter). */

@@ -254,7 +254,7 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 					piece = size - in;
 				if (blk != ((uint64_t)cx->mem_hot + cx->mem_phase) / BE_MEM_BLOCK)
 					dst = lookup_or_trap(w, lookup(w, cx->mem_map,
-								       LLVMConstInt(cx->t_i32, blk, 0)));
+						LLVMConstInt(cx->t_i32, be_block_key(cx, (uint32_t)blk), 0)));
 			}
 			n8 = c->ro_off == UINT64_MAX ? 0 : piece / 8;
 			if (n8) {

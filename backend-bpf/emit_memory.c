@@ -16,8 +16,8 @@
  * data and small stack). The hot block lives in the env value, as a
  * small memory does: it is the memory base every function finds there
  * (fs->mem), with no lookup and no argument more. The others are the
- * entries of W2B_MEMORY_MAP, a PERCPU_ARRAY (the hot block's entry is
- * unused: a key that skips it would cost every lookup a compare).
+ * entries of W2B_MEMORY_MAP, a PERCPU_ARRAY, in order (be_block_key():
+ * the hot block has no entry).
  *
  * Where an access goes:
  *   fast      inside the hot block: the checked access of
@@ -76,6 +76,11 @@ static uint32_t hot_block(const struct be_ctx *cx)
 	return (uint32_t)(((uint64_t)cx->mem_hot + cx->mem_phase) / BE_MEM_BLOCK);
 }
 
+uint32_t be_block_key(const struct be_ctx *cx, uint32_t k)
+{
+	return k > hot_block(cx) ? k - 1 : k;
+}
+
 LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k)
 {
 	LLVMBuilderRef B = cx->B;
@@ -84,13 +89,14 @@ LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef 
 
 	if (LLVMIsAConstantInt(k)) {
 		if (LLVMConstIntGetZExtValue(k) != hot_block(cx))
-			return lookup(cx, cx->mem_map, slot, k);
+			return lookup(cx, cx->mem_map, slot,
+				      LLVMConstInt(cx->t_i32, be_block_key(cx, (uint32_t)
+								 LLVMConstIntGetZExtValue(k)), 0));
 		env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
 		return LLVMBuildSelect(B, LLVMBuildIsNull(B, env, ""), env,
 				       be_env_slot(cx, env, BE_ENV_MEMORY, 0), "");
 	}
-	/* the hot block lives in the env value: its entry in the map is
-	 * never used */
+	/* the hot block lives in the env value, the map holds the others */
 	hot = LLVMAppendBasicBlockInContext(cx->C, fn, "block.hot");
 	other = LLVMAppendBasicBlockInContext(cx->C, fn, "block.map");
 	join = LLVMAppendBasicBlockInContext(cx->C, fn, "block");
@@ -103,7 +109,9 @@ LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef 
 	from[0] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, other);
-	p[1] = lookup(cx, cx->mem_map, slot, k);
+	p[1] = lookup(cx, cx->mem_map, slot,
+		      LLVMBuildSub(B, k, LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntUGT, k,
+				LLVMConstInt(cx->t_i32, hot_block(cx), 0), ""), cx->t_i32, ""), ""));
 	from[1] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, join);

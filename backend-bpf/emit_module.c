@@ -591,7 +591,7 @@ static int add_instance_state(struct be_ctx *cx)
 	const struct ir_module *m = cx->m;
 
 	if (cx->mem_in_map)
-		cx->mem_map = add_map(cx, W2B_MEMORY_MAP, BE_MAP_TYPE_PERCPU_ARRAY, cx->mem_nblocks,
+		cx->mem_map = add_map(cx, W2B_MEMORY_MAP, BE_MAP_TYPE_PERCPU_ARRAY, cx->mem_nblocks - 1,
 				      cx->di_uint, cx->di_mem);
 	for (uint32_t k = 0; k < m->nglobals; k++) {
 		const struct ir_global *g = &m->globals[k];
