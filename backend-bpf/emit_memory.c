@@ -81,20 +81,45 @@ uint32_t be_block_key(const struct be_ctx *cx, uint32_t k)
 	return k > hot_block(cx) ? k - 1 : k;
 }
 
-LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k)
+/* The env value's memory (the hot block), or NULL if the env lookup
+ * fails: the null test comes before the address arithmetic, which 6.1's
+ * verifier refuses on a pointer that may be NULL. */
+static LLVMValueRef hot_memory(struct be_ctx *cx, LLVMValueRef slot)
 {
 	LLVMBuilderRef B = cx->B;
 	LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(B)), env, p[2];
+	LLVMBasicBlockRef found = LLVMAppendBasicBlockInContext(cx->C, fn, "env.found");
+	LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(cx->C, fn, "env.memory");
+	LLVMBasicBlockRef from[2];
+
+	env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
+	p[0] = LLVMConstNull(cx->t_ptr);
+	from[0] = LLVMGetInsertBlock(B);
+	LLVMBuildCondBr(B, LLVMBuildIsNull(B, env, ""), join, found);
+	LLVMPositionBuilderAtEnd(B, found);
+	/* opaque, with side effects: LLVM would hoist the address above the
+	 * test (the join's null test then threads to the one before) */
+	p[1] = be_env_slot(cx, be_opaque_here(cx, env), BE_ENV_MEMORY, 0);
+	from[1] = found;
+	LLVMBuildBr(B, join);
+	LLVMPositionBuilderAtEnd(B, join);
+	env = LLVMBuildPhi(B, cx->t_ptr, "");
+	LLVMAddIncoming(env, p, from, 2);
+	return env;
+}
+
+LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef k)
+{
+	LLVMBuilderRef B = cx->B;
+	LLVMValueRef fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(B)), p[2], phi;
 	LLVMBasicBlockRef hot, other, join, from[2];
 
 	if (LLVMIsAConstantInt(k)) {
-		if (LLVMConstIntGetZExtValue(k) != hot_block(cx))
-			return lookup(cx, cx->mem_map, slot,
-				      LLVMConstInt(cx->t_i32, be_block_key(cx, (uint32_t)
-								 LLVMConstIntGetZExtValue(k)), 0));
-		env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
-		return LLVMBuildSelect(B, LLVMBuildIsNull(B, env, ""), env,
-				       be_env_slot(cx, env, BE_ENV_MEMORY, 0), "");
+		if (LLVMConstIntGetZExtValue(k) == hot_block(cx))
+			return hot_memory(cx, slot);
+		return lookup(cx, cx->mem_map, slot,
+			      LLVMConstInt(cx->t_i32, be_block_key(cx, (uint32_t)
+							 LLVMConstIntGetZExtValue(k)), 0));
 	}
 	/* the hot block lives in the env value, the map holds the others */
 	hot = LLVMAppendBasicBlockInContext(cx->C, fn, "block.hot");
@@ -103,9 +128,7 @@ LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef 
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntEQ, k, LLVMConstInt(cx->t_i32, hot_block(cx), 0),
 					 ""), hot, other);
 	LLVMPositionBuilderAtEnd(B, hot);
-	env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
-	p[0] = LLVMBuildSelect(B, LLVMBuildIsNull(B, env, ""), env,
-			       be_env_slot(cx, env, BE_ENV_MEMORY, 0), "");
+	p[0] = hot_memory(cx, slot);
 	from[0] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, other);
@@ -115,9 +138,9 @@ LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef 
 	from[1] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, join);
-	env = LLVMBuildPhi(B, cx->t_ptr, "");
-	LLVMAddIncoming(env, p, from, 2);
-	return env;
+	phi = LLVMBuildPhi(B, cx->t_ptr, "");
+	LLVMAddIncoming(phi, p, from, 2);
+	return phi;
 }
 
 LLVMValueRef be_mem_block(struct be_fn *fs, LLVMValueRef k)
