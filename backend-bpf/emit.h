@@ -290,6 +290,9 @@ LLVMValueRef be_opaque(struct be_ctx *cx, LLVMValueRef v);
  * (emit_module.c says why packet offsets need it). */
 LLVMValueRef be_unlinked(struct be_ctx *cx, LLVMValueRef v);
 LLVMValueRef be_opaque_here(struct be_ctx *cx, LLVMValueRef v);
+/* v (an i64) after a real `v &= -1`: a register of its own for the
+ * verifier, whose checks refine no other (emit_memory.c says why). */
+LLVMValueRef be_unshared(struct be_ctx *cx, LLVMValueRef v);
 static inline unsigned be_nfixed(const struct be_ctx *cx, const struct ir_func *f)
 {
 	return cx->nfixed + (f->packet ? 1u : 0u);

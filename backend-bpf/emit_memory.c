@@ -214,9 +214,13 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 	}
 	x = be_opaque_here(cx, x);
 	if (fast >= width + off) {
-		/* x - hot: an x below the hot block wraps past the limit */
-		LLVMValueRef xf = be_checked_index_to(fs, hot ? be_opaque_here(cx, LLVMBuildSub(B, x,
-							i64c(cx, hot), "")) : x,
+		/* x - hot (an x below the hot block wraps past the limit), in
+		 * a register of its own: both ways go on after the access, and
+		 * an address the compare refined on one way only would keep
+		 * the verifier's states there from ever matching (a Rust
+		 * debug build went from passing to 1,000,000 instructions) */
+		LLVMValueRef xf = be_checked_index_to(fs, be_unshared(cx, hot ? LLVMBuildSub(B, x,
+							i64c(cx, hot), "") : x),
 						      fast - width - off, slow);
 
 		p[n] = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, fs->mem, &xf, 1, ""));
@@ -232,8 +236,7 @@ LLVMValueRef be_block_ptr(struct be_fn *fs, LLVMValueRef a, uint64_t width, uint
 	LLVMPositionBuilderAtEnd(B, slow);
 	ea = off ? LLVMBuildAdd(B, x, i64c(cx, off), "") : x;
 	if (!atomic)
-		ea = be_checked_index(fs, be_opaque_here(cx, ea), size - width,
-				      W2B_TRAP_OOB_MEMORY);
+		ea = be_checked_index(fs, be_unshared(cx, ea), size - width, W2B_TRAP_OOB_MEMORY);
 	if (ph)
 		ea = LLVMBuildAdd(B, ea, i64c(cx, ph), "");
 	if (st) {

@@ -196,6 +196,15 @@ LLVMValueRef be_unlinked(struct be_ctx *cx, LLVMValueRef v)
 	return same_register_asm(cx, v, "$0 += 0", true);
 }
 
+LLVMValueRef be_unshared(struct be_ctx *cx, LLVMValueRef v)
+{
+	/* "$0 &= -1": one real instruction, which leaves the value and ends
+	 * any link the verifier keeps between it and the register it was
+	 * copied from (a plain copy shares the id, a constant add keeps it
+	 * with a delta on 6.11+): what a compare then learns stays on it. */
+	return same_register_asm(cx, v, "$0 &= -1", true);
+}
+
 LLVMValueRef be_intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef ty,
 			  LLVMValueRef *args, unsigned nargs)
 {
