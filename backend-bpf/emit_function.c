@@ -1297,17 +1297,53 @@ static int emit_store(struct be_fn *fs, const struct ir_inst *in)
 	return err;
 }
 
-/* memory.copy/fill of a memory in blocks: in block 0 at fs->mem when
- * both spans are (the common case: a struct copy on the stack), else by
- * units that look up their blocks (emit_memory.c). */
+/* The loops of a memory.copy (s, the source address, not NULL) or
+ * memory.fill (fill, the i32 value) over the spans words (8 bytes a unit)
+ * and bytes (the tail), their addresses and counts set: a copy with d > s
+ * goes from the top (memmove). Ends in a branch to `end`. */
+static int run_spans(struct be_fn *fs, struct be_span *words, struct be_span *bytes,
+		     LLVMValueRef d, LLVMValueRef s, LLVMValueRef fill, LLVMBasicBlockRef end)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMBuilderRef B = cx->B;
+
+	if (s) {
+		LLVMBasicBlockRef fwd = new_block(fs, "copy.fwd"), bwd = new_block(fs, "copy.bwd");
+
+		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
+		LLVMPositionBuilderAtEnd(B, fwd);
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, bytes))
+			return -EINVAL;
+		LLVMBuildBr(B, end);
+		LLVMPositionBuilderAtEnd(B, bwd);
+		words->backward = bytes->backward = true;
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, bytes) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, words))
+			return -EINVAL;
+	} else {
+		bytes->fill = LLVMBuildTrunc(B, fill, cx->t_i8, "");
+		words->fill = LLVMBuildMul(B, LLVMBuildZExt(B, bytes->fill, cx->t_i64, ""),
+					   LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
+		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, words) ||
+		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, bytes))
+			return -EINVAL;
+	}
+	LLVMBuildBr(B, end);
+	return 0;
+}
+
+/* memory.copy/fill of a memory in blocks: in the hot block at fs->mem
+ * when both spans are (the common case: a struct copy on the stack), else
+ * by units that look up their blocks (emit_memory.c). */
 static int block_copy_fill(struct be_fn *fs, LLVMValueRef d, LLVMValueRef s, LLVMValueRef n,
 			   LLVMValueRef fill)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
-	LLVMValueRef hot = LLVMConstInt(cx->t_i64, cx->mem_hot, 0), in0, n8, whole;
+	LLVMValueRef hot = LLVMConstInt(cx->t_i64, cx->mem_hot, 0), in0, n8, whole, tail;
 	LLVMValueRef fast = LLVMConstInt(cx->t_i64, (uint64_t)cx->mem_hot + cx->mem_fast, 0);
-	LLVMBasicBlockRef blk0 = new_block(fs, "copy.block0"), segs = new_block(fs, "copy.segs");
+	LLVMBasicBlockRef blk0 = new_block(fs, "copy.hot"), other = new_block(fs, "copy.blocks");
 	LLVMBasicBlockRef end = new_block(fs, "copy.done");
 	struct be_span words, bytes;
 
@@ -1321,76 +1357,36 @@ static int block_copy_fill(struct be_fn *fs, LLVMValueRef d, LLVMValueRef s, LLV
 								      fast, ""), ""), "");
 	n8 = LLVMBuildLShr(B, n, LLVMConstInt(cx->t_i64, 3, 0), "");
 	whole = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, ~7ull, 0), "");
-	LLVMBuildCondBr(B, in0, blk0, segs);
+	tail = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
+	LLVMBuildCondBr(B, in0, blk0, other);
 
 	LLVMPositionBuilderAtEnd(B, blk0);
 	words = (struct be_span){ .dbase = fs->mem, .dsize = cx->mem_fast,
 				  .d = LLVMBuildSub(B, d, hot, ""), .cnt = n8, .w = 8 };
+	if (s) {
+		words.sbase = fs->mem;
+		words.ssize = cx->mem_fast;
+		words.s = LLVMBuildSub(B, s, hot, "");
+	}
 	bytes = words;
 	bytes.d = LLVMBuildAdd(B, words.d, whole, "");
-	bytes.cnt = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
+	bytes.s = s ? LLVMBuildAdd(B, words.s, whole, "") : NULL;
+	bytes.cnt = tail;
 	bytes.w = 1;
-	if (s) {
-		LLVMBasicBlockRef fwd = new_block(fs, "copy.fwd"), bwd = new_block(fs, "copy.bwd");
-
-		words.sbase = bytes.sbase = fs->mem;
-		words.ssize = bytes.ssize = cx->mem_fast;
-		words.s = LLVMBuildSub(B, s, hot, "");
-		bytes.s = LLVMBuildAdd(B, words.s, whole, "");
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
-		LLVMPositionBuilderAtEnd(B, fwd);
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
-			return -EINVAL;
-		LLVMBuildBr(B, end);
-		LLVMPositionBuilderAtEnd(B, bwd);
-		words.backward = bytes.backward = true;
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words))
-			return -EINVAL;
-	} else {
-		bytes.fill = LLVMBuildTrunc(B, fill, cx->t_i8, "");
-		words.fill = LLVMBuildMul(B, LLVMBuildZExt(B, bytes.fill, cx->t_i64, ""),
-					  LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
-			return -EINVAL;
-	}
-	LLVMBuildBr(B, end);
+	if (run_spans(fs, &words, &bytes, d, s, fill, end))
+		return -EINVAL;
 
 	/* anywhere else: units that look up their blocks */
-	LLVMPositionBuilderAtEnd(B, segs);
+	LLVMPositionBuilderAtEnd(B, other);
 	words = (struct be_span){ .dsize = cx->mem_size, .ssize = cx->mem_size, .d = d, .s = s,
 				  .cnt = n8, .w = 8, .blocked = true };
 	bytes = words;
 	bytes.d = LLVMBuildAdd(B, d, whole, "");
 	bytes.s = s ? LLVMBuildAdd(B, s, whole, "") : NULL;
-	bytes.cnt = LLVMBuildAnd(B, n, LLVMConstInt(cx->t_i64, 7, 0), "");
+	bytes.cnt = tail;
 	bytes.w = 1;
-	if (s) {
-		LLVMBasicBlockRef fwd = new_block(fs, "segs.fwd"), bwd = new_block(fs, "segs.bwd");
-
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
-		LLVMPositionBuilderAtEnd(B, fwd);
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
-			return -EINVAL;
-		LLVMBuildBr(B, end);
-		LLVMPositionBuilderAtEnd(B, bwd);
-		words.backward = bytes.backward = true;
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words))
-			return -EINVAL;
-	} else {
-		words.fill = LLVMBuildMul(B, LLVMBuildZExt(B, LLVMBuildTrunc(B, fill, cx->t_i8, ""),
-							   cx->t_i64, ""),
-					  LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
-		bytes.fill = LLVMBuildTrunc(B, fill, cx->t_i8, "");
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
-			return -EINVAL;
-	}
-	LLVMBuildBr(B, end);
+	if (run_spans(fs, &words, &bytes, d, s, fill, end))
+		return -EINVAL;
 	LLVMPositionBuilderAtEnd(B, end);
 	return 0;
 }
@@ -1402,6 +1398,7 @@ static int emit_copy_fill(struct be_fn *fs, const struct ir_inst *in)
 	LLVMBuilderRef B = cx->B;
 	bool copy = in->kind == IR_MEMORY_COPY;
 	LLVMValueRef a, b, c, d, s = NULL, n, n8, tail, whole, size;
+	LLVMBasicBlockRef end;
 	struct be_span words, bytes;
 
 	if (!check_mem(fs, in))
@@ -1432,42 +1429,20 @@ static int emit_copy_fill(struct be_fn *fs, const struct ir_inst *in)
 	words = (struct be_span){
 		.dbase = fs->mem, .dsize = cx->mem_size, .d = d, .cnt = n8, .w = 8,
 	};
-	bytes = (struct be_span){
-		.dbase = fs->mem, .dsize = cx->mem_size, .d = LLVMBuildAdd(B, d, whole, ""),
-		.cnt = tail, .w = 1,
-	};
-	if (!copy) {
-		LLVMValueRef v8 = LLVMBuildTrunc(B, b, cx->t_i8, "");
-
-		bytes.fill = v8;
-		words.fill = LLVMBuildMul(B, LLVMBuildZExt(B, v8, cx->t_i64, ""),
-					  LLVMConstInt(cx->t_i64, 0x0101010101010101ull, 0), "");
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
-			return -EINVAL;
-	} else {
-		LLVMBasicBlockRef fwd = new_block(fs, "copy.fwd"), bwd = new_block(fs, "copy.bwd");
-		LLVMBasicBlockRef end = new_block(fs, "copy.end");
-
-		words.sbase = bytes.sbase = fs->mem;
-		words.ssize = bytes.ssize = cx->mem_size;
+	if (copy) {
+		words.sbase = fs->mem;
+		words.ssize = cx->mem_size;
 		words.s = s;
-		bytes.s = LLVMBuildAdd(B, s, whole, "");
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, d, s, ""), bwd, fwd);
-		LLVMPositionBuilderAtEnd(B, fwd);
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes))
-			return -EINVAL;
-		LLVMBuildBr(B, end);
-		/* dst above src: the highest bytes first */
-		LLVMPositionBuilderAtEnd(B, bwd);
-		words.backward = bytes.backward = true;
-		if (be_span_loop(cx, fs->alloca_b, &fs->span_slot, &bytes) ||
-		    be_span_loop(cx, fs->alloca_b, &fs->span_slot, &words))
-			return -EINVAL;
-		LLVMBuildBr(B, end);
-		LLVMPositionBuilderAtEnd(B, end);
 	}
+	bytes = words;
+	bytes.d = LLVMBuildAdd(B, d, whole, "");
+	bytes.s = copy ? LLVMBuildAdd(B, s, whole, "") : NULL;
+	bytes.cnt = tail;
+	bytes.w = 1;
+	end = new_block(fs, "copy.end");
+	if (run_spans(fs, &words, &bytes, d, s, b, end))
+		return -EINVAL;
+	LLVMPositionBuilderAtEnd(B, end);
 	return 0;
 }
 

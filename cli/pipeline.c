@@ -334,7 +334,7 @@ static void report_footprint(struct compile *c)
 	struct vc_footprint fp;
 	uint64_t per_cpu;
 	int ncpus = libbpf_num_possible_cpus();
-	char a[32], b[32], e[32], m[32];
+	char a[32], b[32], e[32], m[32], layout[128] = "";
 
 	if (vc_footprint(c->out->data, c->out->size, &fp))
 		return;
@@ -347,26 +347,20 @@ static void report_footprint(struct compile *c)
 		    grouped(fp.env_value, e),
 		    grouped((uint64_t)fp.memory_value * fp.memory_entries, m),
 		    grouped(per_cpu * (uint64_t)ncpus, b), ncpus);
-	if (per_cpu > FOOTPRINT_WARN && c->ir && c->ir->memory.layout_end)
-		diag_report(&c->diag, DIAG_WARNING, NULL,
-			    "instance state of %s bytes per possible CPU, more than %llu MiB: most of "
-			    "it is the module's linear memory as its linker declared it (stack and "
-			    "initial memory); link with a small stack and initial memory (C: "
-			    "-Wl,-z,stack-size=8192 -Wl,--initial-memory=65536; Rust: -C "
-			    "link-arg=-zstack-size=8192 -C link-arg=--initial-memory=65536; "
-			    "AssemblyScript: --initialMemory 1), or shrink it with --memory-size "
-			    "(its static layout ends at %u: --memory-size=%u if it uses nothing above "
-			    "that)", grouped(per_cpu, a), FOOTPRINT_WARN >> 20,
-			    c->ir->memory.layout_end, c->ir->memory.layout_end);
-	else if (per_cpu > FOOTPRINT_WARN)
-		diag_report(&c->diag, DIAG_WARNING, NULL,
-			    "instance state of %s bytes per possible CPU, more than %llu MiB: most of "
-			    "it is the module's linear memory as its linker declared it (stack and "
-			    "initial memory); link with a small stack and initial memory (C: "
-			    "-Wl,-z,stack-size=8192 -Wl,--initial-memory=65536; Rust: -C "
-			    "link-arg=-zstack-size=8192 -C link-arg=--initial-memory=65536; "
-			    "AssemblyScript: --initialMemory 1), or shrink it with --memory-size",
-			    grouped(per_cpu, a), FOOTPRINT_WARN >> 20);
+	if (per_cpu <= FOOTPRINT_WARN)
+		return;
+	/* a wasm-ld module: the size that keeps what its linker placed */
+	if (c->ir && c->ir->memory.layout_end)
+		snprintf(layout, sizeof(layout), " (its static layout ends at %u: --memory-size=%u "
+			 "if it uses nothing above that)", c->ir->memory.layout_end,
+			 c->ir->memory.layout_end);
+	diag_report(&c->diag, DIAG_WARNING, NULL,
+		    "instance state of %s bytes per possible CPU, more than %llu MiB: most of it is "
+		    "the module's linear memory as its linker declared it (stack and initial "
+		    "memory); link with a small stack and initial memory (C: -Wl,-z,stack-size=8192 "
+		    "-Wl,--initial-memory=65536; Rust: -C link-arg=-zstack-size=8192 -C "
+		    "link-arg=--initial-memory=65536; AssemblyScript: --initialMemory 1), or shrink "
+		    "it with --memory-size%s", grouped(per_cpu, a), FOOTPRINT_WARN >> 20, layout);
 }
 
 static int compile_module(struct compile *c)
