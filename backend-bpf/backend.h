@@ -15,8 +15,9 @@
  *   - the license section (opts->license);
  *   - the instance state, one Wasm instance per CPU: mutable globals and
  *     (up to 32 KiB) the linear memory in the per-CPU env map, a larger
- *     memory in W2B_MEMORY_MAP (a PERCPU_ARRAY of 32 KiB blocks, which
- *     the kernel allocates for each possible CPU), set up from the data
+ *     memory in 16 KiB blocks, the hot one in the env map, the others in
+ *     W2B_MEMORY_MAP (a PERCPU_ARRAY: the kernel allocates both for each
+ *     possible CPU), set up from the data
  *     segments on each CPU's first run; data segments and exported immutable globals in .rodata.
  * Optimisation runs LLVM's default<On> pipeline on the BPF target machine,
  * which is the only way to get the BPF-specific IR passes.

@@ -27,6 +27,8 @@
  *                     and cgroup_skb's copies, context fields
  *   emit_maps.c       helper calls (maps, keys, sizes), map values in place
  *                     per lookup site, atomics
+ *   emit_memory.c     a memory too large for the env value: its 16 KiB
+ *                     blocks, the slow path's global functions
  *   emit_frames.c     the kernel's 8-frame limit, on the optimised module
  *   emit_codegen.c    LLVM code generation in a child process (a fatal
  *                     LLVM error is a diagnostic, not a crash)
@@ -98,7 +100,7 @@ enum {
 };
 
 /* Kinds of memory loop a module can have: fill, copy forwards and
- * backwards, each by 8 and by 1 byte, in an env memory or block 0 and in
+ * backwards, each by 8 and by 1 byte, in an env memory or hot block and in
  * W2B_MEMORY_MAP's blocks, and the data copy from .rodata. */
 #define BE_MAX_SPAN_CBS 16
 
@@ -348,7 +350,7 @@ struct be_straddle {
 /* This CPU's block k (an i32) of the memory; traps INTERNAL if missing. */
 LLVMValueRef be_mem_block(struct be_fn *fs, LLVMValueRef k);
 /* The pointer to `width` bytes at Wasm address a (an i32) + off, after
- * the checks: block 0 through fs->mem, any other block looked up. NULL
+ * the checks: the hot block through fs->mem, any other looked up. NULL
  * when it always traps (the block is terminated), or, with st->bb set,
  * when it always straddles two blocks (the builder is in st->bb). An
  * access that may straddle sets st->bb, which the caller finishes with

@@ -8,11 +8,8 @@
  *
  *   1. looks up the env, key 0 of the w2b_env per-CPU array, once; a
  *      failed lookup cannot happen for a map of one entry, but the verifier
- *      insists on the NULL check, and it is reported as INTERNAL. When the
- *      linear memory lives in W2B_MEMORY_MAP, it also looks up this CPU's
- *      entry there (key bpf_get_smp_processor_id(): a run does not migrate,
- *      so this is the instance the env belongs to); that lookup fails on a
- *      CPU at or past the map's max_entries, also INTERNAL;
+ *      insists on the NULL check, and it is reported as INTERNAL. The
+ *      memory is in it (a memory in blocks: its hot block, emit_memory.c);
  *   1b. on the first run on this CPU (env->initialized == 0) sets the
  *      instance up: the data segments into the memory (emit_module.c's
  *      plan: constant stores, or a loop from .rodata whose verification

@@ -2,12 +2,11 @@
  * emit_function.c — one Wasm function: signature, locals, control flow,
  * calls, traps and loop fuel.
  *
- * Signature. `RT f(ptr env, [ptr mem,] [ptr pkt,] params...)`, internal
- * linkage. The env is the per-CPU instance state (the w2b_env map value, a
+ * Signature. `RT f(ptr env, [ptr pkt,] params...)`, internal linkage. The
+ * env is the per-CPU instance state (the w2b_env map value, a
  * PTR_TO_MAP_VALUE for the verifier) that the entry wrapper looked up once;
- * mem, there only when the linear memory lives in W2B_MEMORY_MAP, is this
- * CPU's entry of that map (otherwise the memory is a field of the env);
- * pkt, there only in a function that needs the packet (ir_func.packet),
+ * the memory (or the hot block of one in blocks: emit_memory.c) is a field
+ * of it; pkt, there only in a function that needs the packet (ir_func.packet),
  * points to the packet's data and data_end (emit_packet.c);
  * LLVM drops them where they are unused. BPF has five argument registers:
  * with more Wasm params than the registers left, all but one of those stay

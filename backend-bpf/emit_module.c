@@ -32,12 +32,9 @@
  * Instance state (one Wasm instance per CPU: docs/abi.md). Mutable globals
  * are u64 slots of the per-CPU env value. The linear memory is there too
  * when it fits: a PERCPU_ARRAY value is at most 32 KiB, header included.
- * A larger memory is W2B_MEMORY_MAP, a PERCPU_ARRAY of 32 KiB blocks
- * (emit_memory.c); each run looks up block 0 once. Its base pointer is
- * then one more argument of every function (after the env), because the
- * verifier only knows a map value pointer it was handed: nothing derived
- * from the env could stand in for it. Dead arguments disappear at -O1 and
- * above.
+ * A larger memory is cut into 16 KiB blocks (emit_memory.c): the hot one
+ * in the env value, where the memory base is for every function, the
+ * others in W2B_MEMORY_MAP, a PERCPU_ARRAY.
  *
  * The data segments are the memory's initial contents, written on a CPU's
  * first run (emit_entry.c). The plan is made here, from an image of the

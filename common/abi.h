@@ -25,7 +25,7 @@
 
 /* Maps every object carries. */
 #define W2B_ENV_MAP "w2b_env"			/* per-CPU scratch of the instance */
-#define W2B_MEMORY_MAP "w2b_memory"		/* ARRAY, key = CPU id: a large instance memory */
+#define W2B_MEMORY_MAP "w2b_memory"		/* PERCPU_ARRAY: a large memory's 16 KiB blocks but the hot one */
 #define W2B_TRAP_STATS_MAP "w2b_trap_stats"	/* per-CPU u64 count per trap code */
 
 /*

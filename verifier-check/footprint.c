@@ -5,7 +5,8 @@
  * (design.md: one instance per CPU): the env value (w2b_env, a per-CPU
  * array, which the kernel allocates once per possible CPU) and, when the
  * linear memory is too big to sit in it, the memory map (w2b_memory, a
- * per-CPU array of 32 KiB blocks, allocated the same way).
+ * per-CPU array of the memory's 16 KiB blocks but the hot one, which is in
+ * the env value; allocated the same way).
  * Read from the object as libbpf will create the maps, so the numbers are
  * the ones a plain `bpftool prog load` pays.
  */

@@ -7,9 +7,10 @@
 ;; loads and stores straddling 16384 (the hot block's end: the env value
 ;; and w2b_memory in one access), 32768 and 65536 (sign and
 ;; zero extension, memarg offsets that carry the address across); accesses
-;; in the last block and past the end; an atomic in block 5; memory.copy
-;; forwards and backwards (overlapping) across blocks, between block 0 and
-;; others, and memory.fill across three blocks.
+;; in the last block and past the end; an atomic in block 10; memory.copy
+;; forwards and backwards (overlapping) across blocks, between the hot
+;; block and others, and memory.fill across three blocks. Every expected
+;; value was computed by node on the same module.
 ;; INVOKE: ld64 i32:32764 => i64:867798387104613893
 ;; INVOKE: ld64 i32:32760 => i64:578437695752307201
 ;; INVOKE: ld32 i32:32766 => i32:168364039

@@ -375,7 +375,7 @@ struct loaded {
 /* What emit() passes besides the cpu and level (tests may change them). */
 static const char *test_license = "GPL";
 
-/* max_entries of W2B_MEMORY_MAP (its 32 KiB blocks) in the last object
+/* max_entries of W2B_MEMORY_MAP (16 KiB blocks) in the last object
  * load() opened; 0 if it has none. */
 static uint32_t declared_mem_entries;
 
