@@ -281,6 +281,10 @@ LLVMValueRef be_from_u64(struct be_ctx *cx, LLVMValueRef v, LLVMTypeRef ty);
 /* Calls helper `id` with the given function type. */
 LLVMValueRef be_call_helper(struct be_ctx *cx, unsigned id, LLVMTypeRef fty,
 			    LLVMValueRef *args, unsigned nargs);
+/* bpf_map_lookup_elem(map, slot) with the i32 key stored in slot (an
+ * i32 stack slot). */
+LLVMValueRef be_map_lookup(struct be_ctx *cx, LLVMValueRef map, LLVMValueRef slot,
+			   LLVMValueRef key);
 /* Pointer to field `field` (BE_ENV_*) of the env value, element idx of the
  * arrays. */
 LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
@@ -491,6 +495,10 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
 LLVMValueRef be_aligned(struct be_fn *fs, LLVMValueRef x, unsigned width);
 /* Defines in->dst as v (type-checked); 0 or -EINVAL (reported). */
 int be_def(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v);
+/* The value of vals[0..n) (n >= 1) as it came from blocks from[] into
+ * the current one: vals[0] alone, else a phi. */
+LLVMValueRef be_join_values(struct be_ctx *cx, LLVMValueRef *vals, LLVMBasicBlockRef *from,
+			    unsigned n);
 /* The whole access `in` (IR_LOAD, IR_STORE) to instance memory, of any
  * layout: the loaded value, or NULL (a store, or an access that always
  * traps: the block is then terminated); *err < 0 on an error. */

@@ -165,13 +165,9 @@ static LLVMValueRef lookup_in(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMVa
 			      LLVMValueRef key)
 {
 	LLVMValueRef slot = LLVMBuildAlloca(alloca_b, cx->t_i32, "key");
-	LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_ptr };
-	LLVMValueRef args[2] = { map, slot };
 
 	LLVMSetAlignment(slot, 4);
-	be_store(cx, key, slot);
-	return be_call_helper(cx, BE_HELPER_MAP_LOOKUP_ELEM,
-			      LLVMFunctionType(cx->t_ptr, pt, 2, 0), args, 2);
+	return be_map_lookup(cx, map, slot, key);
 }
 
 static LLVMValueRef lookup(struct wrapper *w, LLVMValueRef map, LLVMValueRef key)

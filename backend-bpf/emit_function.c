@@ -722,8 +722,7 @@ static void blocked_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_spa
 		from[1] = LLVMGetInsertBlock(B);
 		LLVMBuildBr(B, join);
 		LLVMPositionBuilderAtEnd(B, join);
-		v = LLVMBuildPhi(B, uty, "");
-		LLVMAddIncoming(v, vals, from, 2);
+		v = be_join_values(cx, vals, from, 2);
 	} else {
 		v = LLVMTypeOf(fill) == uty ? fill : LLVMBuildTrunc(B, fill, uty, "");
 	}
@@ -751,24 +750,18 @@ static void span_unit(struct be_ctx *cx, LLVMValueRef fn, const struct be_span *
 	if (sp->backward)
 		idx = LLVMBuildSub(B, LLVMBuildSub(B, cnt, LLVMConstInt(cx->t_i64, 1, 0), ""), idx, "");
 	o = sp->w == 1 ? idx : LLVMBuildShl(B, idx, LLVMConstInt(cx->t_i64, 3, 0), "");
-	if (sp->blocked) {
-		/* the bound ends a walked loop's walk (COUNTED) */
-		dd = be_opaque(cx, LLVMBuildAdd(B, d, o, ""));
-		in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
-		LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, dd,
-						 LLVMConstInt(cx->t_i64, sp->dsize - sp->w, 0), ""),
-				stop, in);
-		LLVMPositionBuilderAtEnd(B, in);
-		blocked_unit(cx, fn, sp, dd, s ? LLVMBuildAdd(B, s, o, "") : NULL, fill);
-		return;
-	}
-	/* the checks are on the registers the pointers are made from */
+	/* the checks are on the registers the pointers are made from; a
+	 * blocked span's is the bound that ends a walked loop's walk */
 	dd = be_opaque(cx, LLVMBuildAdd(B, d, o, ""));
 	in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
 	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, dd,
 					 LLVMConstInt(cx->t_i64, sp->dsize - sp->w, 0), ""),
 			stop, in);
 	LLVMPositionBuilderAtEnd(B, in);
+	if (sp->blocked) {
+		blocked_unit(cx, fn, sp, dd, s ? LLVMBuildAdd(B, s, o, "") : NULL, fill);
+		return;
+	}
 	if (sbase) {
 		ss = be_opaque(cx, LLVMBuildAdd(B, s, o, ""));
 		in = LLVMAppendBasicBlockInContext(cx->C, fn, "span.in");
@@ -1083,6 +1076,30 @@ LLVMValueRef be_instance_ptr(struct be_fn *fs, const struct ir_inst *in, unsigne
 			    in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG, NULL);
 }
 
+/* The width bytes x a load `in` read, as its result type (signed loads
+ * sign-extended). */
+static LLVMValueRef widen_loaded(struct be_ctx *cx, const struct ir_inst *in, LLVMValueRef x)
+{
+	LLVMTypeRef rt = be_type(cx, in->type);
+
+	if (LLVMTypeOf(x) == rt)
+		return x;
+	return in->flags & IR_F_SIGNED ? LLVMBuildSExt(cx->B, x, rt, "") :
+		LLVMBuildZExt(cx->B, x, rt, "");
+}
+
+LLVMValueRef be_join_values(struct be_ctx *cx, LLVMValueRef *vals, LLVMBasicBlockRef *from,
+			    unsigned n)
+{
+	LLVMValueRef phi;
+
+	if (n == 1)
+		return vals[0];
+	phi = LLVMBuildPhi(cx->B, LLVMTypeOf(vals[0]), "");
+	LLVMAddIncoming(phi, vals, from, n);
+	return phi;
+}
+
 LLVMValueRef be_instance_access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v,
 				int *err)
 {
@@ -1119,22 +1136,13 @@ LLVMValueRef be_instance_access(struct be_fn *fs, const struct ir_inst *in, LLVM
 		be_mem_scatter(cx, st.ea, width, LLVMBuildZExt(B, LLVMBuildTrunc(B, v, ty, ""),
 							       cx->t_i64, ""));
 	} else {
-		x = LLVMBuildTrunc(B, be_mem_gather(cx, st.ea, width), ty, "");
-		if (be_type(cx, in->type) != ty)
-			x = in->flags & IR_F_SIGNED ? LLVMBuildSExt(B, x, be_type(cx, in->type), "") :
-				LLVMBuildZExt(B, x, be_type(cx, in->type), "");
-		vals[n] = x;
+		vals[n] = widen_loaded(cx, in, LLVMBuildTrunc(B, be_mem_gather(cx, st.ea, width),
+							      ty, ""));
 	}
 	from[n++] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, join);
-	if (in->kind == IR_STORE)
-		return NULL;
-	if (n == 1)
-		return vals[0];
-	x = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
-	LLVMAddIncoming(x, vals, from, n);
-	return x;
+	return in->kind == IR_STORE ? NULL : be_join_values(cx, vals, from, n);
 }
 
 LLVMValueRef be_instance_span(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef a,
@@ -1183,10 +1191,7 @@ LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueR
 		x = LLVMBuildLoad2(cx->B, ty, p, "");
 	}
 	LLVMSetAlignment(x, access_align(fs, in, width));
-	if (in->kind == IR_STORE || be_type(cx, in->type) == ty)
-		return x;
-	return in->flags & IR_F_SIGNED ? LLVMBuildSExt(cx->B, x, be_type(cx, in->type), "") :
-		LLVMBuildZExt(cx->B, x, be_type(cx, in->type), "");
+	return in->kind == IR_STORE ? x : widen_loaded(cx, in, x);
 }
 
 static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef v, int *err);
@@ -1233,13 +1238,7 @@ static LLVMValueRef access_any(struct be_fn *fs, const struct ir_inst *in, LLVMV
 		LLVMBuildUnreachable(B);
 		return NULL;
 	}
-	if (in->kind != IR_LOAD)
-		return NULL;
-	if (n == 1)
-		return vals[0];
-	x = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
-	LLVMAddIncoming(x, vals, from, n);
-	return x;
+	return in->kind == IR_LOAD ? be_join_values(cx, vals, from, n) : NULL;
 }
 
 /* The access in the region(s) it reaches: loads give their value, stores

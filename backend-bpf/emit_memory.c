@@ -53,22 +53,10 @@
 static LLVMValueRef key_slot(struct be_fn *fs)
 {
 	if (!fs->key_slot || fs->key_fn != fs->fn) {
-		fs->key_slot = LLVMBuildAlloca(fs->alloca_b, fs->cx->t_i32, "block");
-		LLVMSetAlignment(fs->key_slot, 4);
+		fs->key_slot = be_block_key_slot(fs->cx, fs->fn);
 		fs->key_fn = fs->fn;
 	}
 	return fs->key_slot;
-}
-
-/* bpf_map_lookup_elem(&map, &k) with the i32 k stored in slot. */
-static LLVMValueRef lookup(struct be_ctx *cx, LLVMValueRef map, LLVMValueRef slot, LLVMValueRef k)
-{
-	LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_ptr };
-	LLVMValueRef args[2] = { map, slot };
-
-	be_store(cx, k, slot);
-	return be_call_helper(cx, BE_HELPER_MAP_LOOKUP_ELEM, LLVMFunctionType(cx->t_ptr, pt, 2, 0),
-			      args, 2);
 }
 
 static uint32_t hot_block(const struct be_ctx *cx)
@@ -92,7 +80,7 @@ static LLVMValueRef hot_memory(struct be_ctx *cx, LLVMValueRef slot)
 	LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(cx->C, fn, "env.memory");
 	LLVMBasicBlockRef from[2];
 
-	env = lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
+	env = be_map_lookup(cx, cx->env_map, slot, LLVMConstInt(cx->t_i32, 0, 0));
 	p[0] = LLVMConstNull(cx->t_ptr);
 	from[0] = LLVMGetInsertBlock(B);
 	LLVMBuildCondBr(B, LLVMBuildIsNull(B, env, ""), join, found);
@@ -117,7 +105,7 @@ LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef 
 	if (LLVMIsAConstantInt(k)) {
 		if (LLVMConstIntGetZExtValue(k) == hot_block(cx))
 			return hot_memory(cx, slot);
-		return lookup(cx, cx->mem_map, slot,
+		return be_map_lookup(cx, cx->mem_map, slot,
 			      LLVMConstInt(cx->t_i32, be_block_key(cx, (uint32_t)
 							 LLVMConstIntGetZExtValue(k)), 0));
 	}
@@ -132,7 +120,7 @@ LLVMValueRef be_lookup_block(struct be_ctx *cx, LLVMValueRef slot, LLVMValueRef 
 	from[0] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, other);
-	p[1] = lookup(cx, cx->mem_map, slot,
+	p[1] = be_map_lookup(cx, cx->mem_map, slot,
 		      LLVMBuildSub(B, k, LLVMBuildZExt(B, LLVMBuildICmp(B, LLVMIntUGT, k,
 				LLVMConstInt(cx->t_i32, hot_block(cx), 0), ""), cx->t_i32, ""), ""));
 	from[1] = LLVMGetInsertBlock(B);
@@ -320,8 +308,7 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 	LLVMPositionBuilderAtEnd(B, entry);
 	cx->B = B;
 	be_di_set_loc(cx, LLVMGetSubprogram(fn), 0);
-	slot = LLVMBuildAlloca(B, cx->t_i32, "block");
-	LLVMSetAlignment(slot, 4);
+	slot = be_block_key_slot(cx, fn);
 	k = LLVMBuildTrunc(B, LLVMBuildLShr(B, ea, i64c(cx, BE_MEM_BLOCK_SHIFT), ""), cx->t_i32, "");
 	a8 = LLVMBuildAnd(B, ea, i64c(cx, BE_MEM_BLOCK - 8), "");
 	lo = be_lookup_block(cx, slot, k);

@@ -142,6 +142,17 @@ LLVMValueRef be_call_helper(struct be_ctx *cx, unsigned id, LLVMTypeRef fty,
 	return LLVMBuildCall2(cx->B, fty, callee, args, nargs, "");
 }
 
+LLVMValueRef be_map_lookup(struct be_ctx *cx, LLVMValueRef map, LLVMValueRef slot,
+			   LLVMValueRef key)
+{
+	LLVMTypeRef pt[2] = { cx->t_ptr, cx->t_ptr };
+	LLVMValueRef args[2] = { map, slot };
+
+	be_store(cx, key, slot);
+	return be_call_helper(cx, BE_HELPER_MAP_LOOKUP_ELEM, LLVMFunctionType(cx->t_ptr, pt, 2, 0),
+			      args, 2);
+}
+
 LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 			 uint32_t idx)
 {

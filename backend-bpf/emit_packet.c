@@ -230,9 +230,7 @@ static LLVMValueRef packet_read_beyond_linear(struct be_fn *fs, const struct ir_
 	from[1] = LLVMGetInsertBlock(B);
 	LLVMBuildBr(B, join);
 	LLVMPositionBuilderAtEnd(B, join);
-	p = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
-	LLVMAddIncoming(p, vals, from, 2);
-	return p;
+	return be_join_values(cx, vals, from, 2);
 }
 
 static LLVMValueRef packet_side(struct be_fn *fs, const struct ir_inst *in, LLVMValueRef x,
@@ -309,13 +307,7 @@ LLVMValueRef be_packet_access(struct be_fn *fs, const struct ir_inst *in, LLVMVa
 	}
 
 	LLVMPositionBuilderAtEnd(B, join);
-	if (in->kind == IR_STORE)
-		return NULL;
-	if (n == 1)
-		return vals[0];
-	p = LLVMBuildPhi(B, LLVMTypeOf(vals[0]), "");
-	LLVMAddIncoming(p, vals, from, n);
-	return p;
+	return in->kind == IR_STORE ? NULL : be_join_values(cx, vals, from, n);
 }
 
 /* --- constant offsets ------------------------------------------------------ */
