@@ -487,7 +487,7 @@ static int build_env_type(struct be_ctx *cx)
 		uint32_t hot = m->memory.hot;
 
 		if (header + BE_MEM_BLOCK > BE_PERCPU_VALUE_MAX) {
-			diag_report(cx->d, DIAG_ERROR, NULL,
+			diag_error_at(cx->d, m->memory.offset,
 				    "the instance state (%llu bytes of globals, results and loop "
 				    "state) leaves no room for the memory's hot block (%u bytes) in "
 				    "a per-CPU map value (at most %u)", (unsigned long long)header,

@@ -190,6 +190,7 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 
 	m->memory.present = true;
 	m->memory.pages = (uint32_t)mem->limits.min;
+	m->memory.offset = mem->offset;
 	for (uint32_t k = 0; k < wm->ndatas; k++) {
 		const struct fe_data *s = &wm->datas[k];
 		struct ir_data *id;

@@ -339,6 +339,7 @@ struct ir_data {
 struct ir_memory {
 	bool present;
 	uint32_t pages;			/* what memory.size answers (declared minimum) */
+	uint32_t offset;		/* its declaration's byte offset (diagnostics) */
 	uint32_t size;			/* bytes the instance has; accesses at or past it trap */
 	uint32_t hot;			/* where its hot bytes start: the initial
 					 * stack pointer less 16 KiB (wasm-ld),
