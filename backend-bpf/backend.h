@@ -71,7 +71,8 @@ struct be_options {
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative
  * errno with the diagnostic already reported: -E2BIG when a program's
  * chain of calls is deeper than the kernel's frames even with every
- * function inlined. */
+ * function inlined, or a function's jumps reach further than BPF's
+ * 16-bit offsets. */
 int be_emit(const struct ir_module *m, const struct be_options *opts,
 	    struct diag_sink *d, void **out, size_t *out_size);
 

@@ -171,6 +171,9 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 		diag_report(cx->d, DIAG_ERROR,
 			    f ? &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL } : NULL,
 			    "a jump spans more than BPF's 16-bit offsets reach (LLVM: Branch target out of insn range), most likely in this function, the largest: split it, or compile with --mcpu=v4 (kernel 6.6+), whose long jumps reach any target");
+		free(buf);
+		free(msg);
+		return -E2BIG;	/* a limit, like the stack's: the pipeline may retry */
 	} else {
 		char *nl = msg ? strchr(msg, '\n') : NULL;
 

@@ -345,6 +345,9 @@ static void callback_exit(struct be_fn *fs, uint64_t code)
 	struct be_ctx *cx = fs->cx;
 	struct be_loop *lp = fs->cb;
 
+	/* ITER loops inside the body (a light loop in a heavy one's
+	 * callback: bound_loops.c) end with it */
+	be_leave_iters(fs, 0);
 	if (lp->lowering == IR_LOOP_GLOBAL) {
 		LLVMBuildRet(cx->B, LLVMConstInt(cx->t_i64, code, 0));
 		return;

@@ -410,10 +410,13 @@ static int compile_module(struct compile *c)
 		free(c->out->data);
 		c->out->data = NULL;
 		be.flatten = true;
-		if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
-			return err;
-		err = check_stack(c, true);
+		err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size);
+		if (!err)
+			err = check_stack(c, true);
 	}
+	/* still over the stack, or the one function flattening made is
+	 * too long for BPF's jumps: the memory in the env value instead of
+	 * blocks (no slow-path calls) is the way left */
 	if (err == -E2BIG && !c->o.memory_size && c->ir->memory.layout_end &&
 	    c->ir->memory.layout_end < c->ir->memory.size && c->ir->memory.size > (32u << 10))
 		c->shrink_to = c->ir->memory.layout_end;

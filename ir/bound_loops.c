@@ -12,7 +12,17 @@
  *             open-coded bpf_iter_num iterator. The verifier treats its
  *             `next` as a checkpoint and stops once the state at the loop
  *             head repeats, so the cost is per distinct state, not per
- *             iteration.
+ *             iteration. But that state is the whole function's frame:
+ *             every register and stack slot LLVM keeps across a long body
+ *             must repeat too, and in a body of thousands of instructions
+ *             (Rust debug builds, with every helper inlined) they take
+ *             dozens of passes to, each a walk of the whole body (tests/
+ *             loops: Rust hexdec at opt-level 0, past the million). A loop
+ *             heavier than ITER_MAX_PASS_INSNS per pass gets CALLBACK
+ *             instead, whose frame starts fresh each pass, and which
+ *             splits a body too long for BPF's 16-bit jumps out of its
+ *             function; at that size a call per iteration costs nothing
+ *             measurable. Loops inside it stay ITER if they are light.
  *   CALLBACK  5.17+: the body is a bpf_loop() callback; the verifier checks
  *             it once per distinct state as well (6.1 once, full stop).
  *   GLOBAL    older kernels (5.6+): the body is a global function, which
@@ -93,6 +103,12 @@
  * 377k, processed 513k; tests/loops' nested64 at -O2 over 4x). */
 #define COUNTED_BUDGET_INSNS 450000.0
 #define COUNTED_BUDGET_BRANCHES 4000.0
+/* The heaviest loop (estimated processed instructions per pass, W below)
+ * that gets ITER on a target that has it. Measured with tests/loops'
+ * Rust debug builds on 6.18: search's heaviest loop, ~9,200, verifies as
+ * an iterator; hexdec's, ~20,700, runs past the million (49k processed as
+ * a callback), http_headers', ~81,000, does not fit BPF's jumps. */
+#define ITER_MAX_PASS_INSNS 16384.0
 /* Fewer iterations than this is not a loop worth compiling: refused. */
 #define COUNTED_MIN_ITERS 8u
 /* The counter test and decrement of one COUNTED iteration. */
@@ -218,7 +234,8 @@ struct bound_ctx {
 	uint8_t *exposed, *written, *ctx;
 	uint32_t *reads_in, *reads_all;
 	bool *targeted;			/* per label */
-	struct func_cost *fc;		/* per function (COUNTED targets) */
+	struct func_cost *fc;		/* per function (COUNTED, GLOBAL and ITER targets) */
+	bool *heavy;			/* per label: an ITER target's loop made CALLBACK */
 	bool has_global;		/* the function at hand has GLOBAL loops */
 	int err;
 };
@@ -395,7 +412,7 @@ static void lower_loop(struct bound_ctx *c, struct ir_inst *loop)
 		li->max_iters = 1;
 		return;
 	}
-	li->lowering = func_lowering(c, f);
+	li->lowering = c->heavy[loop->u.scope.label->id] ? IR_LOOP_CALLBACK : func_lowering(c, f);
 	/* passes through the body, the first included; the run's fuel ends
 	 * the loop first (COUNTED, GLOBAL: set by fit_loop) */
 	li->max_iters = c->opts->max_loop_iters;
@@ -725,6 +742,54 @@ static void budget_counted(struct bound_ctx *c)
 	free(order);
 }
 
+/* --- heavy loops on ITER targets ------------------------------------------- */
+
+/* Every reachable function's loop nodes with their W (loops weigh as
+ * COUNTED ones here: no loop is GLOBAL on these targets), callees first. */
+static void weigh_loops(struct bound_ctx *c)
+{
+	struct ir_module *m = c->m;
+	uint32_t *order = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*order)), n = 0;
+
+	if (!order)
+		abort();
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].reachable)
+			order[n++] = k;
+	qsort_r(order, n, sizeof(*order), by_call_depth, m);
+	for (uint32_t k = 0; k < n; k++) {
+		struct ir_func *f = &m->funcs[order[k]];
+
+		memset(c->targeted, 0, f->nlabels ? f->nlabels : 1);
+		ir_walk_insts(&f->body, mark_targets, c->targeted);
+		collect_nodes(c, f, &c->fc[order[k]]);
+		sum_nodes(&c->fc[order[k]]);
+	}
+	free(order);
+}
+
+/* Marks in c->heavy the loops of f too heavy for ITER (the comment at the
+ * top), each with a note: the user sees why this loop is a callback. */
+static void mark_heavy(struct bound_ctx *c, struct ir_func *f, const struct func_cost *fc)
+{
+	memset(c->heavy, 0, (f->nlabels ? f->nlabels : 1) * sizeof(bool));
+	if (!fc)
+		return;
+	for (uint32_t k = 0; k < fc->nodes.n; k++) {
+		const struct node *nd = &fc->nodes.v[k];
+		struct diag_loc loc = { nd->in->offset, f->wasm_index, f->name, NULL };
+
+		if (nd->in->kind != IR_LOOP || nd->insns <= ITER_MAX_PASS_INSNS)
+			continue;
+		c->heavy[nd->in->u.scope.label->id] = true;
+		diag_report(c->d, DIAG_NOTE, &loc,
+			    "loop body of ~%.0f instructions per pass: a bpf_loop callback rather than "
+			    "an iterator, which the verifier would walk pass after pass until every "
+			    "register and stack slot of the function repeats (more than %.0f)",
+			    nd->insns, ITER_MAX_PASS_INSNS);
+	}
+}
+
 /* --- GLOBAL loops and the program's context ------------------------------- */
 
 static void mark_kind(struct ir_func *f, void *user)
@@ -790,10 +855,18 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 	c.reads_in = malloc(maxl * sizeof(uint32_t));
 	c.reads_all = malloc(maxl * sizeof(uint32_t));
 	c.targeted = malloc(maxlab);
-	if (!c.exposed || !c.written || !c.ctx || !c.reads_in || !c.reads_all || !c.targeted)
+	c.heavy = malloc(maxlab * sizeof(bool));
+	if (!c.exposed || !c.written || !c.ctx || !c.reads_in || !c.reads_all || !c.targeted ||
+	    !c.heavy)
 		abort();
 	if (global)
 		find_entry_kinds(m);
+	if (target == IR_LOOP_ITER) {
+		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
+		if (!c.fc)
+			abort();
+		weigh_loops(&c);
+	}
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
 
@@ -806,6 +879,7 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 		check_nest_depth(&c, f, func_lowering(&c, f));
 		if (c.err)
 			break;
+		mark_heavy(&c, f, c.fc ? &c.fc[k] : NULL);
 		ir_walk_insts(&f->body, count_reads, &c);
 		c.has_global = false;
 		ir_walk_insts(&f->body, visit_loop, &c);
@@ -828,6 +902,12 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 				read_packet_as_entry(&m->funcs[k]);
 		free(had);
 	}
+	if (c.fc) {
+		for (uint32_t k = 0; k < m->nfuncs; k++)
+			free(c.fc[k].nodes.v);
+		free(c.fc);
+		c.fc = NULL;
+	}
 	if (!c.err && (global || target == IR_LOOP_COUNTED)) {
 		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
 		if (!c.fc)
@@ -841,5 +921,6 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 	free(c.reads_in);
 	free(c.reads_all);
 	free(c.targeted);
+	free(c.heavy);
 	return c.err;
 }

@@ -42,6 +42,7 @@ Three kinds, by directory:
 "golden: N passed, M failed".
 """
 import argparse
+import fnmatch
 import os
 import re
 import subprocess
@@ -234,6 +235,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wasm2bpf", required=True)
     ap.add_argument("--rebase", action="store_true")
+    ap.add_argument("--only", action="append", default=[], metavar="GLOB",
+                    help="only the tests whose file name matches (repeatable)")
     ap.add_argument("kinds", nargs="*", default=["reject", "ir", "run"])
     a = ap.parse_args()
     checks = {"reject": check_reject, "ir": check_ir, "run": check_run}
@@ -244,6 +247,8 @@ def main():
             if not (name.endswith(".wat") or (kind != "ir" and name.endswith(".c")) or
                     (kind == "reject" and name.endswith(".py")) or
                     (kind == "run" and name.endswith(".ts"))):
+                continue
+            if a.only and not any(fnmatch.fnmatch(name, g) for g in a.only):
                 continue
             path = os.path.join(d, name)
             try:
