@@ -196,6 +196,8 @@ struct be_ctx {
 
 	/* Debug info (emit_debuginfo.c). */
 	LLVMMetadataRef di_file, di_cu;
+	LLVMMetadataRef *di_src_files;	/* per source file, made on first use */
+	uint32_t loc_offset;		/* the Wasm offset be_di_set_loc() last set */
 	LLVMMetadataRef di_int, di_uint, di_llong, di_ullong;
 	LLVMMetadataRef di_voidp, di_ullongp, di_intp, di_iterp;
 	LLVMMetadataRef di_env, di_envp;	/* struct w2b_env_value (*) */
@@ -342,7 +344,10 @@ LLVMMetadataRef be_di_type(struct be_ctx *cx, enum ir_type t);
 /* struct xdp_md * or struct __sk_buff *: the context of program kind
  * `kind` (enum ir_prog_kind, a packet kind). */
 LLVMMetadataRef be_di_ctx_ptr(struct be_ctx *cx, unsigned kind);
-void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, unsigned line);
+/* Instructions built from here on are at Wasm offset `offset` (its
+ * source line where the module has them), in function scope sp; sets
+ * cx->loc_offset. */
+void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, uint32_t offset);
 
 /* emit_memory.c: a memory in W2B_MEMORY_MAP's blocks. */
 /* An instance-memory access in W2B_MEMORY_MAP whose bytes may lie in

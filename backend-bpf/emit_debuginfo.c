@@ -8,10 +8,16 @@
  * backend derives BTF from debug info only, so the DI here is not optional
  * decoration but part of the object's contract:
  *
- *   - one DIFile, the Wasm module itself (basename + dirname of m->file);
- *     its "lines" are Wasm byte offsets: every instruction's DILocation has
+ *   - one DIFile, the Wasm module itself (its base name, in "."); its
+ *     "lines" are Wasm byte offsets: an instruction's DILocation has
  *     line = its offset, column 1, so `bpftool prog dump xlated linum`
- *     shows line_num = Wasm offset;
+ *     shows line_num = Wasm offset; but where the module has source lines
+ *     (DWARF, built with -g: common/source_map.h) an instruction's
+ *     location is its source file, line and column instead (a lexical
+ *     block file of the function's scope), so BTF line info, the
+ *     verifier's log and bpftool show the C (or Rust) line. The Wasm
+ *     offset of what is being emitted is kept beside it (cx->loc_offset:
+ *     trap words name it);
  *   - one DISubprogram per function, prototyped, with a named
  *     DILocalVariable per parameter: BTF takes argument names from those,
  *     and the kernel rejects a FUNC_PROTO with unnamed arguments
@@ -38,7 +44,10 @@
 
 #include <linux/bpf.h>
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "common/source_map.h"
 
 /* DWARF base type encodings (DW_ATE_*) and tags (DW_TAG_*). */
 #define DW_ATE_SIGNED 0x05
@@ -323,8 +332,39 @@ LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
 	return sp;
 }
 
-void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, unsigned line)
+/* The DIFile of the module's source file k (common/source_map.h), made
+ * on first use. LLVM's BTF writer reads the file, when it is there, for
+ * the text of each line_info record, as it does for clang's objects. */
+static LLVMMetadataRef source_file(struct be_ctx *cx, uint32_t k)
 {
-	LLVMSetCurrentDebugLocation2(cx->B,
-		LLVMDIBuilderCreateDebugLocation(cx->C, line, 1, sp, NULL));
+	const struct source_map *sm = cx->m->source;
+	const char *path = sm->files[k], *slash;
+
+	if (!cx->di_src_files && !(cx->di_src_files = calloc(sm->nfiles, sizeof(*cx->di_src_files))))
+		return cx->di_file;
+	if (!cx->di_src_files[k]) {
+		slash = strrchr(path, '/');
+		cx->di_src_files[k] = slash ?
+			LLVMDIBuilderCreateFile(cx->D, slash + 1, strlen(slash + 1), path,
+						(size_t)(slash - path)) :
+			LLVMDIBuilderCreateFile(cx->D, path, strlen(path), "", 0);
+	}
+	return cx->di_src_files[k];
+}
+
+void be_di_set_loc(struct be_ctx *cx, LLVMMetadataRef sp, uint32_t offset)
+{
+	const struct source_line *l = source_map_at(cx->m->source, offset);
+	LLVMMetadataRef scope = sp;
+	unsigned line = offset, col = 1;
+
+	cx->loc_offset = offset;
+	if (l && sp && l->file < cx->m->source->nfiles) {
+		/* the source line, in its file: a lexical block of the
+		 * function's own scope (its DISubprogram is in the module) */
+		scope = LLVMDIBuilderCreateLexicalBlockFile(cx->D, sp, source_file(cx, l->file), 0);
+		line = l->line;
+		col = l->column;
+	}
+	LLVMSetCurrentDebugLocation2(cx->B, LLVMDIBuilderCreateDebugLocation(cx->C, line, col, scope, NULL));
 }

@@ -297,12 +297,8 @@ static void trap_exit(struct be_fn *fs, uint32_t code)
 
 uint64_t be_trap_word(struct be_fn *fs, uint32_t code)
 {
-	/* where: the Wasm offset of the instruction being emitted, which is
-	 * the line of the builder's debug location */
-	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(fs->cx->B);
-	uint64_t off = loc ? LLVMDILocationGetLine(loc) : fs->f->offset;
-
-	return W2B_TRAP_WORD(code, fs->f->wasm_index, off);
+	/* where: the Wasm offset of the instruction being emitted */
+	return W2B_TRAP_WORD(code, fs->f->wasm_index, fs->cx->loc_offset);
 }
 
 /* if (cond) trap code; continues in a fresh block. */
@@ -788,6 +784,7 @@ static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
 	LLVMBuilderRef B = cx->B;
 	LLVMBasicBlockRef saved_bb = LLVMGetInsertBlock(B), entry, stop;
 	LLVMMetadataRef saved_loc = LLVMGetCurrentDebugLocation2(B), dt[2], md;
+	uint32_t saved_offset = cx->loc_offset;
 	LLVMTypeRef pt[2] = { cx->t_i64, cx->t_ptr }, fty;
 	LLVMValueRef fn, ctx, v[SPAN_NFIELDS];
 	struct be_span_cb *c;
@@ -839,6 +836,7 @@ static LLVMValueRef span_callback(struct be_ctx *cx, const struct be_span *sp)
 
 	LLVMPositionBuilderAtEnd(B, saved_bb);
 	LLVMSetCurrentDebugLocation2(B, saved_loc);
+	cx->loc_offset = saved_offset;
 	return fn;
 }
 

@@ -293,6 +293,7 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 	LLVMValueRef fn = LLVMAddFunction(cx->M, name, fty), slot, k, lo, hi, plo, phi_, wlo, whi;
 	LLVMValueRef sh, rsh, mask, v, a8, hsame, ps[2];
 	LLVMBuilderRef B = LLVMCreateBuilderInContext(cx->C), saved = cx->B;
+	uint32_t saved_offset = cx->loc_offset;
 	LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(cx->C, fn, "entry");
 	LLVMBasicBlockRef same = LLVMAppendBasicBlockInContext(cx->C, fn, "same");
 	LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(cx->C, fn, "next");
@@ -374,6 +375,7 @@ static LLVMValueRef straddle_fn(struct be_ctx *cx, bool store)
 		LLVMBuildRet(B, i64c(cx, 0));
 	}
 	cx->B = saved;
+	cx->loc_offset = saved_offset;
 	LLVMDisposeBuilder(B);
 	return fn;
 }

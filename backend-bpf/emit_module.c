@@ -947,6 +947,7 @@ out:
 	free(cx.loop_base);
 	free(cx.global_var);
 	free(cx.user_maps);
+	free(cx.di_src_files);
 	free(cx.chunks);
 	free(cx.image);
 	if (cx.D)

@@ -18,6 +18,7 @@
 #include "common/diag.h"
 #include "common/kernel.h"
 #include "common/license.h"
+#include "common/source_map.h"
 #include "frontend/frontend.h"
 #include "ir/ir.h"
 #include "verifier-check/vcheck.h"
@@ -46,6 +47,8 @@ struct compile {
 	bool shrunk;
 	/* diagnostics held back while a retry may still come (w2b_compile()) */
 	struct held *held;
+	/* the module's source lines (DWARF), or NULL; the output takes them */
+	struct source_map *source;
 };
 
 struct held {
@@ -375,8 +378,12 @@ static int compile_module(struct compile *c)
 		return err;
 	if (!(c->wasm = fe_decode(c->bytes, c->size, &c->arena, &c->diag)))
 		return -EINVAL;
+	source_map_free(c->source);
+	c->source = fe_read_source_lines(c->wasm, &c->diag);
+	c->diag.source = c->source;
 	if (!(c->ir = fe_build_ir(c->wasm, c->path, &c->arena, &c->diag)))
 		return -EINVAL;
+	c->ir->source = c->source;
 	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
 		return err;
 	if ((err = fe_layout_memory(c->ir, c->wasm, c->o.memory_size, &c->diag)))
@@ -603,11 +610,18 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		err = -EINVAL;
 	arena_free(&c.arena);
 	if (err) {
+		source_map_free(c.source);
 		w2b_output_free(c.out);
 		return err;
 	}
+	c.out->source = c.source;
 	*out = c.out;
 	return 0;
+}
+
+const char *w2b_source_text(const struct w2b_output *out, uint32_t offset, char *buf, size_t size)
+{
+	return out ? source_map_text(out->source, offset, buf, size) : NULL;
 }
 
 int w2b_check(const char *path, const struct w2b_compile_opts *opts)
@@ -652,6 +666,7 @@ void w2b_output_free(struct w2b_output *o)
 	for (size_t k = 0; k < o->nfunc_names; k++)
 		free(o->func_names[k]);
 	free(o->func_names);
+	source_map_free(o->source);
 	free(o->entries);
 	free(o->skipped);
 	free(o->data);

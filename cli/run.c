@@ -210,18 +210,23 @@ static uint64_t trap_word(int prog_fd)
 	return word;
 }
 
-/* " at func[3] 'parse', offset 0x1a2": where the trap word says. */
+/* " at func[3] 'parse', offset 0x1a2 (parse.c:42:7)": where the trap
+ * word says, with the source line when the module has them (-g). */
 static const char *trap_where(const struct w2b_output *out, uint64_t word, unsigned code,
 			      char *buf, size_t size)
 {
-	uint32_t f = W2B_TRAP_WORD_FUNC(word);
+	uint32_t f = W2B_TRAP_WORD_FUNC(word), off = W2B_TRAP_WORD_OFFSET(word);
+	char src[300];
+	const char *s;
 
 	if (!word || W2B_TRAP_WORD_CODE(word) != code)
 		return "";
-	snprintf(buf, size, " at func[%u]%s%.100s%s, offset 0x%x", f,
+	s = w2b_source_text(out, off, src, sizeof(src));
+	snprintf(buf, size, " at func[%u]%s%.100s%s, offset 0x%x%s%s%s", f,
 		 f < out->nfunc_names && out->func_names[f] ? " '" : "",
 		 f < out->nfunc_names && out->func_names[f] ? out->func_names[f] : "",
-		 f < out->nfunc_names && out->func_names[f] ? "'" : "", W2B_TRAP_WORD_OFFSET(word));
+		 f < out->nfunc_names && out->func_names[f] ? "'" : "", off,
+		 s ? " (" : "", s ? s : "", s ? ")" : "");
 	return buf;
 }
 
@@ -482,7 +487,7 @@ int cli_run(struct cli_opts *c)
 				fprintf(stderr, "%s: error: %s\n", c->input, msg);
 				status = W2B_EXIT_FAILURE;
 			} else if (trap) {
-				char where[200];
+				char where[512];
 
 				printf("trap: %s%s\n", trap_text(trap),
 				       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol)), trap,
@@ -496,7 +501,7 @@ int cli_run(struct cli_opts *c)
 			fprintf(stderr, "%s: error: %s\n", c->input, call.msg);
 			status = W2B_EXIT_FAILURE;
 		} else if (call.trap) {
-			char where[200];
+			char where[512];
 
 			printf("trap: %s%s\n", trap_text(call.trap),
 			       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol)), call.trap,

@@ -2,9 +2,11 @@
  * diag.c — formatting of diagnostics; see diag.h.
  */
 #include "diag.h"
+#include "source_map.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void diag_init(struct diag_sink *d, const char *file)
 {
@@ -56,7 +58,7 @@ static char *format(const char *fmt, ...)
 void diag_vreport(struct diag_sink *d, enum diag_level level,
 		  const struct diag_loc *loc, const char *fmt, va_list ap)
 {
-	char where[32] = "", func[32] = "";
+	char where[32] = "", func[32] = "", src[320] = "";
 	const char *name = loc && loc->func_name ? loc->func_name : NULL;
 	char *msg, *line;
 
@@ -69,12 +71,20 @@ void diag_vreport(struct diag_sink *d, enum diag_level level,
 		snprintf(where, sizeof(where), ":%.24s", loc->text_pos);
 	if (loc && loc->func != DIAG_NO_FUNC)
 		snprintf(func, sizeof(func), "func[%u]", loc->func);
+	if (loc && loc->offset != DIAG_NO_OFFSET && d->source &&
+	    source_map_text(d->source, loc->offset, src + 2, sizeof(src) - 3)) {
+		src[0] = (func[0] || name) ? ' ' : '\0';
+		src[1] = '(';
+		if (!src[0])
+			memmove(src, src + 1, sizeof(src) - 1);
+		strcat(src, ")");
+	}
 
-	/* FILE:0xOFF: LEVEL: func[N] 'name': MESSAGE */
-	line = format("%s%s: %s: %s%s%s%s%s%s",
+	/* FILE:0xOFF: LEVEL: func[N] 'name' (SRC:LINE:COL): MESSAGE */
+	line = format("%s%s: %s: %s%s%s%s%s%s%s",
 		      d->file ? d->file : "wasm2bpf", where, level_name(level),
 		      func, name ? (func[0] ? " '" : "'") : "", name ? name : "",
-		      name ? "'" : "", (func[0] || name) ? ": " : "", msg);
+		      name ? "'" : "", src, (func[0] || name || src[0]) ? ": " : "", msg);
 	if (line) {
 		if (d->cb)
 			d->cb(d->user, level, line);

@@ -7,6 +7,11 @@
  *
  *     policy.wasm:0x1a2: error: func[3] 'on_packet': f64.add is not supported (...)
  *
+ * and, when the module has source lines (common/source_map.h: built with
+ * -g) and one covers the offset, names it after the function:
+ *
+ *     policy.wasm:0x1a2: error: func[3] 'on_packet' (policy.c:42:7): ...
+ *
  * and hands the finished line to a replaceable callback (stderr by default).
  * "internal compiler error" is a separate level: it means a bug in wasm2bpf,
  * not in the input, and the CLI gives it its own exit status.
@@ -37,8 +42,11 @@ struct diag_loc {
 /* Receives the formatted line (no trailing newline) and the level. */
 typedef void (*diag_callback)(void *user, enum diag_level level, const char *line);
 
+struct source_map;
+
 struct diag_sink {
 	const char *file;	/* input name printed before every located message */
+	const struct source_map *source;	/* the module's source lines, or NULL */
 	diag_callback cb;	/* NULL: print to stderr */
 	void *user;
 	unsigned nerrors, nwarnings, nices;

@@ -11,6 +11,8 @@
  *   fe_build_ir()          validates each function's types while turning
  *                          its stack code into IR; records per function why
  *                          it is outside the subset, if it is
+ *   fe_read_source_lines() the DWARF line table of a module built with -g:
+ *                          the source file, line and column of each offset
  *   fe_layout_memory()     how big the instance memory is, what it starts with
  *   fe_read_maps()         the maps the SDK's W2B_MAP declared
  *   fe_add_entry() ...     choose which exports become programs (or
@@ -28,12 +30,18 @@
 struct arena;
 struct diag_sink;
 struct ir_module;
+struct source_map;
 
 /* Reads path into memory (arena-owned). A file that does not start with the
  * Wasm magic is taken as text format and converted. Returns 0 or -errno
  * (-EINVAL: refused input, reported). */
 int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
 		  const uint8_t **bytes, size_t *size);
+
+/* The module's source lines from its DWARF (dwarf_lines.c), malloc'd
+ * (source_map_free()), or NULL: no DWARF line table, or one this reader
+ * cannot follow (a warning; never an error). */
+struct source_map *fe_read_source_lines(const struct fe_module *wm, struct diag_sink *d);
 
 /* Validates the module with binaryen. 0 if valid, -EINVAL if not (reported),
  * other -errno if binaryen could not be run. */

@@ -1171,6 +1171,8 @@ static bool sec_code(struct dec *d, struct rd *r)
 	uint32_t n;
 
 	d->have_code = true;
+	m->code_offset = (uint32_t)start;
+	m->code_size = (uint32_t)(r->end - start);
 	if (!rd_count(r, &n))
 		return false;
 	if (n != d->ndecl) {

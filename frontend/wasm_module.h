@@ -282,6 +282,9 @@ struct fe_module {
 	struct fe_data *datas;
 	uint32_t ncustoms;
 	struct fe_custom *customs;
+	/* The code section's payload (its function count first): where DWARF
+	 * addresses count from (dwarf_lines.c). Both 0 without one. */
+	uint32_t code_offset, code_size;
 };
 
 struct arena;

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct source_map;
+
 enum w2b_emit {
 	W2B_EMIT_OBJ = 0,	/* BPF ELF object */
 	W2B_EMIT_ASM,		/* BPF assembly */
@@ -99,6 +101,9 @@ struct w2b_output {
 	 * has none), for what a trap word names (common/abi.h). */
 	char **func_names;
 	size_t nfunc_names;
+	/* The module's source lines when it was built with -g (its DWARF),
+	 * else NULL: read through w2b_source_text(). */
+	struct source_map *source;
 };
 
 /*
@@ -110,6 +115,9 @@ struct w2b_output {
  */
 int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2b_output **out);
 void w2b_output_free(struct w2b_output *out);
+/* "parse.c:42:7": the source line of the module's byte offset, into buf,
+ * or NULL when the module has no source lines (no -g) or none covers it. */
+const char *w2b_source_text(const struct w2b_output *out, uint32_t offset, char *buf, size_t size);
 
 /* Decode and validate only (`wasm2bpf check`): 0 valid, -EINVAL not. */
 int w2b_check(const char *path, const struct w2b_compile_opts *opts);

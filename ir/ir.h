@@ -407,6 +407,9 @@ struct ir_config {
 struct ir_module {
 	struct arena *arena;
 	const char *file;		/* input path, for debug info */
+	/* The source lines of a module built with -g (common/source_map.h),
+	 * or NULL: debug locations, diagnostics and trap messages name them. */
+	const struct source_map *source;
 	struct ir_memory memory;
 	uint32_t nglobals;
 	struct ir_global *globals;

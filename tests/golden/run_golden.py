@@ -6,14 +6,17 @@ Three kinds, by directory:
   tests/reject/NAME.wat  compiled with its ;; ARGS: (default --all-exports);
                          must exit 1 (or its ;; EXIT:) and print exactly
                          NAME.err on stderr ({file} stands for the input
-                         path). One file per refusal rule, named after it.
+                         path, {root} for the repository's: a -g module's
+                         source paths). One file per refusal rule, named
+                         after it.
   tests/reject/NAME.py   the same for a module too big to keep: the script
                          prints its text (;; ARGS: in the script's # ARGS:).
   tests/reject/NAME.c    the same for a C module against the SDK (rules
                          about maps, helpers and metadata): compiled by
                          clang-19 to wasm32 first, as the samples are;
                          // ARGS: (default none: the SDK's recorded entries);
-                         // CFLAGS: more clang flags (e.g. -O0).
+                         // CFLAGS: more clang flags (e.g. -O0; with -g it is
+                         built in two steps, keeping its DWARF line table).
   tests/ir/NAME.wat      `wasm2bpf --emit=ir`: stdout must equal NAME.ir.
   tests/run/NAME.wat     loaded into the kernel once (`wasm2bpf run --batch`)
                          and called per directive:
@@ -72,8 +75,9 @@ if not os.path.exists(ASC):
     ASC = "asc"
 
 # How the samples are built (samples/CMakeLists.txt).
-SDK_CFLAGS = ["--target=wasm32", "-O2", "-nostdlib", "-matomics", "-Wl,--no-entry", "-Wl,-z,stack-size=8192",
-              "-I", os.path.join(ROOT, "runtime-stubs", "include")]
+SDK_COMPILE = ["--target=wasm32", "-O2", "-matomics", "-I", os.path.join(ROOT, "runtime-stubs", "include")]
+SDK_LINK = ["--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-Wl,-z,stack-size=8192"]
+SDK_CFLAGS = SDK_COMPILE + SDK_LINK
 
 
 def check_reject(w2b, path, rebase):
@@ -97,7 +101,7 @@ def check_reject(w2b, path, rebase):
         p = run([w2b] + args.split() + [src, "-o", out])
         if os.path.exists(out) or any(f.startswith("out.o") for f in os.listdir(tmp)):
             return "output file left behind after a refusal"
-    got = p.stderr.replace(src, "{file}")
+    got = p.stderr.replace(src, "{file}").replace(ROOT + "/", "{root}/")
     exp_path = path[:path.rindex(".")] + ".err"
     if rebase:
         with open(exp_path, "w", encoding="utf-8") as f:
@@ -130,11 +134,20 @@ def check_ir(w2b, path, rebase):
 
 
 def compile_c(path, tmp):
-    """A C test module built as the samples are; (wasm path, error)."""
+    """A C test module built as the samples are; (wasm path, error).
+    With -g among its CFLAGS, in two steps, compile and then link without
+    -O: linking with -O makes clang run binaryen's wasm-opt, which drops
+    the DWARF line table's rows (docs/c-recipe.md, Source lines)."""
     wasm = os.path.join(tmp, os.path.basename(path)[:-2] + ".wasm")
     # `// CFLAGS: -O0` adds to (and so overrides) the SDK's flags
     extra = " ".join(directives(path, "CFLAGS")).split()
-    p = run(["clang-19"] + SDK_CFLAGS + extra + ["-o", wasm, path])
+    if "-g" in extra:
+        obj = wasm[:-5] + ".o"
+        p = run(["clang-19"] + SDK_COMPILE + extra + ["-c", "-o", obj, path])
+        if not p.returncode:
+            p = run(["clang-19"] + SDK_LINK + ["-o", wasm, obj])
+    else:
+        p = run(["clang-19"] + SDK_CFLAGS + extra + ["-o", wasm, path])
     return wasm, ("clang-19 failed:\n" + p.stderr if p.returncode else None)
 
 
@@ -186,7 +199,7 @@ def run_module(w2b, path, module):
     for d in runs:
         opts, _, want = d.partition("=>")
         p = run([w2b, "run", module] + opts.split())
-        got = p.stdout.strip()
+        got = p.stdout.strip().replace(ROOT + "/", "{root}/")
         if got != want.strip():
             return "run %s: got %r, want %r; stderr:\n%s" % (opts.strip(), got, want.strip(), p.stderr)
     if not cmds:
@@ -239,6 +252,10 @@ def main():
                     help="only the tests whose file name matches (repeatable)")
     ap.add_argument("kinds", nargs="*", default=["reject", "ir", "run"])
     a = ap.parse_args()
+    # run from / so that a -g module's source paths print whole, the same
+    # wherever the suite runs ({root} in the expectations)
+    a.wasm2bpf = os.path.abspath(a.wasm2bpf)
+    os.chdir("/")
     checks = {"reject": check_reject, "ir": check_ir, "run": check_run}
     passed = failed = 0
     for kind in a.kinds:

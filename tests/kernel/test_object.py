@@ -7,6 +7,11 @@
   instruction of the module or of a function's start (its prologue and the
   entry wrapper), checked against wabt's wasm-objdump, and the division's
   offset is among them.
+- Source lines: samples/auth built with -g (compiled, then linked without
+  -O, so clang runs no wasm-opt, which would drop the line table's rows):
+  the line info names auth.c and the SDK header, each line's text is that
+  line of the file, the stats lookup's line is there, and the verifier's
+  log (`bpftool -d`) says `@ auth.c:LINE`.
 - License: GPL by default (the kernel marks the program gpl_compatible);
   --license=MIT is not GPL-compatible.
 - --emit=asm/ll/ir write text; a refused compile leaves no output file.
@@ -47,6 +52,42 @@ def instruction_offsets(wasm):
     return offs
 
 
+def check_source_lines(w2b, tmp, pin):
+    """samples/auth built with -g: its BTF line info is C."""
+    src = os.path.join(ROOT, "samples", "auth", "auth.c")
+    o, wasm, obj = (os.path.join(tmp, n) for n in ("auth.o", "auth.wasm", "auth.bpf.o"))
+    sh("clang-19", "--target=wasm32", "-O2", "-g", "-matomics", "-I",
+       os.path.join(ROOT, "runtime-stubs", "include"), "-c", "-o", o, src)
+    sh("clang-19", "--target=wasm32", "-nostdlib", "-Wl,--no-entry", "-Wl,-z,stack-size=8192",
+       "-o", wasm, o)
+    sh(w2b, wasm, "-o", obj)
+    p = sh("bpftool", "-d", "prog", "loadall", obj, pin + "-auth")
+    try:
+        dump = sh("bpftool", "prog", "dump", "xlated", "pinned", pin + "-auth/auth", "linum").stdout
+    finally:
+        subprocess.run(["rm", "-rf", pin + "-auth"])
+    # "; TEXT [file:PATH line_num:N line_col:C]"
+    recs = re.findall(r"^; (.*) \[file:(\S+) line_num:(\d+) line_col:(\d+)\]$", dump, re.M)
+    in_c = [(t, f, int(n)) for t, f, n, _ in recs if f.endswith(".c") or f.endswith(".h")]
+    check("-g: line info names auth.c", any(f == src for _, f, _ in in_c),
+          "files %s" % sorted({r[1] for r in recs}))
+    check("-g: line info names the SDK header",
+          any(f.endswith("runtime-stubs/include/wasm2bpf_sdk.h") for _, f, _ in in_c))
+    wrong = []
+    for text, f, n in in_c:
+        lines = open(f, encoding="utf-8").read().split("\n")
+        if not (0 < n <= len(lines) and lines[n - 1].strip() == text.strip()):
+            wrong.append("%s:%d %r" % (f, n, text))
+    check("-g: each line's text is that line of its file", in_c and not wrong, "; ".join(wrong[:5]))
+    auth = open(src, encoding="utf-8").read().split("\n")
+    lookup = [k + 1 for k, l in enumerate(auth) if "bpf_map_lookup_elem(&auth_stats" in l]
+    check("-g: the stats lookup's line is there", lookup and any(f == src and n == lookup[0]
+                                                                  for _, f, n in in_c),
+          "lookup at %s" % lookup)
+    check("-g: the verifier's log names auth.c lines", "@ auth.c:" in p.stdout + p.stderr,
+          (p.stdout + p.stderr)[-400:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasm2bpf", required=True)
@@ -77,6 +118,8 @@ def main():
         check("line info names the module", "traps.wasm" in dump, dump[:300])
         shutil.rmtree(pin, ignore_errors=True)
         subprocess.run(["rm", "-rf", pin])
+
+        check_source_lines(w2b, tmp, pin)
 
         obj2 = os.path.join(tmp, "mit.bpf.o")
         sh(w2b, "--all-exports", "--license=MIT", wasm, "-o", obj2)
