@@ -305,7 +305,45 @@ struct build {
 	struct source_map *sm;
 	uint32_t lines_cap, files_cap;
 	uint32_t code_offset, code_size;
+	/* sm->files by path: index + 1, 0 empty; open addressing, at most
+	 * half full (a table may name a million files) */
+	uint32_t *slots, nslots;
 };
+
+static uint32_t path_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot of path in b->slots: its file's, or the empty one it goes in. */
+static uint32_t *path_slot(struct build *b, const char *path)
+{
+	uint32_t k = path_hash(path) & (b->nslots - 1);
+
+	while (b->slots[k] && strcmp(b->sm->files[b->slots[k] - 1], path))
+		k = (k + 1) & (b->nslots - 1);
+	return &b->slots[k];
+}
+
+static bool grow_slots(struct build *b)
+{
+	uint32_t n = b->nslots ? 2 * b->nslots : 64, *old = b->slots, oldn = b->nslots;
+
+	if (!(b->slots = calloc(n, sizeof(*b->slots)))) {
+		b->slots = old;
+		return false;
+	}
+	b->nslots = n;
+	for (uint32_t k = 0; k < oldn; k++)
+		if (old[k])
+			*path_slot(b, b->sm->files[old[k] - 1]) = old[k];
+	free(old);
+	return true;
+}
 
 static bool grow(void **p, uint32_t *cap, uint32_t n, size_t size)
 {
@@ -327,6 +365,7 @@ static bool grow(void **p, uint32_t *cap, uint32_t n, size_t size)
 static uint32_t add_file(struct build *b, const char *dir, const char *dir2, const char *name)
 {
 	struct source_map *sm = b->sm;
+	uint32_t *slot;
 	size_t n;
 	char *path;
 
@@ -345,17 +384,21 @@ static uint32_t add_file(struct build *b, const char *dir, const char *dir2, con
 	if (dir2 && dir2[0])
 		strcat(strcat(path, dir2), "/");
 	strcat(path, name);
-	for (uint32_t k = 0; k < sm->nfiles; k++) {
-		if (!strcmp(sm->files[k], path)) {
-			free(path);
-			return k;
-		}
+	if (2 * (sm->nfiles + 1) > b->nslots && !grow_slots(b)) {
+		free(path);
+		return UINT32_MAX;
+	}
+	slot = path_slot(b, path);
+	if (*slot) {
+		free(path);
+		return *slot - 1;
 	}
 	if (!grow((void **)&sm->files, &b->files_cap, sm->nfiles, sizeof(*sm->files))) {
 		free(path);
 		return UINT32_MAX;
 	}
 	sm->files[sm->nfiles] = path;
+	*slot = sm->nfiles + 1;
 	return sm->nfiles++;
 }
 
@@ -705,6 +748,7 @@ struct source_map *fe_read_source_lines(const struct fe_module *wm, struct diag_
 		line.pos = next;
 	}
 	free(units);
+	free(b.slots);
 	if (ok && !b.sm->nlines)
 		diag_report(d, DIAG_WARNING, NULL,
 			    "the module's DWARF line table has no rows (binaryen's wasm-opt, which "
