@@ -66,6 +66,9 @@ struct be_options {
 	 * functions): fewer frames and less stack in a chain of calls, for
 	 * more code. Done anyway when the chains are too deep. */
 	bool flatten;
+	/* The object's own maps are PREFIX_env, PREFIX_mem, PREFIX_traps
+	 * (common/abi.h); NULL: "w2b". */
+	const char *map_prefix;
 };
 
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative

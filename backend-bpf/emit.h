@@ -10,7 +10,7 @@
  *
  * The files, by family (as in WAMR's aot_emit_*.c):
  *   emit_module.c     be_emit(): target, instance state layout (env value,
- *                     w2b_memory, .rodata), maps (ours and the module's),
+ *                     PREFIX_mem, .rodata), maps (ours and the module's),
  *                     license, passes, output
  *   emit_debuginfo.c  DIBuilder: file, compile unit, subprograms, map and
  *                     global variable DI
@@ -47,6 +47,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "backend-bpf/backend.h"
+#include "common/abi.h"
 #include "common/diag.h"
 #include "ir/ir.h"
 
@@ -149,7 +150,8 @@ struct be_ctx {
 					 * env value): all of a small memory,
 					 * the hot block of one in blocks */
 	unsigned nfixed;		/* leading pointer args of every function */
-	LLVMValueRef mem_map;		/* W2B_MEMORY_MAP, or NULL */
+	LLVMValueRef mem_map;		/* the memory blocks' map (PREFIX_mem), or NULL */
+	struct w2b_map_names map_names;	/* the object's own maps' names (common/abi.h) */
 	LLVMValueRef mem_gather, mem_scatter;	/* emit_memory.c, made on first use */
 	uint32_t env_nglobals;		/* u64 slots: one per mutable global */
 	uint32_t env_nloops;		/* u64 slots of the loop states */

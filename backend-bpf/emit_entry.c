@@ -6,7 +6,7 @@
  * and a trap must end the program with the section's trap action. So each
  * entry becomes a global function in its SEC() section that:
  *
- *   1. looks up the env, key 0 of the w2b_env per-CPU array, once; a
+ *   1. looks up the env, key 0 of the PREFIX_env per-CPU array, once; a
  *      failed lookup cannot happen for a map of one entry, but the verifier
  *      insists on the NULL check, and it is reported as INTERNAL. The
  *      memory is in it (a memory in blocks: its hot block, emit_memory.c);
@@ -24,7 +24,7 @@
  *      and fills env->fuel, the loop iterations the run may make;
  *   3. unpacks the parameters and calls the Wasm function;
  *   4. if env->trap is set, reports the trap: one more in
- *      w2b_trap_stats[code] (per-CPU, so a plain add), the code in the
+ *      PREFIX_traps[code] (per-CPU, so a plain add), the code in the
  *      status word (syscall), and returns the section's trap action
  *      (ir_prog_info[kind].trap_action: XDP_ABORTED, TC_ACT_SHOT, ...);
  *   5. otherwise writes the results and status 0 (syscall), or returns
@@ -307,7 +307,7 @@ static LLVMValueRef trap_code(struct be_ctx *cx, LLVMValueRef word)
 			      cx->t_i32, "");
 }
 
-/* [status = code;] w2b_trap_stats[code]++; return the trap action. */
+/* [status = code;] PREFIX_traps[code]++; return the trap action. */
 static void report_trap(struct wrapper *w, LLVMValueRef code)
 {
 	struct be_ctx *cx = w->cx;

@@ -3,7 +3,7 @@
  * calls, traps and loop fuel.
  *
  * Signature. `RT f(ptr env, [ptr pkt,] params...)`, internal linkage. The
- * env is the per-CPU instance state (the w2b_env map value, a
+ * env is the per-CPU instance state (the PREFIX_env map value, a
  * PTR_TO_MAP_VALUE for the verifier) that the entry wrapper looked up once;
  * the memory (or the hot block of one in blocks: emit_memory.c) is a field
  * of it; pkt, there only in a function that needs the packet (ir_func.packet),

@@ -608,7 +608,7 @@ static int add_instance_state(struct be_ctx *cx)
 	const struct ir_module *m = cx->m;
 
 	if (cx->mem_in_map)
-		cx->mem_map = add_map(cx, W2B_MEMORY_MAP, BE_MAP_TYPE_PERCPU_ARRAY, cx->mem_nblocks - 1,
+		cx->mem_map = add_map(cx, cx->map_names.memory, BE_MAP_TYPE_PERCPU_ARRAY, cx->mem_nblocks - 1,
 				      cx->di_uint, cx->di_mem);
 	for (uint32_t k = 0; k < m->nglobals; k++) {
 		const struct ir_global *g = &m->globals[k];
@@ -858,6 +858,7 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	cx.strict_align = opts && opts->strict_align;
 	cx.gpl = w2b_license_is_gpl_compatible(license);
 	cx.max_loop_iters = opts && opts->max_loop_iters ? opts->max_loop_iters : W2B_DEFAULT_MAX_LOOP_ITERS;
+	w2b_map_names(&cx.map_names, opts ? opts->map_prefix : NULL);
 	cx.span_lowering = ir_loop_lowering_for(opts && opts->target_kernel ? opts->target_kernel :
 						W2B_DEFAULT_TARGET_KERNEL, cx.gpl);
 	/* a span's body is a few instructions: not worth a global function,
@@ -899,8 +900,8 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 	}
 	err = -EINVAL;
 	be_di_init(&cx);
-	cx.env_map = add_map(&cx, W2B_ENV_MAP, BE_MAP_TYPE_PERCPU_ARRAY, 1, cx.di_uint, cx.di_env);
-	cx.stats_map = add_map(&cx, W2B_TRAP_STATS_MAP, BE_MAP_TYPE_PERCPU_ARRAY, W2B_TRAP_MAX,
+	cx.env_map = add_map(&cx, cx.map_names.env, BE_MAP_TYPE_PERCPU_ARRAY, 1, cx.di_uint, cx.di_env);
+	cx.stats_map = add_map(&cx, cx.map_names.trap_stats, BE_MAP_TYPE_PERCPU_ARRAY, W2B_TRAP_MAX,
 			       cx.di_uint, cx.di_ullong);
 	if ((err = add_user_maps(&cx)))
 		goto out;

@@ -52,6 +52,8 @@ static void usage(FILE *out)
 	      "                          next traps (default 8, at most 64)\n"
 	      "  --strict-align          packet accesses only as aligned as the module says\n"
 	      "                          (for kernels on CPUs without fast unaligned access)\n"
+	      "  --map-prefix=NAME       the object's own maps are NAME_env, NAME_mem,\n"
+	      "                          NAME_traps (default: from the file name and a hash)\n"
 	      "  -h, --help              this text\n", out);
 }
 
@@ -102,7 +104,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
 	       O_INVOKE, O_BATCH, O_MEMSIZE, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
-	       O_RECURSION };
+	       O_RECURSION, O_MAP_PREFIX };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -114,6 +116,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "max-recursion-depth", required_argument, NULL, O_RECURSION },
 		{ "memory-size", required_argument, NULL, O_MEMSIZE },
 		{ "strict-align", no_argument, NULL, O_STRICT_ALIGN },
+		{ "map-prefix", required_argument, NULL, O_MAP_PREFIX },
 		{ "target-kernel", required_argument, NULL, O_TARGET_KERNEL },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
@@ -195,6 +198,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		}
 		case O_STRICT_ALIGN:
 			c->compile.strict_align = true;
+			break;
+		case O_MAP_PREFIX:
+			c->compile.map_prefix = optarg;	/* checked by w2b_compile() */
 			break;
 		case O_TARGET_KERNEL:
 			if (w2b_kernel_parse(optarg, &c->compile.target_kernel)) {

@@ -7,6 +7,7 @@
  */
 #include "wasm2bpf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,9 @@ struct compile {
 	struct held *held;
 	/* the module's source lines (DWARF), or NULL; the output takes them */
 	struct source_map *source;
+	/* the object's own maps' prefix and names (common/abi.h) */
+	char map_prefix[16];
+	struct w2b_map_names maps;
 };
 
 struct held {
@@ -339,16 +343,15 @@ static void report_footprint(struct compile *c)
 	int ncpus = libbpf_num_possible_cpus();
 	char a[32], b[32], e[32], m[32], layout[128] = "";
 
-	if (vc_footprint(c->out->data, c->out->size, &fp))
+	if (vc_footprint(c->out->data, c->out->size, c->map_prefix, &fp))
 		return;
 	per_cpu = (uint64_t)fp.env_value + (uint64_t)fp.memory_value * fp.memory_entries;
 	if (ncpus < 1)
 		ncpus = 1;
 	diag_report(&c->diag, DIAG_NOTE, NULL,
-		    "instance state: %s bytes per possible CPU (%s in " W2B_ENV_MAP ", %s in "
-		    W2B_MEMORY_MAP "), %s for this machine's %d", grouped(per_cpu, a),
-		    grouped(fp.env_value, e),
-		    grouped((uint64_t)fp.memory_value * fp.memory_entries, m),
+		    "instance state: %s bytes per possible CPU (%s in %s, %s in %s), %s for this "
+		    "machine's %d", grouped(per_cpu, a), grouped(fp.env_value, e), c->maps.env,
+		    grouped((uint64_t)fp.memory_value * fp.memory_entries, m), c->maps.memory,
 		    grouped(per_cpu * (uint64_t)ncpus, b), ncpus);
 	if (per_cpu <= FOOTPRINT_WARN)
 		return;
@@ -366,16 +369,114 @@ static void report_footprint(struct compile *c)
 		    "it with --memory-size%s", grouped(per_cpu, a), FOOTPRINT_WARN >> 20, layout);
 }
 
+/* FNV-1a over n bytes, continuing from h. */
+static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t k = 0; k < n; k++)
+		h = (h ^ b[k]) * 16777619u;
+	return h;
+}
+
+static uint32_t fnv1a_str(uint32_t h, const char *s)
+{
+	return fnv1a(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+/* The prefix of the object's own maps' names (common/abi.h): --map-prefix,
+ * or the module file's name (its first 4 letters, digits and
+ * underscores) and 4 hex digits of a hash of the module's bytes and the
+ * options that shape the object, so that the objects of two modules, or
+ * of one module built two ways, loaded side by side, have maps of their
+ * own names: `bpftool map dump name auth_3f2a_traps` finds one map. */
+static int map_prefix(struct compile *c)
+{
+	const char *p = c->o.map_prefix, *base;
+	uint32_t h = 2166136261u;
+	size_t n = 0;
+	char stem[5];
+
+	if (p) {
+		bool ok = p[0] && strlen(p) <= W2B_MAP_PREFIX_MAX && (isalpha((unsigned char)p[0]) ||
+									 p[0] == '_');
+
+		for (const char *q = p; ok && *q; q++)
+			ok = isalnum((unsigned char)*q) || *q == '_';
+		if (!ok) {
+			diag_report(&c->diag, DIAG_ERROR, NULL,
+				    "--map-prefix=%s: expected 1 to %d letters, digits and underscores, "
+				    "not starting with a digit (the maps' names are PREFIX_env, "
+				    "PREFIX_mem, PREFIX_traps, and the kernel keeps 15 characters)",
+				    p, W2B_MAP_PREFIX_MAX);
+			return -EINVAL;
+		}
+		snprintf(c->map_prefix, sizeof(c->map_prefix), "%s", p);
+		return 0;
+	}
+	base = strrchr(c->path, '/');
+	base = base ? base + 1 : c->path;
+	for (; *base && *base != '.' && n < 4; base++)
+		if (isalnum((unsigned char)*base) || *base == '_')
+			stem[n++] = *base;
+	stem[n] = '\0';
+	h = fnv1a(h, c->bytes, c->size);
+	h = fnv1a_str(h, c->o.mcpu);
+	h = fnv1a_str(h, c->o.license);
+	h = fnv1a_str(h, c->o.all_exports_section);
+	h = fnv1a_str(h, c->o.fallback_entry);
+	for (size_t k = 0; k < c->o.nentries; k++) {
+		h = fnv1a_str(h, c->o.entries[k].export_name);
+		h = fnv1a_str(h, c->o.entries[k].section);
+	}
+	{
+		uint64_t v[] = { (uint64_t)c->o.opt_level, c->o.max_loop_iters, c->o.memory_size,
+				 c->o.strict_align, c->o.target_kernel, c->o.max_recursion_depth };
+
+		h = fnv1a(h, v, sizeof(v));
+	}
+	/* a C identifier (BTF names the maps): a name's first character
+	 * must not be a digit */
+	snprintf(c->map_prefix, sizeof(c->map_prefix), "%s%s_%04x",
+		 !n || isdigit((unsigned char)stem[0]) ? "m" : "", stem, (h ^ h >> 16) & 0xffff);
+	return 0;
+}
+
+/* The module's own maps (W2B_MAP) may not take the names of the
+ * object's. */
+static int check_map_names(struct compile *c)
+{
+	const char *own[3] = { c->maps.env, c->maps.memory, c->maps.trap_stats };
+
+	for (uint32_t k = 0; k < c->ir->nmaps; k++) {
+		for (int j = 0; j < 3; j++) {
+			if (strcmp(c->ir->maps[k].name, own[j]))
+				continue;
+			diag_report(&c->diag, DIAG_ERROR,
+				    &(struct diag_loc){ c->ir->maps[k].offset, DIAG_NO_FUNC, NULL, NULL },
+				    "the module's map '%s' has the name of one of the object's own maps "
+				    "(%s, %s, %s): rename it, or choose another --map-prefix",
+				    own[j], own[0], own[1], own[2]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
 				      c->o.target_kernel };
 	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ,
-				 c->o.strict_align, c->o.max_loop_iters, c->o.target_kernel };
+				 c->o.strict_align, c->o.max_loop_iters, c->o.target_kernel, false,
+				 c->map_prefix };
 	int err;
 
 	if ((err = fe_read_input(c->path, &c->arena, &c->diag, &c->bytes, &c->size)))
 		return err;
+	if ((err = map_prefix(c)))
+		return err;
+	w2b_map_names(&c->maps, c->map_prefix);
 	if (!(c->wasm = fe_decode(c->bytes, c->size, &c->arena, &c->diag)))
 		return -EINVAL;
 	source_map_free(c->source);
@@ -389,6 +490,8 @@ static int compile_module(struct compile *c)
 	if ((err = fe_layout_memory(c->ir, c->wasm, c->o.memory_size, &c->diag)))
 		return err;
 	if ((err = fe_read_maps(c->ir, c->wasm, &c->diag)))
+		return err;
+	if ((err = check_map_names(c)))
 		return err;
 	if ((err = select_entries(c)))
 		return err;
@@ -615,6 +718,7 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		return err;
 	}
 	c.out->source = c.source;
+	snprintf(c.out->map_prefix, sizeof(c.out->map_prefix), "%s", c.map_prefix);
 	*out = c.out;
 	return 0;
 }

@@ -25,7 +25,7 @@
  * Packet entries (xdp, tc, cgroup_skb) run on a packet (`--packet HEX`, or
  * `packet` in batch mode) and their result is the program's verdict. A
  * trap there is the entry's trap action, so whether one happened is read
- * from the object's w2b_trap_stats map, before and after the run.
+ * from the object's PREFIX_traps map, before and after the run.
  *
  * A trap's location (function and Wasm offset) is in this CPU's env value
  * after the run (the trap word, common/abi.h): the process pins itself to
@@ -162,15 +162,17 @@ static int prog_map(int prog_fd, const char *name, struct bpf_map_info *mi)
 	return -1;
 }
 
-/* Sum over CPUs of each trap code's count in the program's w2b_trap_stats.
- * 0, or -errno. */
-static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
+/* Sum over CPUs of each trap code's count in the program's PREFIX_traps
+ * (out's prefix: common/abi.h). 0, or -errno. */
+static int trap_counts(int prog_fd, const struct w2b_output *out, uint64_t counts[W2B_TRAP_MAX])
 {
 	struct bpf_map_info mi;
+	struct w2b_map_names names;
 	int ncpus = libbpf_num_possible_cpus(), fd;
 	uint64_t *v;
 
-	if (ncpus <= 0 || (fd = prog_map(prog_fd, W2B_TRAP_STATS_MAP, &mi)) < 0)
+	w2b_map_names(&names, out->map_prefix);
+	if (ncpus <= 0 || (fd = prog_map(prog_fd, names.trap_stats, &mi)) < 0)
 		return -ENOENT;
 	v = calloc((size_t)ncpus, sizeof(*v));
 	if (!v)
@@ -185,19 +187,21 @@ static int trap_counts(int prog_fd, uint64_t counts[W2B_TRAP_MAX])
 	return 0;
 }
 
-/* This CPU's trap word (common/abi.h) in the program's w2b_env: where the
- * last run on it trapped. 0 if unknown. The process is pinned to one CPU
- * (cmd_run()), the one BPF_PROG_TEST_RUN ran on. */
-static uint64_t trap_word(int prog_fd)
+/* This CPU's trap word (common/abi.h) in the program's PREFIX_env: where
+ * the last run on it trapped. 0 if unknown. The process is pinned to one
+ * CPU (cmd_run()), the one BPF_PROG_TEST_RUN ran on. */
+static uint64_t trap_word(int prog_fd, const struct w2b_output *out)
 {
 	struct bpf_map_info mi;
+	struct w2b_map_names names;
 	int ncpus = libbpf_num_possible_cpus(), cpu = sched_getcpu(), fd;
 	uint32_t key = 0;
 	uint64_t word = 0;
 	size_t stride;
 	uint8_t *v;
 
-	if (ncpus <= 0 || cpu < 0 || cpu >= ncpus || (fd = prog_map(prog_fd, W2B_ENV_MAP, &mi)) < 0)
+	w2b_map_names(&names, out->map_prefix);
+	if (ncpus <= 0 || cpu < 0 || cpu >= ncpus || (fd = prog_map(prog_fd, names.env, &mi)) < 0)
 		return 0;
 	stride = ((size_t)mi.value_size + 7) & ~(size_t)7;
 	v = calloc((size_t)ncpus, stride);
@@ -232,16 +236,16 @@ static const char *trap_where(const struct w2b_output *out, uint64_t word, unsig
 
 /* Runs a packet entry on `pkt`; 0 with the verdict in *verdict and the
  * trap code (0: none) in *trap, or -1 with msg set. */
-static int do_packet(struct vc_object *obj, const struct w2b_entry_info *e, const uint8_t *pkt,
-		     size_t len, uint32_t *verdict, unsigned *trap, char *msg, size_t msgsz,
-		     struct diag_sink *d)
+static int do_packet(struct vc_object *obj, const struct w2b_output *out,
+		     const struct w2b_entry_info *e, const uint8_t *pkt, size_t len, uint32_t *verdict,
+		     unsigned *trap, char *msg, size_t msgsz, struct diag_sink *d)
 {
 	uint64_t before[W2B_TRAP_MAX], after[W2B_TRAP_MAX];
 	int fd = vc_prog_fd(obj, e->symbol), err;
 
 	*trap = 0;
-	if (fd < 0 || trap_counts(fd, before)) {
-		snprintf(msg, msgsz, "cannot read %s of '%s'", W2B_TRAP_STATS_MAP, e->export_name);
+	if (fd < 0 || trap_counts(fd, out, before)) {
+		snprintf(msg, msgsz, "cannot read the trap counts of '%s'", e->export_name);
 		return -1;
 	}
 	err = vc_test_run(obj, e->symbol, NULL, 0, pkt, len, verdict, d);
@@ -249,8 +253,8 @@ static int do_packet(struct vc_object *obj, const struct w2b_entry_info *e, cons
 		snprintf(msg, msgsz, "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		return -1;
 	}
-	if (trap_counts(fd, after)) {
-		snprintf(msg, msgsz, "cannot read %s", W2B_TRAP_STATS_MAP);
+	if (trap_counts(fd, out, after)) {
+		snprintf(msg, msgsz, "cannot read the trap counts of '%s'", e->export_name);
 		return -1;
 	}
 	for (unsigned code = 1; code < W2B_TRAP_MAX; code++)
@@ -352,7 +356,7 @@ static void batch_line(struct vc_object *obj, const struct w2b_output *out, char
 
 		if (!e || !pkt)
 			printf("error %s\n", !e ? "no such entry" : "expected: packet HEXNAME HEXBYTES");
-		else if (do_packet(obj, e, pkt, len, &verdict, &trap, msg, sizeof(msg), d))
+		else if (do_packet(obj, out, e, pkt, len, &verdict, &trap, msg, sizeof(msg), d))
 			printf("error %s\n", msg);
 		else if (trap)
 			printf("trap %s\n", trap_text(trap));
@@ -483,14 +487,14 @@ int cli_run(struct cli_opts *c)
 			if (!pkt) {
 				fprintf(stderr, "wasm2bpf: error: --packet: expected hex bytes\n");
 				status = W2B_EXIT_FAILURE;
-			} else if (do_packet(obj, call.e, pkt, len, &verdict, &trap, msg, sizeof(msg), &d)) {
+			} else if (do_packet(obj, out, call.e, pkt, len, &verdict, &trap, msg, sizeof(msg), &d)) {
 				fprintf(stderr, "%s: error: %s\n", c->input, msg);
 				status = W2B_EXIT_FAILURE;
 			} else if (trap) {
 				char where[512];
 
 				printf("trap: %s%s\n", trap_text(trap),
-				       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol)), trap,
+				       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol), out), trap,
 						  where, sizeof(where)));
 				status = W2B_EXIT_TRAP;
 			} else {
@@ -504,7 +508,7 @@ int cli_run(struct cli_opts *c)
 			char where[512];
 
 			printf("trap: %s%s\n", trap_text(call.trap),
-			       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol)), call.trap,
+			       trap_where(out, trap_word(vc_prog_fd(obj, call.e->symbol), out), call.trap,
 					  where, sizeof(where)));
 			status = W2B_EXIT_TRAP;
 		} else {

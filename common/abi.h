@@ -5,6 +5,9 @@
 #ifndef W2B_COMMON_ABI_H
 #define W2B_COMMON_ABI_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 /*
  * A `syscall` entry's context (BPF_PROG_TEST_RUN ctx_in, copied back out):
  *
@@ -23,10 +26,38 @@
 #define W2B_SYSCALL_CTX_SLOTS 8
 #define W2B_SYSCALL_CTX_SIZE(nparams, nresults) (8 + 8 * ((nparams) + (nresults)))
 
-/* Maps every object carries. */
-#define W2B_ENV_MAP "w2b_env"			/* per-CPU scratch of the instance */
-#define W2B_MEMORY_MAP "w2b_memory"		/* PERCPU_ARRAY: a large memory's 16 KiB blocks but the hot one */
-#define W2B_TRAP_STATS_MAP "w2b_trap_stats"	/* per-CPU u64 count per trap code */
+/*
+ * Maps every object carries, named PREFIX_env (per-CPU scratch of the
+ * instance), PREFIX_mem (PERCPU_ARRAY: a large memory's 16 KiB blocks but
+ * the hot one) and PREFIX_traps (per-CPU u64 count per trap code). The
+ * kernel keeps 15 characters of a map's name and bpftool finds maps by
+ * it, so each object's names must differ from every other's: wasm2bpf
+ * makes PREFIX from the module's file name and a hash of the module and
+ * its options (cli/pipeline.c, map_prefix()), or takes --map-prefix; the
+ * backend alone (be_options.map_prefix NULL) uses "w2b", the names below.
+ */
+#define W2B_MAP_PREFIX_MAX 9		/* 9 + "_traps" = 15 */
+#define W2B_DEFAULT_MAP_PREFIX "w2b"
+#define W2B_ENV_SUFFIX "_env"
+#define W2B_MEMORY_SUFFIX "_mem"
+#define W2B_TRAP_STATS_SUFFIX "_traps"
+#define W2B_ENV_MAP W2B_DEFAULT_MAP_PREFIX W2B_ENV_SUFFIX
+#define W2B_MEMORY_MAP W2B_DEFAULT_MAP_PREFIX W2B_MEMORY_SUFFIX
+#define W2B_TRAP_STATS_MAP W2B_DEFAULT_MAP_PREFIX W2B_TRAP_STATS_SUFFIX
+
+struct w2b_map_names {
+	char env[16], memory[16], trap_stats[16];
+};
+
+/* The names of an object's maps for prefix (NULL: the default). */
+static inline void w2b_map_names(struct w2b_map_names *n, const char *prefix)
+{
+	if (!prefix)
+		prefix = W2B_DEFAULT_MAP_PREFIX;
+	snprintf(n->env, sizeof(n->env), "%.9s" W2B_ENV_SUFFIX, prefix);
+	snprintf(n->memory, sizeof(n->memory), "%.9s" W2B_MEMORY_SUFFIX, prefix);
+	snprintf(n->trap_stats, sizeof(n->trap_stats), "%.9s" W2B_TRAP_STATS_SUFFIX, prefix);
+}
 
 /*
  * The env value's first u64, `trap`: 0 while a run goes on; after a run

@@ -10,10 +10,7 @@
 
 void diag_init(struct diag_sink *d, const char *file)
 {
-	d->file = file;
-	d->cb = NULL;
-	d->user = NULL;
-	d->nerrors = d->nwarnings = d->nices = 0;
+	*d = (struct diag_sink){ .file = file };
 }
 
 static const char *level_name(enum diag_level level)

@@ -64,6 +64,10 @@ struct w2b_compile_opts {
 	 * next traps "call stack exhausted"; 0: W2B_DEFAULT_MAX_RECURSION_DEPTH
 	 * (ir/bound_recursion.c). */
 	uint32_t max_recursion_depth;
+	/* The object's own maps are PREFIX_env, PREFIX_mem, PREFIX_traps (at
+	 * most 9 characters, a C identifier); NULL: the module's file name
+	 * and a hash of the module and these options (docs/abi.md, Maps). */
+	const char *map_prefix;
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u
@@ -104,6 +108,8 @@ struct w2b_output {
 	/* The module's source lines when it was built with -g (its DWARF),
 	 * else NULL: read through w2b_source_text(). */
 	struct source_map *source;
+	/* The prefix of the object's own maps' names (common/abi.h). */
+	char map_prefix[16];
 };
 
 /*

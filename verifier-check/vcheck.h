@@ -52,14 +52,15 @@ uint32_t vc_xlated_insns(struct vc_object *o, const char *symbol);
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
 		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d);
 
-/* The instance state's maps in an object (footprint.c): the env value
- * and the memory map's value and entries (0 if the memory is in the env
- * value), all per CPU. 0 or a negative errno. */
+/* The instance state's maps in an object (footprint.c), named with
+ * map_prefix (common/abi.h; NULL: the default): the env value and the
+ * memory map's value and entries (0 if the memory is in the env value),
+ * all per CPU. 0 or a negative errno. */
 struct vc_footprint {
 	uint32_t env_value;
 	uint32_t memory_value, memory_entries;
 };
-int vc_footprint(const void *obj, size_t size, struct vc_footprint *fp);
+int vc_footprint(const void *obj, size_t size, const char *map_prefix, struct vc_footprint *fp);
 
 /* The kernel's limit on the stack of a chain of calls (MAX_BPF_STACK),
  * and on its frames (MAX_CALL_FRAMES). */

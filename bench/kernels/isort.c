@@ -10,7 +10,7 @@
  * on every pass of the open-coded iterator, never finds an equal state and
  * stops at 1M processed instructions. (wasm2bpf's object of that version
  * does load, in ~500 processed instructions: it keeps loop variables in its
- * w2b_env map value, whose contents the verifier does not track.)
+ * PREFIX_env map value, whose contents the verifier does not track.)
  */
 #include "bench.h"
 

@@ -91,7 +91,7 @@ static __always_inline int authorized(struct __sk_buff *skb, void *data,
 	 * constant-bound loop instead hits the 1M-instruction limit at 64
 	 * passes). Read back from skb->cb, i is unknown on entry, its range
 	 * after a pass lies within that, and the verifier checks the body
-	 * once — what wasm2bpf does with its w2b_env map value.
+	 * once — what wasm2bpf does with its PREFIX_env map value.
 	 */
 	skb->cb[0] = start;
 	i = *(volatile __u32 *)&skb->cb[0];

@@ -12,6 +12,10 @@
   the line info names auth.c and the SDK header, each line's text is that
   line of the file, the stats lookup's line is there, and the verifier's
   log (`bpftool -d`) says `@ auth.c:LINE`.
+- Map names: the note names the object's maps (PREFIX_env, ...: the file
+  name and a hash); two builds of one module and a --map-prefix build
+  loaded side by side have maps of their own names, each found as one map
+  by bpftool.
 - License: GPL by default (the kernel marks the program gpl_compatible);
   --license=MIT is not GPL-compatible.
 - --emit=asm/ll/ir write text; a refused compile leaves no output file.
@@ -19,6 +23,7 @@
 Closing line: "object: N passed, M failed".
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -50,6 +55,44 @@ def instruction_offsets(wasm):
         if m:
             offs.add(int(m.group(1), 16))
     return offs
+
+
+def maps_named(name):
+    """The ids of the kernel's maps whose name is `name`."""
+    out = sh("bpftool", "-j", "map", "show").stdout
+    return [m["id"] for m in json.loads(out) if m.get("name") == name]
+
+
+def check_map_names(w2b, tmp, pin, wasm, prefix):
+    """Two objects of one module built two ways, and a third with
+    --map-prefix, loaded side by side: each map name is one map, the
+    program's own, and `bpftool map dump name` reads it."""
+    objs = {"a": [], "b": ["-O1"], "c": ["--map-prefix=w2bt_c"]}
+    ids = {}
+    try:
+        for k, opts in objs.items():
+            o = os.path.join(tmp, "names-%s.o" % k)
+            note = sh(w2b, "--all-exports", wasm, "-o", o, *opts).stderr
+            p = re.search(r"in (\w+)_env, ", note).group(1)
+            sh("bpftool", "prog", "loadall", o, "%s-%s" % (pin, k))
+            info = json.loads(sh("bpftool", "-j", "prog", "show", "pinned",
+                                 "%s-%s/div_s" % (pin, k)).stdout)
+            ids[k] = (p, set(info.get("map_ids", [])))
+        check("default prefixes differ between builds", ids["a"][0] != ids["b"][0],
+              "%s %s" % (ids["a"][0], ids["b"][0]))
+        check("the first build's prefix is the note's", ids["a"][0] == prefix)
+        check("--map-prefix names the maps", ids["c"][0] == "w2bt_c")
+        for k, (p, mine) in ids.items():
+            for suffix in ("_env", "_traps"):
+                found = maps_named(p + suffix)
+                check("%s%s is one map, the program's" % (p, suffix),
+                      len(found) == 1 and found[0] in mine, "found %s, program's %s" % (found, mine))
+        dump = sh("bpftool", "map", "dump", "name", ids["a"][0] + "_traps", check_rc=False)
+        check("bpftool map dump name PREFIX_traps reads one map", dump.returncode == 0,
+              dump.stderr)
+    finally:
+        for k in objs:
+            subprocess.run(["rm", "-rf", "%s-%s" % (pin, k)])
 
 
 def check_source_lines(w2b, tmp, pin):
@@ -102,7 +145,12 @@ def main():
 
         btf = sh("bpftool", "btf", "dump", "file", obj).stdout
         check("btf has the program FUNC", re.search(r"FUNC 'div_s' type_id=\d+ linkage=global", btf) is not None, btf[:400])
-        check("btf has the maps", "w2b_env" in btf and "w2b_trap_stats" in btf, btf[:400])
+        note = sh(w2b, "--all-exports", wasm, "-o", obj).stderr
+        m = re.search(r"in (\w+)_env, ", note)
+        prefix = m.group(1) if m else "?"
+        check("the note names the maps, PREFIX_env from the file name and a hash",
+              re.fullmatch(r"trap_[0-9a-f]{4}", prefix) is not None, note)
+        check("btf has the maps", prefix + "_env" in btf and prefix + "_traps" in btf, btf[:400])
 
         sh("bpftool", "prog", "loadall", obj, pin)
         show = sh("bpftool", "prog", "show", "pinned", pin + "/div_s").stdout
@@ -120,6 +168,7 @@ def main():
         subprocess.run(["rm", "-rf", pin])
 
         check_source_lines(w2b, tmp, pin)
+        check_map_names(w2b, tmp, pin, wasm, prefix)
 
         obj2 = os.path.join(tmp, "mit.bpf.o")
         sh(w2b, "--all-exports", "--license=MIT", wasm, "-o", obj2)

@@ -1,11 +1,11 @@
 ;; A memory larger than the env value is cut into 16 KiB blocks
 ;; (backend-bpf/emit_memory.c): the hot one (here block 0: no wasm-ld
-;; layout) in the env value as the memory base, the others in w2b_memory,
+;; layout) in the env value as the memory base, the others in PREFIX_mem,
 ;; reached through w2b_mem_gather/w2b_mem_scatter, also when an access's
 ;; bytes lie in two blocks. 3 pages = 12 blocks.
 ;; Checked here: a data segment written across the boundary at 32768;
 ;; loads and stores straddling 16384 (the hot block's end: the env value
-;; and w2b_memory in one access), 32768 and 65536 (sign and
+;; and PREFIX_mem in one access), 32768 and 65536 (sign and
 ;; zero extension, memarg offsets that carry the address across); accesses
 ;; in the last block and past the end; an atomic in block 10; memory.copy
 ;; forwards and backwards (overlapping) across blocks, between the hot

@@ -1,8 +1,8 @@
 ;; A module whose entries never touch its linear memory (wasm-ld gives
 ;; every C module one, a page at least) gets no memory at all: nothing in
-;; w2b_memory or the env value. memory.size still answers the declared
+;; PREFIX_mem or the env value. memory.size still answers the declared
 ;; pages, memory.grow(0) too, and the data segment is never observed.
-;; NOTE: instance state: 24 bytes per possible CPU (24 in w2b_env, 0 in w2b_memory),
+;; NOTE: instance state: 24 bytes per possible CPU (24 in 
 ;; INVOKE: pages => i32:4
 (module
   (memory 2)

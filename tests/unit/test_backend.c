@@ -21,7 +21,7 @@
  *     internal errors for unguarded divisions and unlowered loops;
  *   - instance state: loads and stores of every width and sign at the
  *     edges of a 256-byte memory (in the env value) and a 64 KiB one (in
- *     w2b_memory), with memarg offsets 0, 3, size - width and 0xffffffff,
+ *     w2b_mem), with memarg offsets 0, 3, size - width and 0xffffffff,
  *     against a model of the memory (read back from the map through its
  *     BTF); data segments seen by the first run on each of two CPUs
  *     (BPF_PROG_TEST_RUN runs a syscall program on the calling CPU: the
@@ -37,13 +37,13 @@
  *     loads of every width and sign at fixed offsets (pkt + k, memarg k)
  *     and at dynamic ones read from the packet, at its edges and past
  *     anything valid, against a model (a trap gives XDP_ABORTED and is
- *     counted in w2b_trap_stats); the same on tc, classifier and tcx
+ *     counted in w2b_traps); the same on tc, classifier and tcx
  *     (TC_ACT_SHOT on a trap); stores seen in the packet handed back;
  *     the packet passed down calls (through a plain function, and to a
  *     5-param function that spills); cgroup_skb (the packet from the
  *     network header, 0/1 verdicts); verified_insns and instructions per
  *     byte read printed; DISPATCH accesses that reach the packet or the
- *     instance memory (256 bytes in the env, 64 KiB in w2b_memory) by
+ *     instance memory (256 bytes in the env, 64 KiB in w2b_mem) by
  *     their address, also both in one run, stores included; kernel
  *     helpers (the clocks, prandom, the CPU id, an argument widened);
  *     and the internal errors (a packet store under cgroup_skb, packet
@@ -1755,7 +1755,7 @@ static void test_access(const char *mcpu, int opt, uint32_t size, bool want_map)
 	if (err || !shadow)
 		goto out;
 	CHECK((bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP) != NULL) == want_map,
-	      "%u-byte memory in %s", size, want_map ? "w2b_memory" : "the env value");
+	      "%u-byte memory in %s", size, want_map ? "w2b_mem" : "the env value");
 	CHECK(btf_member(&l, "w2b_env_value", "memory") >= 0,
 	      "env value BTF has a memory member (all of it, or the hot block): %ld",
 	      btf_member(&l, "w2b_env_value", "memory"));
@@ -2207,7 +2207,7 @@ out:
 	arena_free(&t.a);
 }
 
-/* A 1 MiB memory (w2b_memory) whose 64 KiB data segment is copied in on a
+/* A 1 MiB memory (w2b_mem) whose 64 KiB data segment is copied in on a
  * CPU's first run: the verifier's cost must not grow with the data. */
 static void test_big_data(const char *mcpu, const char *license)
 {
@@ -2232,7 +2232,7 @@ static void test_big_data(const char *mcpu, const char *license)
 	test_license = license;
 	err = load(&t, mcpu, 2, &l);
 	CHECK(err == 0, "1 MiB module (%s, %s) loads", mcpu, license);
-	CHECK(declared_mem_entries == 63, "w2b_memory has 63 blocks of 16 KiB (and w2b_env one): %u",
+	CHECK(declared_mem_entries == 63, "w2b_mem has 63 blocks of 16 KiB (and w2b_env one): %u",
 	      declared_mem_entries);
 	if (err)
 		goto out;
@@ -2249,7 +2249,7 @@ static void test_big_data(const char *mcpu, const char *license)
 	}
 	CHECK(bad == 0, "64 KiB data segment read back (%s, %s)", mcpu, license);
 	mem = instance_memory(&l, cpu_list[0], size);
-	CHECK(mem && !memcmp(mem + at, bytes, seg), "the segment is in this CPU's w2b_memory");
+	CHECK(mem && !memcmp(mem + at, bytes, seg), "the segment is in this CPU's w2b_mem");
 	free(mem);
 	CHECK(prog_info(&l, "rd8", &info, NULL, 0) == 0, "prog info");
 	printf("1 MiB memory, 64 KiB data segment (%s, %s): verified_insns %u, xlated %u insns\n",
@@ -2337,7 +2337,7 @@ static void test_memory_errors(void)
 			CHECK(run(&l, "fill", in, 3, NULL, 0) == 0, "fill of 0 at 0");
 			in[2] = 1;
 			CHECK(run(&l, "fill", in, 3, NULL, 0) == W2B_TRAP_OOB_MEMORY, "fill of 1 at 0");
-			CHECK(!bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP), "no w2b_memory");
+			CHECK(!bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP), "no w2b_mem");
 		}
 		unload(&l);
 	}
