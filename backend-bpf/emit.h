@@ -243,6 +243,7 @@ struct be_fn {
 					 * the LLVM function it is in */
 	LLVMValueRef *locals;		/* allocas */
 	LLVMValueRef *vregs;
+	const struct ir_inst **defs;	/* each vreg's definition (ir_vreg_defs()) */
 	struct be_label *labels;	/* by label id; bb NULL until opened */
 	LLVMValueRef *iters;		/* live bpf_iter_num slots, outermost first */
 	uint32_t niters, iters_cap;

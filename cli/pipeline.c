@@ -42,9 +42,11 @@ struct compile {
 	uint32_t rec_depth;
 	bool rec_reduced;
 	/* the module's memory in blocks made a chain of calls too deep for
-	 * the kernel's stack: the end of its static layout, to retry with
-	 * (w2b_compile()), and whether this is that retry */
+	 * the kernel's stack, or a function too long for BPF's jumps: the
+	 * end of its static layout, to retry with (w2b_compile()), why, and
+	 * whether this is that retry */
 	uint32_t shrink_to;
+	const char *shrink_why;
 	bool shrunk;
 	/* diagnostics held back while a retry may still come (w2b_compile()) */
 	struct held *held;
@@ -509,36 +511,40 @@ static int compile_module(struct compile *c)
 		return emit_ir_text(c);
 	be.emit = c->o.emit == W2B_EMIT_ASM ? BE_EMIT_ASM :
 		  c->o.emit == W2B_EMIT_LL ? BE_EMIT_LL : BE_EMIT_OBJ;
-	if ((err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size)))
+	err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size);
+	if (be.emit != BE_EMIT_OBJ || (err && err != -E2BIG))
 		return err;
-	if (be.emit != BE_EMIT_OBJ)
-		return 0;
-	if ((err = check_stack(c, false)) == -E2BIG) {
+	if (err)
+		c->shrink_why = "made a function too long for BPF's 16-bit jumps";
+	else if ((err = check_stack(c, false)) == -E2BIG) {
 		/* a chain of calls over the stack limit: again with every
 		 * function inlined (their stack slots then share one frame),
 		 * and refused only if that is still over */
 		free(c->out->data);
 		c->out->data = NULL;
 		be.flatten = true;
+		c->shrink_why = "left a chain of calls over the kernel's 512 bytes of stack";
 		err = be_emit(c->ir, &be, &c->diag, &c->out->data, &c->out->size);
 		if (!err)
 			err = check_stack(c, true);
 	}
-	/* still over the stack, or the one function flattening made is
-	 * too long for BPF's jumps: the memory in the env value instead of
-	 * blocks (no slow-path calls) is the way left */
+	/* over the stack, or a function too long for BPF's jumps (LLVM's
+	 * inlining, or flattening, made it): the memory in the env value
+	 * instead of blocks (no slow-path calls, shorter accesses) is the
+	 * way left */
 	if (err == -E2BIG && !c->o.memory_size && c->ir->memory.layout_end &&
 	    c->ir->memory.layout_end < c->ir->memory.size && c->ir->memory.size > (32u << 10))
 		c->shrink_to = c->ir->memory.layout_end;
 	if (!err && c->shrunk)
 		diag_report(&c->diag, DIAG_WARNING, NULL,
-			    "the memory's %u bytes need 16 KiB blocks whose slow path (a call) "
-			    "left a chain of calls over the kernel's 512 bytes of stack: compiled "
-			    "with --memory-size=%llu, the end of the module's static layout, so an "
-			    "access above it traps \"out of bounds memory access\" (a heap above "
-			    "__heap_base has no room); pass --memory-size to choose, or keep fewer "
-			    "values live across nested loops and calls",
-			    c->ir->memory.pages * 65536u, (unsigned long long)c->o.memory_size);
+			    "the memory's %u bytes need 16 KiB blocks whose accesses (a slow path "
+			    "that calls) %s: compiled with --memory-size=%llu, the end of the "
+			    "module's static layout, so an access above it traps \"out of bounds "
+			    "memory access\" (a heap above __heap_base has no room); pass "
+			    "--memory-size to choose, or keep fewer values live across nested "
+			    "loops and calls, or split large functions",
+			    c->ir->memory.pages * 65536u, c->shrink_why,
+			    (unsigned long long)c->o.memory_size);
 	if (!err)
 		report_footprint(c);
 	return err;

@@ -545,6 +545,14 @@ struct ir_loop_opts {
  * their callers) get the context. Returns 0 or -EINVAL (reported). */
 int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct diag_sink *d);
 
+/* value_range.c: each vreg's defining instruction (malloc'd, NULL if
+ * out of memory), and the unsigned range [lo, hi] an i32 vreg is known
+ * to lie in from how it was computed (operations the kernel's verifier
+ * bounds as exactly); false when nothing is known (the whole u32). */
+const struct ir_inst **ir_vreg_defs(const struct ir_func *f);
+bool ir_u32_range(const struct ir_func *f, const struct ir_inst *const *defs, uint32_t v,
+		  uint32_t *lo, uint32_t *hi);
+
 /* require: all passes above. Sets may_trap on every reachable function
  * that can trap itself or calls one that can. */
 void ir_compute_may_trap(struct ir_module *m);

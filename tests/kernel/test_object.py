@@ -57,6 +57,27 @@ def instruction_offsets(wasm):
     return offs
 
 
+def check_checks_elided(w2b):
+    """tests/run/mem-range-known.wat: the accesses whose address bounds
+    itself inside the hot block have no check: as many conditional jumps
+    as a function reading no memory; one that may be out of bounds has
+    more."""
+    asm = sh(w2b, "--all-exports", "--emit=asm", os.path.join(ROOT, "tests/run/mem-range-known.wat"),
+             "-o", "-").stdout
+    jumps, f = {}, None
+    for line in asm.splitlines():
+        m = re.match(r"(\w+):$", line)
+        if m and not m.group(1).startswith("LBB"):
+            f = m.group(1)
+        elif f and re.match(r"\s+if ", line):
+            jumps[f] = jumps.get(f, 0) + 1
+    base = jumps.get("none")
+    check("a bounded address has no check (tab, tab8: as many jumps as none)",
+          base is not None and jumps.get("tab") == base and jumps.get("tab8") == base, str(jumps))
+    check("an address that may be out of bounds is checked (far)",
+          base is not None and jumps.get("far", 0) > base, str(jumps))
+
+
 def maps_named(name):
     """The ids of the kernel's maps whose name is `name`."""
     out = sh("bpftool", "-j", "map", "show").stdout
@@ -181,6 +202,7 @@ def main():
         check("--emit=asm writes BPF assembly", "exit" in asm and "call" in asm, asm[:300])
         ll = sh(w2b, "--all-exports", "--emit=ll", wasm, "-o", "-").stdout
         check("--emit=ll writes LLVM IR", 'section "syscall"' in ll, ll[:300])
+        check_checks_elided(w2b)
         ir = sh(w2b, "--all-exports", "--emit=ir", wasm, "-o", "-").stdout
         check("--emit=ir writes wasm2bpf IR", "trap_if" in ir, ir[:300])
 
