@@ -28,6 +28,8 @@ struct cli_opts {
 	const char *packet;	/* run: hex bytes of the packet for a packet entry */
 	char **args;		/* run: TYPE:VALUE arguments */
 	size_t nargs;
+	bool verify;		/* --verify: load in the kernel, print its logs */
+	bool stats;		/* --stats: what each program costs */
 };
 
 int cli_parse(int argc, char **argv, struct cli_opts *c);
@@ -37,5 +39,8 @@ void cli_opts_free(struct cli_opts *c);
  * written in place. 0 or -errno. */
 int cli_write_output(const char *path, const void *data, size_t size);
 int cli_run(struct cli_opts *c);
+/* --stats and --verify of a compiled object (verify.c): 0, or an exit
+ * status (the kernel refused a program). */
+int cli_verify(const struct cli_opts *c, const struct w2b_output *out);
 
 #endif

@@ -52,6 +52,10 @@ static void usage(FILE *out)
 	      "                          next traps (default 8, at most 64)\n"
 	      "  --strict-align          packet accesses only as aligned as the module says\n"
 	      "                          (for kernels on CPUs without fast unaligned access)\n"
+	      "  --stats                 per program: instructions, stack (and with --verify\n"
+	      "                          what the verifier processed)\n"
+	      "  --verify                load each program in the running kernel and print\n"
+	      "                          its verifier log, in the module's terms (root)\n"
 	      "  --map-prefix=NAME       the object's own maps are NAME_env, NAME_mem,\n"
 	      "                          NAME_traps (default: from the file name and a hash)\n"
 	      "  -h, --help              this text\n", out);
@@ -104,7 +108,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
 	       O_INVOKE, O_BATCH, O_MEMSIZE, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
-	       O_RECURSION, O_MAP_PREFIX };
+	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -117,6 +121,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "memory-size", required_argument, NULL, O_MEMSIZE },
 		{ "strict-align", no_argument, NULL, O_STRICT_ALIGN },
 		{ "map-prefix", required_argument, NULL, O_MAP_PREFIX },
+		{ "verify", no_argument, NULL, O_VERIFY },
+		{ "stats", no_argument, NULL, O_STATS },
 		{ "target-kernel", required_argument, NULL, O_TARGET_KERNEL },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
@@ -198,6 +204,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		}
 		case O_STRICT_ALIGN:
 			c->compile.strict_align = true;
+			break;
+		case O_VERIFY:
+			c->verify = true;
+			break;
+		case O_STATS:
+			c->stats = true;
 			break;
 		case O_MAP_PREFIX:
 			c->compile.map_prefix = optarg;	/* checked by w2b_compile() */
@@ -288,6 +300,12 @@ static int cmd_compile(struct cli_opts *c)
 			fprintf(stderr, "wasm2bpf: error: cannot write %s: %s\n", path, strerror(-err));
 	}
 	free(path);
+	if (!err && (c->verify || c->stats) && c->compile.emit == W2B_EMIT_OBJ) {
+		int status = cli_verify(c, out);
+
+		w2b_output_free(out);
+		return status;
+	}
 	w2b_output_free(out);
 	return err ? W2B_EXIT_FAILURE : 0;
 }

@@ -613,11 +613,28 @@ static void describe_entries(struct compile *c)
 		if (m->funcs[k].wasm_index >= o->nfunc_names)
 			o->nfunc_names = m->funcs[k].wasm_index + 1;
 	o->func_names = calloc(o->nfunc_names + 1, sizeof(*o->func_names));
-	if (!o->func_names)
+	o->func_offsets = calloc(o->nfunc_names + 1, sizeof(*o->func_offsets));
+	if (!o->func_names || !o->func_offsets)
 		abort();
-	for (uint32_t k = 0; k < m->nfuncs; k++)
-		if (m->funcs[k].name && !o->func_names[m->funcs[k].wasm_index])
-			o->func_names[m->funcs[k].wasm_index] = strdup(m->funcs[k].name);
+	for (uint32_t k = 0; k < m->nfuncs; k++) {
+		uint32_t w = m->funcs[k].wasm_index;
+
+		if (m->funcs[k].name && !o->func_names[w])
+			o->func_names[w] = strdup(m->funcs[k].name);
+		/* a recursion's copies share their function's offset */
+		o->func_offsets[w] = m->funcs[k].offset;
+	}
+}
+
+long w2b_func_at(const struct w2b_output *out, uint32_t offset)
+{
+	long best = -1;
+
+	for (size_t k = 0; out && out->func_offsets && k < out->nfunc_names; k++)
+		if (out->func_offsets[k] && out->func_offsets[k] <= offset &&
+		    (best < 0 || out->func_offsets[k] > out->func_offsets[best]))
+			best = (long)k;
+	return best;
 }
 
 /* The target kernel: one wasm2bpf supports, with the options' features. */
@@ -776,6 +793,7 @@ void w2b_output_free(struct w2b_output *o)
 	for (size_t k = 0; k < o->nfunc_names; k++)
 		free(o->func_names[k]);
 	free(o->func_names);
+	free(o->func_offsets);
 	source_map_free(o->source);
 	free(o->entries);
 	free(o->skipped);

@@ -105,6 +105,10 @@ struct w2b_output {
 	 * has none), for what a trap word names (common/abi.h). */
 	char **func_names;
 	size_t nfunc_names;
+	/* Each defined function's body offset in the module, by the same
+	 * index (0: imported or none): w2b_func_at() finds a function by an
+	 * offset in it. */
+	uint32_t *func_offsets;
 	/* The module's source lines when it was built with -g (its DWARF),
 	 * else NULL: read through w2b_source_text(). */
 	struct source_map *source;
@@ -121,6 +125,9 @@ struct w2b_output {
  */
 int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2b_output **out);
 void w2b_output_free(struct w2b_output *out);
+/* The Wasm index of the function whose body holds module offset
+ * `offset`, or -1. */
+long w2b_func_at(const struct w2b_output *out, uint32_t offset);
 /* "parse.c:42:7": the source line of the module's byte offset, into buf,
  * or NULL when the module has no source lines (no -g) or none covers it. */
 const char *w2b_source_text(const struct w2b_output *out, uint32_t offset, char *buf, size_t size);

@@ -80,7 +80,61 @@
 struct vc_object {
 	struct bpf_object *obj;
 	int cpu;		/* where the instance lives: the first run's CPU, or -1 */
+	/* keep_logs: each program's symbol and log buffer */
+	size_t nlogs;
+	char **log_names, **logs;
 };
+
+static void free_logs(struct vc_object *o)
+{
+	for (size_t k = 0; k < o->nlogs; k++) {
+		free(o->log_names[k]);
+		free(o->logs[k]);
+	}
+	free(o->log_names);
+	free(o->logs);
+	o->nlogs = 0;
+	o->log_names = o->logs = NULL;
+}
+
+/* A buffer of its own for each program's log (vc_load_opts.keep_logs). */
+static int keep_logs(struct vc_object *o, struct bpf_object *bo, unsigned level)
+{
+	struct bpf_program *p;
+	size_t n = 0;
+
+	bpf_object__for_each_program(p, bo)
+		n++;
+	o->log_names = calloc(n ? n : 1, sizeof(*o->log_names));
+	o->logs = calloc(n ? n : 1, sizeof(*o->logs));
+	if (!o->log_names || !o->logs)
+		return -ENOMEM;
+	bpf_object__for_each_program(p, bo) {
+		/* untouched pages cost nothing: only what the kernel writes */
+		char *buf = calloc(1, VC_LOG_SIZE);
+		char *name = strdup(bpf_program__name(p));
+
+		if (!buf || !name) {
+			free(buf);
+			free(name);
+			return -ENOMEM;
+		}
+		o->log_names[o->nlogs] = name;
+		o->logs[o->nlogs++] = buf;
+		if (bpf_program__set_log_buf(p, buf, VC_LOG_SIZE) ||
+		    bpf_program__set_log_level(p, level))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+const char *vc_prog_log(struct vc_object *o, const char *symbol)
+{
+	for (size_t k = 0; o && symbol && k < o->nlogs; k++)
+		if (!strcmp(o->log_names[k], symbol))
+			return o->logs[k];
+	return NULL;
+}
 
 /* libbpf-style opts access: a field is read only if the caller's struct is
  * large enough to contain it, so a caller built against an older, shorter
@@ -401,12 +455,17 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 		goto err_out;
 	}
 	err = set_tcx_types(bo);
+	if (!err && VC_OPTS_GET(opts, keep_logs, false) && log_level)
+		err = keep_logs(o, bo, log_level);
 	if (!err)
 		err = bpf_object__load(bo);
 	if (err) {
-		report_failure(d, name, err, &cap, cap.failed_prog ? buf : NULL);
-		if (log && cap.failed_prog && buf[0])
-			*log = strdup(buf);
+		const char *plog = cap.failed_prog ? vc_prog_log(o, cap.failed_prog) : NULL;
+		const char *flog = plog ? plog : cap.failed_prog ? buf : NULL;
+
+		report_failure(d, name, err, &cap, flog);
+		if (log && flog && flog[0])
+			*log = strdup(flog);
 		goto err_out;
 	}
 	vc_cur = saved;
@@ -420,6 +479,8 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 err_out:
 	vc_cur = saved;
 	bpf_object__close(bo);
+	if (o)
+		free_logs(o);
 	free(o);
 	free(buf);
 	free(cap.failed_prog);
@@ -432,6 +493,7 @@ void vc_close(struct vc_object *o)
 	if (!o)
 		return;
 	bpf_object__close(o->obj);
+	free_logs(o);
 	free(o);
 }
 

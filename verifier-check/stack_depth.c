@@ -373,8 +373,8 @@ static int read_image(struct image *im)
 	return err;
 }
 
-int vc_check_stack(const void *obj, size_t size,
-		   void (*over)(const struct vc_stack_chain *, void *), void *user)
+int vc_stack_chains(const void *obj, size_t size,
+		    void (*each)(const struct vc_stack_chain *, void *), void *user)
 {
 	struct image im = { 0 };
 	int err;
@@ -395,19 +395,38 @@ int vc_check_stack(const void *obj, size_t size,
 		if (!im.fns[k].program)
 			continue;
 		deepest(&im, (int32_t)k, 0);
-		if (im.fns[k].best <= VC_MAX_STACK)
-			continue;
 		ch.prog = im.fns[k].name;
 		ch.total = (uint32_t)im.fns[k].best;
 		for (int32_t f = (int32_t)k; f >= 0 && ch.n < VC_MAX_FRAMES; f = im.fns[f].next) {
 			ch.fn[ch.n] = im.fns[f].name;
 			ch.depth[ch.n++] = im.fns[f].depth;
 		}
-		over(&ch, user);
+		each(&ch, user);
 	}
 	free(im.fns);
 	free(im.relocs);
 	free(im.text);
 	elf_end(im.elf);
 	return err;
+}
+
+struct over_limit {
+	void (*over)(const struct vc_stack_chain *, void *);
+	void *user;
+};
+
+static void if_over(const struct vc_stack_chain *ch, void *user)
+{
+	const struct over_limit *o = user;
+
+	if (ch->total > VC_MAX_STACK)
+		o->over(ch, o->user);
+}
+
+int vc_check_stack(const void *obj, size_t size,
+		   void (*over)(const struct vc_stack_chain *, void *), void *user)
+{
+	struct over_limit o = { over, user };
+
+	return vc_stack_chains(obj, size, if_over, &o);
 }

@@ -10,6 +10,7 @@
 #ifndef W2B_VERIFIER_CHECK_VCHECK_H
 #define W2B_VERIFIER_CHECK_VCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,9 @@ struct vc_load_opts {
 	size_t sz;			/* sizeof(struct vc_load_opts) */
 	const char *name;		/* object name for libbpf messages */
 	unsigned log_level;		/* 0: log only on failure; 1, 2: as the kernel */
+	/* With log_level 1 or 2: each program's log in a buffer of its own,
+	 * kept with the object (vc_prog_log()), the rejected one's too. */
+	bool keep_logs;
 };
 
 /*
@@ -31,6 +35,10 @@ struct vc_load_opts {
 struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opts *opts,
 			  struct diag_sink *d, char **log);
 void vc_close(struct vc_object *o);
+
+/* The kernel's log of loading the program (vc_load_opts.keep_logs), or
+ * NULL. */
+const char *vc_prog_log(struct vc_object *o, const char *symbol);
 
 /* Program fd by ELF symbol name, or -ENOENT. */
 int vc_prog_fd(struct vc_object *o, const char *symbol);
@@ -86,5 +94,9 @@ struct vc_stack_chain {
  */
 int vc_check_stack(const void *obj, size_t size,
 		   void (*over)(const struct vc_stack_chain *, void *), void *user);
+/* The same walk, each(chain, user) for every program: its deepest chain
+ * (`wasm2bpf --stats`). */
+int vc_stack_chains(const void *obj, size_t size,
+		    void (*each)(const struct vc_stack_chain *, void *), void *user);
 
 #endif

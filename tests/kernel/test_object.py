@@ -16,6 +16,9 @@
   name and a hash); two builds of one module and a --map-prefix build
   loaded side by side have maps of their own names, each found as one map
   by bpftool.
+- --verify prints each program's verifier log with Wasm offsets named in
+  the module's terms; --stats a line per program (instructions, stack,
+  and with --verify the processed count the log ends with).
 - License: GPL by default (the kernel marks the program gpl_compatible);
   --license=MIT is not GPL-compatible.
 - --emit=asm/ll/ir write text; a refused compile leaves no output file.
@@ -55,6 +58,25 @@ def instruction_offsets(wasm):
         if m:
             offs.add(int(m.group(1), 16))
     return offs
+
+
+def check_verify_stats(w2b, tmp, wasm):
+    """--verify prints the kernel's log with Wasm offsets named (the
+    division of div_s at 0x59), --stats a line per program with what the
+    verifier processed, as bpf_prog_info counts it."""
+    p = sh(w2b, "--all-exports", wasm, "-o", os.path.join(tmp, "v.o"), "--verify", "--stats")
+    check("--verify names the division's offset in the log",
+          re.search(r"^; +func\[0\] 'div_s', offset 0x59 @ traps\.wasm:89$", p.stdout, re.M)
+          is not None, p.stdout[-600:])
+    check("--verify prints the kernel's own log (its processed line)",
+          re.search(r"^processed \d+ insns", p.stdout, re.M) is not None)
+    m = re.search(r"^stats: program 'div_s' \(syscall\): (\d+) instructions, (\d+) bytes of stack; "
+                  r"verifier: (\d+) instructions processed, (\d+) loaded$", p.stdout, re.M)
+    logs = [int(x) for x in re.findall(r"^processed (\d+) insns", p.stdout, re.M)]
+    check("--stats: div_s's instructions, stack and processed count",
+          m is not None and int(m.group(1)) > 0 and int(m.group(3)) in logs, p.stdout[-400:])
+    s = sh(w2b, "--all-exports", wasm, "-o", os.path.join(tmp, "s.o"), "--stats").stdout
+    check("--stats alone loads nothing", "verifier:" not in s and "stats: program 'div_s'" in s, s)
 
 
 def check_checks_elided(w2b):
@@ -203,6 +225,7 @@ def main():
         ll = sh(w2b, "--all-exports", "--emit=ll", wasm, "-o", "-").stdout
         check("--emit=ll writes LLVM IR", 'section "syscall"' in ll, ll[:300])
         check_checks_elided(w2b)
+        check_verify_stats(w2b, tmp, wasm)
         ir = sh(w2b, "--all-exports", "--emit=ir", wasm, "-o", "-").stdout
         check("--emit=ir writes wasm2bpf IR", "trap_if" in ir, ir[:300])
 
