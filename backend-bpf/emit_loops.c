@@ -638,6 +638,9 @@ static void close_callback(struct be_fn *fs, struct be_loop *lp, LLVMBasicBlockR
 	LLVMDisposeBuilder(fs->alloca_b);
 	free(fs->locals);
 	free(fs->windows);
+	/* the body's own iterators (ITER loops inside it) */
+	free(fs->iters);
+	free(fs->slots);
 	*fs = lp->outer;
 	fs->bad |= bad;
 
