@@ -711,23 +711,21 @@ static int by_call_depth(const void *a, const void *b, void *m)
 	return fa->call_depth < fb->call_depth ? -1 : fa->call_depth > fb->call_depth;
 }
 
-static void budget_counted(struct bound_ctx *c)
+/* Every reachable function's loop nodes with their W (collect_nodes(),
+ * sum_nodes()), callees first; returns that order (malloc'd), *n long. */
+static uint32_t *weigh_loops(struct bound_ctx *c, uint32_t *n)
 {
 	struct ir_module *m = c->m;
-	uint32_t *order = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*order)), n = 0;
+	uint32_t *order = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*order));
 
 	if (!order)
 		abort();
-	for (uint32_t k = 0; k < m->nfuncs; k++) {
-		if (!m->funcs[k].reachable)
-			continue;
-		order[n++] = k;
-		c->fc[k].share = 2;	/* above any real share: not called yet */
-	}
-	for (uint32_t e = 0; e < m->nentries; e++)
-		c->fc[m->entries[e].func].share = 1;
-	qsort_r(order, n, sizeof(*order), by_call_depth, m);
-	for (uint32_t k = 0; k < n; k++) {
+	*n = 0;
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].reachable)
+			order[(*n)++] = k;
+	qsort_r(order, *n, sizeof(*order), by_call_depth, m);
+	for (uint32_t k = 0; k < *n; k++) {
 		struct ir_func *f = &m->funcs[order[k]];
 
 		memset(c->targeted, 0, f->nlabels ? f->nlabels : 1);
@@ -735,6 +733,19 @@ static void budget_counted(struct bound_ctx *c)
 		collect_nodes(c, f, &c->fc[order[k]]);
 		sum_nodes(&c->fc[order[k]]);
 	}
+	return order;
+}
+
+static void budget_counted(struct bound_ctx *c)
+{
+	struct ir_module *m = c->m;
+	uint32_t n, *order;
+
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		c->fc[k].share = 2;	/* above any real share: not called yet */
+	for (uint32_t e = 0; e < m->nentries; e++)
+		c->fc[m->entries[e].func].share = 1;
+	order = weigh_loops(c, &n);
 	for (uint32_t k = n; k-- > 0 && !c->err;)
 		fit_counted(c, &m->funcs[order[k]], &c->fc[order[k]]);
 	for (uint32_t k = 0; k < m->nfuncs; k++)
@@ -743,30 +754,6 @@ static void budget_counted(struct bound_ctx *c)
 }
 
 /* --- heavy loops on ITER targets ------------------------------------------- */
-
-/* Every reachable function's loop nodes with their W (loops weigh as
- * COUNTED ones here: no loop is GLOBAL on these targets), callees first. */
-static void weigh_loops(struct bound_ctx *c)
-{
-	struct ir_module *m = c->m;
-	uint32_t *order = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*order)), n = 0;
-
-	if (!order)
-		abort();
-	for (uint32_t k = 0; k < m->nfuncs; k++)
-		if (m->funcs[k].reachable)
-			order[n++] = k;
-	qsort_r(order, n, sizeof(*order), by_call_depth, m);
-	for (uint32_t k = 0; k < n; k++) {
-		struct ir_func *f = &m->funcs[order[k]];
-
-		memset(c->targeted, 0, f->nlabels ? f->nlabels : 1);
-		ir_walk_insts(&f->body, mark_targets, c->targeted);
-		collect_nodes(c, f, &c->fc[order[k]]);
-		sum_nodes(&c->fc[order[k]]);
-	}
-	free(order);
-}
 
 /* Marks in c->heavy the loops of f too heavy for ITER (the comment at the
  * top), each with a note: the user sees why this loop is a callback. */
@@ -862,10 +849,12 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 	if (global)
 		find_entry_kinds(m);
 	if (target == IR_LOOP_ITER) {
+		uint32_t n;
+
 		c.fc = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*c.fc));
 		if (!c.fc)
 			abort();
-		weigh_loops(&c);
+		free(weigh_loops(&c, &n));
 	}
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
