@@ -84,7 +84,7 @@
 #define BE_MAX_PACKET_OFF 0xffffu
 
 /* Fields of the env value (LLVM struct type cx->env_ty):
- *   struct { u64 trap; u64 results[R]; u64 scratch[S];
+ *   struct { u64 trap; u64 trap_at; u64 results[R]; u64 scratch[S];
  *            u64 initialized; u64 fuel; u64 globals[G]; u64 loops[L];
  *            u8 memory[M]; }
  * The last five exist only when the module needs them (cx->env_field[]
@@ -95,7 +95,7 @@
  * cx->loop_base[f]: the values its loops carry, where the verifier does
  * not track them (emit_loops.c). */
 enum {
-	BE_ENV_TRAP, BE_ENV_RESULTS, BE_ENV_SCRATCH,
+	BE_ENV_TRAP, BE_ENV_TRAP_AT, BE_ENV_RESULTS, BE_ENV_SCRATCH,
 	BE_ENV_INIT, BE_ENV_FUEL, BE_ENV_GLOBALS, BE_ENV_LOOPS, BE_ENV_MEMORY,
 	BE_ENV_NFIELDS
 };
@@ -244,6 +244,14 @@ struct be_fn {
 	LLVMValueRef *locals;		/* allocas */
 	LLVMValueRef *vregs;
 	const struct ir_inst **defs;	/* each vreg's definition (ir_vreg_defs()) */
+	/* What an "out of bounds" trap emitted now accessed, for the env's
+	 * trap_at (common/abi.h): set around an access's checks by
+	 * be_trap_at(), region W2B_REGION_NONE otherwise. */
+	struct be_trap_at {
+		LLVMValueRef at;	/* i64 offset in the region, less add */
+		uint64_t add, size;	/* size 0: known only at run time */
+		uint8_t region, width;
+	} trap_at;
 	struct be_label *labels;	/* by label id; bb NULL until opened */
 	LLVMValueRef *iters;		/* live bpf_iter_num slots, outermost first */
 	uint32_t niters, iters_cap;
@@ -488,6 +496,11 @@ LLVMValueRef be_checked_index_to(struct be_fn *fs, LLVMValueRef x, uint64_t limi
 				 LLVMBasicBlockRef out);
 /* Trap with code here: ends the block. */
 void be_trap_exit(struct be_fn *fs, uint32_t code);
+/* The out-of-bounds traps emitted from here on accessed `width` bytes at
+ * offset at + add (at an i64, dominating them) of a region of `size`
+ * bytes (0: not known here); region W2B_REGION_NONE ends it. */
+void be_trap_at(struct be_fn *fs, unsigned region, LLVMValueRef at, uint64_t add, unsigned width,
+		uint64_t size);
 /* What a trap here stores in env->trap: the code, the function and the
  * Wasm offset of the instruction being emitted (W2B_TRAP_WORD). */
 uint64_t be_trap_word(struct be_fn *fs, uint32_t code);

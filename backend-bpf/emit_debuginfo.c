@@ -146,10 +146,11 @@ void be_di_init(struct be_ctx *cx)
 
 	/* struct w2b_env_value: the layout of cx->env_ty. */
 	mem[0] = member(cx, "trap", 64, 0, cx->di_ullong);
-	mem[1] = member(cx, "results", 64 * r, 64, be_di_array(cx, cx->di_ullong, 64, r));
-	mem[2] = member(cx, "scratch", 64 * s, 64 * (1 + r), be_di_array(cx, cx->di_ullong, 64, s));
-	n = 3;
-	off = 64 * (1 + r + s);
+	mem[1] = member(cx, "trap_at", 64, 64, cx->di_ullong);
+	mem[2] = member(cx, "results", 64 * r, 128, be_di_array(cx, cx->di_ullong, 64, r));
+	mem[3] = member(cx, "scratch", 64 * s, 64 * (2 + r), be_di_array(cx, cx->di_ullong, 64, s));
+	n = 4;
+	off = 64 * (2 + r + s);
 	if (cx->env_field[BE_ENV_INIT] >= 0) {
 		mem[n++] = member(cx, "initialized", 64, off, cx->di_ullong);
 		off += 64;

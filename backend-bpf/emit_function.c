@@ -281,6 +281,25 @@ static void return_zero(struct be_fn *fs)
 		LLVMBuildRet(cx->B, LLVMConstNull(rt));
 }
 
+/* The trap_at word (common/abi.h) of a trap of `code` here, built in
+ * the trap's own block: nothing on the way that does not trap. */
+static LLVMValueRef trap_at_word(struct be_fn *fs, uint32_t code)
+{
+	struct be_ctx *cx = fs->cx;
+	const struct be_trap_at *t = &fs->trap_at;
+	uint64_t size = t->size > W2B_TRAP_AT_SIZE_MAX ? W2B_TRAP_AT_SIZE_MAX : t->size;
+	uint64_t hi;
+	LLVMValueRef at;
+
+	if (code != W2B_TRAP_OOB_MEMORY || t->region == W2B_REGION_NONE || !t->at)
+		return LLVMConstInt(cx->t_i64, 0, 0);
+	hi = size << 32 | (uint64_t)(t->width >= 8 ? 3 : t->width >= 4 ? 2 : t->width >= 2 ? 1 : 0)
+		<< 60 | (uint64_t)t->region << 62;
+	at = t->add ? LLVMBuildAdd(cx->B, t->at, LLVMConstInt(cx->t_i64, t->add, 0), "") : t->at;
+	at = LLVMBuildAnd(cx->B, at, LLVMConstInt(cx->t_i64, UINT32_MAX, 0), "");
+	return LLVMBuildOr(cx->B, at, LLVMConstInt(cx->t_i64, hi, 0), "");
+}
+
 static void trap_exit(struct be_fn *fs, uint32_t code)
 {
 	struct be_ctx *cx = fs->cx;
@@ -298,7 +317,14 @@ static void trap_exit(struct be_fn *fs, uint32_t code)
 	}
 	be_store(cx, LLVMConstInt(cx->t_i64, be_trap_word(fs, code), 0),
 		 be_env_slot(cx, fs->env, BE_ENV_TRAP, 0));
+	be_store(cx, trap_at_word(fs, code), be_env_slot(cx, fs->env, BE_ENV_TRAP_AT, 0));
 	return_zero(fs);
+}
+
+void be_trap_at(struct be_fn *fs, unsigned region, LLVMValueRef at, uint64_t add, unsigned width,
+		uint64_t size)
+{
+	fs->trap_at = (struct be_trap_at){ at, add, size, (uint8_t)region, (uint8_t)width };
 }
 
 uint64_t be_trap_word(struct be_fn *fs, uint32_t code)
@@ -1022,8 +1048,9 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
  * has ended the block. va is a's vreg (IR_NOVAL: not known): where its
  * computation bounds it inside the memory the base reaches directly
  * (ir/value_range.c), there is no check at all. */
-static LLVMValueRef instance_ptr(struct be_fn *fs, LLVMValueRef a, uint32_t va, uint64_t width,
-				 uint64_t off, bool atomic, struct be_straddle *st)
+static LLVMValueRef checked_instance_ptr(struct be_fn *fs, LLVMValueRef a, uint32_t va,
+					 uint64_t width, uint64_t off, bool atomic,
+					 struct be_straddle *st)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMBuilderRef B = cx->B;
@@ -1076,6 +1103,19 @@ static LLVMValueRef instance_ptr(struct be_fn *fs, LLVMValueRef a, uint32_t va, 
 
 		p = LLVMBuildGEP2(B, cx->t_i8, p, &o, 1, "");
 	}
+	return p;
+}
+
+static LLVMValueRef instance_ptr(struct be_fn *fs, LLVMValueRef a, uint32_t va, uint64_t width,
+				 uint64_t off, bool atomic, struct be_straddle *st)
+{
+	LLVMValueRef p;
+
+	/* its traps say what it accessed (common/abi.h, trap_at) */
+	be_trap_at(fs, W2B_REGION_MEMORY, LLVMBuildZExt(fs->cx->B, a, fs->cx->t_i64, ""), off,
+		   (unsigned)width, fs->cx->mem_size);
+	p = checked_instance_ptr(fs, a, va, width, off, atomic, st);
+	be_trap_at(fs, W2B_REGION_NONE, NULL, 0, 0, 0);
 	return p;
 }
 

@@ -172,8 +172,12 @@ static LLVMValueRef site_ptr(struct be_fn *fs, const struct ir_inst *in, LLVMVal
 	be_trap_if(fs, LLVMBuildIsNull(B, w, ""), W2B_TRAP_OOB_MEMORY);
 	x = LLVMBuildZExt(B, LLVMBuildSub(B, a, LLVMConstInt(cx->t_i32, site_base(s), 0), ""),
 			  cx->t_i64, "");
-	return be_checked_ptr(fs, w, x, vsize, width, off,
-			      in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG);
+	/* its traps say what it accessed (common/abi.h, trap_at) */
+	be_trap_at(fs, W2B_REGION_MAP_VALUE, x, off, width, vsize);
+	x = be_checked_ptr(fs, w, x, vsize, width, off,
+			   in->kind == IR_ATOMIC_RMW || in->kind == IR_ATOMIC_CMPXCHG);
+	be_trap_at(fs, W2B_REGION_NONE, NULL, 0, 0, 0);
+	return x;
 }
 
 LLVMValueRef be_map_value_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,

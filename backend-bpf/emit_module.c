@@ -163,7 +163,7 @@ LLVMValueRef be_env_slot(struct be_ctx *cx, LLVMValueRef env, unsigned field,
 	};
 
 	return LLVMBuildInBoundsGEP2(cx->B, cx->env_ty, env, ix,
-				     field == BE_ENV_TRAP || field == BE_ENV_INIT ||
+				     field == BE_ENV_TRAP || field == BE_ENV_TRAP_AT || field == BE_ENV_INIT ||
 				     field == BE_ENV_FUEL ? 2 : 3, "");
 }
 
@@ -513,6 +513,8 @@ static int build_env_type(struct be_ctx *cx)
 		cx->env_field[f] = -1;
 	n = 0;
 	cx->env_field[BE_ENV_TRAP] = (int)n;
+	fields[n++] = cx->t_i64;
+	cx->env_field[BE_ENV_TRAP_AT] = (int)n;
 	fields[n++] = cx->t_i64;
 	cx->env_field[BE_ENV_RESULTS] = (int)n;
 	fields[n++] = LLVMArrayType2(cx->t_i64, r);

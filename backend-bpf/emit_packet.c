@@ -165,10 +165,14 @@ static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
 	LLVMBuilderRef B = cx->B;
 	LLVMValueRef wv = LLVMConstInt(cx->t_i64, w, 0), p, end;
 
+	/* its traps say what it accessed (common/abi.h, trap_at): the
+	 * packet's length is not a number the program may compute */
+	be_trap_at(fs, W2B_REGION_PACKET, x, 0, w, 0);
 	x = packet_offset(fs, x, w);
 	p = LLVMBuildGEP2(B, cx->t_i8, fs->pkt_data, &x, 1, "");
 	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), W2B_TRAP_OOB_MEMORY);
+	be_trap_at(fs, W2B_REGION_NONE, NULL, 0, 0, 0);
 	return p;
 }
 
@@ -187,6 +191,7 @@ static LLVMValueRef packet_copy(struct be_fn *fs, const struct ir_inst *in, LLVM
 		fs->pkt_buf = LLVMBuildAlloca(fs->alloca_b, cx->t_i64, "pkt.copy");
 		LLVMSetAlignment(fs->pkt_buf, 8);
 	}
+	be_trap_at(fs, W2B_REGION_PACKET, x, 0, w, 0);
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, x, LLVMConstInt(cx->t_i64, UINT32_MAX - w, 0), ""),
 		   W2B_TRAP_OOB_MEMORY);
 	args[0] = fs->pkt_ctx;
@@ -197,6 +202,7 @@ static LLVMValueRef packet_copy(struct be_fn *fs, const struct ir_inst *in, LLVM
 			   args, 4);
 	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntNE, r, LLVMConstInt(cx->t_i64, 0, 0), ""),
 		   W2B_TRAP_OOB_MEMORY);
+	be_trap_at(fs, W2B_REGION_NONE, NULL, 0, 0, 0);
 	return be_access_at(fs, in, fs->pkt_buf, NULL);
 }
 

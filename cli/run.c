@@ -190,47 +190,75 @@ static int trap_counts(int prog_fd, const struct w2b_output *out, uint64_t count
 /* This CPU's trap word (common/abi.h) in the program's PREFIX_env: where
  * the last run on it trapped. 0 if unknown. The process is pinned to one
  * CPU (cmd_run()), the one BPF_PROG_TEST_RUN ran on. */
-static uint64_t trap_word(int prog_fd, const struct w2b_output *out)
+struct trap_record {
+	uint64_t word, at;	/* the env's trap and trap_at (common/abi.h) */
+};
+
+static struct trap_record trap_word(int prog_fd, const struct w2b_output *out)
 {
 	struct bpf_map_info mi;
 	struct w2b_map_names names;
 	int ncpus = libbpf_num_possible_cpus(), cpu = sched_getcpu(), fd;
 	uint32_t key = 0;
-	uint64_t word = 0;
+	struct trap_record t = { 0, 0 };
 	size_t stride;
 	uint8_t *v;
 
 	w2b_map_names(&names, out->map_prefix);
 	if (ncpus <= 0 || cpu < 0 || cpu >= ncpus || (fd = prog_map(prog_fd, names.env, &mi)) < 0)
-		return 0;
+		return t;
 	stride = ((size_t)mi.value_size + 7) & ~(size_t)7;
 	v = calloc((size_t)ncpus, stride);
 	if (!v)
 		abort();
-	if (!bpf_map_lookup_elem(fd, &key, v))
-		memcpy(&word, v + (size_t)cpu * stride, sizeof(word));
+	if (stride >= 16 && !bpf_map_lookup_elem(fd, &key, v)) {
+		memcpy(&t.word, v + (size_t)cpu * stride, sizeof(t.word));
+		memcpy(&t.at, v + (size_t)cpu * stride + 8, sizeof(t.at));
+	}
 	free(v);
 	close(fd);
-	return word;
+	return t;
 }
 
-/* " at func[3] 'parse', offset 0x1a2 (parse.c:42:7)": where the trap
- * word says, with the source line when the module has them (-g). */
-static const char *trap_where(const struct w2b_output *out, uint64_t word, unsigned code,
+/* ", packet: 2 bytes at offset 60, past its end": what an out of bounds
+ * access accessed (the env's trap_at), or "". */
+static const char *trap_what(uint64_t at, char *buf, size_t size)
+{
+	static const char *const region[] = { "", "memory", "packet", "map value" };
+	unsigned r = W2B_TRAP_AT_REGION(at), w = W2B_TRAP_AT_WIDTH(at);
+	uint64_t n = W2B_TRAP_AT_SIZE(at);
+
+	if (!at || r == W2B_REGION_NONE)
+		return "";
+	if (n)
+		snprintf(buf, size, ", %s: %u byte%s at offset %u of %llu%s", region[r], w,
+			 w == 1 ? "" : "s", W2B_TRAP_AT_OFFSET(at), (unsigned long long)n,
+			 n == W2B_TRAP_AT_SIZE_MAX ? " or more" : "");
+	else
+		snprintf(buf, size, ", %s: %u byte%s at offset %u, past its end", region[r], w,
+			 w == 1 ? "" : "s", W2B_TRAP_AT_OFFSET(at));
+	return buf;
+}
+
+/* " at func[3] 'parse', offset 0x1a2 (parse.c:42:7), packet: 2 bytes at
+ * offset 60, past its end": where the trap word says, with the source
+ * line when the module has them (-g), and for an out of bounds access
+ * what it accessed. */
+static const char *trap_where(const struct w2b_output *out, struct trap_record t, unsigned code,
 			      char *buf, size_t size)
 {
-	uint32_t f = W2B_TRAP_WORD_FUNC(word), off = W2B_TRAP_WORD_OFFSET(word);
-	char src[300];
+	uint32_t f = W2B_TRAP_WORD_FUNC(t.word), off = W2B_TRAP_WORD_OFFSET(t.word);
+	char src[300], what[160];
 	const char *s;
 
-	if (!word || W2B_TRAP_WORD_CODE(word) != code)
+	if (!t.word || W2B_TRAP_WORD_CODE(t.word) != code)
 		return "";
 	s = w2b_source_text(out, off, src, sizeof(src));
-	snprintf(buf, size, " at func[%u]%s%.100s%s, offset 0x%x%s%s%s", f,
+	snprintf(buf, size, " at func[%u]%s%.100s%s, offset 0x%x%s%s%s%s", f,
 		 f < out->nfunc_names && out->func_names[f] ? " '" : "",
 		 f < out->nfunc_names && out->func_names[f] ? out->func_names[f] : "",
 		 f < out->nfunc_names && out->func_names[f] ? "'" : "", off,
-		 s ? " (" : "", s ? s : "", s ? ")" : "");
+		 s ? " (" : "", s ? s : "", s ? ")" : "", trap_what(t.at, what, sizeof(what)));
 	return buf;
 }
 

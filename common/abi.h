@@ -73,4 +73,23 @@ static inline void w2b_map_names(struct w2b_map_names *n, const char *prefix)
 #define W2B_TRAP_WORD_FUNC(w) ((uint32_t)((w) >> 8 & 0xffffff))
 #define W2B_TRAP_WORD_OFFSET(w) ((uint32_t)((w) >> 32))
 
+/*
+ * The env value's second u64, `trap_at`: written with the trap word; for
+ * an "out of bounds memory access" what was accessed, else 0:
+ *
+ *     bits  0..31  the access's byte offset in its region (its low 32 bits)
+ *     bits 32..59  the region's size in bytes (0: known only at run time,
+ *                  the packet's; at most W2B_TRAP_AT_SIZE_MAX)
+ *     bits 60..61  log2 of the access's width (1, 2, 4, 8 bytes)
+ *     bits 62..63  the region: enum w2b_trap_region
+ */
+enum w2b_trap_region {
+	W2B_REGION_NONE, W2B_REGION_MEMORY, W2B_REGION_PACKET, W2B_REGION_MAP_VALUE
+};
+#define W2B_TRAP_AT_SIZE_MAX ((1ull << 28) - 1)
+#define W2B_TRAP_AT_REGION(d) ((unsigned)((d) >> 62))
+#define W2B_TRAP_AT_WIDTH(d) (1u << ((d) >> 60 & 3))
+#define W2B_TRAP_AT_SIZE(d) ((uint64_t)((d) >> 32 & W2B_TRAP_AT_SIZE_MAX))
+#define W2B_TRAP_AT_OFFSET(d) ((uint32_t)(d))
+
 #endif

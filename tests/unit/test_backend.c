@@ -2343,8 +2343,9 @@ static void test_memory_errors(void)
 	}
 	arena_free(&t.a);
 
-	/* no instance state: the env value is what it always was, the
-	 * run's loop fuel and the loop states last (the module has loops) */
+	/* no instance state: the env value is what it always was (trap,
+	 * trap_at, 2 results, 3 scratch), the run's loop fuel and the loop
+	 * states last (the module has loops) */
 	{
 		struct cf_mod cm;
 		struct loaded l;
@@ -2354,8 +2355,8 @@ static void test_memory_errors(void)
 		err = load(&t, "v3", 2, &l);
 		vs = err ? 0 : bpf_map__value_size(bpf_object__find_map_by_name(l.obj, W2B_ENV_MAP));
 		CHECK(err == 0 && !bpf_object__find_map_by_name(l.obj, W2B_MEMORY_MAP) &&
-		      btf_member(&l, "w2b_env_value", "loops") == 64 * (1 + 2 + 3 + 1) &&
-		      vs > 8 * (1 + 2 + 3 + 1) && vs % 8 == 0 &&
+		      btf_member(&l, "w2b_env_value", "loops") == 64 * (2 + 2 + 3 + 1) &&
+		      vs > 8 * (2 + 2 + 3 + 1) && vs % 8 == 0 &&
 		      btf_member(&l, "w2b_env_value", "initialized") < 0 &&
 		      btf_member(&l, "w2b_env_value", "fuel") >= 0 &&
 		      !memmem(l.elf, l.size, ".rodata", 7),
