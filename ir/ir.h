@@ -25,9 +25,13 @@
  *     fields' offsets, and the helper x program type refusals.
  *   - ir_lower_memory(): each access's region (instance memory, packet,
  *     map value, or a run-time dispatch) and how functions read the packet.
+ * and one analysis the backend asks, adding nothing: ir_u32_range()
+ * (value_range.c), what an address is known to be from how it was
+ * computed, so that a provably in-bounds access goes unchecked.
  *
  * Ownership: an ir_module and everything it points to lives in the arena it
- * was built in (m->arena); nothing is freed on its own.
+ * was built in (m->arena); nothing is freed on its own. (m->source, the
+ * source lines, is the pipeline's: common/source_map.h.)
  */
 #ifndef W2B_IR_IR_H
 #define W2B_IR_IR_H
