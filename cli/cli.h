@@ -39,6 +39,11 @@ void cli_opts_free(struct cli_opts *c);
  * written in place. 0 or -errno. */
 int cli_write_output(const char *path, const void *data, size_t size);
 int cli_run(struct cli_opts *c);
+/* "func[3] 'parse', offset 0x1a2 (parse.c:42:7)": a Wasm function and a
+ * module offset as run.c's traps and verify.c's logs name them (the
+ * source line when the module has them), into buf. */
+const char *cli_func_offset(const struct w2b_output *out, uint32_t f, uint32_t off, char *buf,
+			    size_t size);
 /* --stats and --verify of a compiled object (verify.c): 0, or an exit
  * status (the kernel refused a program). */
 int cli_verify(const struct cli_opts *c, const struct w2b_output *out);

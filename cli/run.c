@@ -187,12 +187,14 @@ static int trap_counts(int prog_fd, const struct w2b_output *out, uint64_t count
 	return 0;
 }
 
-/* This CPU's trap word (common/abi.h) in the program's PREFIX_env: where
- * the last run on it trapped. 0 if unknown. The process is pinned to one
- * CPU (cmd_run()), the one BPF_PROG_TEST_RUN ran on. */
 struct trap_record {
 	uint64_t word, at;	/* the env's trap and trap_at (common/abi.h) */
 };
+
+/* This CPU's trap word and trap_at (common/abi.h) in the program's
+ * PREFIX_env: where the last run on it trapped, and what it accessed.
+ * 0 if unknown. The process is pinned to one CPU (cmd_run()), the one
+ * BPF_PROG_TEST_RUN ran on. */
 
 static struct trap_record trap_word(int prog_fd, const struct w2b_output *out)
 {
@@ -247,18 +249,26 @@ static const char *trap_what(uint64_t at, char *buf, size_t size)
 static const char *trap_where(const struct w2b_output *out, struct trap_record t, unsigned code,
 			      char *buf, size_t size)
 {
-	uint32_t f = W2B_TRAP_WORD_FUNC(t.word), off = W2B_TRAP_WORD_OFFSET(t.word);
-	char src[300], what[160];
-	const char *s;
+	uint32_t off = W2B_TRAP_WORD_OFFSET(t.word);
+	char where[400], what[160];
 
 	if (!t.word || W2B_TRAP_WORD_CODE(t.word) != code)
 		return "";
-	s = w2b_source_text(out, off, src, sizeof(src));
-	snprintf(buf, size, " at func[%u]%s%.100s%s, offset 0x%x%s%s%s%s", f,
-		 f < out->nfunc_names && out->func_names[f] ? " '" : "",
-		 f < out->nfunc_names && out->func_names[f] ? out->func_names[f] : "",
-		 f < out->nfunc_names && out->func_names[f] ? "'" : "", off,
-		 s ? " (" : "", s ? s : "", s ? ")" : "", trap_what(t.at, what, sizeof(what)));
+	snprintf(buf, size, " at %s%s",
+		 cli_func_offset(out, W2B_TRAP_WORD_FUNC(t.word), off, where, sizeof(where)),
+		 trap_what(t.at, what, sizeof(what)));
+	return buf;
+}
+
+const char *cli_func_offset(const struct w2b_output *out, uint32_t f, uint32_t off, char *buf,
+			    size_t size)
+{
+	const char *name = f < out->nfunc_names ? out->func_names[f] : NULL;
+	char src[300];
+	const char *s = w2b_source_text(out, off, src, sizeof(src));
+
+	snprintf(buf, size, "func[%u]%s%.100s%s, offset 0x%x%s%s%s", f, name ? " '" : "",
+		 name ? name : "", name ? "'" : "", off, s ? " (" : "", s ? s : "", s ? ")" : "");
 	return buf;
 }
 

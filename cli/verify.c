@@ -56,7 +56,7 @@ static void annotate(FILE *f, const struct w2b_output *out, const char *base, co
 {
 	const char *at = strstr(line, " @ ");
 	size_t n = strlen(base);
-	char *end, src[300];
+	char *end, where[400];
 	unsigned long off;
 	long fi;
 
@@ -69,13 +69,8 @@ static void annotate(FILE *f, const struct w2b_output *out, const char *base, co
 		fprintf(f, "%s\n", line);
 		return;
 	}
-	fprintf(f, "%.*s func[%ld]%s%s%s, offset 0x%lx", (int)(at - line), line, fi,
-		(size_t)fi < out->nfunc_names && out->func_names[fi] ? " '" : "",
-		(size_t)fi < out->nfunc_names && out->func_names[fi] ? out->func_names[fi] : "",
-		(size_t)fi < out->nfunc_names && out->func_names[fi] ? "'" : "", off);
-	if (w2b_source_text(out, (uint32_t)off, src, sizeof(src)))
-		fprintf(f, " (%s)", src);
-	fprintf(f, "%s\n", at);
+	fprintf(f, "%.*s %s%s\n", (int)(at - line), line,
+		cli_func_offset(out, (uint32_t)fi, (uint32_t)off, where, sizeof(where)), at);
 }
 
 static void print_log(FILE *f, const struct w2b_output *out, const char *base, const char *log)
