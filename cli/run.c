@@ -249,14 +249,15 @@ static const char *trap_what(uint64_t at, char *buf, size_t size)
 static const char *trap_where(const struct w2b_output *out, struct trap_record t, unsigned code,
 			      char *buf, size_t size)
 {
-	uint32_t off = W2B_TRAP_WORD_OFFSET(t.word);
-	char where[400], what[160];
+	size_t n;
 
-	if (!t.word || W2B_TRAP_WORD_CODE(t.word) != code)
+	if (!t.word || W2B_TRAP_WORD_CODE(t.word) != code || size < 8)
 		return "";
-	snprintf(buf, size, " at %s%s",
-		 cli_func_offset(out, W2B_TRAP_WORD_FUNC(t.word), off, where, sizeof(where)),
-		 trap_what(t.at, what, sizeof(what)));
+	memcpy(buf, " at ", 5);
+	cli_func_offset(out, W2B_TRAP_WORD_FUNC(t.word), W2B_TRAP_WORD_OFFSET(t.word), buf + 4,
+			size - 4);
+	n = strlen(buf);
+	trap_what(t.at, buf + n, size - n);
 	return buf;
 }
 
