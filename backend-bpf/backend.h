@@ -69,6 +69,9 @@ struct be_options {
 	/* The object's own maps are PREFIX_env, PREFIX_mem, PREFIX_traps
 	 * (common/abi.h); NULL: "w2b". */
 	const char *map_prefix;
+	/* --no-precheck: a chain of calls deeper than the kernel's frames is
+	 * a warning, and the object is written for the kernel to judge. */
+	bool kernel_limits_warn;
 };
 
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative

@@ -568,7 +568,7 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
  * entry whose calls and loop callbacks nest deeper than the kernel's 8
  * frames. 0, or -EINVAL (reported), or without `report` -E2BIG (nothing
  * reported). */
-int be_check_frames(struct be_ctx *cx, bool report);
+int be_check_frames(struct be_ctx *cx, bool report, bool warn_only);
 
 /* emit_numeric.c: the value of IR_NUM `in`, or NULL (reported). */
 LLVMValueRef be_emit_numeric(struct be_fn *fs, const struct ir_inst *in);

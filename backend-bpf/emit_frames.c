@@ -89,7 +89,7 @@ static void visit(int32_t c, void *user)
 	w->stack[w->sp++] = (uint32_t)c;
 }
 
-int be_check_frames(struct be_ctx *cx, bool report)
+int be_check_frames(struct be_ctx *cx, bool report, bool warn_only)
 {
 	const struct ir_module *m = cx->m;
 	uint32_t n = 0;
@@ -134,7 +134,7 @@ int be_check_frames(struct be_ctx *cx, bool report)
 		} else if (v[root].depth > BE_MAX_CALL_FRAMES) {
 			const struct ir_func *f = &m->funcs[en->func];
 
-			diag_report(cx->d, DIAG_ERROR,
+			diag_report(cx->d, warn_only ? DIAG_WARNING : DIAG_ERROR,
 				    &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL },
 				    "call chain too deep: entry '%s' needs %u stack frames with every "
 				    "function inlined (each loop whose body is a function is one: a bpf_loop "
@@ -142,7 +142,8 @@ int be_check_frames(struct be_ctx *cx, bool report)
 				    "%u; --target-kernel 6.4 or later makes loops iterators, which are no "
 				    "frames, or nest fewer loops",
 				    en->export_name, v[root].depth, BE_MAX_CALL_FRAMES);
-			err = -EINVAL;
+			if (!warn_only)
+				err = -EINVAL;
 		}
 	}
 	free(w.stack);

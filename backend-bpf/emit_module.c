@@ -934,10 +934,10 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	/* the frames as LLVM's inliner left them; too many: every function
 	 * inlined, and those counted again, reported this time */
-	err = opts && opts->flatten ? -E2BIG : be_check_frames(&cx, false);
+	err = opts && opts->flatten ? -E2BIG : be_check_frames(&cx, false, false);
 	if (err == -E2BIG && (flatten(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed")))
 		err = -EINVAL;
-	else if (err == -E2BIG && (err = be_check_frames(&cx, true)))
+	else if (err == -E2BIG && (err = be_check_frames(&cx, true, opts && opts->kernel_limits_warn)))
 		err = -E2BIG;	/* reported: too deep for the kernel */
 	if (!err)
 		err = output(&cx, kind, out, out_size);

@@ -30,6 +30,7 @@ struct cli_opts {
 	size_t nargs;
 	bool verify;		/* --verify: load in the kernel, print its logs */
 	bool stats;		/* --stats: what each program costs */
+	bool check_only;	/* --check: compile and precheck, write nothing */
 };
 
 int cli_parse(int argc, char **argv, struct cli_opts *c);

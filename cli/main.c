@@ -52,8 +52,12 @@ static void usage(FILE *out)
 	      "                          next traps (default 8, at most 64)\n"
 	      "  --strict-align          packet accesses only as aligned as the module says\n"
 	      "                          (for kernels on CPUs without fast unaligned access)\n"
-	      "  --stats                 per program: instructions, stack (and with --verify\n"
-	      "                          what the verifier processed)\n"
+	      "  --check                 compile and precheck against the verifier's rules,\n"
+	      "                          write nothing (no privileges needed)\n"
+	      "  --no-precheck           write the object even where the kernel is expected\n"
+	      "                          to refuse it (those errors become warnings)\n"
+	      "  --stats                 per program: instructions, stack, the verifier's\n"
+	      "                          estimated work (with --verify: what it processed)\n"
 	      "  --verify                load each program in the running kernel and print\n"
 	      "                          its verifier log, in the module's terms (root)\n"
 	      "  --map-prefix=NAME       the object's own maps are NAME_env, NAME_mem,\n"
@@ -108,7 +112,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
 	       O_INVOKE, O_BATCH, O_MEMSIZE, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
-	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS };
+	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS, O_CHECK, O_NO_PRECHECK };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -123,6 +127,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "map-prefix", required_argument, NULL, O_MAP_PREFIX },
 		{ "verify", no_argument, NULL, O_VERIFY },
 		{ "stats", no_argument, NULL, O_STATS },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "no-precheck", no_argument, NULL, O_NO_PRECHECK },
 		{ "target-kernel", required_argument, NULL, O_TARGET_KERNEL },
 		{ "invoke", required_argument, NULL, O_INVOKE },
 		{ "batch", no_argument, NULL, O_BATCH },
@@ -211,6 +217,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		case O_STATS:
 			c->stats = true;
 			break;
+		case O_CHECK:
+			c->check_only = true;
+			break;
+		case O_NO_PRECHECK:
+			c->compile.no_precheck = true;
+			break;
 		case O_MAP_PREFIX:
 			c->compile.map_prefix = optarg;	/* checked by w2b_compile() */
 			break;
@@ -286,9 +298,19 @@ static int cmd_compile(struct cli_opts *c)
 		fprintf(stderr, "wasm2bpf: error: unexpected argument '%s'\n", c->args[0]);
 		return W2B_EXIT_FAILURE;
 	}
+	if (c->check_only && (c->output || c->verify)) {
+		fprintf(stderr, "wasm2bpf: error: --check writes and loads nothing: no -o or --verify\n");
+		return W2B_EXIT_FAILURE;
+	}
 	err = w2b_compile(c->input, &c->compile, &out);
 	if (err)
 		return exit_status(err);
+	if (c->check_only) {
+		int status = c->stats ? cli_verify(c, out) : 0;
+
+		w2b_output_free(out);
+		return status;
+	}
 	if (c->output && !strcmp(c->output, "-")) {
 		err = fwrite(out->data, 1, out->size, stdout) == out->size ? 0 : -EIO;
 	} else if (!c->output && c->compile.emit != W2B_EMIT_OBJ) {

@@ -285,13 +285,15 @@ static void on_deep_stack(const struct vc_stack_chain *ch, void *user)
 	struct diag_loc loc = { DIAG_NO_OFFSET, DIAG_NO_FUNC, NULL, NULL };
 	char frames[512] = "", root[160] = "";
 
-	ds->err = -E2BIG;
+	bool warn = ds->report && ds->c->o.no_precheck;
+
+	ds->err = warn ? 0 : -E2BIG;
 	if (!ds->report)
 		return;
 	for (unsigned k = 0; k < ch->n; k++)
 		describe_frame(m, ch->fn[k], ch->depth[k], frames, sizeof(frames), NULL);
 	describe_frame(m, ch->prog, 0, root, sizeof(root), &loc);
-	diag_report(&ds->c->diag, DIAG_ERROR, &loc,
+	diag_report(&ds->c->diag, warn ? DIAG_WARNING : DIAG_ERROR, &loc,
 		    "%s needs %u bytes of stack in one chain of calls, and the kernel allows "
 		    "%u for all the frames of a chain together, each rounded up to 32 bytes (bytes "
 		    "per frame: %s); each loop whose body is a function (a bpf_loop callback; before "
@@ -302,7 +304,8 @@ static void on_deep_stack(const struct vc_stack_chain *ch, void *user)
 }
 
 /* The object's call chains against the kernel's combined stack limit:
- * -E2BIG if over it (reported with `report`). */
+ * -E2BIG if over it (reported with `report`; with --no-precheck, a
+ * warning and 0). */
 static int check_stack(struct compile *c, bool report)
 {
 	struct deep_stack ds = { c, report, 0 };
@@ -313,6 +316,80 @@ static int check_stack(struct compile *c, bool report)
 		return err;
 	}
 	return ds.err;
+}
+
+/* --- the precheck ---------------------------------------------------------- */
+
+/* Where a finding's instruction is in the module: the function of its
+ * symbol (a loop body's: the function holding the loop), and the offset
+ * its BTF line info gives, which is the Wasm offset itself (the object's
+ * file is the module) or a source line found again in the module's
+ * source map. */
+static struct diag_loc finding_loc(const struct compile *c, const struct vc_finding *v)
+{
+	const struct ir_module *m = c->ir;
+	const char *loop = strstr(v->fn, BE_LOOP_BODY_INFIX);
+	const struct ir_func *f = ir_func_by_symbol(m, v->fn, strlen(v->fn));
+	const char *base = strrchr(c->path, '/'), *vbase;
+	uint32_t off;
+
+	if (!f && loop)
+		f = func_at(m, (uint32_t)strtoul(loop + strlen(BE_LOOP_BODY_INFIX), NULL, 16));
+	if (!f)
+		return (struct diag_loc){ DIAG_NO_OFFSET, DIAG_NO_FUNC, NULL, NULL };
+	off = f->offset;
+	base = base ? base + 1 : c->path;
+	vbase = v->file ? strrchr(v->file, '/') : NULL;
+	vbase = vbase ? vbase + 1 : v->file;
+	if (v->line && vbase && !strcmp(vbase, base)) {
+		off = v->line;
+	} else if (v->line && c->source) {
+		for (uint32_t k = 0; k < c->source->nlines; k++) {
+			const struct source_line *l = &c->source->lines[k];
+
+			if (l->line == v->line && (!v->column || l->column == v->column)) {
+				off = l->offset;
+				break;
+			}
+		}
+	}
+	if (off != f->offset && func_at(m, off))
+		f = func_at(m, off);
+	return (struct diag_loc){ off, f->wasm_index, f->name, NULL };
+}
+
+struct precheck_report {
+	struct compile *c;
+	unsigned errors;
+};
+
+static void on_finding(const struct vc_finding *v, void *user)
+{
+	struct precheck_report *r = user;
+	struct compile *c = r->c;
+	struct diag_loc loc = finding_loc(c, v);
+	bool error = v->error && !c->o.no_precheck;
+
+	r->errors += error;
+	diag_report(&c->diag, error ? DIAG_ERROR : DIAG_WARNING, &loc,
+		    "%sthe kernel's verifier %s refuse program '%s' (%s, in %s): %s",
+		    v->error ? "" : "possibly: ", v->error ? "will" : "may", v->prog,
+		    vc_class_name[v->cls], v->fn, v->msg);
+}
+
+/* The verifier's rules on the object just written (verifier-check's
+ * precheck): an error refuses the module before any output. */
+static int precheck(struct compile *c)
+{
+	struct precheck_report r = { c, 0 };
+	struct vc_precheck_opts o = { sizeof(o), c->o.target_kernel, on_finding, NULL, &r };
+	int err = vc_precheck(c->out->data, c->out->size, &o);
+
+	if (err) {
+		diag_ice(&c->diag, "cannot read the object just written (%s)", strerror(-err));
+		return err;
+	}
+	return r.errors ? -EINVAL : 0;
 }
 
 /* "17,051,648" */
@@ -468,10 +545,10 @@ static int check_map_names(struct compile *c)
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
-				      c->o.target_kernel };
+				      c->o.target_kernel, c->o.no_precheck };
 	struct be_options be = { c->o.mcpu, c->o.opt_level, c->o.license, BE_EMIT_OBJ,
 				 c->o.strict_align, c->o.max_loop_iters, c->o.target_kernel, false,
-				 c->map_prefix };
+				 c->map_prefix, c->o.no_precheck };
 	int err;
 
 	if ((err = fe_read_input(c->path, &c->arena, &c->diag, &c->bytes, &c->size)))
@@ -499,7 +576,8 @@ static int compile_module(struct compile *c)
 		return err;
 	if ((err = ir_analyze_calls(c->ir, &c->diag, NULL)))
 		return err;
-	if ((err = ir_lower_imports(c->ir, loops.kfuncs_allowed, loops.kernel, &c->diag)))
+	if ((err = ir_lower_imports(c->ir, loops.kfuncs_allowed, loops.kernel, c->o.no_precheck,
+				    &c->diag)))
 		return err;
 	if ((err = ir_lower_memory(c->ir, &c->diag)))
 		return err;
@@ -528,6 +606,8 @@ static int compile_module(struct compile *c)
 		if (!err)
 			err = check_stack(c, true);
 	}
+	if (!err)
+		err = precheck(c);
 	/* over the stack, or a function too long for BPF's jumps (LLVM's
 	 * inlining, or flattening, made it): the memory in the env value
 	 * instead of blocks (no slow-path calls, shorter accesses) is the

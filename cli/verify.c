@@ -6,8 +6,10 @@
  *             program's own, as in the object: subprograms and loop
  *             bodies are listed apart by bpftool, not here), the stack of
  *             its deepest chain of calls (as the verifier adds it up:
- *             verifier-check/stack_depth.c), and with --verify the
- *             instructions the verifier processed and the loaded size.
+ *             verifier-check/stack_depth.c), the precheck's estimate of
+ *             the instructions the verifier will process
+ *             (verifier-check/precheck.c), and with --verify the
+ *             instructions it processed and the loaded size.
  *   --verify  loads every program into the running kernel (root or
  *             CAP_BPF) at log level 2 and prints each one's whole log,
  *             every line the verifier tied to a Wasm offset named in the
@@ -38,6 +40,24 @@ struct stack_of {
 	uint32_t total;
 	bool found;
 };
+
+struct estimate_of {
+	const char *symbol;
+	struct vc_prog_cost cost;
+	bool found;
+};
+
+static void find_estimate(const struct vc_prog_cost *cost, void *user)
+{
+	struct estimate_of *e = user;
+
+	if (!strcmp(cost->prog, e->symbol)) {
+		e->cost = *cost;
+		e->cost.prog = NULL;
+		e->cost.section = NULL;
+		e->found = true;
+	}
+}
 
 static void find_chain(const struct vc_stack_chain *ch, void *user)
 {
@@ -124,6 +144,9 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 	for (size_t k = 0; !status && k < out->nentries; k++) {
 		const struct w2b_entry_info *e = &out->entries[k];
 		struct stack_of st = { e->symbol, 0, false };
+		struct estimate_of est = { e->symbol, { 0 }, false };
+		struct vc_precheck_opts po = { sizeof(po), c->compile.target_kernel, NULL,
+					       find_estimate, &est };
 
 		if (c->verify) {
 			fprintf(f, "verify: program '%s' (%s), the kernel's log:\n", e->symbol, e->section);
@@ -132,8 +155,13 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 		if (!c->stats)
 			continue;
 		vc_stack_chains(out->data, out->size, find_chain, &st);
+		vc_precheck(out->data, out->size, &po);
 		fprintf(f, "stats: program '%s' (%s): %u instructions, %u bytes of stack", e->symbol,
 			e->section, object_insns(bo, e->symbol), st.found ? st.total : 0);
+		if (est.found)
+			fprintf(f, ", estimated %s%llu instructions processed",
+				est.cost.processed_exact ? "" : ">= ",
+				(unsigned long long)est.cost.processed);
 		if (c->verify)
 			fprintf(f, "; verifier: %u instructions processed, %u loaded",
 				vc_verified_insns(obj, e->symbol), vc_xlated_insns(obj, e->symbol));

@@ -68,6 +68,12 @@ struct w2b_compile_opts {
 	 * most 9 characters, a C identifier); NULL: the module's file name
 	 * and a hash of the module and these options (docs/abi.md, Maps). */
 	const char *map_prefix;
+	/* --no-precheck: the object is written even where the compiler
+	 * expects the kernel to refuse it (the precheck, the stack of call
+	 * chains, helpers, program types, licence and kernel versions are
+	 * warnings then): for kernels with backports, and for measuring the
+	 * precheck against the kernel. */
+	bool no_precheck;
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u

@@ -486,7 +486,11 @@ static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loo
 			continue;
 		depth = fr->depth;
 		if (in->kind == IR_LOOP && branches_back(c, in) && ++depth > max) {
-			diag_report(c->d, DIAG_ERROR, &(struct diag_loc){ in->offset, f->wasm_index,
+			/* frames are the kernel's limit (--no-precheck: its to
+			 * judge); iterators past 64 deep, the compiler's */
+			bool warn = c->opts->kernel_limits_warn && lowering != IR_LOOP_ITER;
+
+			diag_report(c->d, warn ? DIAG_WARNING : DIAG_ERROR, &(struct diag_loc){ in->offset, f->wasm_index,
 				    f->name, NULL }, lowering == IR_LOOP_CALLBACK ?
 				    "loops nested more than %u deep: each nested loop is a bpf_loop "
 				    "callback, a stack frame, and the kernel allows 8 with the program's "
@@ -499,7 +503,8 @@ static void check_nest_depth(struct bound_ctx *c, struct ir_func *f, enum ir_loo
 				    "loops nested more than %u deep: each nested loop is a bpf_iter_num "
 				    "iterator, 8 bytes of the kernel's 512-byte BPF stack while the loops "
 				    "inside it run; nest fewer loops", max);
-			c->err = -EINVAL;
+			if (!warn)
+				c->err = -EINVAL;
 			break;
 		}
 		if (n + 2 > cap)

@@ -513,7 +513,8 @@ int ir_analyze_calls(struct ir_module *m, struct diag_sink *d, bool *entry_ok);
  * one the target kernel (common/kernel.h) does not have; refuses an entry
  * whose program type the target kernel does not have.
  * 0, or -EINVAL (reported). */
-int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag_sink *d);
+int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, bool kernel_rules_warn,
+		     struct diag_sink *d);
 
 /* require: reachable set. Classifies every load, store, copy and fill by
  * the region it reaches (lower_memory.c) and marks the functions that
@@ -540,6 +541,9 @@ struct ir_loop_opts {
 	uint32_t max_loop_iters;	/* loop iterations per program run */
 	bool kfuncs_allowed;		/* the license lets the program call kfuncs */
 	uint32_t kernel;		/* the target kernel (common/kernel.h) */
+	/* --no-precheck: loops nested deeper than the kernel's frames are a
+	 * warning, compiled as written for the kernel to judge */
+	bool kernel_limits_warn;
 };
 /* require: reachable set, may_trap, packet. Decides every loop's lowering
  * for the target kernel (bound_loops.c says how) and its laundered and

@@ -47,6 +47,8 @@ struct lower {
 	struct diag_sink *d;
 	bool gpl;
 	uint32_t kernel;	/* the target kernel version */
+	bool kernel_rules_warn;	/* --no-precheck: what only the kernel's rules
+				 * refuse is a warning */
 	/* per vreg of f: defined by an IR_CONST, and its value */
 	bool *is_const;
 	int64_t *value;
@@ -69,6 +71,34 @@ static void refuse(struct lower *l, const struct ir_inst *i, const char *fmt, ..
 		     &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL }, fmt, ap);
 	va_end(ap);
 	l->err = -EINVAL;
+}
+
+/* A refusal of what the kernel would refuse (a helper for the program
+ * type, the license, the target kernel): with --no-precheck, a warning,
+ * and the call is compiled as written for the kernel to judge. */
+static bool refuse_kernel_rule(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* True if it refused. */
+static bool refuse_kernel_rule(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!l->kernel_rules_warn) {
+		va_start(ap, fmt);
+		diag_vreport(l->d, DIAG_ERROR,
+			     &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL }, fmt, ap);
+		va_end(ap);
+		l->err = -EINVAL;
+		return true;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_report(l->d, DIAG_WARNING, &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL },
+		    "%s (--no-precheck: compiled as written)", msg);
+	return false;
 }
 
 static void note_const(struct ir_inst *i, void *user)
@@ -360,14 +390,13 @@ static void resolve_ctx_field(struct lower *l, struct ir_inst *i)
 	}
 	if (i->kind == IR_CTX_SET &&
 	    !(row->write == IR_CTX_WRITE_TC_CGROUP && (tc || cgroup)) &&
-	    !(row->write == IR_CTX_WRITE_TC && tc)) {
-		refuse(l, i, "ctx.set_%s: %s programs (entry '%s') may only read this field%s", name,
-		       e->section, e->export_name,
-		       row->write == IR_CTX_WRITE_NONE ? "" :
-		       row->write == IR_CTX_WRITE_TC ? " (tc programs may write it)" :
-		       " (tc and cgroup_skb programs may write it)");
+	    !(row->write == IR_CTX_WRITE_TC && tc) &&
+	    refuse_kernel_rule(l, i, "ctx.set_%s: %s programs (entry '%s') may only read this field%s",
+			       name, e->section, e->export_name,
+			       row->write == IR_CTX_WRITE_NONE ? "" :
+			       row->write == IR_CTX_WRITE_TC ? " (tc programs may write it)" :
+			       " (tc and cgroup_skb programs may write it)"))
 		return;
-	}
 	if (i->u.ctx.offset != IR_NOVAL && i->u.ctx.offset != row->offset) {
 		refuse(l, i, "ctx.%s%s: this code serves entries with different context structs (xdp and skb): give each its own function",
 		       op, name);
@@ -405,16 +434,16 @@ static void check_atomic(struct lower *l, const struct ir_inst *i)
 	if (w2b_kernel_has(l->kernel, W2B_KF_ATOMIC_FETCH))
 		return;
 	if (i->kind == IR_ATOMIC_CMPXCHG)
-		refuse(l, i, "atomic cmpxchg needs kernel %s; the target is %s (--target-kernel); "
+		refuse_kernel_rule(l, i, "atomic cmpxchg needs kernel %s; the target is %s (--target-kernel); "
 		       "before %s only an atomic add or sub whose result is not used", w2b_kernel_format(need, a),
 		       w2b_kernel_format(l->kernel, b), a);
 	else if (i->u.mem.rmw != IR_RMW_ADD && i->u.mem.rmw != IR_RMW_SUB)
-		refuse(l, i, "atomic rmw.%s needs kernel %s; the target is %s (--target-kernel); "
+		refuse_kernel_rule(l, i, "atomic rmw.%s needs kernel %s; the target is %s (--target-kernel); "
 		       "before %s only an atomic add or sub whose result is not used",
 		       i->u.mem.rmw < 6 ? ops[i->u.mem.rmw] : "?", w2b_kernel_format(need, a),
 		       w2b_kernel_format(l->kernel, b), a);
 	else if (i->dst != IR_NOVAL && l->used[i->dst])
-		refuse(l, i, "atomic rmw.%s whose result is used needs kernel %s; the target is %s "
+		refuse_kernel_rule(l, i, "atomic rmw.%s whose result is used needs kernel %s; the target is %s "
 		       "(--target-kernel); drop the result (an atomic add as a statement) or target %s",
 		       ops[i->u.mem.rmw], w2b_kernel_format(need, a), w2b_kernel_format(l->kernel, b), a);
 }
@@ -434,15 +463,15 @@ static void check_allowed(struct ir_inst *i, void *user)
 		return;
 	h = &ir_helpers[i->u.call.func];
 	if (!ir_helper_allowed(h, (enum ir_prog_kind)e->kind))
-		refuse(l, i, "bpf.%s may not be called by %s programs (entry '%s')%s%s", h->name,
+		refuse_kernel_rule(l, i, "bpf.%s may not be called by %s programs (entry '%s')%s%s", h->name,
 		       e->section, e->export_name, *h->instead ? "; use " : "", h->instead);
 	else if (h->gpl_only && !l->gpl)
-		refuse(l, i, "bpf.%s is GPL-only and the license is not GPL-compatible (--license)%s%s",
+		refuse_kernel_rule(l, i, "bpf.%s is GPL-only and the license is not GPL-compatible (--license)%s%s",
 		       h->name, *h->instead ? "; use " : "", h->instead);
 	else if (h->min_kernel > l->kernel) {
 		char need[8], have[8];
 
-		refuse(l, i, "bpf.%s needs kernel %s; the target is %s (--target-kernel)%s%s", h->name,
+		refuse_kernel_rule(l, i, "bpf.%s needs kernel %s; the target is %s (--target-kernel)%s%s", h->name,
 		       w2b_kernel_format(h->min_kernel, need), w2b_kernel_format(l->kernel, have),
 		       *h->instead ? "; use " : "", h->instead);
 	}
@@ -458,12 +487,13 @@ static void check_entry_kernel(struct lower *l)
 	if (need <= l->kernel)
 		return;
 	l->f = &l->m->funcs[e->func];
-	diag_report(l->d, DIAG_ERROR,
+	diag_report(l->d, l->kernel_rules_warn ? DIAG_WARNING : DIAG_ERROR,
 		    &(struct diag_loc){ l->f->offset, l->f->wasm_index, l->f->name, NULL },
 		    "entry '%s': %s programs need kernel %s; the target is %s (--target-kernel)",
 		    e->export_name, e->section, w2b_kernel_format(need, a),
 		    w2b_kernel_format(l->kernel, b));
-	l->err = -EINVAL;
+	if (!l->kernel_rules_warn)
+		l->err = -EINVAL;
 }
 
 static void check_func(struct ir_func *f, void *user)
@@ -482,9 +512,11 @@ static void check_func(struct ir_func *f, void *user)
 	l->used = NULL;
 }
 
-int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, struct diag_sink *d)
+int ir_lower_imports(struct ir_module *m, bool gpl, uint32_t kernel, bool kernel_rules_warn,
+		     struct diag_sink *d)
 {
-	struct lower l = { .m = m, .d = d, .gpl = gpl, .kernel = kernel };
+	struct lower l = { .m = m, .d = d, .gpl = gpl, .kernel = kernel,
+			   .kernel_rules_warn = kernel_rules_warn };
 
 	for (uint32_t k = 0; k < m->nfuncs && !l.err; k++) {
 		l.f = &m->funcs[k];

@@ -99,4 +99,72 @@ int vc_check_stack(const void *obj, size_t size,
 int vc_stack_chains(const void *obj, size_t size,
 		    void (*each)(const struct vc_stack_chain *, void *), void *user);
 
+/*
+ * The precheck (precheck.c): the verifier's rules applied to the object's
+ * bytes before anything is loaded, without privileges. An abstract
+ * interpretation of every program and the functions it reaches — register
+ * types (scalar, ctx, pkt, pkt_end, map_value, map_value_or_null, map_ptr,
+ * fp), scalar ranges, packet ranges proven by comparisons with pkt_end,
+ * null checks, stack slots — and the limits: instructions, frames, the
+ * stack of a chain of calls, helpers and kfuncs for the program type, the
+ * license and the target kernel, and an estimate of the instructions the
+ * verifier will process.
+ *
+ * An error is a finding the kernel refuses on every path the analysis
+ * sees (it names the rule in the kernel's words); where the analysis is
+ * less exact than the verifier (joined paths, loops it does not unroll),
+ * a possible refusal is a warning, so a program the kernel accepts gets
+ * no error.
+ */
+enum vc_class {
+	VC_CLASS_BOUNDS,	/* memory access outside what was proven */
+	VC_CLASS_TYPE,		/* a register of the wrong type (null, scalar) */
+	VC_CLASS_HELPER,	/* a helper the program type may not call */
+	VC_CLASS_LICENSE,	/* GPL-only helper or kfunc, other license */
+	VC_CLASS_KERNEL,	/* newer than --target-kernel */
+	VC_CLASS_STACK,		/* 512 bytes of stack, 8 frames */
+	VC_CLASS_COMPLEXITY,	/* 1M instructions processed, 1M in the program */
+	VC_CLASS_RETURN,	/* the program's return value */
+	VC_CLASS_COUNT
+};
+extern const char *const vc_class_name[VC_CLASS_COUNT];
+
+struct vc_finding {
+	bool error;		/* else a warning */
+	enum vc_class cls;
+	const char *prog;	/* the program's symbol */
+	const char *fn;		/* the function holding the instruction */
+	const char *section;	/* its section */
+	uint64_t insn;		/* its index in the section, or UINT64_MAX: the
+				 * program as a whole */
+	const char *file;	/* BTF line info of the instruction, or NULL */
+	uint32_t line, column;
+	const char *msg;
+};
+
+struct vc_prog_cost {
+	const char *prog;
+	const char *section;
+	uint64_t insns;		/* the program's and the functions it calls */
+	uint64_t processed;	/* estimated instructions the verifier processes */
+	bool processed_exact;	/* every loop's trip count was found */
+};
+
+struct vc_precheck_opts {
+	size_t sz;		/* sizeof(struct vc_precheck_opts) */
+	uint32_t target_kernel;	/* common/kernel.h; 0: no kernel version rule */
+	void (*finding)(const struct vc_finding *, void *user);
+	void (*cost)(const struct vc_prog_cost *, void *user);
+	void *user;
+};
+
+/* 0 (findings went to opts->finding), -EINVAL if obj is not a BPF ELF
+ * object it can read, -ENOMEM. */
+int vc_precheck(const void *obj, size_t size, const struct vc_precheck_opts *opts);
+
+/* The verifier's limit on processed instructions per program
+ * (BPF_COMPLEXITY_LIMIT_INSNS), and on a program's instructions. */
+#define VC_MAX_PROCESSED 1000000u
+#define VC_MAX_INSNS 1000000u
+
 #endif
