@@ -298,8 +298,8 @@ static int cmd_compile(struct cli_opts *c)
 		fprintf(stderr, "wasm2bpf: error: unexpected argument '%s'\n", c->args[0]);
 		return W2B_EXIT_FAILURE;
 	}
-	if (c->check_only && (c->output || c->verify)) {
-		fprintf(stderr, "wasm2bpf: error: --check writes and loads nothing: no -o or --verify\n");
+	if (c->check_only && c->verify) {
+		fprintf(stderr, "wasm2bpf: error: --check loads nothing: no --verify\n");
 		return W2B_EXIT_FAILURE;
 	}
 	err = w2b_compile(c->input, &c->compile, &out);

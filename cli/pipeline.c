@@ -372,9 +372,9 @@ static void on_finding(const struct vc_finding *v, void *user)
 
 	r->errors += error;
 	diag_report(&c->diag, error ? DIAG_ERROR : DIAG_WARNING, &loc,
-		    "%sthe kernel's verifier %s refuse program '%s' (%s, in %s): %s",
+		    "%sthe kernel's verifier %s refuse program '%s' (%s): %s",
 		    v->error ? "" : "possibly: ", v->error ? "will" : "may", v->prog,
-		    vc_class_name[v->cls], v->fn, v->msg);
+		    vc_class_name[v->cls], v->msg);
 }
 
 /* The verifier's rules on the object just written (verifier-check's

@@ -1587,7 +1587,14 @@ static int64_t cost_of(struct pc *c, int32_t k, unsigned depth, bool *exact)
  */
 #define MAX_JMP_SEQ 8192
 
-static int64_t jump_sequence(struct pc *c, int32_t k, unsigned depth)
+/* The jump that is one too many: its function and instruction. */
+struct jump_at {
+	int64_t before;		/* two-way jumps on the path before this function */
+	int32_t fn;		/* -1: not reached */
+	uint64_t insn;
+};
+
+static int64_t jump_sequence(struct pc *c, int32_t k, unsigned depth, struct jump_at *at)
 {
 	struct fn_info *fi = &c->fi[k];
 	const struct vc_fn *f = &c->im->fns[k];
@@ -1616,8 +1623,18 @@ static int64_t jump_sequence(struct pc *c, int32_t k, unsigned depth)
 			if (x->code == (BPF_JMP | BPF_CALL) && x->src_reg == BPF_PSEUDO_CALL) {
 				int32_t callee = vc_image_callee(c->im, f, i);
 
-				if (callee >= 0 && callee != k && !c->im->fns[callee].global)
-					count += jump_sequence(c, callee, depth + 1);
+				if (callee >= 0 && callee != k && !c->im->fns[callee].global) {
+					int64_t before = at->before;
+
+					at->before += count;
+					count += jump_sequence(c, callee, depth + 1, at);
+					at->before = before;
+					/* crossed in a callee counted before: at the call */
+					if (at->fn < 0 && count + before > MAX_JMP_SEQ) {
+						at->fn = k;
+						at->insn = i;
+					}
+				}
 			}
 			i++;
 			continue;
@@ -1630,7 +1647,10 @@ static int64_t jump_sequence(struct pc *c, int32_t k, unsigned depth)
 		}
 		switch (fi->ways[i - f->start]) {
 		case 3:
-			count++;
+			if (++count + at->before == MAX_JMP_SEQ + 1 && at->fn < 0) {
+				at->fn = k;
+				at->insn = i;
+			}
 			/* fall through */
 		case 2:
 			i++;
@@ -1742,6 +1762,7 @@ static void check_program(struct pc *c, int32_t k)
 	struct vc_prog_cost cost = { f->name, sec, 0, 0, true };
 	unsigned depth;
 	int64_t jumps;
+	struct jump_at jat = { 0, -1, 0 };
 
 	c->prog = f;
 	c->type = prog_type_of(sec);
@@ -1773,9 +1794,10 @@ static void check_program(struct pc *c, int32_t k)
 	for (size_t j = 0; j < c->im->nfns; j++)	/* global functions: verified once */
 		if (c->fi[j].has_entry && c->im->fns[j].global)
 			cost.processed += (uint64_t)cost_of(c, (int32_t)j, 0, &cost.processed_exact);
-	jumps = jump_sequence(c, k, 0);
+	jumps = jump_sequence(c, k, 0, &jat);
 	if (jumps > MAX_JMP_SEQ)
-		finding(c, true, VC_CLASS_COMPLEXITY, f, UINT64_MAX,
+		finding(c, true, VC_CLASS_COMPLEXITY, jat.fn >= 0 ? &c->im->fns[jat.fn] : f,
+			jat.fn >= 0 ? jat.insn : UINT64_MAX,
 			"The sequence of %lld jumps is too complex: the first path the verifier walks "
 			"passes %lld conditional jumps it must come back to, and it keeps at most %d",
 			(long long)MAX_JMP_SEQ + 1, (long long)jumps, MAX_JMP_SEQ);

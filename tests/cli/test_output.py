@@ -66,6 +66,25 @@ def main():
         with open(ref, "rb") as f:
             obj = f.read()
 
+        # --check: compiled and prechecked, nothing written (no
+        # privileges needed: run as nobody), exit 0; -o is not written
+        # either, and the default output is not made
+        chk = os.path.join(d, "check.o")
+        os.chmod(d, 0o755)
+        os.chmod(wasm, 0o644)
+        p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                            w2b, wasm, "--entry", "count=xdp", "--check", "-o", chk],
+                           capture_output=True, text=True, cwd="/")
+        check("--check as nobody: exit 0, nothing written",
+              p.returncode == 0 and not os.path.exists(chk) and
+              not os.path.exists(os.path.join(d, "m.bpf.o")),
+              "exit %d: %s" % (p.returncode, p.stderr))
+        p = subprocess.run([w2b, wasm, "--entry", "count=xdp", "--check", "--stats"],
+                           capture_output=True, text=True)
+        check("--check --stats: the estimate, nothing written",
+              p.returncode == 0 and "instructions processed" in p.stdout and
+              not os.path.exists(os.path.join(d, "m.bpf.o")), p.stdout + p.stderr)
+
         for mask, mode in ((0o022, 0o644), (0o077, 0o600), (0o002, 0o664)):
             out = os.path.join(d, "mode-%03o.o" % mask)
             p = compile_to(w2b, wasm, out, mask)

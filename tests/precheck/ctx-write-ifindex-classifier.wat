@@ -1,0 +1,9 @@
+;; ARGS: --entry f=classifier
+;; KERNEL: bounds
+;; A classifier program writes the context field ifindex (writable by nobody): the store
+;; is "invalid bpf_context access".
+(module
+  (import "ctx" "set_ifindex" (func $set (param i32)))
+  (func (export "f") (param $pkt i32) (param $len i32) (result i32)
+    (call $set (local.get $len))
+    (i32.const 0)))
