@@ -158,10 +158,13 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 		vc_precheck(out->data, out->size, &po);
 		fprintf(f, "stats: program '%s' (%s): %u instructions, %u bytes of stack", e->symbol,
 			e->section, object_insns(bo, e->symbol), st.found ? st.total : 0);
+		/* each instruction once per loop iteration: the verifier
+		 * walks some again on other paths, and skips branches it
+		 * knows are never taken (docs/precheck.md, the estimate) */
 		if (est.found)
-			fprintf(f, ", estimated %s%llu instructions processed",
-				est.cost.processed_exact ? "" : ">= ",
-				(unsigned long long)est.cost.processed);
+			fprintf(f, ", estimated %llu instructions processed%s",
+				(unsigned long long)est.cost.processed,
+				est.cost.processed_exact ? "" : " (at least: a loop's trip count unknown)");
 		if (c->verify)
 			fprintf(f, "; verifier: %u instructions processed, %u loaded",
 				vc_verified_insns(obj, e->symbol), vc_xlated_insns(obj, e->symbol));

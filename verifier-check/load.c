@@ -440,6 +440,7 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 	pthread_once(&vc_print_once, vc_install_print);
 	vc_cur = &cap;
 
+again:
 	/* memset rather than LIBBPF_OPTS(): that macro is a GNU statement
 	 * expression, and libbpf insists the padding be zero. */
 	memset(&oopts, 0, sizeof(oopts));
@@ -459,6 +460,24 @@ struct vc_object *vc_load(const void *obj, size_t size, const struct vc_load_opt
 		err = keep_logs(o, bo, log_level);
 	if (!err)
 		err = bpf_object__load(bo);
+	/* A log at level 2 of a program the verifier walks long outgrows
+	 * any buffer, and the kernel (6.4+: the log rotates) then fails the
+	 * load with ENOSPC though the program verified: again at level 1,
+	 * whose log is the verifier's conclusion. */
+	if (err == -ENOSPC && log_level > 1) {
+		diag_report(d, DIAG_NOTE, NULL,
+			    "'%s': the verifier's level-2 log is over %u MiB: loaded again at level 1",
+			    name, VC_LOG_SIZE >> 20);
+		bpf_object__close(bo);
+		bo = NULL;
+		free_logs(o);
+		memset(buf, 0, VC_LOG_SIZE);
+		free(cap.failed_prog);
+		free(cap.last_warn);
+		cap = (struct vc_capture){ .d = d, .forward = cap.forward };
+		log_level = 1;
+		goto again;
+	}
 	if (err) {
 		const char *plog = cap.failed_prog ? vc_prog_log(o, cap.failed_prog) : NULL;
 		const char *flog = plog ? plog : cap.failed_prog ? buf : NULL;

@@ -70,13 +70,43 @@ def check_verify_stats(w2b, tmp, wasm):
           is not None, p.stdout[-600:])
     check("--verify prints the kernel's own log (its processed line)",
           re.search(r"^processed \d+ insns", p.stdout, re.M) is not None)
-    m = re.search(r"^stats: program 'div_s' \(syscall\): (\d+) instructions, (\d+) bytes of stack; "
+    m = re.search(r"^stats: program 'div_s' \(syscall\): (\d+) instructions, (\d+) bytes of stack, "
+                  r"estimated (\d+) instructions processed; "
                   r"verifier: (\d+) instructions processed, (\d+) loaded$", p.stdout, re.M)
     logs = [int(x) for x in re.findall(r"^processed (\d+) insns", p.stdout, re.M)]
     check("--stats: div_s's instructions, stack and processed count",
-          m is not None and int(m.group(1)) > 0 and int(m.group(3)) in logs, p.stdout[-400:])
+          m is not None and int(m.group(1)) > 0 and int(m.group(4)) in logs, p.stdout[-400:])
+    # the precheck's estimate (each instruction once, loops once per
+    # iteration; the kernel walks some twice, on two paths, and skips
+    # branches it knows are dead) is near the kernel's count
+    check("--stats: the estimate is within a factor of 2 of the kernel's count",
+          m is not None and int(m.group(4)) / 2 <= int(m.group(3)) <= 2 * int(m.group(4)),
+          m.group(0) if m else p.stdout[-400:])
     s = sh(w2b, "--all-exports", wasm, "-o", os.path.join(tmp, "s.o"), "--stats").stdout
     check("--stats alone loads nothing", "verifier:" not in s and "stats: program 'div_s'" in s, s)
+
+
+def check_verify_refusal_and_long_log(w2b, tmp):
+    """--verify of a program the kernel refuses (written with --no-precheck,
+    which the precheck would have stopped): the kernel's words, the log
+    with its lines named in the module's terms, exit 2. And of programs
+    whose level-2 log outgrows the buffer (5.10's walked loops): loaded
+    again at level 1, not taken for a refusal."""
+    mod = os.path.join(ROOT, "tests", "precheck", "license-printk-xdp-mit.wat")
+    p = sh(w2b, mod, "--entry", "f=xdp", "--license=MIT", "--no-precheck", "--verify",
+           "-o", os.path.join(tmp, "r.o"), check_rc=False)
+    out = p.stdout + p.stderr
+    check("--verify of a refused program: exit 2, the kernel's reason, the log in the module's terms",
+          p.returncode == 2 and "cannot call GPL-restricted function" in out and
+          re.search(r"^; +func\[1\] 'f', offset 0x[0-9a-f]+ @ license-printk-xdp-mit\.wat:\d+$",
+                    out, re.M) is not None, "exit %d: %s" % (p.returncode, out[-800:]))
+    mod = os.path.join(ROOT, "tests", "run", "loop-packet.wat")
+    p = sh(w2b, mod, "--entry", "bytesum=xdp", "--target-kernel=5.10", "--verify", "--stats",
+           "-o", os.path.join(tmp, "l.o"))
+    check("--verify of a 180,000-instruction walk: loaded again at level 1, exit 0",
+          p.returncode == 0 and "loaded again at level 1" in p.stderr and
+          re.search(r"verifier: \d{6} instructions processed", p.stdout) is not None,
+          "exit %d: %s" % (p.returncode, (p.stdout + p.stderr)[-600:]))
 
 
 def check_checks_elided(w2b):
@@ -226,6 +256,7 @@ def main():
         check("--emit=ll writes LLVM IR", 'section "syscall"' in ll, ll[:300])
         check_checks_elided(w2b)
         check_verify_stats(w2b, tmp, wasm)
+        check_verify_refusal_and_long_log(w2b, tmp)
         ir = sh(w2b, "--all-exports", "--emit=ir", wasm, "-o", "-").stdout
         check("--emit=ir writes wasm2bpf IR", "trap_if" in ir, ir[:300])
 
