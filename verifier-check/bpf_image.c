@@ -290,7 +290,8 @@ static int read_lines(struct vc_image *im)
 			};
 		}
 	}
-	qsort(im->lines, im->nlines, sizeof(*im->lines), line_order);
+	if (im->nlines)
+		qsort(im->lines, im->nlines, sizeof(*im->lines), line_order);
 	return 0;
 }
 
@@ -320,10 +321,11 @@ int vc_image_open(struct vc_image *im, const void *obj, size_t size)
 	}
 	if (!err)
 		err = read_lines(im);
-	if (!err) {
+	/* (qsort's base may not be NULL, even for no elements) */
+	if (!err && im->nfns)
 		qsort(im->fns, im->nfns, sizeof(*im->fns), fn_order);
+	if (!err && im->nrelocs)
 		qsort(im->relocs, im->nrelocs, sizeof(*im->relocs), reloc_order);
-	}
 	if (err)
 		vc_image_close(im);
 	return err;

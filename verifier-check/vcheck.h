@@ -1,11 +1,13 @@
 /*
- * vcheck.h — the kernel side: load an emitted object through libbpf, run its
- * programs with BPF_PROG_TEST_RUN, and report what the verifier said.
+ * vcheck.h — the kernel side: before loading, the precheck of an emitted
+ * object against the verifier's rules (precheck.c, stack_depth.c) and what
+ * it costs (footprint.c); then load it through libbpf, run its programs
+ * with BPF_PROG_TEST_RUN, and report what the verifier said (load.c).
  *
  * This stage reads only BPF bytes (an ELF object in memory); it knows
- * nothing of Wasm or of the IR. When the kernel rejects a program, the
- * verifier log is handed back whole, so the caller can map its line info
- * (`; ... line_num:OFFSET`) back to the Wasm module.
+ * nothing of Wasm or of the IR. Findings and the kernel's log name
+ * functions by symbol and instructions by their BTF line info, which the
+ * caller maps back to the Wasm module (cli/pipeline.c, cli/verify.c).
  */
 #ifndef W2B_VERIFIER_CHECK_VCHECK_H
 #define W2B_VERIFIER_CHECK_VCHECK_H
