@@ -79,6 +79,12 @@
 #include <string.h>
 
 #include <linux/bpf.h>
+/* struct pt_regs as kprobes see it: the x86-64 layout, which user
+ * space's asm/ptrace.h has (rdi, rsi, ... for the kernel's di, si) */
+#if !defined(__x86_64__)
+#error "kprobe/uprobe entries read x86-64 pt_regs: port param_offset() first"
+#endif
+#include <asm/ptrace.h>
 
 #include "common/abi.h"
 #include "common/trap_kinds.h"
@@ -124,10 +130,41 @@ static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
 		*pc = (struct packet_ctx){ 0, 0, false };
 		return true;
 	case IR_PROG_SYSCALL:
+	case IR_PROG_RAW_TP:
+	case IR_PROG_RAW_TRACEPOINT:
+	case IR_PROG_TP_BTF:
+	case IR_PROG_FENTRY:
+	case IR_PROG_FEXIT:
+	case IR_PROG_KPROBE:
+	case IR_PROG_UPROBE:
 	case IR_PROG_COUNT:
 		break;
 	}
 	return false;
+}
+
+/* Where parameter i of a non-packet entry is in its context: the
+ * syscall ABI's u64 slots (common/abi.h), the traced function's u64
+ * arguments (raw_tp, tp_btf, fentry, fexit: the context is an array of
+ * them), or the probed function's argument registers in pt_regs
+ * (kprobe, uprobe; x86-64's calling convention). */
+static unsigned param_offset(unsigned kind, uint32_t i)
+{
+	static const unsigned regs[] = {
+		offsetof(struct pt_regs, rdi), offsetof(struct pt_regs, rsi),
+		offsetof(struct pt_regs, rdx), offsetof(struct pt_regs, rcx),
+		offsetof(struct pt_regs, r8),
+	};
+
+	switch (ir_prog_info[kind].params) {
+	case IR_PARAMS_ARGS:
+	case IR_PARAMS_ARGS0:
+		return 8 * i;
+	case IR_PARAMS_REGS:
+		return i < sizeof(regs) / sizeof(regs[0]) ? regs[i] : 0;
+	default:
+		return W2B_SYSCALL_CTX_SLOTS + 8 * i;
+	}
 }
 
 static LLVMBasicBlockRef block(struct wrapper *w, const char *name)
@@ -524,8 +561,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 		packet_args(&w, f, args, &pkt);
 	} else {
 		for (uint32_t i = 0; i < np; i++) {
-			LLVMValueRef v = be_load(cx, cx->t_i64,
-						 ctx_at(&w, W2B_SYSCALL_CTX_SLOTS + 8 * i));
+			LLVMValueRef v = be_load(cx, cx->t_i64, ctx_at(&w, param_offset(e->kind, i)));
 
 			/* Volatile: after the BPF passes restore these as plain
 			 * loads, SelectionDAG would turn select(c, load a, load b)
@@ -548,7 +584,13 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	/* 5. */
 	LLVMPositionBuilderAtEnd(cx->B, done);
-	if (packet && is_cgroup_skb(e->kind)) {
+	if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS0) {
+		/* fentry, fexit, tp_btf: the kernel accepts only 0 */
+		LLVMBuildRet(cx->B, LLVMConstNull(cx->t_i32));
+	} else if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS ||
+		   ir_prog_info[e->kind].params == IR_PARAMS_REGS) {
+		LLVMBuildRet(cx->B, nr ? res[0] : LLVMConstNull(cx->t_i32));
+	} else if (packet && is_cgroup_skb(e->kind)) {
 		/* the verifier insists on 0 or 1 */
 		LLVMBuildRet(cx->B, LLVMBuildZExt(cx->B, LLVMBuildICmp(cx->B, LLVMIntNE, res[0],
 								     LLVMConstNull(cx->t_i32), ""),

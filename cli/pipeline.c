@@ -683,6 +683,8 @@ static void describe_entries(struct compile *c)
 		info->export_name = strdup(e->export_name);
 		info->symbol = strdup(e->symbol);
 		info->section = strdup(e->section);
+		/* the same order (ir.h, wasm2bpf.h) */
+		info->abi = ir_prog_info[e->kind].params;
 		info->nparams = f->nparams;
 		info->nresults = f->nresults;
 		info->param_types = (uint8_t *)type_codes(f->local_types, f->nparams);

@@ -84,7 +84,10 @@ static const char *type_name(uint8_t t)
 	return t == W2B_I32 ? "i32" : "i64";
 }
 
+static int trap_counts(int prog_fd, const struct w2b_output *out, uint64_t counts[W2B_TRAP_MAX]);
+
 struct call {
+	const struct w2b_output *out;
 	const struct w2b_entry_info *e;
 	uint64_t *results;
 	unsigned trap;		/* 0 or a trap code */
@@ -96,13 +99,24 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 		   struct diag_sink *d)
 {
 	const struct w2b_entry_info *e = c->e;
-	size_t size = W2B_SYSCALL_CTX_SIZE(e->nparams, e->nresults);
+	bool args_abi = e->abi == W2B_ABI_ARGS;
+	size_t size = args_abi ? 8 * (e->nparams ? e->nparams : 1) :
+		      W2B_SYSCALL_CTX_SIZE(e->nparams, e->nresults);
 	uint8_t *ctx = calloc(1, size);
+	uint64_t before[W2B_TRAP_MAX], after[W2B_TRAP_MAX];
 	uint32_t retval = 0, status;
-	int err;
+	int err, fd = vc_prog_fd(obj, e->symbol);
 
 	if (!ctx)
 		abort();
+	/* the kernel test-runs raw tracepoints (their arguments are the
+	 * context), not tp_btf, fentry/fexit or probes */
+	if (e->abi != W2B_ABI_SLOTS && !args_abi) {
+		snprintf(c->msg, sizeof(c->msg), "'%s' in section '%s': the kernel does not test-run "
+			 "this program type (attach it: docs/abi.md)", e->export_name, e->section);
+		free(ctx);
+		return -1;
+	}
 	if (nargs != e->nparams) {
 		snprintf(c->msg, sizeof(c->msg), "'%s' takes %u arguments, %zu given",
 			 e->export_name, e->nparams, nargs);
@@ -118,13 +132,34 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 			free(ctx);
 			return -1;
 		}
-		memcpy(ctx + W2B_SYSCALL_CTX_SLOTS + 8 * k, &v, 8);
+		memcpy(ctx + (args_abi ? 0 : W2B_SYSCALL_CTX_SLOTS) + 8 * k, &v, 8);
+	}
+	if (args_abi && (fd < 0 || trap_counts(fd, c->out, before))) {
+		snprintf(c->msg, sizeof(c->msg), "cannot read the trap counts of '%s'", e->export_name);
+		free(ctx);
+		return -1;
 	}
 	err = vc_test_run(obj, e->symbol, ctx, size, NULL, 0, &retval, d);
 	if (err) {
 		snprintf(c->msg, sizeof(c->msg), "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		free(ctx);
 		return -1;
+	}
+	if (args_abi) {
+		/* the result is the program's return value; a trap counts */
+		free(ctx);
+		if (trap_counts(fd, c->out, after)) {
+			snprintf(c->msg, sizeof(c->msg), "cannot read the trap counts of '%s'",
+				 e->export_name);
+			return -1;
+		}
+		c->trap = 0;
+		for (unsigned code = 1; code < W2B_TRAP_MAX; code++)
+			if (after[code] != before[code])
+				c->trap = code;
+		if (e->nresults)
+			c->results[0] = retval;
+		return 0;
 	}
 	memcpy(&status, ctx + W2B_SYSCALL_CTX_STATUS, 4);
 	c->trap = status;
@@ -408,6 +443,7 @@ static void batch_line(struct vc_object *obj, const struct w2b_output *out, char
 		struct call c = { 0 };
 		uint64_t results[64];
 
+		c.out = out;
 		c.e = find_entry(out, words[1]);
 		c.results = results;
 		if (!c.e) {
@@ -511,6 +547,7 @@ int cli_run(struct cli_opts *c)
 		struct call call = { 0 };
 		uint64_t results[64];
 
+		call.out = out;
 		call.e = find_entry(out, c->invoke);
 		call.results = results;
 		if (!call.e || call.e->nresults > 64) {

@@ -2179,12 +2179,17 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 /* --- entries ------------------------------------------------------------ */
 
 
-/* The program kind of a section name, or IR_PROG_COUNT. */
+/* The program kind of a section name, or IR_PROG_COUNT: the row's whole
+ * name, or its prefix (ending in '/') and a target after it. */
 static enum ir_prog_kind prog_kind(const char *section)
 {
-	for (int k = 0; k < IR_PROG_COUNT; k++)
-		if (!strcmp(ir_prog_info[k].section, section))
+	for (int k = 0; k < IR_PROG_COUNT; k++) {
+		const char *s = ir_prog_info[k].section;
+		size_t n = strlen(s);
+
+		if (s[n - 1] == '/' ? !strncmp(s, section, n) && section[n] : !strcmp(s, section))
 			return (enum ir_prog_kind)k;
+	}
 	return IR_PROG_COUNT;
 }
 
@@ -2192,9 +2197,21 @@ static const char *supported_sections(struct arena *a)
 {
 	char *s = "";
 
-	for (int k = 0; k < IR_PROG_COUNT; k++)
-		s = arena_printf(a, "%s%s%s", s, k ? ", " : "", ir_prog_info[k].section);
+	for (int k = 0; k < IR_PROG_COUNT; k++) {
+		const char *sec = ir_prog_info[k].section;
+
+		s = arena_printf(a, "%s%s%s%s", s, k ? ", " : "", sec,
+				 sec[strlen(sec) - 1] == '/' ? "TARGET" : "");
+	}
 	return s;
+}
+
+/* The most parameters an entry of these params may have: the kernel's
+ * 12 arguments of a traced function (MAX_BPF_FUNC_ARGS), pt_regs' 5
+ * argument registers that wasm2bpf reads. */
+static uint32_t max_entry_params(uint8_t params)
+{
+	return params == IR_PARAMS_REGS ? 5 : params == IR_PARAMS_SLOTS ? UINT32_MAX : 12;
 }
 
 static int add_entry(struct ir_module *m, const struct fe_module *wm, const char *export_name,
@@ -2252,6 +2269,23 @@ static int add_entry(struct ir_module *m, const struct fe_module *wm, const char
 		diag_error_at(d, ex->offset, "%s: section '%s' for '%s' is not supported (supported: %s)",
 			      origin, section, export_name, supported_sections(m->arena));
 		return -EINVAL;
+	}
+	if (ir_prog_info[kind].params != IR_PARAMS_SLOTS && !ir_prog_info[kind].packet) {
+		const struct fe_functype *t = &wm->types[wm->funcs[ex->index].type_index];
+
+		/* the context's words: each parameter one; a result the
+		 * program's return value */
+		if (t->nparams > max_entry_params(ir_prog_info[kind].params) ||
+		    t->nresults > 1 || (t->nresults == 1 && t->results[0] != FE_I32)) {
+			diag_error_at(d, ex->offset, "entry '%s' in section '%s' must have type "
+				      "(i64|i32 ...) -> i32 or no result, with at most %u parameters "
+				      "(the %s)", export_name, section,
+				      max_entry_params(ir_prog_info[kind].params),
+				      ir_prog_info[kind].params == IR_PARAMS_REGS ?
+				      "probed function's argument registers" :
+				      "traced function's or tracepoint's arguments");
+			return -EINVAL;
+		}
 	}
 	if (ir_prog_info[kind].packet) {
 		const struct fe_functype *t = &wm->types[wm->funcs[ex->index].type_index];

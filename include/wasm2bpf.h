@@ -86,10 +86,20 @@ struct w2b_compile_opts {
 
 enum w2b_valtype { W2B_I32 = 1, W2B_I64 = 2 };
 
+/* How an entry's parameters and results travel (docs/abi.md). */
+enum w2b_entry_abi {
+	W2B_ABI_SLOTS,		/* syscall: the context's u64 slots */
+	W2B_ABI_PACKET,		/* (i32 pkt, i32 len) -> i32 verdict */
+	W2B_ABI_ARGS,		/* the context's u64 words; the result returned */
+	W2B_ABI_ARGS0,		/* the same, the program returns 0 */
+	W2B_ABI_REGS,		/* pt_regs' argument registers; the result returned */
+};
+
 struct w2b_entry_info {
 	char *export_name;
 	char *symbol;		/* the program's ELF symbol */
 	char *section;
+	uint8_t abi;		/* enum w2b_entry_abi */
 	uint32_t nparams, nresults;
 	uint8_t *param_types;	/* enum w2b_valtype */
 	uint8_t *result_types;

@@ -20,7 +20,8 @@ const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
 
 const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
 #define KV W2B_KERNEL
-#define X(id, sec, pkt, trap, kernel, what) [IR_PROG_##id] = { sec, PKT_##pkt, trap, kernel },
+#define X(id, sec, pkt, params, trap, kernel, what) \
+	[IR_PROG_##id] = { sec, PKT_##pkt, IR_PARAMS_##params, trap, kernel },
 #define PKT_NONE false, false, false, false
 #define PKT_DIRECT true, false, false, false
 #define PKT_READ true, true, false, true
@@ -51,7 +52,9 @@ const uint32_t ir_nctx_fields = sizeof(ir_ctx_fields) / sizeof(ir_ctx_fields[0])
 
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind)
 {
-	return h->progs == IR_HPROGS_ALL || ir_prog_info[kind].packet;
+	return h->progs == IR_HPROGS_ALL ||
+	       (h->progs == IR_HPROGS_PACKET && ir_prog_info[kind].packet) ||
+	       (h->progs == IR_HPROGS_TRACING && !ir_prog_info[kind].packet);
 }
 
 struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset)

@@ -293,19 +293,25 @@ struct ir_func {
 
 /* How a program section behaves: common/program_types.def. */
 enum ir_prog_kind {
-#define X(id, section, packet, trap_action, kernel, what) IR_PROG_##id,
+#define X(id, section, packet, params, trap_action, kernel, what) IR_PROG_##id,
 #include "common/program_types.def"
 #undef X
 	IR_PROG_COUNT
 };
 
+/* How an entry's parameters and results travel (program_types.def), in
+ * the order of wasm2bpf.h's enum w2b_entry_abi. */
+enum ir_prog_params { IR_PARAMS_SLOTS, IR_PARAMS_PACKET, IR_PARAMS_ARGS, IR_PARAMS_ARGS0,
+		      IR_PARAMS_REGS };
+
 struct ir_prog_info {
-	const char *section;
+	const char *section;	/* ending in '/': a prefix, the attach target follows */
 	bool packet;		/* entry gets (pkt, len) */
 	bool read_only;		/* its packet may not be written */
 	bool load_bytes;	/* no direct packet access: reads are copies
 				 * (bpf_skb_load_bytes), not in place */
 	bool beyond_linear;	/* reads past the linear part are copies */
+	uint8_t params;		/* enum ir_prog_params */
 	int trap_action;	/* the program's return value on a trap */
 	uint32_t min_kernel;	/* the first kernel with it (common/kernel.h) */
 };
@@ -366,7 +372,7 @@ struct ir_map {
 
 /* The kernel helpers a module may import (common/helpers.def). */
 enum ir_helper_ret { IR_HRET_NUM, IR_HRET_MAP_VALUE };
-enum ir_helper_progs { IR_HPROGS_ALL, IR_HPROGS_PACKET };
+enum ir_helper_progs { IR_HPROGS_ALL, IR_HPROGS_PACKET, IR_HPROGS_TRACING };
 struct ir_helper_info {
 	const char *name;		/* import name: libbpf's without "bpf_" */
 	uint32_t id;			/* BPF_FUNC_* */

@@ -638,8 +638,9 @@ int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_s
 		ropts.ctx_in = ctx;
 		ropts.ctx_size_in = (__u32)ctx_size;
 		/* The kernel writes a syscall program's context back into
-		 * ctx_in and rejects ctx_out for that type. */
-		if (!syscall) {
+		 * ctx_in and rejects ctx_out for that type; a raw
+		 * tracepoint's context (its arguments) is only read. */
+		if (!syscall && bpf_program__type(p) != BPF_PROG_TYPE_RAW_TRACEPOINT) {
 			ropts.ctx_out = ctx;
 			ropts.ctx_size_out = (__u32)ctx_size;
 		}

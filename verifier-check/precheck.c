@@ -59,7 +59,7 @@ const char *const vc_class_name[VC_CLASS_COUNT] = {
 
 /* The helpers a module imports (common/helpers.def): what the kernel
  * checks at a call of each. */
-enum helper_progs { PROGS_ALL, PROGS_PACKET };
+enum helper_progs { PROGS_ALL, PROGS_PACKET, PROGS_TRACING };
 enum helper_ret { RET_NUM, RET_MAP_VALUE };
 struct helper {
 	const char *name;
@@ -90,17 +90,22 @@ struct prog_type {
 };
 static const struct prog_type prog_types[] = {
 #define KV W2B_KERNEL
-#define X(id, section, packet, trap, kernel, what) { section, PKT_##packet, kernel },
+#define X(id, section, packet, params, trap, kernel, what) { section, PKT_##packet, kernel },
 #include "common/program_types.def"
 #undef X
 #undef KV
 };
 
+/* A row's section ending in '/' is a prefix (the attach target follows). */
 static const struct prog_type *prog_type_of(const char *section)
 {
-	for (size_t k = 0; k < sizeof(prog_types) / sizeof(prog_types[0]); k++)
-		if (!strcmp(prog_types[k].section, section))
+	for (size_t k = 0; k < sizeof(prog_types) / sizeof(prog_types[0]); k++) {
+		const char *s = prog_types[k].section;
+		size_t n = strlen(s);
+
+		if (n && s[n - 1] == '/' ? !strncmp(s, section, n) && section[n] : !strcmp(s, section))
 			return &prog_types[k];
+	}
 	return NULL;
 }
 
@@ -989,7 +994,8 @@ static void call_helper(struct walk *w, struct state *s, uint64_t i, uint32_t id
 
 	if (h) {
 		snprintf(what, sizeof(what), "helper bpf_%s#%u", h->name, id);
-		if (h->progs == PROGS_PACKET && c->type && c->type->packet == PKT_NONE)
+		if (c->type && ((h->progs == PROGS_PACKET && c->type->packet == PKT_NONE) ||
+				(h->progs == PROGS_TRACING && c->type->packet != PKT_NONE)))
 			finding(c, true, VC_CLASS_HELPER, w->f, i,
 				"unknown func bpf_%s#%u: a program in section '%s' may not call it",
 				h->name, id, c->im->sec_name[c->prog->sec]);

@@ -160,6 +160,38 @@ W2B_HELPER(get_prandom_u32) w2b_u32 bpf_get_prandom_u32(void);
 W2B_HELPER(get_smp_processor_id) w2b_u32 bpf_get_smp_processor_id(void);
 W2B_HELPER(get_numa_node_id) w2b_u32 bpf_get_numa_node_id(void);
 
+/* --- tracing ------------------------------------------------------------------ */
+
+/* A kernel pointer: a number in the module (it never points into linear
+ * memory), read through bpf_probe_read_kernel (docs/abi.md, Tracing). */
+typedef w2b_u64 w2b_kptr;
+
+/* A tracing program in section `sec` ("tp_btf/sched_process_exec",
+ * "raw_tp/sys_enter", "fentry/do_unlinkat", "kprobe/do_nanosleep", ...):
+ * its parameters are the traced function's or tracepoint's arguments in
+ * order, each a w2b_u64 or w2b_kptr (an int argument: w2b_u32, its low
+ * half), at most 12 (kprobes: 5).
+ *     W2B_TRACING("tp_btf/sched_process_exec", on_exec,
+ *                 w2b_kptr task, w2b_u32 old_pid, w2b_kptr bprm) { ... } */
+#define W2B_TRACING(sec, fn, ...) W2B_SECTION(fn, sec); W2B_EXPORT(#fn) void fn(__VA_ARGS__)
+
+/* The current task's tgid << 32 | pid, and gid << 32 | uid (tracing
+ * programs and syscall; on 6.10+ any). */
+W2B_HELPER(get_current_pid_tgid) w2b_u64 bpf_get_current_pid_tgid(void);
+W2B_HELPER(get_current_uid_gid) w2b_u64 bpf_get_current_uid_gid(void);
+/* Its comm (the executable's name, NUL-padded) into buf: size 16. */
+W2B_HELPER(get_current_comm) long bpf_get_current_comm(void *buf, w2b_u32 size);
+/* Its task_struct (GPL-only). */
+W2B_HELPER(get_current_task) w2b_kptr bpf_get_current_task(void);
+/* size bytes at a kernel or user address into dst; 0 or a negative errno
+ * (dst zeroed). The _str forms stop after a NUL and return the length
+ * with it. All GPL-only. */
+W2B_HELPER(probe_read_kernel) long bpf_probe_read_kernel(void *dst, w2b_u32 size, w2b_kptr src);
+W2B_HELPER(probe_read_kernel_str) long bpf_probe_read_kernel_str(void *dst, w2b_u32 size,
+								 w2b_kptr src);
+W2B_HELPER(probe_read_user) long bpf_probe_read_user(void *dst, w2b_u32 size, w2b_u64 src);
+W2B_HELPER(probe_read_user_str) long bpf_probe_read_user_str(void *dst, w2b_u32 size, w2b_u64 src);
+
 /* The value stored under *key, read and written in place, or 0. */
 W2B_HELPER(map_lookup_elem) void *bpf_map_lookup_elem(const void *map, const void *key);
 /* 0, or a negative errno; flags BPF_ANY, BPF_NOEXIST, BPF_EXIST. */

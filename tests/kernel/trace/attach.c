@@ -1,0 +1,112 @@
+/*
+ * attach.c — the userspace half of the kernel_trace test: a wasm2bpf
+ * tracing program attached to the running kernel, as libbpf attaches
+ * clang's.
+ *
+ *     trace_attach exec_seen.bpf.o
+ *
+ * Loads exec_seen.bpf.o (tests/kernel/trace/exec_seen.c through
+ * wasm2bpf), attaches its tp_btf/sched_process_exec program with libbpf's
+ * bpf_program__attach() (the section names the tracepoint), then runs
+ * /bin/true, /bin/echo and /bin/sleep 0 as children, and checks that the
+ * map `seen` has each child's pid: one exec, old_pid and tgid equal to
+ * the pid, and the comm of the command. After detaching, one more child
+ * must not be seen.
+ *
+ * Exit 0 when every check passes, 1 otherwise; the closing line is
+ * "trace: N passed, M failed".
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "expect.h"
+
+struct exec_info {
+	uint64_t execs;
+	uint32_t old_pid;
+	uint32_t tgid;
+	char comm[16];
+};
+
+/* Runs path with argv in a child; its pid, or -1. */
+static pid_t run(const char *path, char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(path, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	static char *const true_argv[] = { "true", NULL };
+	static char *const echo_argv[] = { "echo", "-n", NULL };
+	static char *const sleep_argv[] = { "sleep", "0", NULL };
+	static const struct { const char *path, *comm; char *const *argv; } cmds[] = {
+		{ "/bin/true", "true", true_argv },
+		{ "/bin/echo", "echo", echo_argv },
+		{ "/bin/sleep", "sleep", sleep_argv },
+	};
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	struct exec_info info;
+	int map;
+	pid_t pid;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: trace_attach exec_seen.bpf.o\n");
+		return 2;
+	}
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj || bpf_object__load(obj)) {
+		fprintf(stderr, "trace_attach: cannot load %s\n", argv[1]);
+		return 1;
+	}
+	prog = bpf_object__find_program_by_name(obj, "on_exec");
+	map = bpf_object__find_map_fd_by_name(obj, "seen");
+	expect("on_exec is a tracing program (BPF_PROG_TYPE_TRACING)",
+	       prog ? bpf_program__type(prog) : 0, BPF_PROG_TYPE_TRACING);
+	expect("its attach type is BPF_TRACE_RAW_TP",
+	       prog ? bpf_program__expected_attach_type(prog) : 0, BPF_TRACE_RAW_TP);
+	link = prog ? bpf_program__attach(prog) : NULL;
+	expect("bpf_program__attach() attached it", link != NULL, 1);
+	if (!link || map < 0) {
+		printf("trace: %d passed, %d failed\n", passed, failed + 1);
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+		char what[96];
+
+		pid = run(cmds[k].path, cmds[k].argv);
+		memset(&info, 0, sizeof(info));
+		snprintf(what, sizeof(what), "%s: its pid is in the map", cmds[k].path);
+		expect(what, pid > 0 && !bpf_map_lookup_elem(map, &pid, &info), 1);
+		snprintf(what, sizeof(what), "%s: exec'd once", cmds[k].path);
+		expect(what, info.execs, 1);
+		snprintf(what, sizeof(what), "%s: the tracepoint's old_pid is its pid", cmds[k].path);
+		expect(what, info.old_pid, (uint64_t)pid);
+		snprintf(what, sizeof(what), "%s: bpf_get_current_pid_tgid()'s tgid is its pid", cmds[k].path);
+		expect(what, info.tgid, (uint64_t)pid);
+		snprintf(what, sizeof(what), "%s: the comm after exec is '%s' (got '%.16s')",
+			 cmds[k].path, cmds[k].comm, info.comm);
+		expect(what, strncmp(info.comm, cmds[k].comm, sizeof(info.comm)) == 0, 1);
+	}
+	bpf_link__destroy(link);
+	pid = run(cmds[0].path, cmds[0].argv);
+	expect("after detaching, an exec is not seen",
+	       pid > 0 && bpf_map_lookup_elem(map, &pid, &info) != 0, 1);
+	bpf_object__close(obj);
+	printf("trace: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * exec_seen.c — a tp_btf program on every exec of the system (the
+ * tracepoint sched_process_exec): for the pid that exec'd, how many times,
+ * its comm after the exec, and the tracepoint's old_pid argument. Loaded
+ * and attached by attach.c, which runs known commands and looks for them.
+ */
+#include "wasm2bpf_sdk.h"
+
+struct exec_info {
+	w2b_u64 execs;
+	w2b_u32 old_pid;	/* the tracepoint's second argument */
+	w2b_u32 tgid;
+	char comm[16];
+};
+
+W2B_MAP(seen, BPF_MAP_TYPE_HASH, w2b_u32, struct exec_info, 4096);
+
+W2B_TRACING("tp_btf/sched_process_exec", on_exec, w2b_kptr task, w2b_u32 old_pid, w2b_kptr bprm)
+{
+	w2b_u64 id = bpf_get_current_pid_tgid();
+	w2b_u32 pid = (w2b_u32)id;
+	struct exec_info *e = bpf_map_lookup_elem(&seen, &pid);
+	struct exec_info fresh = { 0 };
+	char comm[16];
+
+	(void)task;
+	(void)bprm;
+	if (!e) {
+		bpf_map_update_elem(&seen, &pid, &fresh, BPF_NOEXIST);
+		e = bpf_map_lookup_elem(&seen, &pid);
+		if (!e)
+			return;
+	}
+	e->execs += 1;
+	e->old_pid = old_pid;
+	e->tgid = (w2b_u32)(id >> 32);
+	/* into the module's memory (a helper's buffer is there), then the
+	 * value */
+	bpf_get_current_comm(comm, sizeof(comm));
+	__builtin_memcpy(e->comm, comm, sizeof(comm));
+}
