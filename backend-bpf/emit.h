@@ -546,6 +546,8 @@ LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueR
 void be_maps_setup(struct be_fn *fs);
 /* IR_HELPER_CALL: 0 or -EINVAL (reported). */
 int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in);
+/* emit_core.c: IR_CORE, a kernel field through CO-RE. */
+int be_emit_core(struct be_fn *fs, const struct ir_inst *in);
 /* The pointer a MAP_VALUE access of `width` bytes reaches, after its
  * checks; NULL with *err 0 if it always traps, *err < 0 on an error. */
 LLVMValueRef be_map_value_ptr(struct be_fn *fs, const struct ir_inst *in, unsigned width,

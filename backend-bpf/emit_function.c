@@ -1642,6 +1642,8 @@ static int emit_inst(struct be_fn *fs, const struct ir_inst *in)
 	case IR_CTX_GET:
 	case IR_CTX_SET:
 		return be_emit_ctx_field(fs, in);
+	case IR_CORE:
+		return be_emit_core(fs, in);
 	case IR_BLOCK:
 	case IR_LOOP:
 	case IR_IF:

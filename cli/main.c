@@ -60,6 +60,9 @@ static void usage(FILE *out)
 	      "                          estimated work (with --verify: what it processed)\n"
 	      "  --verify                load each program in the running kernel and print\n"
 	      "                          its verifier log, in the module's terms (root)\n"
+	      "  --btf=FILE              the kernel BTF that \"core\" imports (kernel fields\n"
+	      "                          by name) resolve against (default: the running\n"
+	      "                          kernel's, /sys/kernel/btf/vmlinux)\n"
 	      "  --map-prefix=NAME       the object's own maps are NAME_env, NAME_mem,\n"
 	      "                          NAME_traps (default: from the file name and a hash)\n"
 	      "  -h, --help              this text\n", out);
@@ -112,7 +115,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
 	       O_INVOKE, O_BATCH, O_MEMSIZE, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
-	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS, O_CHECK, O_NO_PRECHECK };
+	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS, O_CHECK, O_NO_PRECHECK, O_BTF };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
 		{ "all-exports", optional_argument, NULL, O_ALL },
@@ -128,6 +131,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		{ "verify", no_argument, NULL, O_VERIFY },
 		{ "stats", no_argument, NULL, O_STATS },
 		{ "check", no_argument, NULL, O_CHECK },
+		{ "btf", required_argument, NULL, O_BTF },
 		{ "no-precheck", no_argument, NULL, O_NO_PRECHECK },
 		{ "target-kernel", required_argument, NULL, O_TARGET_KERNEL },
 		{ "invoke", required_argument, NULL, O_INVOKE },
@@ -219,6 +223,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 			break;
 		case O_CHECK:
 			c->check_only = true;
+			break;
+		case O_BTF:
+			c->compile.btf_path = optarg;
 			break;
 		case O_NO_PRECHECK:
 			c->compile.no_precheck = true;

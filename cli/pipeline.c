@@ -561,7 +561,7 @@ static int compile_module(struct compile *c)
 	source_map_free(c->source);
 	c->source = fe_read_source_lines(c->wasm, &c->diag);
 	c->diag.source = c->source;
-	if (!(c->ir = fe_build_ir(c->wasm, c->path, &c->arena, &c->diag)))
+	if (!(c->ir = fe_build_ir(c->wasm, c->path, c->o.btf_path, &c->arena, &c->diag)))
 		return -EINVAL;
 	c->ir->source = c->source;
 	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
@@ -845,7 +845,7 @@ int w2b_check(const char *path, const struct w2b_compile_opts *opts)
 		err = -EINVAL;
 		goto out;
 	}
-	if (!fe_build_ir(c.wasm, c.path, &c.arena, &c.diag)) {
+	if (!fe_build_ir(c.wasm, c.path, c.o.btf_path, &c.arena, &c.diag)) {
 		err = -EINVAL;
 		goto out;
 	}

@@ -81,6 +81,9 @@ struct builder {
 	uint32_t *global_ir;		/* Wasm global index -> ir_module.globals, or NO_GLOBAL */
 	struct fe_static_table *tables;	/* per table: its contents (static_tables.c) */
 	struct fe_global_values gv;	/* globals' values known when compiling */
+	const char *btf_path;		/* --btf (NULL: the running kernel's) */
+	struct fe_core *core;		/* opened at the first "core" import */
+	const char *core_err;		/* why it could not be */
 };
 
 #define NO_GLOBAL UINT32_MAX
@@ -851,6 +854,50 @@ static bool do_ctx_field(struct builder *b, const struct fe_instr *in,
 	return true;
 }
 
+/* A call of an import from module "core": a kernel field by name
+ * (core_access.c resolves it; ir.h, struct ir_core_access). */
+static bool do_core_access(struct builder *b, const struct fe_instr *in,
+			   const struct fe_import *im, const struct fe_functype *t)
+{
+	const struct ir_core_access *acc = NULL;
+	char err[512];
+
+	if (strcmp(im->module, "core"))
+		return false;
+	if (!b->core && !b->core_err) {
+		b->core = fe_core_open(b->btf_path, err, sizeof(err));
+		if (!b->core)
+			b->core_err = arena_strdup(b->a, err);
+	}
+	if (!b->core)
+		refuse(b, in->offset, "import 'core.%s': %s", im->name, b->core_err);
+	else if (t->nresults != 1 || (t->nparams == 1 && t->params[0] != FE_I64) ||
+		 !(acc = fe_core_resolve(b->core, b->a, im->name, t->results[0] == FE_I64,
+					 t->nparams, err, sizeof(err))))
+		refuse(b, in->offset, "%s", acc || t->nresults != 1 ||
+		       (t->nparams == 1 && t->params[0] != FE_I64) ?
+		       "a core import takes an i64 kernel pointer (read) or nothing, and returns one value" :
+		       err);
+	if (acc) {
+		struct opnd p = t->nparams ? pop_expect(b, FE_I64) : (struct opnd){ 0, IR_NOVAL };
+		struct ir_inst *i;
+
+		if (!emitting(b)) {
+			push(b, t->results[0], IR_NOVAL);
+			return true;
+		}
+		i = emit(b, IR_CORE);
+		i->a = p.vreg;
+		i->u.core = acc;
+		push(b, t->results[0], emit_def(b, i, t->results[0]));
+		return true;
+	}
+	pop_types(b, t->nparams, t->params, NULL);
+	for (uint32_t k = 0; k < t->nresults; k++)
+		push(b, t->results[k], IR_NOVAL);
+	return true;
+}
+
 /*
  * C's memcpy/memmove/memset, when the module imports them from "env" (what
  * clang and wasm-ld leave behind without -mbulk-memory and without a libc:
@@ -956,6 +1003,8 @@ static void do_call(struct builder *b, const struct fe_instr *in)
 		if (do_helper_call(b, in, im, t))
 			return;
 		if (do_ctx_field(b, in, im, t))
+			return;
+		if (do_core_access(b, in, im, t))
 			return;
 		if (do_abort_call(b, in, im, t))
 			return;
@@ -2132,10 +2181,10 @@ static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm
 	return map;
 }
 
-struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
+struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, const char *btf_path,
 			      struct arena *a, struct diag_sink *d)
 {
-	struct builder b = { .wm = wm, .a = a, .d = d };
+	struct builder b = { .wm = wm, .a = a, .d = d, .btf_path = btf_path };
 	struct ir_module *m = arena_alloc(a, sizeof(*m));
 	bool invalid_module = !validate_module(wm, d);
 
@@ -2173,6 +2222,7 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
 		m->start = m->start_imported ? wm->start : wm->start - wm->nimported_funcs;
 		m->start_offset = wm->start_offset;
 	}
+	fe_core_close(b.core);
 	return invalid_module ? NULL : m;
 }
 

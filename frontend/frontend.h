@@ -49,9 +49,22 @@ int fe_binaryen_validate(const uint8_t *bytes, size_t size, struct diag_sink *d)
 
 /* Builds the IR of every defined function. Functions outside the subset
  * get ir_func.refusal instead of a body; type errors are reported and make
- * it return NULL. */
-struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file,
+ * it return NULL. btf_path: the kernel BTF "core" imports are resolved
+ * against (NULL: /sys/kernel/btf/vmlinux), read only if the module has
+ * some. */
+struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, const char *btf_path,
 			      struct arena *a, struct diag_sink *d);
+
+/* Kernel fields by name (core_access.c): a kernel's BTF, opened once per
+ * module, and an import from module "core" resolved against it (NULL and
+ * the reason in err when it names what the BTF does not have). */
+struct fe_core;
+struct fe_core *fe_core_open(const char *btf_path, char *err, size_t errsz);
+void fe_core_close(struct fe_core *c);
+struct ir_core_access;
+const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a, const char *spec,
+					     bool result_i64, uint32_t nparams, char *err,
+					     size_t errsz);
 
 /* The compile-time values of the module's integer globals (const_eval.c). */
 struct fe_global_values {

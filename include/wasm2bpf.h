@@ -74,6 +74,10 @@ struct w2b_compile_opts {
 	 * warnings then): for kernels with backports, and for measuring the
 	 * precheck against the kernel. */
 	bool no_precheck;
+	/* --btf FILE: the kernel BTF imports from module "core" (kernel
+	 * fields by name) are resolved against; NULL: the running kernel's,
+	 * /sys/kernel/btf/vmlinux. */
+	const char *btf_path;
 };
 
 #define W2B_DEFAULT_MAX_LOOP_ITERS 1000000u

@@ -156,6 +156,9 @@ static double inst_insns(const struct ir_module *m, const struct ir_inst *i)
 	case IR_TRAP:
 	case IR_TRAP_IF:
 		return 3 + TRAP_PATH;
+	case IR_CORE:
+		/* per "->": the address, a helper call and its argument set-up */
+		return 8 * i->u.core->nsteps;
 	case IR_CTX_GET:
 	case IR_CTX_SET:
 	case IR_GLOBAL_GET:

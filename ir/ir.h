@@ -94,6 +94,50 @@ enum ir_kind {
 	IR_ATOMIC_CMPXCHG, /* dst = old value at a + off; stores c if old == b */
 	IR_CTX_GET,	/* dst = the context's u32 field u.ctx (i32) */
 	IR_CTX_SET,	/* the context's u32 field u.ctx = a */
+	IR_CORE,	/* dst = a kernel field through CO-RE: u.core (from the
+			 * kernel pointer a for a read, else no operand) */
+};
+
+/*
+ * A kernel field an import from module "core" names (frontend/core_access.c
+ * resolves it against the kernel's BTF; backend-bpf/emit_core.c emits the
+ * CO-RE access, whose offsets libbpf patches for the kernel that loads it).
+ *
+ *   read TYPE PATH     (i64 ptr) -> i32|i64: the field at PATH of the struct
+ *                      TYPE at ptr; PATH is member names joined by "." (a
+ *                      member of the member) and "->" (through a pointer:
+ *                      a read of its own)
+ *   exists TYPE PATH   () -> i32: 1 if the loading kernel has the field
+ *   size TYPE PATH     () -> i32: its size in bytes there
+ */
+enum ir_core_op { IR_CORE_READ, IR_CORE_EXISTS, IR_CORE_SIZE };
+
+/* A member on the way to the field: of a struct or union (its container),
+ * at a byte offset in it (in the BTF it was resolved against: libbpf
+ * patches it). An anonymous container is one the kernel's type nests
+ * without a name (an anonymous union in task_struct). */
+struct ir_core_member {
+	const char *name;		/* "" for an anonymous member */
+	const char *container;		/* the container's name, "" if anonymous */
+	bool container_union;
+	uint32_t offset;		/* bytes into the container */
+	uint32_t size;			/* the member's bytes */
+};
+
+/* The members from one struct down to a value: the root's, then
+ * each member's inside the previous one (anonymous ones included). */
+struct ir_core_step {
+	uint32_t nmembers;
+	struct ir_core_member *members;
+};
+
+struct ir_core_access {
+	uint8_t op;			/* enum ir_core_op */
+	const char *text;		/* the import's name, for messages */
+	uint32_t nsteps;		/* 1 + the "->" in the path */
+	struct ir_core_step *steps;
+	uint32_t width;			/* read: the field's bytes (1, 2, 4, 8) */
+	bool is_signed;			/* read: a signed integer, sign-extended */
 };
 
 /* IR_ATOMIC_RMW's operation. */
@@ -236,6 +280,7 @@ struct ir_inst {
 			uint32_t offset;	/* in the entry's context struct, or
 						 * IR_NOVAL until ir_lower_imports() */
 		} ctx;				/* IR_CTX_GET, IR_CTX_SET */
+		const struct ir_core_access *core;	/* IR_CORE */
 		struct {
 			uint32_t nvals;
 			uint32_t *vals;

@@ -222,6 +222,13 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 	case IR_CTX_SET:
 		fprintf(out, "ctx.set_%s %%%u\n", ir_ctx_fields[i->u.ctx.field].name, i->a);
 		break;
+	case IR_CORE:
+		print_vreg_def(out, f, i->dst);
+		if (i->a != IR_NOVAL)
+			fprintf(out, " = core.%s %%%u\n", i->u.core->text, i->a);
+		else
+			fprintf(out, " = core.%s\n", i->u.core->text);
+		break;
 	case IR_ATOMIC_CMPXCHG:
 		print_vreg_def(out, f, i->dst);
 		fprintf(out, " = atomic.cmpxchg%u [%%%u+%u] %%%u %%%u%s\n", i->u.mem.width * 8, i->a,

@@ -459,6 +459,20 @@ static void check_allowed(struct ir_inst *i, void *user)
 
 	if ((i->kind == IR_CTX_GET || i->kind == IR_CTX_SET) && !l->err)
 		resolve_ctx_field(l, i);
+	/* a CO-RE read is bpf_probe_read_kernel's: GPL-only, kernel 5.5 */
+	if (i->kind == IR_CORE && i->u.core->op == IR_CORE_READ && !l->err) {
+		char need[8], have[8];
+
+		if (!l->gpl)
+			refuse_kernel_rule(l, i, "core.%s reads with bpf_probe_read_kernel, which is "
+					   "GPL-only, and the license is not GPL-compatible (--license)",
+					   i->u.core->text);
+		else if (l->kernel < W2B_KERNEL(5, 5))
+			refuse_kernel_rule(l, i, "core.%s reads with bpf_probe_read_kernel, which "
+					   "needs kernel %s; the target is %s (--target-kernel)",
+					   i->u.core->text, w2b_kernel_format(W2B_KERNEL(5, 5), need),
+					   w2b_kernel_format(l->kernel, have));
+	}
 	if (i->kind != IR_HELPER_CALL || l->err)
 		return;
 	h = &ir_helpers[i->u.call.func];

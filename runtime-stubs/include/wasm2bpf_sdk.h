@@ -175,6 +175,33 @@ typedef w2b_u64 w2b_kptr;
  *                 w2b_kptr task, w2b_u32 old_pid, w2b_kptr bprm) { ... } */
 #define W2B_TRACING(sec, fn, ...) W2B_SECTION(fn, sec); W2B_EXPORT(#fn) void fn(__VA_ARGS__)
 
+/* Kernel fields by name, through CO-RE: the compiler finds TYPE and PATH
+ * in the kernel's BTF (wasm2bpf --btf, default the running kernel's) and
+ * emits relocations libbpf patches for the kernel that loads the object,
+ * so a program reads the right offsets on any kernel version.
+ *     w2b_u32 ppid = w2b_core_u32(task, task_struct, real_parent->tgid);
+ *     w2b_kptr name = w2b_core_kptr(file, file, f_path.dentry->d_name.name);
+ * PATH joins member names with '.' (inside the struct) and '->' (through
+ * a pointer); ptr is a w2b_kptr to a struct TYPE. A read of a NULL or bad
+ * pointer gives 0. w2b_core_exists / w2b_core_size ask the loading kernel
+ * whether it has the field and how big it is (1 / bytes, 0 if it has
+ * none). Reads use bpf_probe_read_kernel: GPL-only, kernel 5.5. */
+#define W2B_CORE_CALL_(n, ret, spec, params, ...)                              \
+	({                                                                     \
+		extern ret w2b_core_##n params                                 \
+			__attribute__((import_module("core"), import_name(spec))); \
+		w2b_core_##n(__VA_ARGS__);                                     \
+	})
+#define W2B_CORE_CALL2_(n, ...) W2B_CORE_CALL_(n, __VA_ARGS__)
+#define W2B_CORE_CALL(...) W2B_CORE_CALL2_(__COUNTER__, __VA_ARGS__)
+#define w2b_core_u32(ptr, type, path) \
+	W2B_CORE_CALL(w2b_u32, "read " #type " " #path, (w2b_kptr), (ptr))
+#define w2b_core_u64(ptr, type, path) \
+	W2B_CORE_CALL(w2b_u64, "read " #type " " #path, (w2b_kptr), (ptr))
+#define w2b_core_kptr(ptr, type, path) w2b_core_u64(ptr, type, path)
+#define w2b_core_exists(type, path) W2B_CORE_CALL(w2b_u32, "exists " #type " " #path, (void))
+#define w2b_core_size(type, path) W2B_CORE_CALL(w2b_u32, "size " #type " " #path, (void))
+
 /* The current task's tgid << 32 | pid, and gid << 32 | uid (tracing
  * programs and syscall; on 6.10+ any). */
 W2B_HELPER(get_current_pid_tgid) w2b_u64 bpf_get_current_pid_tgid(void);

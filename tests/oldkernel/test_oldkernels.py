@@ -9,7 +9,9 @@ libbpf and test-runs frames through the loaded program with `bpftool prog
 run` (BPF_PROG_TEST_RUN), printing the verdict of each run.
 
 - 6.1: every sample as CMake built it (BUILD_DIR/samples/NAME/NAME.bpf.o,
-  default options) loads. The packet samples give the right verdicts.
+  default options) loads, and so does tests/kernel/trace's tp_btf program
+  with its CO-RE reads (relocated in the guest for 6.1's BTF). The packet
+  samples give the right verdicts.
   collatz (syscall programs) is only loaded: the guest's bpftool always
   sends a repeat count, which the kernel refuses for syscall programs
   (EINVAL), and okload, the guest's loader, cannot run programs at all.
@@ -222,6 +224,12 @@ def kernel_61(a, run_objs, entries, cases, tmp):
             objs[name] = obj
         else:
             check("6.1: %s exists" % obj, False, "build the samples")
+    # a tracing program with CO-RE reads (tests/kernel/trace/exec_seen.c):
+    # libbpf in the guest relocates it for 6.1's own task_struct
+    trace = os.path.join(a.build, "tests", "trace_exec_seen", "trace_exec_seen.bpf.o")
+    check("6.1: %s exists" % trace, os.path.exists(trace), "build the tests")
+    if os.path.exists(trace):
+        objs["trace_exec_seen"] = trace
     test_kernel(run_objs, "6.1", objs, cases, tmp)
 
 

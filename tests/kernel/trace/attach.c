@@ -10,8 +10,9 @@
  * bpf_program__attach() (the section names the tracepoint), then runs
  * /bin/true, /bin/echo and /bin/sleep 0 as children, and checks that the
  * map `seen` has each child's pid: one exec, old_pid and tgid equal to
- * the pid, and the comm of the command. After detaching, one more child
- * must not be seen.
+ * the pid, its parent's tgid (read through CO-RE) this process's pid, and
+ * the comm of the command. After detaching, one more child must not be
+ * seen.
  *
  * Exit 0 when every check passes, 1 otherwise; the closing line is
  * "trace: N passed, M failed".
@@ -29,6 +30,8 @@ struct exec_info {
 	uint64_t execs;
 	uint32_t old_pid;
 	uint32_t tgid;
+	uint32_t ppid;
+	uint32_t has_pid_field;
 	char comm[16];
 };
 
@@ -98,6 +101,12 @@ int main(int argc, char **argv)
 		expect(what, info.old_pid, (uint64_t)pid);
 		snprintf(what, sizeof(what), "%s: bpf_get_current_pid_tgid()'s tgid is its pid", cmds[k].path);
 		expect(what, info.tgid, (uint64_t)pid);
+		snprintf(what, sizeof(what), "%s: task->real_parent->tgid (CO-RE) is this process",
+			 cmds[k].path);
+		expect(what, info.ppid, (uint64_t)getpid());
+		snprintf(what, sizeof(what), "%s: the kernel's task_struct has 'pid' (CO-RE exists)",
+			 cmds[k].path);
+		expect(what, info.has_pid_field, 1);
 		snprintf(what, sizeof(what), "%s: the comm after exec is '%s' (got '%.16s')",
 			 cmds[k].path, cmds[k].comm, info.comm);
 		expect(what, strncmp(info.comm, cmds[k].comm, sizeof(info.comm)) == 0, 1);

@@ -1,8 +1,10 @@
 /*
  * exec_seen.c — a tp_btf program on every exec of the system (the
  * tracepoint sched_process_exec): for the pid that exec'd, how many times,
- * its comm after the exec, and the tracepoint's old_pid argument. Loaded
- * and attached by attach.c, which runs known commands and looks for them.
+ * its comm after the exec, the tracepoint's old_pid argument, and its
+ * parent's tgid read from the task through CO-RE (task->real_parent->tgid,
+ * relocated by libbpf for the running kernel). Loaded and attached by
+ * attach.c, which runs known commands and looks for them.
  */
 #include "wasm2bpf_sdk.h"
 
@@ -10,6 +12,8 @@ struct exec_info {
 	w2b_u64 execs;
 	w2b_u32 old_pid;	/* the tracepoint's second argument */
 	w2b_u32 tgid;
+	w2b_u32 ppid;		/* task->real_parent->tgid */
+	w2b_u32 has_pid_field;	/* w2b_core_exists(task_struct, pid) */
 	char comm[16];
 };
 
@@ -23,7 +27,6 @@ W2B_TRACING("tp_btf/sched_process_exec", on_exec, w2b_kptr task, w2b_u32 old_pid
 	struct exec_info fresh = { 0 };
 	char comm[16];
 
-	(void)task;
 	(void)bprm;
 	if (!e) {
 		bpf_map_update_elem(&seen, &pid, &fresh, BPF_NOEXIST);
@@ -34,6 +37,8 @@ W2B_TRACING("tp_btf/sched_process_exec", on_exec, w2b_kptr task, w2b_u32 old_pid
 	e->execs += 1;
 	e->old_pid = old_pid;
 	e->tgid = (w2b_u32)(id >> 32);
+	e->ppid = w2b_core_u32(task, task_struct, real_parent->tgid);
+	e->has_pid_field = w2b_core_exists(task_struct, pid);
 	/* into the module's memory (a helper's buffer is there), then the
 	 * value */
 	bpf_get_current_comm(comm, sizeof(comm));

@@ -1,0 +1,218 @@
+/*
+ * emit_core.c — kernel fields by name (IR_CORE): CO-RE accesses, which
+ * libbpf relocates for the kernel that loads the object.
+ *
+ * clang's BPF target turns `p->real_parent->tgid` on a type marked
+ * preserve_access_index into calls of llvm.preserve.struct.access.index,
+ * each tagged with the member's debug-info struct; the BPF backend's
+ * passes then make each address a CO-RE relocation in .BTF.ext (a field
+ * byte offset, by the struct's name and the member's index), and libbpf
+ * patches the offset from the loading kernel's BTF, matching members by
+ * name. wasm2bpf builds the same calls (ebpf-codegen-facts.md, CO-RE).
+ *
+ * The debug-info structs are minimal, one per container on the way, each
+ * with the one member the access goes through, at the offset the
+ * compiling machine's BTF gave (frontend/core_access.c): libbpf matches by
+ * name, so a local struct need not have the kernel's other members. Each
+ * "->" of the path reads the pointer with bpf_probe_read_kernel, and so
+ * does the final read: the module's pointer is a number (a scalar to the
+ * verifier), which only the helper may read through. A failed read (a
+ * NULL or bad pointer) gives 0, as the helper zeroes its buffer.
+ */
+#include "backend-bpf/emit.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ir/ir.h"
+
+#define HELPER_PROBE_READ_KERNEL 113
+#define FIELD_BYTE_SIZE 1	/* llvm.bpf.preserve.field.info's kinds */
+#define FIELD_EXISTS 2
+
+/* The debug-info and LLVM types of containers k.. of a step, innermost
+ * first: *di, *ty for container k. leaf_di/leaf_ty: the last member's. */
+static void container_types(struct be_ctx *cx, const struct ir_core_step *st, uint32_t k,
+			    LLVMMetadataRef leaf_di, LLVMTypeRef leaf_ty,
+			    LLVMMetadataRef *di, LLVMTypeRef *ty, LLVMMetadataRef *all_di,
+			    LLVMTypeRef *all_ty)
+{
+	const struct ir_core_member *m = &st->members[k];
+	LLVMMetadataRef mdi, mem;
+	LLVMTypeRef mty, elems[2];
+	unsigned n = 0;
+
+	if (k + 1 < st->nmembers) {
+		container_types(cx, st, k + 1, leaf_di, leaf_ty, &mdi, &mty, all_di, all_ty);
+	} else {
+		mdi = leaf_di;
+		mty = leaf_ty;
+	}
+	mem = LLVMDIBuilderCreateMemberType(cx->D, cx->di_file, m->name, strlen(m->name),
+					    cx->di_file, 0, 8ull * m->size, 8,
+					    m->container_union ? 0 : 8ull * m->offset,
+					    LLVMDIFlagZero, mdi);
+	if (m->container_union)
+		*di = LLVMDIBuilderCreateUnionType(cx->D, cx->di_file, m->container,
+						   strlen(m->container), cx->di_file, 0,
+						   8ull * m->size, 8, LLVMDIFlagZero, &mem, 1, 0, "", 0);
+	else
+		*di = LLVMDIBuilderCreateStructType(cx->D, cx->di_file, m->container,
+						    strlen(m->container), cx->di_file, 0,
+						    8ull * (m->offset + m->size), 8, LLVMDIFlagZero,
+						    NULL, &mem, 1, 0, NULL, "", 0);
+	/* the LLVM struct: padding up to the member, then the member */
+	if (!m->container_union && m->offset)
+		elems[n++] = LLVMArrayType2(cx->t_i8, m->offset);
+	elems[n++] = mty;
+	*ty = LLVMStructTypeInContext(cx->C, elems, n, 1);
+	all_di[k] = *di;
+	all_ty[k] = *ty;
+}
+
+static LLVMValueRef intrinsic(struct be_ctx *cx, const char *name, LLVMTypeRef *over, size_t n)
+{
+	unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+
+	return LLVMGetIntrinsicDeclaration(cx->M, id, over, n);
+}
+
+static void tag(struct be_ctx *cx, LLVMValueRef call, LLVMMetadataRef di)
+{
+	static const char kind[] = "llvm.preserve.access.index";
+
+	LLVMSetMetadata(call, LLVMGetMDKindIDInContext(cx->C, kind, sizeof(kind) - 1),
+			LLVMMetadataAsValue(cx->C, di));
+}
+
+/* The address of step st's field from base (a pointer to its struct):
+ * one preserve.*.access.index per container. leaf_di: the field's type. */
+static LLVMValueRef field_address(struct be_ctx *cx, LLVMValueRef base,
+				  const struct ir_core_step *st, LLVMMetadataRef leaf_di,
+				  LLVMTypeRef leaf_ty)
+{
+	LLVMMetadataRef di, all_di[16];
+	LLVMTypeRef ty, all_ty[16], over[2] = { cx->t_ptr, cx->t_ptr };
+	LLVMValueRef p = base;
+
+	if (!st->nmembers || st->nmembers > 16)
+		return NULL;
+	container_types(cx, st, 0, leaf_di, leaf_ty, &di, &ty, all_di, all_ty);
+	for (uint32_t k = 0; k < st->nmembers; k++) {
+		const struct ir_core_member *m = &st->members[k];
+		LLVMValueRef fn, call;
+
+		if (m->container_union) {
+			LLVMValueRef args[2] = { p, LLVMConstInt(cx->t_i32, 0, 0) };
+
+			fn = intrinsic(cx, "llvm.preserve.union.access.index", over, 2);
+			call = LLVMBuildCall2(cx->B, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+		} else {
+			LLVMValueRef args[3] = {
+				p, LLVMConstInt(cx->t_i32, m->offset ? 1 : 0, 0),
+				LLVMConstInt(cx->t_i32, 0, 0),
+			};
+
+			fn = intrinsic(cx, "llvm.preserve.struct.access.index", over, 2);
+			call = LLVMBuildCall2(cx->B, LLVMGlobalGetValueType(fn), fn, args, 3, "");
+			LLVMAddCallSiteAttribute(call, 1, LLVMCreateTypeAttribute(
+				cx->C, LLVMGetEnumAttributeKindForName("elementtype", 11), all_ty[k]));
+		}
+		tag(cx, call, all_di[k]);
+		p = call;
+	}
+	return p;
+}
+
+/* The leaf's types: a pointer (to void) for a pointer field, an integer of
+ * its bytes otherwise. */
+static void leaf_types(struct be_ctx *cx, const struct ir_core_member *m, bool pointer,
+		       LLVMMetadataRef *di, LLVMTypeRef *ty)
+{
+	static const char *const names[] = { "", "unsigned char", "unsigned short", "",
+					     "unsigned int", "", "", "", "unsigned long" };
+	unsigned bytes = m->size <= 8 ? m->size : 8;
+
+	if (pointer) {
+		*di = LLVMDIBuilderCreatePointerType(cx->D, NULL, 64, 64, 0, "", 0);
+		*ty = cx->t_ptr;
+		return;
+	}
+	*di = LLVMDIBuilderCreateBasicType(cx->D, names[bytes], strlen(names[bytes]), 8ull * bytes,
+					   0x08 /* DW_ATE_unsigned */, LLVMDIFlagZero);
+	*ty = LLVMIntTypeInContext(cx->C, 8 * bytes);
+}
+
+/* bpf_probe_read_kernel(slot, width, p): the bytes read, zero-extended
+ * into an i64 (0 if the read failed). */
+static LLVMValueRef probe_read(struct be_fn *fs, LLVMValueRef p, unsigned width)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMTypeRef pt[3] = { cx->t_ptr, cx->t_i32, cx->t_ptr };
+	LLVMValueRef slot = LLVMBuildAlloca(fs->alloca_b, cx->t_i64, "core");
+	LLVMValueRef args[3] = { slot, LLVMConstInt(cx->t_i32, width, 0), p };
+
+	LLVMSetAlignment(slot, 8);
+	be_store(cx, LLVMConstNull(cx->t_i64), slot);
+	be_call_helper(cx, HELPER_PROBE_READ_KERNEL, LLVMFunctionType(cx->t_i64, pt, 3, 0), args, 3);
+	if (width == 8)
+		return be_load(cx, cx->t_i64, slot);
+	return LLVMBuildZExt(cx->B, be_load(cx, LLVMIntTypeInContext(cx->C, 8 * width), slot),
+			     cx->t_i64, "");
+}
+
+int be_emit_core(struct be_fn *fs, const struct ir_inst *in)
+{
+	struct be_ctx *cx = fs->cx;
+	const struct ir_core_access *acc = in->u.core;
+	LLVMMetadataRef leaf_di;
+	LLVMTypeRef leaf_ty;
+	LLVMValueRef p, v;
+
+	if (!acc || !acc->nsteps || in->dst == IR_NOVAL) {
+		be_fn_ice(fs, in->offset, "malformed core access");
+		return -EINVAL;
+	}
+	if (acc->op != IR_CORE_READ) {
+		/* the last object's field, asked of the loading kernel */
+		const struct ir_core_step *st = &acc->steps[acc->nsteps - 1];
+		LLVMTypeRef over = cx->t_ptr;
+		LLVMValueRef fn, args[2];
+
+		leaf_types(cx, &st->members[st->nmembers - 1], false, &leaf_di, &leaf_ty);
+		p = field_address(cx, LLVMConstNull(cx->t_ptr), st, leaf_di, leaf_ty);
+		if (!p)
+			goto malformed;
+		fn = intrinsic(cx, "llvm.bpf.preserve.field.info", &over, 1);
+		args[0] = p;
+		args[1] = LLVMConstInt(cx->t_i64, acc->op == IR_CORE_EXISTS ? FIELD_EXISTS :
+					FIELD_BYTE_SIZE, 0);
+		v = LLVMBuildCall2(cx->B, LLVMGlobalGetValueType(fn), fn, args, 2, "");
+		return be_def(fs, in, be_from_u64(cx, LLVMBuildZExt(cx->B, v, cx->t_i64, ""),
+						  be_type(cx, in->type)));
+	}
+	v = be_to_u64(cx, be_val(fs, in->a));
+	if (fs->bad)
+		return 0;
+	for (uint32_t k = 0; k < acc->nsteps; k++) {
+		const struct ir_core_step *st = &acc->steps[k];
+		bool last = k + 1 == acc->nsteps;
+
+		leaf_types(cx, &st->members[st->nmembers - 1], !last, &leaf_di, &leaf_ty);
+		p = field_address(cx, LLVMBuildIntToPtr(cx->B, v, cx->t_ptr, ""), st, leaf_di,
+				  leaf_ty);
+		if (!p)
+			goto malformed;
+		v = probe_read(fs, p, last ? acc->width : 8);
+	}
+	if (acc->is_signed && acc->width < 8) {
+		LLVMTypeRef nt = LLVMIntTypeInContext(cx->C, 8 * acc->width);
+
+		v = LLVMBuildSExt(cx->B, LLVMBuildTrunc(cx->B, v, nt, ""), cx->t_i64, "");
+	}
+	return be_def(fs, in, be_from_u64(cx, v, be_type(cx, in->type)));
+
+malformed:
+	be_fn_ice(fs, in->offset, "core access '%s' has no members", acc->text);
+	return -EINVAL;
+}
