@@ -124,23 +124,62 @@ static LLVMValueRef field_address(struct be_ctx *cx, LLVMValueRef base,
 	return p;
 }
 
-/* The leaf's types: a pointer (to void) for a pointer field, an integer of
- * its bytes otherwise. */
-static void leaf_types(struct be_ctx *cx, const struct ir_core_member *m, bool pointer,
-		       LLVMMetadataRef *di, LLVMTypeRef *ty)
+static LLVMMetadataRef unsigned_type(struct be_ctx *cx, unsigned bytes)
 {
 	static const char *const names[] = { "", "unsigned char", "unsigned short", "",
 					     "unsigned int", "", "", "", "unsigned long" };
-	unsigned bytes = m->size <= 8 ? m->size : 8;
 
-	if (pointer) {
+	if (bytes > 8 || !*names[bytes])
+		bytes = 1;
+	return LLVMDIBuilderCreateBasicType(cx->D, names[bytes], strlen(names[bytes]),
+					    8ull * bytes, 0x08 /* DW_ATE_unsigned */,
+					    LLVMDIFlagZero);
+}
+
+/* The field's types: for a "->" on the way, a pointer (to void); for the
+ * field itself, one of its kind (libbpf finds the kernel's field
+ * compatible only if the kinds agree: ir.h, enum ir_core_leaf), of its
+ * name where it has one. */
+static void leaf_types(struct be_ctx *cx, const struct ir_core_access *acc, bool last,
+		       LLVMMetadataRef *di, LLVMTypeRef *ty)
+{
+	const char *name = acc->leaf_name ? acc->leaf_name : "";
+	uint32_t size = acc->leaf_size ? acc->leaf_size : 1;
+
+	if (!last || acc->leaf == IR_CORE_LEAF_PTR) {
 		*di = LLVMDIBuilderCreatePointerType(cx->D, NULL, 64, 64, 0, "", 0);
 		*ty = cx->t_ptr;
 		return;
 	}
-	*di = LLVMDIBuilderCreateBasicType(cx->D, names[bytes], strlen(names[bytes]), 8ull * bytes,
-					   0x08 /* DW_ATE_unsigned */, LLVMDIFlagZero);
-	*ty = LLVMIntTypeInContext(cx->C, 8 * bytes);
+	switch (acc->leaf) {
+	case IR_CORE_LEAF_ENUM:
+		*di = LLVMDIBuilderCreateEnumerationType(cx->D, cx->di_file, name, strlen(name),
+							 cx->di_file, 0, 8ull * size, 8, NULL, 0,
+							 unsigned_type(cx, size));
+		*ty = LLVMIntTypeInContext(cx->C, 8 * (size <= 8 ? size : 8));
+		return;
+	case IR_CORE_LEAF_STRUCT:
+	case IR_CORE_LEAF_UNION:
+		*di = acc->leaf == IR_CORE_LEAF_UNION ?
+		      LLVMDIBuilderCreateUnionType(cx->D, cx->di_file, name, strlen(name), cx->di_file,
+						   0, 8ull * size, 8, LLVMDIFlagZero, NULL, 0, 0, "", 0) :
+		      LLVMDIBuilderCreateStructType(cx->D, cx->di_file, name, strlen(name),
+						    cx->di_file, 0, 8ull * size, 8, LLVMDIFlagZero,
+						    NULL, NULL, 0, 0, NULL, "", 0);
+		*ty = LLVMArrayType2(cx->t_i8, size);
+		return;
+	case IR_CORE_LEAF_ARRAY: {
+		uint32_t es = acc->leaf_elem_size ? acc->leaf_elem_size : 1;
+
+		*di = be_di_array(cx, unsigned_type(cx, es), 8 * es, size / es);
+		*ty = LLVMArrayType2(LLVMIntTypeInContext(cx->C, 8 * es), size / es);
+		return;
+	}
+	default:
+		*di = unsigned_type(cx, size);
+		*ty = LLVMIntTypeInContext(cx->C, 8 * (size <= 8 ? size : 8));
+		return;
+	}
 }
 
 /* bpf_probe_read_kernel(slot, width, p): the bytes read, zero-extended
@@ -179,7 +218,7 @@ int be_emit_core(struct be_fn *fs, const struct ir_inst *in)
 		LLVMTypeRef over = cx->t_ptr;
 		LLVMValueRef fn, args[2];
 
-		leaf_types(cx, &st->members[st->nmembers - 1], false, &leaf_di, &leaf_ty);
+		leaf_types(cx, acc, true, &leaf_di, &leaf_ty);
 		p = field_address(cx, LLVMConstNull(cx->t_ptr), st, leaf_di, leaf_ty);
 		if (!p)
 			goto malformed;
@@ -198,7 +237,7 @@ int be_emit_core(struct be_fn *fs, const struct ir_inst *in)
 		const struct ir_core_step *st = &acc->steps[k];
 		bool last = k + 1 == acc->nsteps;
 
-		leaf_types(cx, &st->members[st->nmembers - 1], !last, &leaf_di, &leaf_ty);
+		leaf_types(cx, acc, last, &leaf_di, &leaf_ty);
 		p = field_address(cx, LLVMBuildIntToPtr(cx->B, v, cx->t_ptr, ""), st, leaf_di,
 				  leaf_ty);
 		if (!p)

@@ -242,6 +242,41 @@ static const char *kind_text(const struct btf *btf, uint32_t id)
 	       btf_is_array(t) ? "an array" : "not a value";
 }
 
+/* acc's leaf: what kind the field is, for the local type libbpf compares
+ * with the kernel's; -1 for a kind it has no use for here. */
+static int describe_leaf(const struct btf *btf, uint32_t id, struct arena *a,
+			 struct ir_core_access *acc)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	long size = btf__resolve_size(btf, id);
+	const char *name = btf__name_by_offset(btf, t->name_off);
+
+	acc->leaf_size = size > 0 ? (uint32_t)size : 0;
+	acc->leaf_name = arena_strdup(a, name ? name : "");
+	if (btf_is_int(t))
+		acc->leaf = IR_CORE_LEAF_INT;
+	else if (btf_is_ptr(t))
+		acc->leaf = IR_CORE_LEAF_PTR;
+	else if (btf_is_enum(t) || btf_is_enum64(t))
+		acc->leaf = IR_CORE_LEAF_ENUM;
+	else if (btf_is_struct(t))
+		acc->leaf = IR_CORE_LEAF_STRUCT;
+	else if (btf_is_union(t))
+		acc->leaf = IR_CORE_LEAF_UNION;
+	else if (btf_is_array(t)) {
+		int32_t e = skip_mods(btf, btf_array(t)->type);
+		long es = e > 0 ? btf__resolve_size(btf, (uint32_t)e) : -1;
+
+		if (e <= 0 || !btf_is_int(btf__type_by_id(btf, (uint32_t)e)) || es <= 0)
+			return -1;
+		acc->leaf = IR_CORE_LEAF_ARRAY;
+		acc->leaf_elem_size = (uint32_t)es;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 /* --- the request ------------------------------------------------------------------- */
 
 /* The way's members, their names copied out of the BTF (freed after the
@@ -377,6 +412,12 @@ const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a,
 	acc->nsteps = nsteps;
 	acc->steps = arena_alloc(a, nsteps * sizeof(*steps));
 	memcpy(acc->steps, steps, nsteps * sizeof(*steps));
+	if (describe_leaf(btf, w.type, a, acc)) {
+		snprintf(err, errsz, "import 'core.%s': the field is %s, which CO-RE does not "
+			 "compare between kernels here (an integer, enum, pointer, struct, union or "
+			 "array of integers is)", spec, kind_text(btf, w.type));
+		return NULL;
+	}
 	if (acc->op == IR_CORE_READ) {
 		const struct btf_type *t = btf__type_by_id(btf, w.type);
 		long size = btf__resolve_size(btf, w.type);

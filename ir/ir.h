@@ -112,6 +112,12 @@ enum ir_kind {
  */
 enum ir_core_op { IR_CORE_READ, IR_CORE_EXISTS, IR_CORE_SIZE };
 
+/* What the field is, as libbpf compares a local field with the kernel's
+ * (kinds must agree: an integer, a pointer, an enum or a struct or union
+ * of the same name, an array of such). */
+enum ir_core_leaf { IR_CORE_LEAF_INT, IR_CORE_LEAF_PTR, IR_CORE_LEAF_ENUM,
+		    IR_CORE_LEAF_STRUCT, IR_CORE_LEAF_UNION, IR_CORE_LEAF_ARRAY };
+
 /* A member on the way to the field: of a struct or union (its container),
  * at a byte offset in it (in the BTF it was resolved against: libbpf
  * patches it). An anonymous container is one the kernel's type nests
@@ -138,6 +144,10 @@ struct ir_core_access {
 	struct ir_core_step *steps;
 	uint32_t width;			/* read: the field's bytes (1, 2, 4, 8) */
 	bool is_signed;			/* read: a signed integer, sign-extended */
+	uint8_t leaf;			/* enum ir_core_leaf: the field's kind */
+	const char *leaf_name;		/* an enum's, struct's or union's name */
+	uint32_t leaf_size;		/* its bytes (an array: all of it) */
+	uint32_t leaf_elem_size;	/* an array's element bytes (integers) */
 };
 
 /* IR_ATOMIC_RMW's operation. */
