@@ -29,6 +29,7 @@
 #define HELPER_PROBE_READ_KERNEL 113
 #define FIELD_BYTE_SIZE 1	/* llvm.bpf.preserve.field.info's kinds */
 #define FIELD_EXISTS 2
+#define ENUM_VALUE 1		/* llvm.bpf.preserve.enum.value's */
 
 /* The debug-info and LLVM types of containers k.. of a step, innermost
  * first: *di, *ty for container k. leaf_di/leaf_ty: the last member's. */
@@ -208,9 +209,31 @@ int be_emit_core(struct be_fn *fs, const struct ir_inst *in)
 	LLVMTypeRef leaf_ty;
 	LLVMValueRef p, v;
 
-	if (!acc || !acc->nsteps || in->dst == IR_NOVAL) {
+	if (!acc || (!acc->nsteps && acc->op != IR_CORE_ENUM) || in->dst == IR_NOVAL) {
 		be_fn_ice(fs, in->offset, "malformed core access");
 		return -EINVAL;
+	}
+	if (acc->op == IR_CORE_ENUM) {
+		/* as clang's __builtin_preserve_enum_value: the enum with the
+		 * one enumerator, "NAME:VALUE", and a number of its own (the
+		 * module offset of the call: one per call) */
+		uint32_t size = acc->leaf_size ? acc->leaf_size : 4;
+		LLVMMetadataRef en = LLVMDIBuilderCreateEnumerator(cx->D, acc->enumerator,
+								   strlen(acc->enumerator),
+								   acc->enum_value, 0);
+		LLVMMetadataRef di = LLVMDIBuilderCreateEnumerationType(
+			cx->D, cx->di_file, acc->leaf_name, strlen(acc->leaf_name), cx->di_file, 0,
+			8ull * size, 32, &en, 1, unsigned_type(cx, size));
+		char text[256];
+		LLVMValueRef fn = intrinsic(cx, "llvm.bpf.preserve.enum.value", NULL, 0), args[3];
+
+		snprintf(text, sizeof(text), "%s:%lld", acc->enumerator, (long long)acc->enum_value);
+		args[0] = LLVMConstInt(cx->t_i32, in->offset, 0);
+		args[1] = LLVMBuildGlobalStringPtr(cx->B, text, "");
+		args[2] = LLVMConstInt(cx->t_i64, ENUM_VALUE, 0);
+		v = LLVMBuildCall2(cx->B, LLVMGlobalGetValueType(fn), fn, args, 3, "");
+		tag(cx, v, di);
+		return be_def(fs, in, be_from_u64(cx, v, be_type(cx, in->type)));
 	}
 	if (acc->op != IR_CORE_READ) {
 		/* the last object's field, asked of the loading kernel */

@@ -137,6 +137,8 @@ static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
 	case IR_PROG_FEXIT:
 	case IR_PROG_KPROBE:
 	case IR_PROG_UPROBE:
+	case IR_PROG_TRACEPOINT:
+	case IR_PROG_PERF_EVENT:
 	case IR_PROG_COUNT:
 		break;
 	}
@@ -561,7 +563,15 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 		packet_args(&w, f, args, &pkt);
 	} else {
 		for (uint32_t i = 0; i < np; i++) {
-			LLVMValueRef v = be_load(cx, cx->t_i64, ctx_at(&w, param_offset(e->kind, i)));
+			LLVMValueRef v;
+
+			if (ir_prog_info[e->kind].params == IR_PARAMS_CTX) {
+				/* the context pointer itself, as a number */
+				args[i] = be_from_u64(cx, LLVMBuildPtrToInt(cx->B, w.ctx, cx->t_i64, ""),
+						      be_type(cx, f->local_types[i]));
+				continue;
+			}
+			v = be_load(cx, cx->t_i64, ctx_at(&w, param_offset(e->kind, i)));
 
 			/* Volatile: after the BPF passes restore these as plain
 			 * loads, SelectionDAG would turn select(c, load a, load b)
@@ -588,7 +598,8 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 		/* fentry, fexit, tp_btf: the kernel accepts only 0 */
 		LLVMBuildRet(cx->B, LLVMConstNull(cx->t_i32));
 	} else if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS ||
-		   ir_prog_info[e->kind].params == IR_PARAMS_REGS) {
+		   ir_prog_info[e->kind].params == IR_PARAMS_REGS ||
+		   ir_prog_info[e->kind].params == IR_PARAMS_CTX) {
 		LLVMBuildRet(cx->B, nr ? res[0] : LLVMConstNull(cx->t_i32));
 	} else if (packet && is_cgroup_skb(e->kind)) {
 		/* the verifier insists on 0 or 1 */

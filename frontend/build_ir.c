@@ -2261,7 +2261,8 @@ static const char *supported_sections(struct arena *a)
  * argument registers that wasm2bpf reads. */
 static uint32_t max_entry_params(uint8_t params)
 {
-	return params == IR_PARAMS_REGS ? 5 : params == IR_PARAMS_SLOTS ? UINT32_MAX : 12;
+	return params == IR_PARAMS_REGS ? 5 : params == IR_PARAMS_CTX ? 1 :
+	       params == IR_PARAMS_SLOTS ? UINT32_MAX : 12;
 }
 
 static int add_entry(struct ir_module *m, const struct fe_module *wm, const char *export_name,
@@ -2326,6 +2327,8 @@ static int add_entry(struct ir_module *m, const struct fe_module *wm, const char
 		/* the context's words: each parameter one; a result the
 		 * program's return value */
 		if (t->nparams > max_entry_params(ir_prog_info[kind].params) ||
+		    (ir_prog_info[kind].params == IR_PARAMS_CTX &&
+		     (t->nparams != 1 || t->params[0] != FE_I64)) ||
 		    t->nresults > 1 || (t->nresults == 1 && t->results[0] != FE_I32)) {
 			diag_error_at(d, ex->offset, "entry '%s' in section '%s' must have type "
 				      "(i64|i32 ...) -> i32 or no result, with at most %u parameters "
@@ -2333,6 +2336,8 @@ static int add_entry(struct ir_module *m, const struct fe_module *wm, const char
 				      max_entry_params(ir_prog_info[kind].params),
 				      ir_prog_info[kind].params == IR_PARAMS_REGS ?
 				      "probed function's argument registers" :
+				      ir_prog_info[kind].params == IR_PARAMS_CTX ?
+				      "context pointer, an i64, the only one" :
 				      "traced function's or tracepoint's arguments");
 			return -EINVAL;
 		}

@@ -277,6 +277,63 @@ static int describe_leaf(const struct btf *btf, uint32_t id, struct arena *a,
 	return 0;
 }
 
+static char *dup_word(struct arena *a, const char *p, size_t n);
+
+/* "enum TYPE NAME": enumerator NAME of enum TYPE (type: from `type` to
+ * `space`, name after it). */
+static const struct ir_core_access *resolve_enum(struct fe_core *c, struct arena *a,
+						 struct ir_core_access *acc, const char *spec,
+						 const char *type, const char *space, bool result_i64,
+						 uint32_t nparams, char *err, size_t errsz)
+{
+	const struct btf *btf = c->btf;
+	const char *name = space + 1, *tname = dup_word(a, type, (size_t)(space - type));
+	int32_t id = btf__find_by_name_kind(btf, tname, BTF_KIND_ENUM);
+	const struct btf_type *t;
+	struct near nr = { { NULL }, { 0 } };
+	char nbuf[160];
+
+	acc->op = IR_CORE_ENUM;
+	if (nparams || !result_i64) {
+		snprintf(err, errsz, "import 'core.%s' has the wrong type: it is () -> i64", spec);
+		return NULL;
+	}
+	if (id <= 0)
+		id = btf__find_by_name_kind(btf, tname, BTF_KIND_ENUM64);
+	if (id <= 0) {
+		uint32_t n = btf__type_cnt(btf);
+
+		for (uint32_t k = 1; k < n; k++) {
+			const struct btf_type *e = btf__type_by_id(btf, k);
+
+			if (btf_is_enum(e) || btf_is_enum64(e))
+				consider(&nr, tname, btf__name_by_offset(btf, e->name_off));
+		}
+		snprintf(err, errsz, "import 'core.%s': the kernel's BTF (%s) has no enum '%s'%s", spec,
+			 c->path, tname, near_text(&nr, nbuf, sizeof(nbuf)));
+		return NULL;
+	}
+	t = btf__type_by_id(btf, (uint32_t)id);
+	for (uint16_t k = 0; k < btf_vlen(t); k++) {
+		const char *ename = btf__name_by_offset(btf, btf_is_enum(t) ? btf_enum(t)[k].name_off :
+							btf_enum64(t)[k].name_off);
+
+		if (ename && !strcmp(ename, name)) {
+			acc->enumerator = arena_strdup(a, name);
+			acc->enum_value = btf_is_enum(t) ? (int64_t)btf_enum(t)[k].val :
+					  (int64_t)btf_enum64_value(&btf_enum64(t)[k]);
+			acc->leaf = IR_CORE_LEAF_ENUM;
+			acc->leaf_name = tname;
+			acc->leaf_size = t->size;
+			return acc;
+		}
+		consider(&nr, name, ename);
+	}
+	snprintf(err, errsz, "import 'core.%s': enum '%s' has no enumerator '%s'%s", spec, tname,
+		 name, near_text(&nr, nbuf, sizeof(nbuf)));
+	return NULL;
+}
+
 /* --- the request ------------------------------------------------------------------- */
 
 /* The way's members, their names copied out of the BTF (freed after the
@@ -319,10 +376,13 @@ const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a,
 	memset(acc, 0, sizeof(*acc));
 	acc->text = arena_strdup(a, spec);
 	if (!sp1 || !sp2 || !sp2[1]) {
-		snprintf(err, errsz, "import 'core.%s': expected 'read TYPE PATH', 'exists TYPE PATH' "
-			 "or 'size TYPE PATH' (PATH: members joined by '.' and '->')", spec);
+		snprintf(err, errsz, "import 'core.%s': expected 'read TYPE PATH', 'exists TYPE PATH', "
+			 "'size TYPE PATH' (PATH: members joined by '.' and '->') or 'enum TYPE NAME'",
+			 spec);
 		return NULL;
 	}
+	if (!strncmp(spec, "enum ", 5))
+		return resolve_enum(c, a, acc, spec, sp1 + 1, sp2, result_i64, nparams, err, errsz);
 	if (!strncmp(spec, "read ", 5))
 		acc->op = IR_CORE_READ;
 	else if (!strncmp(spec, "exists ", 7))
@@ -330,7 +390,8 @@ const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a,
 	else if (!strncmp(spec, "size ", 5))
 		acc->op = IR_CORE_SIZE;
 	else {
-		snprintf(err, errsz, "import 'core.%s': unknown operation '%.*s' (read, exists, size)",
+		snprintf(err, errsz, "import 'core.%s': unknown operation '%.*s' (read, exists, size, "
+			 "enum)",
 			 spec, (int)(sp1 - spec), spec);
 		return NULL;
 	}

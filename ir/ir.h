@@ -109,8 +109,10 @@ enum ir_kind {
  *                      a read of its own)
  *   exists TYPE PATH   () -> i32: 1 if the loading kernel has the field
  *   size TYPE PATH     () -> i32: its size in bytes there
+ *   enum TYPE NAME     () -> i64: the value of enumerator NAME of enum TYPE
+ *                      in the loading kernel
  */
-enum ir_core_op { IR_CORE_READ, IR_CORE_EXISTS, IR_CORE_SIZE };
+enum ir_core_op { IR_CORE_READ, IR_CORE_EXISTS, IR_CORE_SIZE, IR_CORE_ENUM };
 
 /* What the field is, as libbpf compares a local field with the kernel's
  * (kinds must agree: an integer, a pointer, an enum or a struct or union
@@ -148,6 +150,10 @@ struct ir_core_access {
 	const char *leaf_name;		/* an enum's, struct's or union's name */
 	uint32_t leaf_size;		/* its bytes (an array: all of it) */
 	uint32_t leaf_elem_size;	/* an array's element bytes (integers) */
+	/* IR_CORE_ENUM: the enum (leaf_name, leaf_size), its enumerator and
+	 * value in the BTF it was resolved against (nsteps 0) */
+	const char *enumerator;
+	int64_t enum_value;
 };
 
 /* IR_ATOMIC_RMW's operation. */
@@ -357,7 +363,7 @@ enum ir_prog_kind {
 /* How an entry's parameters and results travel (program_types.def), in
  * the order of wasm2bpf.h's enum w2b_entry_abi. */
 enum ir_prog_params { IR_PARAMS_SLOTS, IR_PARAMS_PACKET, IR_PARAMS_ARGS, IR_PARAMS_ARGS0,
-		      IR_PARAMS_REGS };
+		      IR_PARAMS_REGS, IR_PARAMS_CTX };
 
 struct ir_prog_info {
 	const char *section;	/* ending in '/': a prefix, the attach target follows */

@@ -45,3 +45,7 @@ fi
 if ! mountpoint -q /sys/fs/bpf 2>/dev/null; then
   mount -t bpf bpf /sys/fs/bpf 2>/dev/null || echo "setup: warning: could not mount bpffs on /sys/fs/bpf" >&2
 fi
+# tracepoint/ programs attach through tracefs
+if [ -d /sys/kernel/tracing ] && [ ! -d /sys/kernel/tracing/events ]; then
+  mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || echo "setup: warning: could not mount tracefs on /sys/kernel/tracing" >&2
+fi

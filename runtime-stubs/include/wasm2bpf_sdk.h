@@ -185,7 +185,8 @@ typedef w2b_u64 w2b_kptr;
  * a pointer); ptr is a w2b_kptr to a struct TYPE. A read of a NULL or bad
  * pointer gives 0. w2b_core_exists / w2b_core_size ask the loading kernel
  * whether it has the field and how big it is (1 / bytes, 0 if it has
- * none). Reads use bpf_probe_read_kernel: GPL-only, kernel 5.5. */
+ * none); w2b_core_enum(TYPE, NAME) the value of an enumerator there. Reads
+ * use bpf_probe_read_kernel: GPL-only, kernel 5.5. */
 #define W2B_CORE_CALL_(n, ret, spec, params, ...)                              \
 	({                                                                     \
 		extern ret w2b_core_##n params                                 \
@@ -201,6 +202,8 @@ typedef w2b_u64 w2b_kptr;
 #define w2b_core_kptr(ptr, type, path) w2b_core_u64(ptr, type, path)
 #define w2b_core_exists(type, path) W2B_CORE_CALL(w2b_u32, "exists " #type " " #path, (void))
 #define w2b_core_size(type, path) W2B_CORE_CALL(w2b_u32, "size " #type " " #path, (void))
+/* The value of enumerator NAME of enum TYPE in the loading kernel. */
+#define w2b_core_enum(type, name) W2B_CORE_CALL(w2b_u64, "enum " #type " " #name, (void))
 
 /* The current task's tgid << 32 | pid, and gid << 32 | uid (tracing
  * programs and syscall; on 6.10+ any). */

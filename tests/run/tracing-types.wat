@@ -1,8 +1,9 @@
-;; ARGS: --entry exec=tp_btf/sched_process_exec --entry sleep=kprobe/do_nanosleep --entry main=uprobe/bin/true:main --entry enter=raw_tracepoint/sys_enter
+;; ARGS: --entry exec=tp_btf/sched_process_exec --entry sleep=kprobe/do_nanosleep --entry main=uprobe/bin/true:main --entry enter=raw_tracepoint/sys_enter --entry tp=tracepoint/sched/sched_process_exec --entry sample=perf_event
 ;; Each tracing program type wasm2bpf emits loads in the kernel (the batch
 ;; loads every entry before the first call): tp_btf (libbpf finds the
 ;; tracepoint's BTF id from the section), kprobe and uprobe (their
-;; parameters read from pt_regs), raw_tracepoint (test-run: its result).
+;; parameters read from pt_regs), raw_tracepoint (test-run: its result),
+;; tracepoint and perf_event (their one parameter the context pointer).
 ;; fentry/fexit are not here: this machine's kernel refuses every one
 ;; with EPERM, clang's too (docs/abi.md).
 ;; INVOKE: enter i64:5 i64:59 => i32:64
@@ -15,5 +16,10 @@
     (i32.const 0))
   (func (export "main") (param $argc i32) (param $argv i64) (result i32)
     (local.get $argc))
+  (func (export "tp") (param $record i64) (result i32)
+    (global.set $n (i64.add (global.get $n) (local.get $record)))
+    (i32.const 0))
+  (func (export "sample") (param $ctx i64)
+    (global.set $n (i64.add (global.get $n) (i64.const 1))))
   (func (export "enter") (param $regs i64) (param $id i64) (result i32)
     (i32.wrap_i64 (i64.add (local.get $regs) (local.get $id)))))

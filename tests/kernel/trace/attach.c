@@ -11,8 +11,9 @@
  * /bin/true, /bin/echo and /bin/sleep 0 as children, and checks that the
  * map `seen` has each child's pid: one exec, old_pid and tgid equal to
  * the pid, its parent's tgid (read through CO-RE) this process's pid, and
- * the comm of the command. After detaching, one more child must not be
- * seen.
+ * the comm of the command; and the tracepoint program's map `tp_seen` has
+ * the pid with old_pid equal to it (read from the event's record). After
+ * detaching, one more child must not be seen.
  *
  * Exit 0 when every check passes, 1 otherwise; the closing line is
  * "trace: N passed, M failed".
@@ -22,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "expect.h"
@@ -62,7 +65,10 @@ int main(int argc, char **argv)
 	};
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	struct bpf_link *link;
+	struct bpf_link *link, *tp_link;
+	struct bpf_program *tp;
+	int tp_map;
+	uint32_t old_pid;
 	struct exec_info info;
 	int map;
 	pid_t pid;
@@ -70,6 +76,14 @@ int main(int argc, char **argv)
 	if (argc != 2) {
 		fprintf(stderr, "usage: trace_attach exec_seen.bpf.o\n");
 		return 2;
+	}
+	/* a tracepoint attaches through tracefs, which a fresh machine may not
+	 * have mounted */
+	{
+		struct stat st;
+
+		if (stat("/sys/kernel/tracing/events", &st))
+			mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	}
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj || bpf_object__load(obj)) {
@@ -84,6 +98,12 @@ int main(int argc, char **argv)
 	       prog ? bpf_program__expected_attach_type(prog) : 0, BPF_TRACE_RAW_TP);
 	link = prog ? bpf_program__attach(prog) : NULL;
 	expect("bpf_program__attach() attached it", link != NULL, 1);
+	tp = bpf_object__find_program_by_name(obj, "tp_exec");
+	tp_map = bpf_object__find_map_fd_by_name(obj, "tp_seen");
+	expect("tp_exec is a tracepoint program", tp ? bpf_program__type(tp) : 0,
+	       BPF_PROG_TYPE_TRACEPOINT);
+	tp_link = tp ? bpf_program__attach(tp) : NULL;
+	expect("the tracepoint program attached (tracefs mounted)", tp_link != NULL, 1);
 	if (!link || map < 0) {
 		printf("trace: %d passed, %d failed\n", passed, failed + 1);
 		return 1;
@@ -107,11 +127,17 @@ int main(int argc, char **argv)
 		snprintf(what, sizeof(what), "%s: the kernel's task_struct has 'pid' (CO-RE exists)",
 			 cmds[k].path);
 		expect(what, info.has_pid_field, 1);
+		old_pid = 0;
+		snprintf(what, sizeof(what), "%s: the tracepoint record's old_pid (CO-RE) is its pid",
+			 cmds[k].path);
+		expect(what, tp_map >= 0 && !bpf_map_lookup_elem(tp_map, &pid, &old_pid) ?
+		       old_pid : 0, (uint64_t)pid);
 		snprintf(what, sizeof(what), "%s: the comm after exec is '%s' (got '%.16s')",
 			 cmds[k].path, cmds[k].comm, info.comm);
 		expect(what, strncmp(info.comm, cmds[k].comm, sizeof(info.comm)) == 0, 1);
 	}
 	bpf_link__destroy(link);
+	bpf_link__destroy(tp_link);
 	pid = run(cmds[0].path, cmds[0].argv);
 	expect("after detaching, an exec is not seen",
 	       pid > 0 && bpf_map_lookup_elem(map, &pid, &info) != 0, 1);

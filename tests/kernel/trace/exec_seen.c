@@ -3,7 +3,10 @@
  * tracepoint sched_process_exec): for the pid that exec'd, how many times,
  * its comm after the exec, the tracepoint's old_pid argument, and its
  * parent's tgid read from the task through CO-RE (task->real_parent->tgid,
- * relocated by libbpf for the running kernel). Loaded and attached by
+ * relocated by libbpf for the running kernel). Beside it, a classic
+ * tracepoint program on the same event (tracepoint/sched/...), whose one
+ * parameter is the event's record, read through CO-RE as the kernel's
+ * struct trace_event_raw_sched_process_exec. Loaded and attached by
  * attach.c, which runs known commands and looks for them.
  */
 #include "wasm2bpf_sdk.h"
@@ -43,4 +46,15 @@ W2B_TRACING("tp_btf/sched_process_exec", on_exec, w2b_kptr task, w2b_u32 old_pid
 	 * value */
 	bpf_get_current_comm(comm, sizeof(comm));
 	__builtin_memcpy(e->comm, comm, sizeof(comm));
+}
+
+/* pid -> old_pid, as the tracepoint's record has them */
+W2B_MAP(tp_seen, BPF_MAP_TYPE_HASH, w2b_u32, w2b_u32, 4096);
+
+W2B_TRACING("tracepoint/sched/sched_process_exec", tp_exec, w2b_kptr record)
+{
+	w2b_u32 pid = w2b_core_u32(record, trace_event_raw_sched_process_exec, pid);
+	w2b_u32 old_pid = w2b_core_u32(record, trace_event_raw_sched_process_exec, old_pid);
+
+	bpf_map_update_elem(&tp_seen, &pid, &old_pid, BPF_ANY);
 }
