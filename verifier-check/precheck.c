@@ -1165,7 +1165,18 @@ static void alu(struct walk *w, struct state *s, const struct bpf_insn *x)
 		*d = of_kind(K_ANY);
 		return;
 	}
-	/* pointer arithmetic */
+	/* pointer arithmetic: the context only by constants */
+	/* (check_reg_sane_offset(): a value that may be negative without
+	 * bound; a bounded one is the access's to judge) */
+	if (op == BPF_ADD && ((d->kind == K_CTX && b.kind == K_SCALAR && b.umax >> 63) ||
+			      (b.kind == K_CTX && d->kind == K_SCALAR && d->umax >> 63))) {
+		finding(w->c, true, VC_CLASS_TYPE, w->f,
+			(uint64_t)(x - vc_image_insns(w->c->im, w->f->sec)),
+			"math between ctx pointer and register with unbounded min value is not "
+			"allowed (a context pointer is passed on or compared, not computed with)");
+		*d = of_kind(K_ANY);
+		return;
+	}
 	if (op == BPF_ADD && b.kind == K_SCALAR && is_pointer(d)) {
 		if (is_const(&b)) {
 			d->off += (int64_t)b.umin;
