@@ -63,7 +63,7 @@ KERNEL_CLASSES = [
     ("helper", r"program of this type cannot use helper|unknown func"),
     ("return value", r"At program exit the register R0|R0 has value|should have been in"),
     ("bounds", r"invalid access to packet|invalid access to map value|invalid bpf_context access|outside of the allowed memory range|out of bounds"),
-    ("type", r"invalid mem access|!read_ok|expected=|cannot write into packet|type=\w+ expected"),
+    ("type", r"invalid mem access|!read_ok|expected=|cannot write into packet|type=\w+ expected|math between \w+ pointer"),
 ]
 
 FINDING = re.compile(r"the kernel's verifier (will|may) refuse program '[^']*' \(([a-z ]+)\): ")
