@@ -72,7 +72,9 @@ static long member_offset(const struct btf *btf, const char *name)
 	return -1;
 }
 
-/* A task_struct { int pid @16; int tgid @4; task_struct *real_parent @40 } */
+/* A task_struct { int pid @16; int tgid @4; task_struct *real_parent @40 },
+ * and the tracepoint record exec_seen's tracepoint program reads,
+ * trace_event_raw_sched_process_exec { int pid @32; int old_pid @36 }. */
 static int write_shifted_btf(const char *path)
 {
 	struct btf *btf = btf__new_empty();
@@ -89,6 +91,10 @@ static int write_shifted_btf(const char *path)
 	if (i < 0 || s != i + 2 || btf__add_field(btf, "tgid", i, 4 * 8, 0) ||
 	    btf__add_field(btf, "pid", i, 16 * 8, 0) ||
 	    btf__add_field(btf, "real_parent", i + 1, 40 * 8, 0))
+		return -1;
+	s = btf__add_struct(btf, "trace_event_raw_sched_process_exec", 40);
+	if (s < 0 || btf__add_field(btf, "pid", i, 32 * 8, 0) ||
+	    btf__add_field(btf, "old_pid", i, 36 * 8, 0))
 		return -1;
 	raw = btf__raw_data(btf, &size);
 	f = fopen(path, "wb");
