@@ -10,8 +10,8 @@ compared:
   accepted   every module of tests/run/ (.wat, .c; .ts when asc is there),
              at each of its ;; TARGETS:, with its ;; ARGS: — programs the
              kernel loads. The precheck must give none of them an error.
-  rejected   tests/precheck/NAME.{wat,c,py} (and tests/reject/precheck-*,
-             the precheck's refusals in the compiler's golden tests), each
+  rejected   tests/precheck/NAME.{wat,c,py} (and those of tests/reject,
+             the compiler's golden refusals, that have a KERNEL: line), each
              a program the kernel refuses, with
                ;; ARGS: OPTIONS       (compile options)
                ;; KERNEL: CLASS       the reason class of the kernel's refusal
@@ -160,9 +160,9 @@ def main():
 
     rejected = sorted(p for p in glob.glob(os.path.join(HERE, "*"))
                       if p.endswith((".wat", ".c", ".py")) and not p.endswith("run_precheck.py"))
-    # the compiler's refusals that are the precheck's (they say which
-    # class the kernel refuses them for)
-    rejected += sorted(p for p in glob.glob(os.path.join(ROOT, "tests", "reject", "precheck-*"))
+    # the compiler's refusals of what the kernel refuses (they say for
+    # which class)
+    rejected += sorted(p for p in glob.glob(os.path.join(ROOT, "tests", "reject", "*"))
                        if p.endswith((".wat", ".c", ".py")) and directive(p, "KERNEL"))
     accepted = [] if a.no_accepted else sorted(
         p for p in glob.glob(os.path.join(ROOT, "tests", "run", "*"))

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # ARGS: --entry deep=xdp --target-kernel=5.10
+# KERNEL: stack
 """Two nested loops on 5.10, each body a global function (a stack frame)
 that keeps 34 values from a helper live across another helper call: ~260
 bytes of stack each, under the 512 each function may have, but the kernel
