@@ -54,7 +54,9 @@ bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind)
 {
 	return h->progs == IR_HPROGS_ALL ||
 	       (h->progs == IR_HPROGS_PACKET && ir_prog_info[kind].packet) ||
-	       (h->progs == IR_HPROGS_TRACING && !ir_prog_info[kind].packet);
+	       (h->progs == IR_HPROGS_TRACING && !ir_prog_info[kind].packet) ||
+	       (h->progs == IR_HPROGS_DIRECT && ir_prog_info[kind].packet &&
+		!ir_prog_info[kind].read_only);
 }
 
 struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset)

@@ -433,7 +433,7 @@ struct ir_map {
 
 /* The kernel helpers a module may import (common/helpers.def). */
 enum ir_helper_ret { IR_HRET_NUM, IR_HRET_MAP_VALUE };
-enum ir_helper_progs { IR_HPROGS_ALL, IR_HPROGS_PACKET, IR_HPROGS_TRACING };
+enum ir_helper_progs { IR_HPROGS_ALL, IR_HPROGS_PACKET, IR_HPROGS_TRACING, IR_HPROGS_DIRECT };
 struct ir_helper_info {
 	const char *name;		/* import name: libbpf's without "bpf_" */
 	uint32_t id;			/* BPF_FUNC_* */

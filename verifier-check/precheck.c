@@ -59,7 +59,7 @@ const char *const vc_class_name[VC_CLASS_COUNT] = {
 
 /* The helpers a module imports (common/helpers.def): what the kernel
  * checks at a call of each. */
-enum helper_progs { PROGS_ALL, PROGS_PACKET, PROGS_TRACING };
+enum helper_progs { PROGS_ALL, PROGS_PACKET, PROGS_TRACING, PROGS_DIRECT };
 enum helper_ret { RET_NUM, RET_MAP_VALUE };
 struct helper {
 	const char *name;
@@ -995,7 +995,8 @@ static void call_helper(struct walk *w, struct state *s, uint64_t i, uint32_t id
 	if (h) {
 		snprintf(what, sizeof(what), "helper bpf_%s#%u", h->name, id);
 		if (c->type && ((h->progs == PROGS_PACKET && c->type->packet == PKT_NONE) ||
-				(h->progs == PROGS_TRACING && c->type->packet != PKT_NONE)))
+				(h->progs == PROGS_TRACING && c->type->packet != PKT_NONE) ||
+				(h->progs == PROGS_DIRECT && c->type->packet != PKT_DIRECT)))
 			finding(c, true, VC_CLASS_HELPER, w->f, i,
 				"unknown func bpf_%s#%u: a program in section '%s' may not call it",
 				h->name, id, c->im->sec_name[c->prog->sec]);

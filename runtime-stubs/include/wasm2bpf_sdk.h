@@ -222,6 +222,11 @@ W2B_HELPER(probe_read_kernel_str) long bpf_probe_read_kernel_str(void *dst, w2b_
 W2B_HELPER(probe_read_user) long bpf_probe_read_user(void *dst, w2b_u32 size, w2b_u64 src);
 W2B_HELPER(probe_read_user_str) long bpf_probe_read_user_str(void *dst, w2b_u32 size, w2b_u64 src);
 
+/* Send the packet out of (or, flags BPF_F_INGRESS, into) interface
+ * ifindex: returns XDP_REDIRECT / TC_ACT_REDIRECT, which the program
+ * returns as its verdict (xdp, tc, tcx). */
+W2B_HELPER(redirect) long bpf_redirect(w2b_u32 ifindex, w2b_u64 flags);
+
 /* The value stored under *key, read and written in place, or 0. */
 W2B_HELPER(map_lookup_elem) void *bpf_map_lookup_elem(const void *map, const void *key);
 /* 0, or a negative errno; flags BPF_ANY, BPF_NOEXIST, BPF_EXIST. */
