@@ -41,22 +41,25 @@ struct stack_of {
 	bool found;
 };
 
-struct estimate_of {
-	const char *symbol;
-	struct vc_prog_cost cost;
-	bool found;
+/* The precheck's estimate for each entry (by index), from one run of it
+ * over the object. */
+struct estimates {
+	const struct w2b_output *out;
+	struct vc_prog_cost *cost;
+	bool *found;
 };
 
-static void find_estimate(const struct vc_prog_cost *cost, void *user)
+static void keep_estimate(const struct vc_prog_cost *cost, void *user)
 {
-	struct estimate_of *e = user;
+	struct estimates *e = user;
 
-	if (!strcmp(cost->prog, e->symbol)) {
-		e->cost = *cost;
-		e->cost.prog = NULL;
-		e->cost.section = NULL;
-		e->found = true;
-	}
+	for (size_t k = 0; k < e->out->nentries; k++)
+		if (!strcmp(cost->prog, e->out->entries[k].symbol)) {
+			e->cost[k] = *cost;
+			/* they point into the object's image, gone after */
+			e->cost[k].prog = e->cost[k].section = NULL;
+			e->found[k] = true;
+		}
 }
 
 static void find_chain(const struct vc_stack_chain *ch, void *user)
@@ -126,10 +129,18 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 				   .keep_logs = true };
 	struct bpf_object *bo = bpf_object__open_mem(out->data, out->size, NULL);
 	struct vc_object *obj = NULL;
+	struct estimates est = { out, calloc(out->nentries + 1, sizeof(*est.cost)),
+				 calloc(out->nentries + 1, sizeof(*est.found)) };
+	struct vc_precheck_opts po = { sizeof(po), c->compile.target_kernel, NULL, keep_estimate,
+				       &est };
 	struct diag_sink d;
 	char *log = NULL;
 	int status = 0;
 
+	if (!est.cost || !est.found)
+		abort();
+	if (c->stats)
+		vc_precheck(out->data, out->size, &po);
 	diag_init(&d, c->input);
 	if (c->verify) {
 		obj = vc_load(out->data, out->size, &lo, &d, &log);
@@ -144,9 +155,6 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 	for (size_t k = 0; !status && k < out->nentries; k++) {
 		const struct w2b_entry_info *e = &out->entries[k];
 		struct stack_of st = { e->symbol, 0, false };
-		struct estimate_of est = { e->symbol, { 0 }, false };
-		struct vc_precheck_opts po = { sizeof(po), c->compile.target_kernel, NULL,
-					       find_estimate, &est };
 
 		if (c->verify) {
 			fprintf(f, "verify: program '%s' (%s), the kernel's log:\n", e->symbol, e->section);
@@ -155,16 +163,16 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 		if (!c->stats)
 			continue;
 		vc_stack_chains(out->data, out->size, find_chain, &st);
-		vc_precheck(out->data, out->size, &po);
 		fprintf(f, "stats: program '%s' (%s): %u instructions, %u bytes of stack", e->symbol,
 			e->section, object_insns(bo, e->symbol), st.found ? st.total : 0);
 		/* each instruction once per loop iteration: the verifier
 		 * walks some again on other paths, and skips branches it
 		 * knows are never taken (docs/precheck.md, the estimate) */
-		if (est.found)
+		if (est.found[k])
 			fprintf(f, ", estimated %llu instructions processed%s",
-				(unsigned long long)est.cost.processed,
-				est.cost.processed_exact ? "" : " (at least: a loop's trip count unknown)");
+				(unsigned long long)est.cost[k].processed,
+				est.cost[k].processed_exact ? "" :
+				" (at least: a loop's trip count unknown)");
 		if (c->verify)
 			fprintf(f, "; verifier: %u instructions processed, %u loaded",
 				vc_verified_insns(obj, e->symbol), vc_xlated_insns(obj, e->symbol));
@@ -172,5 +180,7 @@ int cli_verify(const struct cli_opts *c, const struct w2b_output *out)
 	}
 	vc_close(obj);
 	bpf_object__close(bo);
+	free(est.cost);
+	free(est.found);
 	return status;
 }
