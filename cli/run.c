@@ -84,7 +84,10 @@ static const char *type_name(uint8_t t)
 	return t == W2B_I32 ? "i32" : "i64";
 }
 
-static int trap_counts(int prog_fd, const struct w2b_output *out, uint64_t counts[W2B_TRAP_MAX]);
+static int run_counting_traps(struct vc_object *obj, const struct w2b_output *out,
+			      const struct w2b_entry_info *e, void *ctx, size_t ctx_size,
+			      const void *data, size_t data_size, uint32_t *retval, unsigned *trap,
+			      char *msg, size_t msgsz, struct diag_sink *d);
 
 struct call {
 	const struct w2b_output *out;
@@ -103,9 +106,8 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 	size_t size = args_abi ? 8 * (e->nparams ? e->nparams : 1) :
 		      W2B_SYSCALL_CTX_SIZE(e->nparams, e->nresults);
 	uint8_t *ctx = calloc(1, size);
-	uint64_t before[W2B_TRAP_MAX], after[W2B_TRAP_MAX];
 	uint32_t retval = 0, status;
-	int err, fd = vc_prog_fd(obj, e->symbol);
+	int err;
 
 	if (!ctx)
 		abort();
@@ -134,32 +136,20 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 		}
 		memcpy(ctx + (args_abi ? 0 : W2B_SYSCALL_CTX_SLOTS) + 8 * k, &v, 8);
 	}
-	if (args_abi && (fd < 0 || trap_counts(fd, c->out, before))) {
-		snprintf(c->msg, sizeof(c->msg), "cannot read the trap counts of '%s'", e->export_name);
+	if (args_abi) {
+		/* the result is the program's return value; a trap counts */
+		err = run_counting_traps(obj, c->out, e, ctx, size, NULL, 0, &retval, &c->trap,
+					 c->msg, sizeof(c->msg), d);
 		free(ctx);
-		return -1;
+		if (!err && e->nresults)
+			c->results[0] = retval;
+		return err;
 	}
 	err = vc_test_run(obj, e->symbol, ctx, size, NULL, 0, &retval, d);
 	if (err) {
 		snprintf(c->msg, sizeof(c->msg), "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		free(ctx);
 		return -1;
-	}
-	if (args_abi) {
-		/* the result is the program's return value; a trap counts */
-		free(ctx);
-		if (trap_counts(fd, c->out, after)) {
-			snprintf(c->msg, sizeof(c->msg), "cannot read the trap counts of '%s'",
-				 e->export_name);
-			return -1;
-		}
-		c->trap = 0;
-		for (unsigned code = 1; code < W2B_TRAP_MAX; code++)
-			if (after[code] != before[code])
-				c->trap = code;
-		if (e->nresults)
-			c->results[0] = retval;
-		return 0;
 	}
 	memcpy(&status, ctx + W2B_SYSCALL_CTX_STATUS, 4);
 	c->trap = status;
@@ -308,11 +298,15 @@ const char *cli_func_offset(const struct w2b_output *out, uint32_t f, uint32_t o
 	return buf;
 }
 
-/* Runs a packet entry on `pkt`; 0 with the verdict in *verdict and the
- * trap code (0: none) in *trap, or -1 with msg set. */
-static int do_packet(struct vc_object *obj, const struct w2b_output *out,
-		     const struct w2b_entry_info *e, const uint8_t *pkt, size_t len, uint32_t *verdict,
-		     unsigned *trap, char *msg, size_t msgsz, struct diag_sink *d)
+/* Test-runs entry e (on the context and data given) where no status
+ * word says whether it trapped (packet entries, raw tracepoints): the
+ * trap is the code whose count in PREFIX_traps the run raised. 0 with
+ * the program's return value in *retval and the trap code (0: none) in
+ * *trap, or -1 with msg set. */
+static int run_counting_traps(struct vc_object *obj, const struct w2b_output *out,
+			      const struct w2b_entry_info *e, void *ctx, size_t ctx_size,
+			      const void *data, size_t data_size, uint32_t *retval, unsigned *trap,
+			      char *msg, size_t msgsz, struct diag_sink *d)
 {
 	uint64_t before[W2B_TRAP_MAX], after[W2B_TRAP_MAX];
 	int fd = vc_prog_fd(obj, e->symbol), err;
@@ -322,7 +316,7 @@ static int do_packet(struct vc_object *obj, const struct w2b_output *out,
 		snprintf(msg, msgsz, "cannot read the trap counts of '%s'", e->export_name);
 		return -1;
 	}
-	err = vc_test_run(obj, e->symbol, NULL, 0, pkt, len, verdict, d);
+	err = vc_test_run(obj, e->symbol, ctx, ctx_size, data, data_size, retval, d);
 	if (err) {
 		snprintf(msg, msgsz, "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		return -1;
@@ -335,6 +329,15 @@ static int do_packet(struct vc_object *obj, const struct w2b_output *out,
 		if (after[code] != before[code])
 			*trap = code;
 	return 0;
+}
+
+/* Runs a packet entry on `pkt`; 0 with the verdict in *verdict and the
+ * trap code (0: none) in *trap, or -1 with msg set. */
+static int do_packet(struct vc_object *obj, const struct w2b_output *out,
+		     const struct w2b_entry_info *e, const uint8_t *pkt, size_t len, uint32_t *verdict,
+		     unsigned *trap, char *msg, size_t msgsz, struct diag_sink *d)
+{
+	return run_counting_traps(obj, out, e, NULL, 0, pkt, len, verdict, trap, msg, msgsz, d);
 }
 
 /* Decodes hex into a malloc'd buffer; NULL if malformed. */
