@@ -37,6 +37,7 @@
 
 #include "common/arena.h"
 #include "common/diag.h"
+#include "common/section.h"
 #include "ir/ir.h"
 
 #define T_UNKNOWN 0	/* a value of the polymorphic stack after a branch */
@@ -2229,17 +2230,13 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, cons
 /* --- entries ------------------------------------------------------------ */
 
 
-/* The program kind of a section name, or IR_PROG_COUNT: the row's whole
- * name, or its prefix (ending in '/') and a target after it. */
+/* The program kind of a section name, or IR_PROG_COUNT
+ * (common/section.h). */
 static enum ir_prog_kind prog_kind(const char *section)
 {
-	for (int k = 0; k < IR_PROG_COUNT; k++) {
-		const char *s = ir_prog_info[k].section;
-		size_t n = strlen(s);
-
-		if (s[n - 1] == '/' ? !strncmp(s, section, n) && section[n] : !strcmp(s, section))
+	for (int k = 0; k < IR_PROG_COUNT; k++)
+		if (w2b_section_matches(ir_prog_info[k].section, section))
 			return (enum ir_prog_kind)k;
-	}
 	return IR_PROG_COUNT;
 }
 
@@ -2251,7 +2248,7 @@ static const char *supported_sections(struct arena *a)
 		const char *sec = ir_prog_info[k].section;
 
 		s = arena_printf(a, "%s%s%s%s", s, k ? ", " : "", sec,
-				 sec[strlen(sec) - 1] == '/' ? "TARGET" : "");
+				 w2b_section_is_prefix(sec) ? "TARGET" : "");
 	}
 	return s;
 }

@@ -42,6 +42,7 @@
 
 #include "common/kernel.h"
 #include "common/license.h"
+#include "common/section.h"
 #include "verifier-check/bpf_image.h"
 
 const char *const vc_class_name[VC_CLASS_COUNT] = {
@@ -96,16 +97,11 @@ static const struct prog_type prog_types[] = {
 #undef KV
 };
 
-/* A row's section ending in '/' is a prefix (the attach target follows). */
 static const struct prog_type *prog_type_of(const char *section)
 {
-	for (size_t k = 0; k < sizeof(prog_types) / sizeof(prog_types[0]); k++) {
-		const char *s = prog_types[k].section;
-		size_t n = strlen(s);
-
-		if (n && s[n - 1] == '/' ? !strncmp(s, section, n) && section[n] : !strcmp(s, section))
+	for (size_t k = 0; k < sizeof(prog_types) / sizeof(prog_types[0]); k++)
+		if (w2b_section_matches(prog_types[k].section, section))
 			return &prog_types[k];
-	}
 	return NULL;
 }
 
