@@ -26,7 +26,6 @@
 
 #include "ir/ir.h"
 
-#define HELPER_PROBE_READ_KERNEL 113
 #define FIELD_BYTE_SIZE 1	/* llvm.bpf.preserve.field.info's kinds */
 #define FIELD_EXISTS 2
 #define ENUM_VALUE 1		/* llvm.bpf.preserve.enum.value's */
@@ -194,7 +193,8 @@ static LLVMValueRef probe_read(struct be_fn *fs, LLVMValueRef p, unsigned width)
 
 	LLVMSetAlignment(slot, 8);
 	be_store(cx, LLVMConstNull(cx->t_i64), slot);
-	be_call_helper(cx, HELPER_PROBE_READ_KERNEL, LLVMFunctionType(cx->t_i64, pt, 3, 0), args, 3);
+	be_call_helper(cx, ir_helper_named("probe_read_kernel")->id,
+		       LLVMFunctionType(cx->t_i64, pt, 3, 0), args, 3);
 	if (width == 8)
 		return be_load(cx, cx->t_i64, slot);
 	return LLVMBuildZExt(cx->B, be_load(cx, LLVMIntTypeInContext(cx->C, 8 * width), slot),

@@ -732,8 +732,8 @@ static const char *signature_text(struct arena *a, const char *type)
 static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 			   const struct fe_import *im, const struct fe_functype *t)
 {
-	const struct ir_helper_info *h = NULL;
-	uint32_t hi = 0;
+	const struct ir_helper_info *h;
+	uint32_t hi;
 	const char *colon;
 	uint32_t np, nr;
 	struct opnd args[5];
@@ -741,14 +741,13 @@ static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 
 	if (strcmp(im->module, "bpf"))
 		return false;
-	for (uint32_t k = 0; k < ir_nhelpers; k++)
-		if (!strcmp(ir_helpers[k].name, im->name))
-			h = &ir_helpers[hi = k];
+	h = ir_helper_named(im->name);
 	if (!h) {
 		refuse(b, in->offset, "unknown import 'bpf.%s': the helpers a module can import are: %s",
 		       im->name, helper_names(b->a));
 		goto refused;
 	}
+	hi = (uint32_t)(h - ir_helpers);
 	colon = strchr(h->type, ':');
 	np = (uint32_t)(colon - h->type);
 	nr = (uint32_t)strlen(colon + 1);

@@ -50,6 +50,14 @@ const struct ir_ctx_field ir_ctx_fields[] = {
 };
 const uint32_t ir_nctx_fields = sizeof(ir_ctx_fields) / sizeof(ir_ctx_fields[0]);
 
+const struct ir_helper_info *ir_helper_named(const char *name)
+{
+	for (uint32_t k = 0; k < ir_nhelpers; k++)
+		if (!strcmp(ir_helpers[k].name, name))
+			return &ir_helpers[k];
+	return NULL;
+}
+
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind)
 {
 	return h->progs == IR_HPROGS_ALL ||

@@ -459,6 +459,8 @@ struct ir_ctx_field {
 extern const struct ir_ctx_field ir_ctx_fields[];
 extern const uint32_t ir_nctx_fields;
 
+/* The helper imported as `name` (helpers.def), or NULL. */
+const struct ir_helper_info *ir_helper_named(const char *name);
 /* May an entry of program kind `kind` call h? */
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind);
 

@@ -459,18 +459,20 @@ static void check_allowed(struct ir_inst *i, void *user)
 
 	if ((i->kind == IR_CTX_GET || i->kind == IR_CTX_SET) && !l->err)
 		resolve_ctx_field(l, i);
-	/* a CO-RE read is bpf_probe_read_kernel's: GPL-only, kernel 5.5 */
+	/* a CO-RE read is a call of bpf_probe_read_kernel (emit_core.c): its
+	 * row's license and kernel */
 	if (i->kind == IR_CORE && i->u.core->op == IR_CORE_READ && !l->err) {
+		const struct ir_helper_info *h = ir_helper_named("probe_read_kernel");
 		char need[8], have[8];
 
-		if (!l->gpl)
+		if (h->gpl_only && !l->gpl)
 			refuse_kernel_rule(l, i, "core.%s reads with bpf_probe_read_kernel, which is "
 					   "GPL-only, and the license is not GPL-compatible (--license)",
 					   i->u.core->text);
-		else if (l->kernel < W2B_KERNEL(5, 5))
+		else if (l->kernel < h->min_kernel)
 			refuse_kernel_rule(l, i, "core.%s reads with bpf_probe_read_kernel, which "
 					   "needs kernel %s; the target is %s (--target-kernel)",
-					   i->u.core->text, w2b_kernel_format(W2B_KERNEL(5, 5), need),
+					   i->u.core->text, w2b_kernel_format(h->min_kernel, need),
 					   w2b_kernel_format(l->kernel, have));
 	}
 	if (i->kind != IR_HELPER_CALL || l->err)
