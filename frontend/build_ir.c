@@ -860,6 +860,7 @@ static bool do_core_access(struct builder *b, const struct fe_instr *in,
 			   const struct fe_import *im, const struct fe_functype *t)
 {
 	const struct ir_core_access *acc = NULL;
+	bool bad_type = t->nresults != 1 || (t->nparams == 1 && t->params[0] != FE_I64);
 	char err[512];
 
 	if (strcmp(im->module, "core"))
@@ -871,13 +872,12 @@ static bool do_core_access(struct builder *b, const struct fe_instr *in,
 	}
 	if (!b->core)
 		refuse(b, in->offset, "import 'core.%s': %s", im->name, b->core_err);
-	else if (t->nresults != 1 || (t->nparams == 1 && t->params[0] != FE_I64) ||
-		 !(acc = fe_core_resolve(b->core, b->a, im->name, t->results[0] == FE_I64,
+	else if (bad_type)
+		refuse(b, in->offset, "a core import takes an i64 kernel pointer (read) or nothing, "
+		       "and returns one value");
+	else if (!(acc = fe_core_resolve(b->core, b->a, im->name, t->results[0] == FE_I64,
 					 t->nparams, err, sizeof(err))))
-		refuse(b, in->offset, "%s", acc || t->nresults != 1 ||
-		       (t->nparams == 1 && t->params[0] != FE_I64) ?
-		       "a core import takes an i64 kernel pointer (read) or nothing, and returns one value" :
-		       err);
+		refuse(b, in->offset, "%s", err);
 	if (acc) {
 		struct opnd p = t->nparams ? pop_expect(b, FE_I64) : (struct opnd){ 0, IR_NOVAL };
 		struct ir_inst *i;

@@ -863,7 +863,7 @@ static struct val access(struct walk *w, struct state *s, uint64_t i, int reg, i
 	case K_MAP_OR_NULL:
 	case K_MAP_PTR:
 	case K_FUNC:
-		finding(c, true, p->kind == K_MAP_OR_NULL ? VC_CLASS_TYPE : VC_CLASS_TYPE, f, i,
+		finding(c, true, VC_CLASS_TYPE, f, i,
 			"R%d invalid mem access '%s'%s", reg, kind_name[p->kind],
 			p->kind == K_MAP_OR_NULL ? " (a map lookup's result used without a NULL check)" : "");
 		break;
@@ -1057,11 +1057,14 @@ static void call_function(struct walk *w, struct state *s, uint64_t i)
 {
 	int32_t callee = vc_image_callee(w->c->im, w->f, i);
 
-	if (callee >= 0 && !w->c->im->fns[callee].global) {
+	if (callee >= 0) {
+		/* a global function is checked on its own, its arguments
+		 * typed by BTF: unknown here */
 		struct state e = fresh_frame();
+		bool global = w->c->im->fns[callee].global;
 
 		for (int r = BPF_REG_1; r <= BPF_REG_5; r++)
-			e.r[r] = as_argument(s->r[r]);
+			e.r[r] = global ? of_kind(K_ANY) : as_argument(s->r[r]);
 		enter(w->c, callee, &e);
 	}
 	for (int r = BPF_REG_1; r <= BPF_REG_5; r++)
@@ -1120,7 +1123,6 @@ static void alu(struct walk *w, struct state *s, const struct bpf_insn *x)
 	struct val b = BPF_SRC(x->code) == BPF_X ? s->r[x->src_reg] :
 		       scalar((uint64_t)(int64_t)x->imm, (uint64_t)(int64_t)x->imm);
 
-	(void)w;
 	if (!is64 && BPF_SRC(x->code) == BPF_K)
 		b = scalar((uint32_t)x->imm, (uint32_t)x->imm);
 	if (op == BPF_END) {
@@ -1735,7 +1737,7 @@ static int walk_program(struct pc *c, int32_t k)
 
 	e.r[BPF_REG_1] = of_kind(K_CTX);
 	enter(c, k, &e);
-	/* global functions: on their own, arguments unknown */
+	/* until no function's entry grows (calls join into callees') */
 	while (more && rounds++ < 64) {
 		more = false;
 		for (size_t j = 0; j < c->im->nfns; j++) {
@@ -1752,18 +1754,6 @@ static int walk_program(struct pc *c, int32_t k)
 				memset(fi->visits, 0, (fi->nblocks + 1) * sizeof(*fi->visits));
 			if (walk_function(c, (int32_t)j))
 				return -ENOMEM;
-			/* a global function it calls */
-			for (uint64_t i = c->im->fns[j].start; i < c->im->fns[j].end; i++) {
-				int32_t g = vc_image_callee(c->im, &c->im->fns[j], i);
-
-				if (g >= 0 && c->im->fns[g].global && !c->fi[g].has_entry) {
-					struct state ge = fresh_frame();
-
-					for (int r = BPF_REG_1; r <= BPF_REG_5; r++)
-						ge.r[r] = of_kind(K_ANY);
-					enter(c, g, &ge);
-				}
-			}
 		}
 	}
 	return 0;
