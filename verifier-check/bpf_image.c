@@ -213,12 +213,20 @@ const struct vc_line *vc_image_line(const struct vc_image *im, size_t sec, uint6
 	return lo && im->lines[lo - 1].sec == sec ? &im->lines[lo - 1] : NULL;
 }
 
-static Elf_Data *section_data(const struct vc_image *im, const char *name)
+/* The section whose name is `name`, or 0. */
+static size_t section_named(const struct vc_image *im, const char *name)
 {
 	for (size_t k = 1; k < im->nsecs; k++)
 		if (!strcmp(im->sec_name[k], name))
-			return elf_getdata(elf_getscn(im->elf, k), NULL);
-	return NULL;
+			return k;
+	return 0;
+}
+
+static Elf_Data *section_data(const struct vc_image *im, const char *name)
+{
+	size_t k = section_named(im, name);
+
+	return k ? elf_getdata(elf_getscn(im->elf, k), NULL) : NULL;
 }
 
 static uint32_t u32_at(const uint8_t *p)
@@ -229,14 +237,6 @@ static uint32_t u32_at(const uint8_t *p)
 	return v;
 }
 
-/* The section whose name is `name`, or 0. */
-static size_t section_named(const struct vc_image *im, const char *name)
-{
-	for (size_t k = 1; k < im->nsecs; k++)
-		if (!strcmp(im->sec_name[k], name))
-			return k;
-	return 0;
-}
 
 /* The line_info of .BTF.ext, its strings in .BTF (the layouts of
  * include/uapi/linux/btf.h and libbpf's btf.h: a header whose hdr_len

@@ -144,6 +144,26 @@ def build(path, tmp):
     return path, None
 
 
+KEYS = ("n", "same", "other", "warn", "missed")
+
+
+def refused_table(title, what, rows):
+    """Prints the agreement table of one refused corpus (nothing if it is
+    empty); its totals."""
+    tot = {k: sum(r[k] for r in rows.values()) for k in KEYS}
+    if not tot["n"]:
+        return tot
+    print()
+    print("| %s | %s | precheck error, same class | error, other class | warning only | nothing |"
+          % (title, what))
+    print("|---|---|---|---|---|---|")
+    for c in CLASSES:
+        if rows[c]["n"]:
+            print("| %s | %s |" % (c, " | ".join(str(rows[c][k]) for k in KEYS)))
+    print("| **all refused** | %s |" % " | ".join(str(tot[k]) for k in KEYS))
+    return tot
+
+
 def directive(path, name):
     return " ".join(run_golden.directives(path, name)).strip()
 
@@ -172,8 +192,8 @@ def main():
         accepted = [p for p in accepted if fnmatch.fnmatch(os.path.basename(p), a.only)]
 
     failures = []
-    rows = {c: {"n": 0, "same": 0, "other": 0, "warn": 0, "missed": 0} for c in CLASSES}
-    crows = {c: {"n": 0, "same": 0, "other": 0, "warn": 0, "missed": 0} for c in CLASSES}
+    rows = {c: dict.fromkeys(KEYS, 0) for c in CLASSES}
+    crows = {c: dict.fromkeys(KEYS, 0) for c in CLASSES}
     acc = {"n": 0, "clean": 0, "warn": 0, "false": 0}
     cacc = {"n": 0, "clean": 0, "warn": 0, "false": 0}
     n = 0
@@ -325,27 +345,8 @@ def main():
                     label, "error" if errors else "warning (%s)" % ", ".join(sorted(warnings))
                     if warnings else "nothing"))
 
-    print()
-    print("| the kernel refuses for | modules | precheck error, same class | error, other class | warning only | nothing |")
-    print("|---|---|---|---|---|---|")
-    for c in CLASSES:
-        r = rows[c]
-        if r["n"]:
-            print("| %s | %d | %d | %d | %d | %d |" % (c, r["n"], r["same"], r["other"], r["warn"], r["missed"]))
-    tot = {k: sum(r[k] for r in rows.values()) for k in ("n", "same", "other", "warn", "missed")}
-    print("| **all refused** | %d | %d | %d | %d | %d |" % (
-        tot["n"], tot["same"], tot["other"], tot["warn"], tot["missed"]))
-    ctot = {k: sum(r[k] for r in crows.values()) for k in ("n", "same", "other", "warn", "missed")}
-    if ctot["n"]:
-        print()
-        print("| clang's objects, one rule broken | objects | precheck error, same class | error, other class | warning only | nothing |")
-        print("|---|---|---|---|---|---|")
-        for c in CLASSES:
-            r = crows[c]
-            if r["n"]:
-                print("| %s | %d | %d | %d | %d | %d |" % (c, r["n"], r["same"], r["other"], r["warn"], r["missed"]))
-        print("| **all refused** | %d | %d | %d | %d | %d |" % (
-            ctot["n"], ctot["same"], ctot["other"], ctot["warn"], ctot["missed"]))
+    tot = refused_table("the kernel refuses for", "modules", rows)
+    ctot = refused_table("clang's objects, one rule broken", "objects", crows)
     print()
     print("| the kernel accepts | modules | precheck: nothing | warning only | error (false) |")
     print("|---|---|---|---|---|")
