@@ -59,6 +59,13 @@ struct lower {
 	int err;
 };
 
+static void vrefuse(struct lower *l, const struct ir_inst *i, const char *fmt, va_list ap)
+{
+	diag_vreport(l->d, DIAG_ERROR,
+		     &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL }, fmt, ap);
+	l->err = -EINVAL;
+}
+
 static void refuse(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -67,33 +74,28 @@ static void refuse(struct lower *l, const struct ir_inst *i, const char *fmt, ..
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vreport(l->d, DIAG_ERROR,
-		     &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL }, fmt, ap);
+	vrefuse(l, i, fmt, ap);
 	va_end(ap);
-	l->err = -EINVAL;
 }
 
 /* A refusal of what the kernel would refuse (a helper for the program
  * type, the license, the target kernel): with --no-precheck, a warning,
- * and the call is compiled as written for the kernel to judge. */
+ * and the call is compiled as written for the kernel to judge. True if
+ * it refused. */
 static bool refuse_kernel_rule(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* True if it refused. */
 static bool refuse_kernel_rule(struct lower *l, const struct ir_inst *i, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 
+	va_start(ap, fmt);
 	if (!l->kernel_rules_warn) {
-		va_start(ap, fmt);
-		diag_vreport(l->d, DIAG_ERROR,
-			     &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL }, fmt, ap);
+		vrefuse(l, i, fmt, ap);
 		va_end(ap);
-		l->err = -EINVAL;
 		return true;
 	}
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	diag_report(l->d, DIAG_WARNING, &(struct diag_loc){ i->offset, l->f->wasm_index, l->f->name, NULL },
