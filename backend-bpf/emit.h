@@ -587,8 +587,14 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 /* emit_packet.c */
 /* struct w2b_packet { ptr data; ptr data_end; ptr ctx; }, made on first use. */
 LLVMTypeRef be_packet_type(struct be_ctx *cx);
-/* In fs's entry block: fs->pkt_data and fs->pkt_end from fs->pkt. */
+/* In fs's entry block: fs->pkt_ctx (f->ctx), and fs->pkt_data and
+ * fs->pkt_end from fs->pkt unless f->changes_packet (then NULL: each use
+ * loads them from the struct). */
 void be_packet_setup(struct be_fn *fs);
+/* After a helper that moved the packet: data and data_end afresh from
+ * the context (struct xdp_md if xdp, else struct __sk_buff) into the
+ * struct fs->pkt. */
+void be_packet_reload(struct be_fn *fs, bool xdp);
 /* A load or store whose region is IR_MEM_PACKET or IR_MEM_DISPATCH
  * (v: the value a store stores). Returns the loaded value (loads), or
  * NULL with *err 0: a store, or an access that always traps (the block is
@@ -602,6 +608,9 @@ int be_emit_ctx_field(struct be_fn *fs, const struct ir_inst *in);
  * context access: base + constant, through llvm.preserve.static.offset
  * (emit_entry.c). */
 LLVMValueRef be_ctx_ptr(struct be_ctx *cx, LLVMValueRef ctx, unsigned off);
+/* The packet pointer in the u32 context field at off (data, data_end),
+ * loaded as the verifier needs it (emit_entry.c). */
+LLVMValueRef be_packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off);
 /* After optimisation: packet offsets that became constants are checked at
  * compile time (emit_packet.c). 0, or -EINVAL (reported). */
 int be_packet_fold(struct be_ctx *cx);

@@ -388,7 +388,7 @@ static LLVMValueRef lookup_or_trap(struct wrapper *w, LLVMValueRef v)
  * register a packet pointer, sees the move's result as a plain number
  * ("pointer arithmetic on pkt_end prohibited"). Side effects keep it
  * after bpf_skb_pull_data. */
-static LLVMValueRef packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off)
+LLVMValueRef be_packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off)
 {
 	LLVMTypeRef fty = LLVMFunctionType(cx->t_i64, &cx->t_ptr, 1, 0);
 	char text[48];
@@ -439,8 +439,8 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 		be_call_helper(cx, BE_HELPER_SKB_PULL_DATA, LLVMFunctionType(cx->t_i64, pt, 2, 0),
 			       a, 2);
 	}
-	data = packet_field(cx, w->ctx, pc.data);
-	end = packet_field(cx, w->ctx, pc.data_end);
+	data = be_packet_field(cx, w->ctx, pc.data);
+	end = be_packet_field(cx, w->ctx, pc.data_end);
 	args[0] = LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0);
 	if (ir_prog_info[w->e->kind].beyond_linear) {
 		/* cgroup_skb: the whole skb, fragments included */
@@ -483,11 +483,8 @@ static int check_entry(struct be_ctx *cx, const struct ir_entry *e)
 	}
 	f = &m->funcs[e->func];
 	if (!packet_ctx((enum ir_prog_kind)e->kind, &pc)) {
-		if (f->packet) {
-			diag_ice(cx->d, "entry '%s': section '%s' has no packet, but its function uses one",
-				 name, e->section ? e->section : "?");
-			return -EINVAL;
-		}
+		/* f->packet: the context only (ir_lower_memory() refused
+		 * packet accesses) */
 		return 0;
 	}
 	if (f->nparams != 2 || f->local_types[0] != IR_I32 || f->local_types[1] != IR_I32 ||
@@ -581,6 +578,18 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 			args[i] = be_from_u64(cx, v, be_type(cx, f->local_types[i]));
 		}
 	}
+	if (!packet && f->packet) {
+		/* a program without a packet whose code passes its context
+		 * to helpers: the struct carries the context alone */
+		LLVMTypeRef ty = be_packet_type(cx);
+
+		pkt = LLVMBuildAlloca(w.alloca_b, ty, "context");
+		LLVMSetAlignment(pkt, 8);
+		for (unsigned k = 0; k < 2; k++)
+			LLVMSetAlignment(LLVMBuildStore(cx->B, LLVMConstNull(cx->t_ptr),
+							LLVMBuildStructGEP2(cx->B, ty, pkt, k, "")), 8);
+		LLVMSetAlignment(LLVMBuildStore(cx->B, w.ctx, LLVMBuildStructGEP2(cx->B, ty, pkt, 2, "")), 8);
+	}
 	be_build_call(cx, w.alloca_b, env, pkt, e->func, args, res);
 
 	/* 4. */
@@ -648,13 +657,17 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 	/* the packet as the entry passed it (packet_args()): a TC skb was
 	 * pulled linear there already */
-	packet_ctx((enum ir_prog_kind)f->entry_kind, &pc);
 	slot = LLVMBuildAlloca(fs->alloca_b, ty, "packet");
 	LLVMSetAlignment(slot, 8);
-	if (!f->load_bytes) {
-		LLVMSetAlignment(LLVMBuildStore(cx->B, packet_field(cx, ctx, pc.data),
+	if (!packet_ctx((enum ir_prog_kind)f->entry_kind, &pc)) {
+		/* no packet: the context alone */
+		for (unsigned k = 0; k < 2; k++)
+			LLVMSetAlignment(LLVMBuildStore(cx->B, LLVMConstNull(cx->t_ptr),
+							LLVMBuildStructGEP2(cx->B, ty, slot, k, "")), 8);
+	} else if (!f->load_bytes) {
+		LLVMSetAlignment(LLVMBuildStore(cx->B, be_packet_field(cx, ctx, pc.data),
 						LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
-		LLVMSetAlignment(LLVMBuildStore(cx->B, packet_field(cx, ctx, pc.data_end),
+		LLVMSetAlignment(LLVMBuildStore(cx->B, be_packet_field(cx, ctx, pc.data_end),
 						LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
 	}
 	LLVMSetAlignment(LLVMBuildStore(cx->B, ctx, LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);

@@ -1883,10 +1883,11 @@ int be_declare_func(struct be_ctx *cx, uint32_t index)
 	cx->fns[index] = LLVMAddFunction(cx->M, f->symbol, cx->fn_tys[index]);
 	LLVMSetLinkage(cx->fns[index], LLVMInternalLinkage);
 	be_fn_attr(cx, cx->fns[index], "nounwind");
-	if (f->packet) {
+	if (f->packet && !f->changes_packet) {
 		/* Only read, never stored anywhere nor written through: LLVM
 		 * may then keep data and data_end in registers across stores
-		 * and calls (emit_packet.c). */
+		 * and calls (emit_packet.c; a function that changes the packet
+		 * writes them back). */
 		static const char *const attrs[] = { "noalias", "nocapture", "readonly" };
 
 		for (unsigned k = 0; k < 3; k++) {

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/prog_classes.h"
+
 /* Whether vreg v's type is the helpers.def letter c (i: i32, I: i64). */
 static bool has_letter(const struct be_fn *fs, uint32_t v, char c)
 {
@@ -76,18 +78,22 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 	const struct ir_module *m = cx->m;
 	const struct ir_helper_info *h;
 	const struct ir_map *mp = NULL;
-	uint32_t n = in->u.call.nargs;
+	uint32_t n = in->u.call.nargs, nctx;
+	const char *kinds;
 	LLVMTypeRef pt[BE_MAX_REG_ARGS];
 	LLVMValueRef argv[BE_MAX_REG_ARGS], r;
 	const char *colon;
 	bool ok, lookup;
 	int err;
 
-	if (in->u.call.func >= ir_nhelpers || n > BE_MAX_REG_ARGS || in->u.call.nresults > 1) {
+	if (in->u.call.func >= ir_nhelpers || n + (ir_helpers[in->u.call.func].args[0] == 'c') >
+	    BE_MAX_REG_ARGS || in->u.call.nresults > 1) {
 		be_fn_ice(fs, in->offset, "helper %u called with %u args", in->u.call.func, n);
 		return -EINVAL;
 	}
 	h = &ir_helpers[in->u.call.func];
+	kinds = ir_helper_params(h);
+	nctx = (uint32_t)(kinds - h->args);
 	colon = strchr(h->type, ':');
 	ok = (uint32_t)(colon - h->type) == n && strlen(colon + 1) == in->u.call.nresults &&
 	     (!in->u.call.nresults || in->u.call.results[0] == in->dst);
@@ -95,6 +101,8 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 		ok = has_letter(fs, in->u.call.args[i], h->type[i]);
 	if (ok && in->u.call.nresults)
 		ok = has_letter(fs, in->dst, colon[1]);
+	if (ok && h->args[0] == 'c')
+		ok = fs->pkt_ctx != NULL;
 	if (ok && strchr(h->args, 'm'))
 		ok = in->u.call.map < m->nmaps && (mp = &m->maps[in->u.call.map]);
 	lookup = h->ret == IR_HRET_MAP_VALUE;
@@ -105,13 +113,19 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 			  h->name, h->type, in->u.call.map, in->u.call.site);
 		return -EINVAL;
 	}
+	if (h->args[0] == 'c') {
+		/* the context, which the Wasm call does not pass */
+		pt[0] = cx->t_ptr;
+		argv[0] = fs->pkt_ctx;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t size = 0;
+		uint32_t a = i + nctx;	/* the kernel's argument */
 
-		pt[i] = cx->t_ptr;
-		switch (h->args[i]) {
+		pt[a] = cx->t_ptr;
+		switch (kinds[i]) {
 		case 'm':
-			argv[i] = cx->user_maps[in->u.call.map];
+			argv[a] = cx->user_maps[in->u.call.map];
 			continue;
 		case 'k':
 			size = mp->key_size;
@@ -131,17 +145,20 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 			break;
 		}
 		default:
-			argv[i] = be_to_u64(cx, be_val(fs, in->u.call.args[i]));
-			pt[i] = cx->t_i64;
+			argv[a] = be_to_u64(cx, be_val(fs, in->u.call.args[i]));
+			pt[a] = cx->t_i64;
 			continue;
 		}
-		if (!(argv[i] = memory_arg(fs, in, i, size, &err)))
+		if (!(argv[a] = memory_arg(fs, in, i, size, &err)))
 			return err;
 	}
 	if (fs->bad)
 		return 0;
-	r = be_call_helper(cx, h->id, LLVMFunctionType(lookup ? cx->t_ptr : cx->t_i64, pt, n, 0),
-			   argv, n);
+	r = be_call_helper(cx, h->id,
+			   LLVMFunctionType(lookup ? cx->t_ptr : cx->t_i64, pt, n + nctx, 0),
+			   argv, n + nctx);
+	if (h->effect == IR_HEFFECT_PACKET)
+		be_packet_reload(fs, h->progs == W2B_PROGS_XDP);
 	if (lookup) {
 		be_store_ptr(cx, r, fs->windows[in->u.call.site]);
 		return be_def(fs, in, LLVMBuildSelect(cx->B, LLVMBuildIsNull(cx->B, r, ""),

@@ -25,11 +25,21 @@
  * there gets the packet pointer back, range and all. Each function loads
  * both once, in its entry block; the argument is noalias, nocapture and
  * readonly, so that LLVM may keep them in registers across stores and
- * helper calls. (None of the helpers a module can call changes the
- * packet; one that did, like bpf_skb_pull_data, would make the verifier
- * forget every packet pointer after it, and the loads would have to be
- * redone.) Once a function is inlined into the wrapper, the struct is an
- * alloca SROA removes and the pointers are plain registers.
+ * helper calls. Once a function is inlined into the wrapper, the struct
+ * is an alloca SROA removes and the pointers are plain registers.
+ *
+ * Helpers that move the packet (helpers.def's EFFECT PACKET:
+ * skb_store_bytes, the csum_replace pair, skb_change_*, xdp_adjust_*)
+ * make the verifier forget every packet pointer, in every frame, spilled
+ * ones included. A function that calls one, or calls what does
+ * (ir_func.changes_packet), therefore loads data and data_end from the
+ * struct at each use instead (LLVM keeps a load until something may have
+ * written the struct), takes the struct writable, and after such a
+ * helper loads both afresh from the context and stores them into the
+ * struct (be_packet_reload()), where its callers and its loop bodies find
+ * them. A loop body made a global function builds a struct of its own
+ * from the context (be_refind_run()), so after it the enclosing function
+ * reloads from the context too.
  *
  * An access of w bytes at Wasm address a with memarg offset o reaches
  * packet offset x = zext(a - IR_PACKET_BASE) + o: the address says which
@@ -89,9 +99,11 @@
 #include "backend-bpf/emit.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bpf.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "common/trap_kinds.h"
@@ -121,8 +133,8 @@ void be_packet_setup(struct be_fn *fs)
 		fs->pkt_ctx = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "ctx");
 		LLVMSetAlignment(fs->pkt_ctx, 8);
 	}
-	if (fs->f->load_bytes)
-		return;
+	if (fs->f->load_bytes || fs->f->changes_packet)
+		return;	/* changes_packet: loaded at each use (pkt_data()) */
 	p = LLVMBuildStructGEP2(cx->B, ty, fs->pkt, 0, "");
 	fs->pkt_data = LLVMBuildLoad2(cx->B, cx->t_ptr, p, "data");
 	LLVMSetAlignment(fs->pkt_data, 8);
@@ -131,8 +143,38 @@ void be_packet_setup(struct be_fn *fs)
 	LLVMSetAlignment(fs->pkt_end, 8);
 }
 
-/* The pointer to the w bytes at packet offset x (i64, not yet checked),
- * after both checks (the essay above). */
+/* The packet's data (field 0) or data_end (1): the values loaded in the
+ * entry block, or in a function that changes the packet a load of the
+ * struct here (the essay above). */
+static LLVMValueRef pkt_field(struct be_fn *fs, unsigned k)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMValueRef v = k ? fs->pkt_end : fs->pkt_data;
+
+	if (v)
+		return v;
+	v = LLVMBuildLoad2(cx->B, cx->t_ptr, LLVMBuildStructGEP2(cx->B, be_packet_type(cx), fs->pkt, k, ""),
+			   k ? "data_end" : "data");
+	LLVMSetAlignment(v, 8);
+	return v;
+}
+
+void be_packet_reload(struct be_fn *fs, bool xdp)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMTypeRef ty = be_packet_type(cx);
+	unsigned off[2] = {
+		xdp ? offsetof(struct xdp_md, data) : offsetof(struct __sk_buff, data),
+		xdp ? offsetof(struct xdp_md, data_end) : offsetof(struct __sk_buff, data_end),
+	};
+
+	if (!fs->pkt || !fs->pkt_ctx || fs->f->load_bytes)
+		return;
+	for (unsigned k = 0; k < 2; k++)
+		LLVMSetAlignment(LLVMBuildStore(cx->B, be_packet_field(cx, fs->pkt_ctx, off[k]),
+						LLVMBuildStructGEP2(cx->B, ty, fs->pkt, k, "")), 8);
+}
+
 /* The packet offset x of a w-byte access, clamped as the verifier needs
  * it (the essay above): traps past BE_MAX_PACKET_OFF - w. */
 static LLVMValueRef packet_offset(struct be_fn *fs, LLVMValueRef x, unsigned w)
@@ -169,9 +211,9 @@ static LLVMValueRef packet_ptr(struct be_fn *fs, LLVMValueRef x, unsigned w)
 	 * packet's length is not a number the program may compute */
 	be_trap_at(fs, W2B_REGION_PACKET, x, 0, w, 0);
 	x = packet_offset(fs, x, w);
-	p = LLVMBuildGEP2(B, cx->t_i8, fs->pkt_data, &x, 1, "");
+	p = LLVMBuildGEP2(B, cx->t_i8, pkt_field(fs, 0), &x, 1, "");
 	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
-	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), W2B_TRAP_OOB_MEMORY);
+	be_trap_if(fs, LLVMBuildICmp(B, LLVMIntUGT, end, pkt_field(fs, 1), ""), W2B_TRAP_OOB_MEMORY);
 	be_trap_at(fs, W2B_REGION_NONE, NULL, 0, 0, 0);
 	return p;
 }
@@ -221,12 +263,12 @@ static LLVMValueRef packet_read_beyond_linear(struct be_fn *fs, const struct ir_
 	LLVMBasicBlockRef linear, copy, join, from[2];
 
 	x = packet_offset(fs, x, w);
-	p = LLVMBuildGEP2(B, cx->t_i8, fs->pkt_data, &x, 1, "");
+	p = LLVMBuildGEP2(B, cx->t_i8, pkt_field(fs, 0), &x, 1, "");
 	end = LLVMBuildGEP2(B, cx->t_i8, p, &wv, 1, "");
 	linear = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "linear");
 	copy = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "fragment");
 	join = LLVMAppendBasicBlockInContext(cx->C, fs->fn, "read");
-	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, end, fs->pkt_end, ""), copy, linear);
+	LLVMBuildCondBr(B, LLVMBuildICmp(B, LLVMIntUGT, end, pkt_field(fs, 1), ""), copy, linear);
 	LLVMPositionBuilderAtEnd(B, linear);
 	vals[0] = be_access_at(fs, in, p, NULL);
 	from[0] = LLVMGetInsertBlock(B);

@@ -16,14 +16,16 @@
  *     invoke HEXNAME TYPE:VALUE ...     ->  ok TYPE:VALUE ... | trap MESSAGE | error MESSAGE
  *     stats HEXNAME                     ->  ok verified_insns=N xlated_insns=M
  *
- *     packet HEXNAME HEXBYTES           ->  ok i32:VERDICT | trap MESSAGE | error MESSAGE
+ *     packet HEXNAME HEXBYTES           ->  ok i32:VERDICT [packet:HEX] | trap MESSAGE | error MESSAGE
  *
  * where HEXNAME is the export name's bytes in hex (names may hold any
  * UTF-8). Before `ready` it lists the exports it left out:
  * `skip HEXNAME REASON`.
  *
  * Packet entries (xdp, tc, cgroup_skb) run on a packet (`--packet HEX`, or
- * `packet` in batch mode) and their result is the program's verdict. A
+ * `packet` in batch mode) and their result is the program's verdict,
+ * followed by ` packet:HEX` (the kernel's data_out) when the program
+ * changed the packet's bytes or length. A
  * trap there is the entry's trap action, so whether one happened is read
  * from the object's PREFIX_traps map, before and after the run.
  *
@@ -79,6 +81,12 @@ static int parse_arg(const char *s, uint8_t type, uint64_t *out)
 	return 0;
 }
 
+/* A packet as the program left it (the kernel's data_out). */
+struct packet_out {
+	uint8_t bytes[65536];
+	size_t len;
+};
+
 static const char *type_name(uint8_t t)
 {
 	return t == W2B_I32 ? "i32" : "i64";
@@ -86,8 +94,9 @@ static const char *type_name(uint8_t t)
 
 static int run_counting_traps(struct vc_object *obj, const struct w2b_output *out,
 			      const struct w2b_entry_info *e, void *ctx, size_t ctx_size,
-			      const void *data, size_t data_size, uint32_t *retval, unsigned *trap,
-			      char *msg, size_t msgsz, struct diag_sink *d);
+			      const void *data, size_t data_size, struct packet_out *po,
+			      uint32_t *retval, unsigned *trap, char *msg, size_t msgsz,
+			      struct diag_sink *d);
 
 struct call {
 	const struct w2b_output *out;
@@ -138,14 +147,14 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 	}
 	if (args_abi) {
 		/* the result is the program's return value; a trap counts */
-		err = run_counting_traps(obj, c->out, e, ctx, size, NULL, 0, &retval, &c->trap,
-					 c->msg, sizeof(c->msg), d);
+		err = run_counting_traps(obj, c->out, e, ctx, size, NULL, 0, NULL, &retval,
+					 &c->trap, c->msg, sizeof(c->msg), d);
 		free(ctx);
 		if (!err && e->nresults)
 			c->results[0] = retval;
 		return err;
 	}
-	err = vc_test_run(obj, e->symbol, ctx, size, NULL, 0, &retval, d);
+	err = vc_test_run(obj, e->symbol, ctx, size, NULL, 0, NULL, NULL, &retval, d);
 	if (err) {
 		snprintf(c->msg, sizeof(c->msg), "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		free(ctx);
@@ -305,8 +314,9 @@ const char *cli_func_offset(const struct w2b_output *out, uint32_t f, uint32_t o
  * *trap, or -1 with msg set. */
 static int run_counting_traps(struct vc_object *obj, const struct w2b_output *out,
 			      const struct w2b_entry_info *e, void *ctx, size_t ctx_size,
-			      const void *data, size_t data_size, uint32_t *retval, unsigned *trap,
-			      char *msg, size_t msgsz, struct diag_sink *d)
+			      const void *data, size_t data_size, struct packet_out *po,
+			      uint32_t *retval, unsigned *trap, char *msg, size_t msgsz,
+			      struct diag_sink *d)
 {
 	uint64_t before[W2B_TRAP_MAX], after[W2B_TRAP_MAX];
 	int fd = vc_prog_fd(obj, e->symbol), err;
@@ -316,7 +326,10 @@ static int run_counting_traps(struct vc_object *obj, const struct w2b_output *ou
 		snprintf(msg, msgsz, "cannot read the trap counts of '%s'", e->export_name);
 		return -1;
 	}
-	err = vc_test_run(obj, e->symbol, ctx, ctx_size, data, data_size, retval, d);
+	if (po)
+		po->len = sizeof(po->bytes);
+	err = vc_test_run(obj, e->symbol, ctx, ctx_size, data, data_size, po ? po->bytes : NULL,
+			  po ? &po->len : NULL, retval, d);
 	if (err) {
 		snprintf(msg, msgsz, "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		return -1;
@@ -331,13 +344,26 @@ static int run_counting_traps(struct vc_object *obj, const struct w2b_output *ou
 	return 0;
 }
 
-/* Runs a packet entry on `pkt`; 0 with the verdict in *verdict and the
- * trap code (0: none) in *trap, or -1 with msg set. */
+/* Runs a packet entry on `pkt`; 0 with the verdict in *verdict, the trap
+ * code (0: none) in *trap and the packet as the program left it in *po,
+ * or -1 with msg set. */
 static int do_packet(struct vc_object *obj, const struct w2b_output *out,
-		     const struct w2b_entry_info *e, const uint8_t *pkt, size_t len, uint32_t *verdict,
-		     unsigned *trap, char *msg, size_t msgsz, struct diag_sink *d)
+		     const struct w2b_entry_info *e, const uint8_t *pkt, size_t len,
+		     struct packet_out *po, uint32_t *verdict, unsigned *trap, char *msg,
+		     size_t msgsz, struct diag_sink *d)
 {
-	return run_counting_traps(obj, out, e, NULL, 0, pkt, len, verdict, trap, msg, msgsz, d);
+	return run_counting_traps(obj, out, e, NULL, 0, pkt, len, po, verdict, trap, msg, msgsz, d);
+}
+
+/* " packet:HEX" when the program changed the packet (bytes or length),
+ * else "". */
+static void print_changed_packet(const uint8_t *in, size_t len, const struct packet_out *po)
+{
+	if (po->len == len && !memcmp(in, po->bytes, len))
+		return;
+	printf(" packet:");
+	for (size_t k = 0; k < po->len && k < sizeof(po->bytes); k++)
+		printf("%02x", po->bytes[k]);
 }
 
 /* Decodes hex into a malloc'd buffer; NULL if malformed. */
@@ -430,16 +456,24 @@ static void batch_line(struct vc_object *obj, const struct w2b_output *out, char
 		unsigned trap;
 		size_t len;
 		uint8_t *pkt = n == 3 ? from_hex(words[2], &len) : NULL;
+		struct packet_out *po = malloc(sizeof(*po));
+
+		if (!po)
+			abort();
 
 		if (!e || !pkt)
 			printf("error %s\n", !e ? "no such entry" : "expected: packet HEXNAME HEXBYTES");
-		else if (do_packet(obj, out, e, pkt, len, &verdict, &trap, msg, sizeof(msg), d))
+		else if (do_packet(obj, out, e, pkt, len, po, &verdict, &trap, msg, sizeof(msg), d))
 			printf("error %s\n", msg);
 		else if (trap)
 			printf("trap %s\n", trap_text(trap));
-		else
-			printf("ok i32:%u\n", verdict);
+		else {
+			printf("ok i32:%u", verdict);
+			print_changed_packet(pkt, len, po);
+			printf("\n");
+		}
 		free(pkt);
+		free(po);
 		return;
 	}
 	if (!strcmp(words[0], "invoke")) {
@@ -562,11 +596,15 @@ int cli_run(struct cli_opts *c)
 			unsigned trap;
 			size_t len;
 			uint8_t *pkt = from_hex(c->packet, &len);
+			struct packet_out *po = malloc(sizeof(*po));
 
+			if (!po)
+				abort();
 			if (!pkt) {
 				fprintf(stderr, "wasm2bpf: error: --packet: expected hex bytes\n");
 				status = W2B_EXIT_FAILURE;
-			} else if (do_packet(obj, out, call.e, pkt, len, &verdict, &trap, msg, sizeof(msg), &d)) {
+			} else if (do_packet(obj, out, call.e, pkt, len, po, &verdict, &trap, msg,
+					     sizeof(msg), &d)) {
 				fprintf(stderr, "%s: error: %s\n", c->input, msg);
 				status = W2B_EXIT_FAILURE;
 			} else if (trap) {
@@ -577,9 +615,12 @@ int cli_run(struct cli_opts *c)
 						  where, sizeof(where)));
 				status = W2B_EXIT_TRAP;
 			} else {
-				printf("i32:%u\n", verdict);
+				printf("i32:%u", verdict);
+				print_changed_packet(pkt, len, po);
+				printf("\n");
 			}
 			free(pkt);
+			free(po);
 		} else if (do_call(obj, &call, c->args, c->nargs, &d)) {
 			fprintf(stderr, "%s: error: %s\n", c->input, call.msg);
 			status = W2B_EXIT_FAILURE;

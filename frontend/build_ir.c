@@ -38,6 +38,7 @@
 #include "common/arena.h"
 #include "common/diag.h"
 #include "common/section.h"
+#include "common/suggest.h"
 #include "ir/ir.h"
 
 #define T_UNKNOWN 0	/* a value of the polymorphic stack after a branch */
@@ -701,13 +702,15 @@ static bool memory_usable(struct builder *b, const struct fe_instr *in);
 static uint8_t type_letter(char c);
 
 /* "ktime_get_ns, get_prandom_u32, ..." for the refusal of an unknown import. */
-static const char *helper_names(struct arena *a)
+/* The helpers nearest to a misspelt name: "; did you mean 'a'?" or "". */
+static const char *near_helpers(struct arena *a, const char *name)
 {
-	char *s = "";
+	struct w2b_near nr = { { NULL }, { 0 } };
+	char buf[160];
 
 	for (uint32_t k = 0; k < ir_nhelpers; k++)
-		s = arena_printf(a, "%s%s%s", s, k ? ", " : "", ir_helpers[k].name);
-	return s;
+		w2b_near_consider(&nr, name, ir_helpers[k].name);
+	return arena_printf(a, "%s", w2b_near_text(&nr, buf, sizeof(buf)));
 }
 
 /* "(i32, i64) -> i64" for a "iI:I" type column. */
@@ -743,8 +746,8 @@ static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 		return false;
 	h = ir_helper_named(im->name);
 	if (!h) {
-		refuse(b, in->offset, "unknown import 'bpf.%s': the helpers a module can import are: %s",
-		       im->name, helper_names(b->a));
+		refuse(b, in->offset, "unknown import 'bpf.%s': not a helper wasm2bpf knows (docs/sdk.md lists the %u it does)%s",
+		       im->name, ir_nhelpers, near_helpers(b->a, im->name));
 		goto refused;
 	}
 	hi = (uint32_t)(h - ir_helpers);

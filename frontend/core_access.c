@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "common/arena.h"
+#include "common/suggest.h"
 #include "ir/ir.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
@@ -65,78 +66,6 @@ void fe_core_close(struct fe_core *c)
 	free(c);
 }
 
-/* --- near names --------------------------------------------------------------- */
-
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	unsigned row[64], prev;
-
-	if (n >= 64 || strlen(a) >= 64)
-		return 99;
-	for (size_t j = 0; j <= n; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; a[i - 1]; i++) {
-		prev = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= n; j++) {
-			unsigned cur = row[j];
-			unsigned best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[n];
-}
-
-struct near {
-	const char *name[3];
-	unsigned dist[3];
-};
-
-static void consider(struct near *nr, const char *want, const char *have)
-{
-	unsigned d;
-
-	if (!have || !*have)
-		return;
-	d = edit_distance(want, have);
-	if (d > 3 || d * 3 > strlen(want) + 2)
-		return;
-	for (int k = 0; k < 3; k++) {
-		if (nr->name[k] && !strcmp(nr->name[k], have))
-			return;
-		if (!nr->name[k] || d < nr->dist[k]) {
-			for (int j = 2; j > k; j--) {
-				nr->name[j] = nr->name[j - 1];
-				nr->dist[j] = nr->dist[j - 1];
-			}
-			nr->name[k] = have;
-			nr->dist[k] = d;
-			return;
-		}
-	}
-}
-
-/* "; did you mean 'a', 'b'?" or "" */
-static const char *near_text(const struct near *nr, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int k = 0; k < 3 && nr->name[k] && n < size; k++)
-		n += (size_t)snprintf(buf + n, size - n, "%s'%s'", k ? ", " : "; did you mean ",
-				      nr->name[k]);
-	if (n && n < size)
-		snprintf(buf + n, size - n, "?");
-	return buf;
-}
-
 /* --- types ------------------------------------------------------------------------ */
 
 /* The struct or union named name, or 0. */
@@ -149,7 +78,7 @@ static int32_t find_composite(const struct btf *btf, const char *name)
 	return id > 0 ? id : 0;
 }
 
-static void near_composites(const struct btf *btf, const char *want, struct near *nr)
+static void near_composites(const struct btf *btf, const char *want, struct w2b_near *nr)
 {
 	uint32_t n = btf__type_cnt(btf);
 
@@ -157,12 +86,12 @@ static void near_composites(const struct btf *btf, const char *want, struct near
 		const struct btf_type *t = btf__type_by_id(btf, id);
 
 		if (btf_is_composite(t))
-			consider(nr, want, btf__name_by_offset(btf, t->name_off));
+			w2b_near_consider(nr, want, btf__name_by_offset(btf, t->name_off));
 	}
 }
 
 static void near_members(const struct btf *btf, const struct btf_type *t, const char *want,
-			 struct near *nr)
+			 struct w2b_near *nr)
 {
 	const struct btf_member *m = btf_members(t);
 
@@ -171,7 +100,7 @@ static void near_members(const struct btf *btf, const struct btf_type *t, const 
 		const struct btf_type *mt = btf__type_by_id(btf, btf__resolve_type(btf, m->type));
 
 		if (name && *name)
-			consider(nr, want, name);
+			w2b_near_consider(nr, want, name);
 		else if (mt && btf_is_composite(mt))	/* members of anonymous ones too */
 			near_members(btf, mt, want, nr);
 	}
@@ -290,7 +219,7 @@ static const struct ir_core_access *resolve_enum(struct fe_core *c, struct arena
 	const char *name = space + 1, *tname = dup_word(a, type, (size_t)(space - type));
 	int32_t id = btf__find_by_name_kind(btf, tname, BTF_KIND_ENUM);
 	const struct btf_type *t;
-	struct near nr = { { NULL }, { 0 } };
+	struct w2b_near nr = { { NULL }, { 0 } };
 	char nbuf[160];
 
 	acc->op = IR_CORE_ENUM;
@@ -307,10 +236,10 @@ static const struct ir_core_access *resolve_enum(struct fe_core *c, struct arena
 			const struct btf_type *e = btf__type_by_id(btf, k);
 
 			if (btf_is_enum(e) || btf_is_enum64(e))
-				consider(&nr, tname, btf__name_by_offset(btf, e->name_off));
+				w2b_near_consider(&nr, tname, btf__name_by_offset(btf, e->name_off));
 		}
 		snprintf(err, errsz, "import 'core.%s': the kernel's BTF (%s) has no enum '%s'%s", spec,
-			 c->path, tname, near_text(&nr, nbuf, sizeof(nbuf)));
+			 c->path, tname, w2b_near_text(&nr, nbuf, sizeof(nbuf)));
 		return NULL;
 	}
 	t = btf__type_by_id(btf, (uint32_t)id);
@@ -327,10 +256,10 @@ static const struct ir_core_access *resolve_enum(struct fe_core *c, struct arena
 			acc->leaf_size = t->size;
 			return acc;
 		}
-		consider(&nr, name, ename);
+		w2b_near_consider(&nr, name, ename);
 	}
 	snprintf(err, errsz, "import 'core.%s': enum '%s' has no enumerator '%s'%s", spec, tname,
-		 name, near_text(&nr, nbuf, sizeof(nbuf)));
+		 name, w2b_near_text(&nr, nbuf, sizeof(nbuf)));
 	return NULL;
 }
 
@@ -371,7 +300,7 @@ const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a,
 	uint32_t nsteps = 0;
 	int32_t id;
 	char nbuf[160];
-	struct near nr = { { NULL }, { 0 } };
+	struct w2b_near nr = { { NULL }, { 0 } };
 
 	memset(acc, 0, sizeof(*acc));
 	acc->text = arena_strdup(a, spec);
@@ -406,7 +335,7 @@ const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a,
 	if (!id) {
 		near_composites(btf, type, &nr);
 		snprintf(err, errsz, "import 'core.%s': the kernel's BTF (%s) has no struct or union "
-			 "'%s'%s", spec, c->path, type, near_text(&nr, nbuf, sizeof(nbuf)));
+			 "'%s'%s", spec, c->path, type, w2b_near_text(&nr, nbuf, sizeof(nbuf)));
 		return NULL;
 	}
 	memset(&w, 0, sizeof(w));
@@ -426,7 +355,7 @@ const struct ir_core_access *fe_core_resolve(struct fe_core *c, struct arena *a,
 			snprintf(err, errsz, "import 'core.%s': %s '%s' has no member '%s'%s", spec,
 				 btf_is_union(t) ? "union" : "struct",
 				 btf__name_by_offset(btf, t->name_off), name,
-				 near_text(&nr, nbuf, sizeof(nbuf)));
+				 w2b_near_text(&nr, nbuf, sizeof(nbuf)));
 			return NULL;
 		}
 		if (w.bitfield) {

@@ -35,15 +35,7 @@
 
 #define MAP_DEF_SIZE 24u
 
-/* Map types the SDK offers (uapi bpf.h values). */
-static const struct {
-	uint32_t type;
-	const char *name;
-} map_types[] = {
-	{ 1, "hash" }, { 2, "array" }, { 5, "percpu_hash" }, { 6, "percpu_array" },
-	{ 9, "lru_hash" }, { 10, "lru_percpu_hash" }, { 11, "lpm_trie" }, { 27, "ringbuf" },
-};
-enum { MT_ARRAY = 2, MT_PERCPU_ARRAY = 6, MT_LPM_TRIE = 11, MT_RINGBUF = 27 };
+enum { MT_LPM_TRIE = 11 };
 #define F_NO_PREALLOC 1u
 #define RINGBUF_PAGE 4096u
 
@@ -97,23 +89,23 @@ static uint32_t initial_u32(const struct ir_memory *mem, uint32_t addr)
 	return (uint32_t)ir_memory_initial(mem, addr, 4);
 }
 
-static const char *type_name(uint32_t type)
-{
-	for (size_t k = 0; k < sizeof(map_types) / sizeof(map_types[0]); k++)
-		if (map_types[k].type == type)
-			return map_types[k].name;
-	return NULL;
-}
-
-/* What the kernel would refuse about this definition, or NULL. */
+/* What the kernel would refuse about this definition, or NULL
+ * (common/map_types.def's columns). */
 static const char *bad_definition(struct arena *a, const struct ir_map *mp)
 {
-	if (!type_name(mp->type))
-		return arena_printf(a, "map type %u is not supported (hash 1, array 2, percpu_hash 5, percpu_array 6, lru_hash 9, lru_percpu_hash 10, lpm_trie 11, ringbuf 27)",
-				    mp->type);
+	const struct ir_map_type *t = ir_map_type_of(mp->type);
+
+	if (!t) {
+		char *list = arena_printf(a, "%s", "");
+
+		for (uint32_t k = 0; k < ir_nmap_types; k++)
+			list = arena_printf(a, "%s%s%s %u", list, k ? ", " : "", ir_map_types[k].name,
+					    ir_map_types[k].type);
+		return arena_printf(a, "map type %u is not supported (%s)", mp->type, list);
+	}
 	if (mp->pinning > 1)
 		return arena_printf(a, "pinning %u: expected 0 (none) or 1 (by name)", mp->pinning);
-	if (mp->type == MT_RINGBUF) {
+	if (t->cls == IR_MAPS_RINGBUF) {
 		if (mp->key_size || mp->value_size)
 			return "a ring buffer has no key or value (sizes must be 0)";
 		if (mp->max_entries < RINGBUF_PAGE || (mp->max_entries & (mp->max_entries - 1)))
@@ -121,11 +113,22 @@ static const char *bad_definition(struct arena *a, const struct ir_map *mp)
 					    mp->max_entries, RINGBUF_PAGE);
 		return NULL;
 	}
-	if (!mp->key_size || !mp->value_size || !mp->max_entries)
+	if (!mp->key_size || !mp->value_size || (!mp->max_entries && !t->zero_entries_ok))
 		return arena_printf(a, "key size %u, value size %u, max entries %u: none may be 0",
 				    mp->key_size, mp->value_size, mp->max_entries);
-	if ((mp->type == MT_ARRAY || mp->type == MT_PERCPU_ARRAY) && mp->key_size != 4)
-		return arena_printf(a, "an array's key is a u32 (key size %u)", mp->key_size);
+	if (t->key_size && mp->key_size != t->key_size)
+		return arena_printf(a, "%s maps have %u-byte keys (key size %u)", t->name,
+				    t->key_size, mp->key_size);
+	if (mp->value_size < t->value_min || mp->value_size > t->value_max ||
+	    (mp->value_size - t->value_min) % t->value_step)
+		return t->value_min == t->value_max ?
+			arena_printf(a, "%s maps have %u-byte values (value size %u)", t->name,
+				     t->value_min, mp->value_size) :
+		       t->value_step > 1 ?
+			arena_printf(a, "%s maps have values of %u to %u bytes in steps of %u (value size %u)",
+				     t->name, t->value_min, t->value_max, t->value_step, mp->value_size) :
+			arena_printf(a, "value size %u is larger than %u bytes", mp->value_size,
+				     t->value_max);
 	if (mp->type == MT_LPM_TRIE) {
 		if (mp->key_size < 5 || mp->key_size > 4 + 256)
 			return arena_printf(a, "an LPM trie's key is a u32 prefix length and 1 to 256 bytes of data (key size %u)",
@@ -133,9 +136,6 @@ static const char *bad_definition(struct arena *a, const struct ir_map *mp)
 		if (!(mp->map_flags & F_NO_PREALLOC))
 			return "an LPM trie needs BPF_F_NO_PREALLOC in its map flags";
 	}
-	if (mp->value_size > IR_MAX_INPLACE_VALUE)
-		return arena_printf(a, "value size %u is larger than %u bytes", mp->value_size,
-				    IR_MAX_INPLACE_VALUE);
 	return NULL;
 }
 

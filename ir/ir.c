@@ -7,10 +7,18 @@
  */
 #include "ir.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/kernel.h"
+#include "common/prog_classes.h"
+
+/* helpers.def's PROGRAMS are bits of program_types.def's rows, which are
+ * enum ir_prog_kind's values in the same order */
+_Static_assert((int)W2B_PROG_ROWS == (int)IR_PROG_COUNT &&
+	       (int)W2B_PROG_ROW_XDP == (int)IR_PROG_XDP &&
+	       (int)W2B_PROG_ROW_PERF_EVENT == (int)IR_PROG_PERF_EVENT, "program_types.def rows");
 
 const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
 #define X(id, txt, n, rtype, otype) [IR_##id] = { txt, n, IR_##rtype, IR_##otype },
@@ -35,13 +43,46 @@ const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {
 };
 
 const struct ir_helper_info ir_helpers[] = {
-#define X(name, id, type, args, ret, gpl, progs, kernel, instead) \
-	{ #name, id, type, args, IR_HRET_##ret, gpl, IR_HPROGS_##progs, kernel, instead },
+#define X(name, id, type, args, ret, gpl, progs, maps, effect, kernel, instead) \
+	{ #name, id, type, args, IR_HRET_##ret, gpl, W2B_PROGS_##progs, IR_MAPS_##maps, \
+	  IR_HEFFECT_##effect, kernel, instead },
 #include "common/helpers.def"
 #undef X
 #undef KV
 };
 const uint32_t ir_nhelpers = sizeof(ir_helpers) / sizeof(ir_helpers[0]);
+
+const struct ir_map_type ir_map_types[] = {
+#define X(id, type, name, cls, key, vmin, vmax, vstep, max) \
+	{ type, name, IR_MAPS_##cls, key, vmin, vmax, vstep, MAX_##max },
+#define MAX_NONZERO false
+#define MAX_ZERO_OK true
+#include "common/map_types.def"
+#undef MAX_NONZERO
+#undef MAX_ZERO_OK
+#undef X
+};
+const uint32_t ir_nmap_types = sizeof(ir_map_types) / sizeof(ir_map_types[0]);
+
+const struct ir_map_type *ir_map_type_of(uint32_t type)
+{
+	for (uint32_t k = 0; k < ir_nmap_types; k++)
+		if (ir_map_types[k].type == type)
+			return &ir_map_types[k];
+	return NULL;
+}
+
+const char *ir_map_class_types(enum ir_map_class cls, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (uint32_t k = 0; k < ir_nmap_types && n < size; k++)
+		if (ir_map_types[k].cls == cls)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
+					      ir_map_types[k].name);
+	return buf;
+}
 
 const struct ir_ctx_field ir_ctx_fields[] = {
 #define X(name, cls, off, write) { #name, IR_CTX_##cls, off, IR_CTX_WRITE_##write },
@@ -60,11 +101,7 @@ const struct ir_helper_info *ir_helper_named(const char *name)
 
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind)
 {
-	return h->progs == IR_HPROGS_ALL ||
-	       (h->progs == IR_HPROGS_PACKET && ir_prog_info[kind].packet) ||
-	       (h->progs == IR_HPROGS_TRACING && !ir_prog_info[kind].packet) ||
-	       (h->progs == IR_HPROGS_DIRECT && ir_prog_info[kind].packet &&
-		!ir_prog_info[kind].read_only);
+	return kind < IR_PROG_COUNT && (h->progs >> kind & 1);
 }
 
 struct ir_inst *ir_new_inst(struct arena *a, enum ir_kind kind, uint32_t offset)

@@ -324,9 +324,14 @@ struct ir_func {
 				 * with bpf_skb_load_bytes (ir_prog_info) */
 	bool beyond_linear;	/* ... reached from cgroup_skb: reads past the
 				 * skb's linear part are bpf_skb_load_bytes copies */
-	bool ctx;		/* reads or writes context fields, or calls what
-				 * does (then also `packet`: the context travels
-				 * in the packet's struct) */
+	bool ctx;		/* reads or writes context fields or passes the
+				 * context to a helper, or calls what does (then
+				 * also `packet`: the context travels in the
+				 * packet's struct, which a program without a
+				 * packet passes with the context alone) */
+	bool changes_packet;	/* calls a helper that may move the packet's
+				 * data (helpers.def's EFFECT), or calls what
+				 * does: data and data_end are reloaded after it */
 
 	/* Set by ir_lower_imports(): map_lookup_elem calls, numbered in order
 	 * (u.call.site), with the map each looks up. */
@@ -431,17 +436,38 @@ struct ir_map {
 	uint32_t offset;		/* of its record, for diagnostics */
 };
 
+/* The map types a module may declare (common/map_types.def). */
+enum ir_map_class { IR_MAPS_NONE, IR_MAPS_DATA, IR_MAPS_RINGBUF, IR_MAPS_REDIRECT, IR_MAPS_PERF,
+		    IR_MAPS_STACK };
+struct ir_map_type {
+	uint32_t type;			/* BPF_MAP_TYPE_* */
+	const char *name;
+	uint8_t cls;			/* enum ir_map_class */
+	uint32_t key_size;		/* 0: any nonzero */
+	uint32_t value_min, value_max, value_step;
+	bool zero_entries_ok;		/* max entries may be 0 */
+};
+extern const struct ir_map_type ir_map_types[];
+extern const uint32_t ir_nmap_types;
+/* The row of map type `type`, or NULL. */
+const struct ir_map_type *ir_map_type_of(uint32_t type);
+/* "hash", "devmap, cpumap, xskmap, devmap_hash": the types of a class. */
+const char *ir_map_class_types(enum ir_map_class cls, char *buf, size_t size);
+
 /* The kernel helpers a module may import (common/helpers.def). */
 enum ir_helper_ret { IR_HRET_NUM, IR_HRET_MAP_VALUE };
-enum ir_helper_progs { IR_HPROGS_ALL, IR_HPROGS_PACKET, IR_HPROGS_TRACING, IR_HPROGS_DIRECT };
+enum ir_helper_effect { IR_HEFFECT_NONE, IR_HEFFECT_PACKET };
 struct ir_helper_info {
 	const char *name;		/* import name: libbpf's without "bpf_" */
 	uint32_t id;			/* BPF_FUNC_* */
 	const char *type;		/* Wasm type "PARAMS:RESULTS", i i32, I i64 */
-	const char *args;		/* per param: helpers.def's argument kinds */
+	const char *args;		/* per kernel argument: helpers.def's kinds */
 	uint8_t ret;			/* enum ir_helper_ret */
 	bool gpl_only;
-	uint8_t progs;			/* enum ir_helper_progs */
+	uint32_t progs;			/* program types, bits of enum ir_prog_kind
+					 * (common/prog_classes.h) */
+	uint8_t maps;			/* enum ir_map_class of its map argument */
+	uint8_t effect;			/* enum ir_helper_effect */
 	uint32_t min_kernel;		/* the first kernel with it (common/kernel.h) */
 	const char *instead;		/* what to use where it is not allowed */
 };
@@ -461,6 +487,12 @@ extern const uint32_t ir_nctx_fields;
 
 /* The helper imported as `name` (helpers.def), or NULL. */
 const struct ir_helper_info *ir_helper_named(const char *name);
+/* The argument kinds of h's Wasm params: its args without the context,
+ * which the compiler passes itself. */
+static inline const char *ir_helper_params(const struct ir_helper_info *h)
+{
+	return h->args + (h->args[0] == 'c');
+}
 /* May an entry of program kind `kind` call h? */
 bool ir_helper_allowed(const struct ir_helper_info *h, enum ir_prog_kind kind);
 

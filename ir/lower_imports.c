@@ -7,8 +7,8 @@
  *
  *   - a map argument (helpers.def kind 'm') must be the constant address
  *     of a map definition (the SDK passes `&map`, which clang folds to an
- *     i32.const); the map's kind must fit the helper (ring buffers only to
- *     ringbuf_output, the others not);
+ *     i32.const); the map's type must be of the class the helper takes
+ *     (helpers.def's MAPS, map_types.def's CLASS);
  *   - a size argument ('s') must be a constant: the verifier needs a known
  *     size for the memory the pointer before it names;
  *   - every map_lookup_elem gets a lookup site, numbered per function, the
@@ -38,8 +38,6 @@
 
 #include "common/diag.h"
 #include "common/kernel.h"
-
-enum { MAP_TYPE_RINGBUF = 27 };
 
 struct lower {
 	struct ir_module *m;
@@ -302,6 +300,22 @@ static bool const_arg(struct lower *l, const struct ir_inst *i, uint32_t k, uint
 	return true;
 }
 
+/* A map of the class h takes (map_types.def, helpers.def's MAPS), or a
+ * refusal naming the types it does take. */
+static bool map_fits(struct lower *l, struct ir_inst *i, const struct ir_helper_info *h,
+		     const struct ir_map *mp)
+{
+	const struct ir_map_type *t = ir_map_type_of(mp->type);
+	char want[160];
+
+	if (t && t->cls == h->maps)
+		return true;
+	refuse(l, i, "bpf.%s: map '%s' is a %s; it takes a %s", h->name, mp->name,
+	       t ? t->name : "map of an unknown type",
+	       ir_map_class_types((enum ir_map_class)h->maps, want, sizeof(want)));
+	return false;
+}
+
 static void lower_call(struct ir_inst *i, void *user)
 {
 	struct lower *l = user;
@@ -311,8 +325,8 @@ static void lower_call(struct ir_inst *i, void *user)
 	if (i->kind != IR_HELPER_CALL || l->err)
 		return;
 	h = &ir_helpers[i->u.call.func];
-	for (uint32_t k = 0; h->args[k] && k < i->u.call.nargs; k++) {
-		switch (h->args[k]) {
+	for (uint32_t k = 0; ir_helper_params(h)[k] && k < i->u.call.nargs; k++) {
+		switch (ir_helper_params(h)[k]) {
 		case 'm':
 			if (!const_arg(l, i, k, &v)) {
 				refuse(l, i, "bpf.%s: argument %u must be a map declared with W2B_MAP (the constant address of its definition), not an address computed at run time",
@@ -327,13 +341,8 @@ static void lower_call(struct ir_inst *i, void *user)
 				       h->name, k + 1, v);
 				return;
 			}
-			if ((l->m->maps[i->u.call.map].type == MAP_TYPE_RINGBUF) !=
-			    !strcmp(h->name, "ringbuf_output")) {
-				refuse(l, i, "bpf.%s: map '%s' is %sa ring buffer", h->name,
-				       l->m->maps[i->u.call.map].name,
-				       l->m->maps[i->u.call.map].type == MAP_TYPE_RINGBUF ? "" : "not ");
+			if (!map_fits(l, i, h, &l->m->maps[i->u.call.map]))
 				return;
-			}
 			break;
 		case 's':
 			if (!const_arg(l, i, k, &v)) {

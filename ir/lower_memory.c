@@ -541,11 +541,17 @@ static void classify(struct ir_inst *i, void *user)
 		break;
 	case IR_HELPER_CALL: {
 		const struct ir_helper_info *h = &ir_helpers[i->u.call.func];
+		const char *kinds = ir_helper_params(h);
 
-		for (uint32_t k = 0; h->args[k] && k < i->u.call.nargs; k++) {
+		/* the context travels with the packet (struct w2b_packet) */
+		if (h->args[0] == 'c')
+			p->f->packet = p->f->ctx = true;
+		if (h->effect == IR_HEFFECT_PACKET)
+			p->f->changes_packet = true;
+		for (uint32_t k = 0; kinds[k] && k < i->u.call.nargs; k++) {
 			uint8_t bits = bits_of(p, i->u.call.args[k]);
 
-			if (!strchr("kvp", h->args[k]) || !(bits & (PROV_P | PROV_M)))
+			if (!strchr("kvp", kinds[k]) || !(bits & (PROV_P | PROV_M)))
 				continue;
 			refuse_at(p, i, "bpf.%s: argument %u may point into %s; pass a pointer into the module's memory (copy the bytes into a local first)",
 				  h->name, k + 1, bits & PROV_P ? "the packet" :
@@ -583,7 +589,7 @@ static void classify(struct ir_inst *i, void *user)
 
 struct calls_packet {
 	const struct ir_module *m;
-	bool found, ctx;
+	bool found, ctx, changes;
 };
 
 static void find_packet_call(struct ir_inst *i, void *user)
@@ -594,6 +600,8 @@ static void find_packet_call(struct ir_inst *i, void *user)
 		c->found = true;
 	if (i->kind == IR_CALL && c->m->funcs[i->u.call.func].ctx)
 		c->ctx = true;
+	if (i->kind == IR_CALL && c->m->funcs[i->u.call.func].changes_packet)
+		c->changes = true;
 }
 
 void ir_propagate_packet(struct ir_module *m)
@@ -603,16 +611,18 @@ void ir_propagate_packet(struct ir_module *m)
 	do {
 		changed = false;
 		for (uint32_t k = 0; k < m->nfuncs; k++) {
-			struct calls_packet c = { m, false, false };
+			struct calls_packet c = { m, false, false, false };
 			struct ir_func *f = &m->funcs[k];
 
-			if (!f->reachable || (f->packet && f->ctx))
+			if (!f->reachable || (f->packet && f->ctx && f->changes_packet))
 				continue;
 			ir_walk_insts(&f->body, find_packet_call, &c);
-			if ((c.found && !f->packet) || (c.ctx && !f->ctx))
+			if ((c.found && !f->packet) || (c.ctx && !f->ctx) ||
+			    (c.changes && !f->changes_packet))
 				changed = true;
 			f->packet |= c.found;
 			f->ctx |= c.ctx;
+			f->changes_packet |= c.changes;
 		}
 	} while (changed);
 }
@@ -633,6 +643,14 @@ struct entry_walk {
 static void entry_inst(struct ir_inst *i, void *user)
 {
 	struct entry_walk *w = user;
+
+	if ((i->kind == IR_LOAD || i->kind == IR_STORE) && !ir_prog_info[w->e->kind].packet &&
+	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
+	     (i->u.mem.region == IR_MEM_ANY && (bits_of(w->p, i->a) & PROV_P)))) {
+		refuse_at(w->p, i, "an access that may reach the packet, in code entry '%s' reaches: %s programs have no packet",
+			  w->e->export_name, w->e->section);
+		return;
+	}
 
 	if (i->kind == IR_STORE && ir_prog_info[w->e->kind].read_only &&
 	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
@@ -676,7 +694,7 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
 
-		f->packet = f->ctx = false;
+		f->packet = f->ctx = f->changes_packet = false;
 		if (!f->reachable)
 			continue;
 		p.fp[k].vreg = calloc(f->nvregs ? f->nvregs : 1, 1);
@@ -711,17 +729,6 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 			ir_walk_insts(&p.f->body, classify, &p);
 	}
 	ir_propagate_packet(m);
-	for (uint32_t e = 0; e < m->nentries && !p.err; e++) {
-		const struct ir_entry *en = &m->entries[e];
-		const struct ir_func *f = &m->funcs[en->func];
-
-		if (f->packet && !ir_prog_info[en->kind].packet) {
-			diag_report(d, DIAG_ERROR, &(struct diag_loc){ f->offset, f->wasm_index, f->name, NULL },
-				    "entry '%s' in section '%s' has no packet, but its code reads a packet address",
-				    en->export_name, en->section);
-			p.err = -EINVAL;
-		}
-	}
 	if (!p.err) {
 		uint8_t *mode = calloc(m->nfuncs ? m->nfuncs : 1, 1);
 

@@ -602,7 +602,8 @@ static bool takes_packet(enum bpf_prog_type t)
 }
 
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
-		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d)
+		const void *data, size_t data_size, void *data_out, size_t *data_out_size,
+		uint32_t *retval, struct diag_sink *d)
 {
 	struct bpf_program *p = find_prog(o, symbol);
 	struct bpf_test_run_opts ropts;
@@ -648,6 +649,11 @@ int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_s
 	if (data && data_size) {
 		ropts.data_in = data;
 		ropts.data_size_in = (__u32)data_size;
+		if (data_out && data_out_size) {
+			ropts.data_out = data_out;
+			ropts.data_size_out = (__u32)(*data_out_size > UINT32_MAX ? UINT32_MAX :
+						      *data_out_size);
+		}
 	}
 	pinned = pin_to_instance_cpu(o, &saved);
 	err = bpf_prog_test_run_opts(fd, &ropts);
@@ -662,5 +668,7 @@ int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_s
 	}
 	if (retval)
 		*retval = ropts.retval;
+	if (data_out && data_out_size)
+		*data_out_size = ropts.data_size_out;
 	return 0;
 }

@@ -42,6 +42,7 @@
 
 #include "common/kernel.h"
 #include "common/license.h"
+#include "common/prog_classes.h"
 #include "common/section.h"
 #include "verifier-check/bpf_image.h"
 
@@ -60,20 +61,22 @@ const char *const vc_class_name[VC_CLASS_COUNT] = {
 
 /* The helpers a module imports (common/helpers.def): what the kernel
  * checks at a call of each. */
-enum helper_progs { PROGS_ALL, PROGS_PACKET, PROGS_TRACING, PROGS_DIRECT };
 enum helper_ret { RET_NUM, RET_MAP_VALUE };
+enum helper_effect { EFFECT_NONE, EFFECT_PACKET };
 struct helper {
 	const char *name;
 	uint32_t id;
 	uint8_t ret;		/* enum helper_ret */
 	bool gpl_only;
-	uint8_t progs;		/* enum helper_progs */
+	uint32_t progs;		/* bits of program_types.def's rows
+				 * (common/prog_classes.h) */
+	uint8_t effect;		/* enum helper_effect */
 	uint32_t min_kernel;
 };
 static const struct helper helpers[] = {
 #define KV W2B_KERNEL
-#define X(name, id, type, args, ret, gpl, progs, kernel, instead) \
-	{ #name, id, RET_##ret, gpl, PROGS_##progs, kernel },
+#define X(name, id, type, args, ret, gpl, progs, maps, effect, kernel, instead) \
+	{ #name, id, RET_##ret, gpl, W2B_PROGS_##progs, EFFECT_##effect, kernel },
 #include "common/helpers.def"
 #undef X
 #undef KV
@@ -990,9 +993,7 @@ static void call_helper(struct walk *w, struct state *s, uint64_t i, uint32_t id
 
 	if (h) {
 		snprintf(what, sizeof(what), "helper bpf_%s#%u", h->name, id);
-		if (c->type && ((h->progs == PROGS_PACKET && c->type->packet == PKT_NONE) ||
-				(h->progs == PROGS_TRACING && c->type->packet != PKT_NONE) ||
-				(h->progs == PROGS_DIRECT && c->type->packet != PKT_DIRECT)))
+		if (c->type && !(h->progs >> (c->type - prog_types) & 1))
 			finding(c, true, VC_CLASS_HELPER, w->f, i,
 				"unknown func bpf_%s#%u: a program in section '%s' may not call it",
 				h->name, id, c->im->sec_name[c->prog->sec]);
@@ -1032,6 +1033,16 @@ static void call_helper(struct walk *w, struct state *s, uint64_t i, uint32_t id
 	for (int r = BPF_REG_1; r <= BPF_REG_5; r++)
 		s->r[r] = of_kind(K_UNINIT);
 	s->r[BPF_REG_0] = r0;
+	if (h && h->effect == EFFECT_PACKET) {
+		/* the packet may have moved: the kernel forgets every packet
+		 * pointer, spilled ones too (clear_all_pkt_pointers()) */
+		for (int r = 0; r < NREGS; r++)
+			if (s->r[r].kind == K_PKT || s->r[r].kind == K_PKT_END)
+				s->r[r] = scalar(0, UMAX);
+		for (int k = 0; k < NSLOTS; k++)
+			if (s->slot[k].kind == K_PKT || s->slot[k].kind == K_PKT_END)
+				s->slot[k] = scalar(0, UMAX);
+	}
 }
 
 static void call_kfunc(struct walk *w, struct state *s, uint64_t i)

@@ -57,10 +57,12 @@ uint32_t vc_xlated_insns(struct vc_object *o, const char *symbol);
  * packet, if the program type takes one (at least 14 bytes, an Ethernet
  * header; XDP and TC programs see it whole, cgroup_skb ones from byte 14).
  * Returns 0 and the program's return value in *retval, or a negative errno
- * (reported to d).
+ * (reported to d). data_out (if not NULL) receives the packet as the
+ * program left it, up to *data_out_size bytes; *data_out_size its length.
  */
 int vc_test_run(struct vc_object *o, const char *symbol, void *ctx, size_t ctx_size,
-		const void *data, size_t data_size, uint32_t *retval, struct diag_sink *d);
+		const void *data, size_t data_size, void *data_out, size_t *data_out_size,
+		uint32_t *retval, struct diag_sink *d);
 
 /* The instance state's maps in an object (footprint.c), named with
  * map_prefix (common/abi.h; NULL: the default): the env value and the

@@ -77,11 +77,17 @@ enum { CGROUP_SKB_DROP = 0, CGROUP_SKB_ALLOW = 1 };
 enum {
 	BPF_MAP_TYPE_HASH = 1,
 	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4,
 	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_STACK_TRACE = 7,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
 	BPF_MAP_TYPE_LPM_TRIE = 11,
+	BPF_MAP_TYPE_DEVMAP = 14,
+	BPF_MAP_TYPE_CPUMAP = 16,
+	BPF_MAP_TYPE_XSKMAP = 17,
+	BPF_MAP_TYPE_DEVMAP_HASH = 25,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 enum { BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2 };	/* map_update_elem */
@@ -118,6 +124,21 @@ struct w2b_map_def {
 /* A ring buffer of `bytes` (a power of two, a multiple of the page size). */
 #define W2B_RINGBUF(name, bytes)                                               \
 	W2B_MAP_DEF(name, BPF_MAP_TYPE_RINGBUF, 0, 0, bytes, 0u, LIBBPF_PIN_NONE)
+/* Maps user space fills with file descriptors or indexes (the program
+ * only names them): bpf_redirect_map's targets — interfaces by ifindex
+ * (devmap, devmap_hash), CPUs (cpumap: the value is the queue size),
+ * AF_XDP sockets (xskmap) — `max` entries each; a perf buffer per CPU
+ * for bpf_perf_event_output (libbpf sizes it to the CPUs); and stacks
+ * for bpf_get_stackid, `depth` return addresses each. */
+#define W2B_DEVMAP(name, max) W2B_MAP_DEF(name, BPF_MAP_TYPE_DEVMAP, 4, 4, max, 0u, LIBBPF_PIN_NONE)
+#define W2B_DEVMAP_HASH(name, max)                                             \
+	W2B_MAP_DEF(name, BPF_MAP_TYPE_DEVMAP_HASH, 4, 4, max, 0u, LIBBPF_PIN_NONE)
+#define W2B_CPUMAP(name, max) W2B_MAP_DEF(name, BPF_MAP_TYPE_CPUMAP, 4, 4, max, 0u, LIBBPF_PIN_NONE)
+#define W2B_XSKMAP(name, max) W2B_MAP_DEF(name, BPF_MAP_TYPE_XSKMAP, 4, 4, max, 0u, LIBBPF_PIN_NONE)
+#define W2B_PERF_EVENT_ARRAY(name)                                             \
+	W2B_MAP_DEF(name, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0, 0u, LIBBPF_PIN_NONE)
+#define W2B_STACK_TRACE(name, depth, max)                                      \
+	W2B_MAP_DEF(name, BPF_MAP_TYPE_STACK_TRACE, 4, 8 * (depth), max, 0u, LIBBPF_PIN_NONE)
 
 /* The key of an LPM trie: prefix length in bits, then the address bytes in
  * network order (struct bpf_lpm_trie_key_u8's layout). */
@@ -226,6 +247,111 @@ W2B_HELPER(probe_read_user_str) long bpf_probe_read_user_str(void *dst, w2b_u32 
  * ifindex: returns XDP_REDIRECT / TC_ACT_REDIRECT, which the program
  * returns as its verdict (xdp, tc, tcx). */
 W2B_HELPER(redirect) long bpf_redirect(w2b_u32 ifindex, w2b_u64 flags);
+
+/* --- packet helpers ---------------------------------------------------------
+ *
+ * These act on the program's own packet: the compiler passes the context
+ * (the Wasm call has no argument for it). Offsets are from the packet's
+ * first byte (`pkt`). Those that may move or resize the packet
+ * (skb_store_bytes, the csum_replace pair, skb_change_*, skb_vlan_*,
+ * skb_adjust_room, xdp_adjust_*) keep `pkt` pointing at the packet's
+ * first byte as it is after the call, but the length the entry was
+ * given is the old one: recompute it from what the call did. */
+
+/* Send the packet via entry `key` of a devmap, cpumap or xskmap (xdp);
+ * the low bits of flags are the action if the entry is missing
+ * (XDP_PASS, XDP_DROP...). Returns XDP_REDIRECT or that action. */
+W2B_HELPER(redirect_map) long bpf_redirect_map(const void *map, w2b_u64 key, w2b_u64 flags);
+/* Move the packet's start by delta bytes (negative: grow at the front),
+ * or its end (xdp_adjust_tail); 0 or a negative errno. */
+W2B_HELPER(xdp_adjust_head) long bpf_xdp_adjust_head(int delta);
+W2B_HELPER(xdp_adjust_tail) long bpf_xdp_adjust_tail(int delta);
+/* len bytes from the module's memory into the packet at offset (tc);
+ * flags BPF_F_RECOMPUTE_CSUM, BPF_F_INVALIDATE_HASH. */
+W2B_HELPER(skb_store_bytes) long bpf_skb_store_bytes(w2b_u32 offset, const void *from,
+						     w2b_u32 len, w2b_u64 flags);
+/* len bytes of the packet at offset into the module's memory (tc,
+ * cgroup_skb, socket): reads past the linear part too. */
+W2B_HELPER(skb_load_bytes) long bpf_skb_load_bytes(w2b_u32 offset, void *to, w2b_u32 len);
+/* Fix the checksum at offset after a field changed from `from` to `to`
+ * (tc): flags' low 4 bits the field's size (2 or 4; 0 with from = 0 and
+ * `to` a csum_diff result), BPF_F_PSEUDO_HDR for a field the L4
+ * pseudo-header covers (addresses), BPF_F_MARK_MANGLED_0 for UDP. */
+W2B_HELPER(l3_csum_replace) long bpf_l3_csum_replace(w2b_u32 offset, w2b_u64 from, w2b_u64 to,
+						     w2b_u64 flags);
+W2B_HELPER(l4_csum_replace) long bpf_l4_csum_replace(w2b_u32 offset, w2b_u64 from, w2b_u64 to,
+						     w2b_u64 flags);
+/* The ones' complement sum of `to` minus that of `from` (sizes multiples
+ * of 4), plus seed: for l3/l4_csum_replace (xdp, tc). */
+W2B_HELPER(csum_diff) w2b_u64 bpf_csum_diff(const void *from, w2b_u32 from_size, const void *to,
+					    w2b_u32 to_size, w2b_u32 seed);
+/* Push or pop an 802.1Q tag (tc): proto in network order (0x0081 for
+ * 802.1Q on a little-endian host's htons), tci the VLAN id and priority. */
+W2B_HELPER(skb_vlan_push) long bpf_skb_vlan_push(w2b_u32 proto, w2b_u32 tci);
+W2B_HELPER(skb_vlan_pop) long bpf_skb_vlan_pop(void);
+/* Change the skb's protocol (IPv4 <-> IPv6, proto in network order), its
+ * pkt_type, its length (tail) or headroom (head), or grow/shrink the room
+ * between headers (tc). */
+W2B_HELPER(skb_change_proto) long bpf_skb_change_proto(w2b_u32 proto, w2b_u64 flags);
+W2B_HELPER(skb_change_type) long bpf_skb_change_type(w2b_u32 type);
+W2B_HELPER(skb_change_tail) long bpf_skb_change_tail(w2b_u32 len, w2b_u64 flags);
+W2B_HELPER(skb_change_head) long bpf_skb_change_head(w2b_u32 len, w2b_u64 flags);
+W2B_HELPER(skb_adjust_room) long bpf_skb_adjust_room(int len_diff, w2b_u32 mode, w2b_u64 flags);
+/* The skb's flow hash, recomputed (tc). */
+W2B_HELPER(get_hash_recalc) w2b_u32 bpf_get_hash_recalc(void);
+/* The cookie and owner uid of the packet's socket (tc, cgroup_skb,
+ * socket; 0 / the overflow uid without one). */
+W2B_HELPER(get_socket_cookie) w2b_u64 bpf_get_socket_cookie(void);
+W2B_HELPER(get_socket_uid) w2b_u32 bpf_get_socket_uid(void);
+/* A route lookup in the kernel's FIB (xdp, tc): params is a struct
+ * w2b_fib_lookup in the module's memory, filled in; plen its size (64).
+ * Returns BPF_FIB_LKUP_RET_SUCCESS (0) with the next hop's MACs and
+ * ifindex written back, or why not. */
+W2B_HELPER(fib_lookup) long bpf_fib_lookup(void *params, int plen, w2b_u32 flags);
+
+/* uapi linux/bpf.h's struct bpf_fib_lookup, IPv4 form (64 bytes). */
+struct w2b_fib_lookup {
+	w2b_u8 family;		/* AF_INET 2 */
+	w2b_u8 l4_protocol;
+	w2b_u16 sport, dport;	/* network order */
+	w2b_u16 tot_len;	/* in: total length; out: the MTU */
+	w2b_u32 ifindex;	/* in: the input interface; out: the output */
+	w2b_u32 tos;		/* tos (IPv4) */
+	w2b_u32 ipv4_src;	/* in the first of four words */
+	w2b_u32 ipv4_src_pad[3];
+	w2b_u32 ipv4_dst;
+	w2b_u32 ipv4_dst_pad[3];
+	w2b_u16 h_vlan_proto, h_vlan_TCI;
+	w2b_u8 smac[6], dmac[6];
+};
+enum { BPF_F_RECOMPUTE_CSUM = 1, BPF_F_INVALIDATE_HASH = 2 };
+enum { BPF_F_PSEUDO_HDR = 0x10, BPF_F_MARK_MANGLED_0 = 0x20, BPF_F_MARK_ENFORCE = 0x40 };
+enum { BPF_F_INGRESS = 1 };
+enum { BPF_FIB_LOOKUP_DIRECT = 1, BPF_FIB_LOOKUP_OUTPUT = 2 };
+enum { BPF_FIB_LKUP_RET_SUCCESS = 0, BPF_FIB_LKUP_RET_NOT_FWDED = 4,
+       BPF_FIB_LKUP_RET_NO_NEIGH = 7 };
+
+/* --- events and stacks ------------------------------------------------------- */
+
+/* size bytes at data as one event on this CPU's perf buffer of a
+ * W2B_PERF_EVENT_ARRAY (flags BPF_F_CURRENT_CPU); any program type. */
+W2B_HELPER(perf_event_output) long bpf_perf_event_output(const void *map, w2b_u64 flags,
+							 const void *data, w2b_u64 size);
+#define BPF_F_CURRENT_CPU 0xffffffffull
+/* The current stack's id in a W2B_STACK_TRACE map (flags
+ * BPF_F_USER_STACK for the user-space one), or a negative errno; or the
+ * stack itself into buf (size bytes, a multiple of 8): bytes written
+ * (tracing programs). */
+W2B_HELPER(get_stackid) long bpf_get_stackid(const void *map, w2b_u64 flags);
+W2B_HELPER(get_stack) long bpf_get_stack(void *buf, w2b_u32 size, w2b_u64 flags);
+enum { BPF_F_USER_STACK = 0x100 };
+/* A signal to the current process (or thread) (tracing programs). */
+W2B_HELPER(send_signal) long bpf_send_signal(w2b_u32 sig);
+W2B_HELPER(send_signal_thread) long bpf_send_signal_thread(w2b_u32 sig);
+/* Make the probed function return rc without running (kprobe on a
+ * function ALLOW_ERROR_INJECTION marks; kernels built with
+ * CONFIG_BPF_KPROBE_OVERRIDE; GPL-only). */
+W2B_HELPER(override_return) long bpf_override_return(w2b_u64 rc);
 
 /* The value stored under *key, read and written in place, or 0. */
 W2B_HELPER(map_lookup_elem) void *bpf_map_lookup_elem(const void *map, const void *key);

@@ -126,7 +126,7 @@ static void test_accepted(const char *path)
 	memset(ctx, 0xa5, sizeof(ctx));
 	memcpy(ctx + W2B_SYSCALL_CTX_SLOTS, &a, 8);
 	memcpy(ctx + W2B_SYSCALL_CTX_SLOTS + 8, &b, 8);
-	err = vc_test_run(o, "probe_add", ctx, sizeof(ctx), NULL, 0, &retval, &d);
+	err = vc_test_run(o, "probe_add", ctx, sizeof(ctx), NULL, 0, NULL, NULL, &retval, &d);
 	CHECK(err == 0, "vc_test_run = %d:\n%s", err, c.text ? c.text : "");
 	memcpy(&sum, ctx + W2B_SYSCALL_CTX_SLOTS + 16, 8);
 	memcpy(&status, ctx + W2B_SYSCALL_CTX_STATUS, 4);
@@ -139,12 +139,12 @@ static void test_accepted(const char *path)
 	 * context (max_ctx_offset), and the refusal must be reported. */
 	free(c.text);
 	sink_init(&d, &c, path);
-	err = vc_test_run(o, "probe_add", ctx, 16, NULL, 0, &retval, &d);
+	err = vc_test_run(o, "probe_add", ctx, 16, NULL, 0, NULL, NULL, &retval, &d);
 	CHECK(err == -EINVAL, "short ctx: vc_test_run = %d, want -EINVAL", err);
 	CHECK(d.nerrors == 1 && c.text && strstr(c.text, "probe_add"),
 	      "short ctx must be reported naming the program:\n%s", c.text ? c.text : "");
 
-	err = vc_test_run(o, "no_such_prog", ctx, sizeof(ctx), NULL, 0, &retval, &d);
+	err = vc_test_run(o, "no_such_prog", ctx, sizeof(ctx), NULL, 0, NULL, NULL, &retval, &d);
 	CHECK(err == -ENOENT, "unknown program: vc_test_run = %d", err);
 
 	vc_close(o);
