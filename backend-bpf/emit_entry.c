@@ -320,8 +320,9 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 		if (m->funcs[m->start].packet) {
 			diag_report(cx->d, DIAG_ERROR, &(struct diag_loc){ m->start_offset,
 				    m->funcs[m->start].wasm_index, m->funcs[m->start].name, NULL },
-				    "the start function reads or writes the packet (through an address "
-				    "that may be one): it runs before any entry, with no packet");
+				    "the start function uses the packet or the program's context (an "
+				    "address that may be the packet's, a ctx field, or a helper that "
+				    "takes the context): it runs before any entry, with neither");
 			return -EINVAL;
 		}
 		begin_run(cx, env);

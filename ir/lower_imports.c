@@ -373,6 +373,22 @@ static void lower_call(struct ir_inst *i, void *user)
 
 /* --- may this entry's program type call the helper? --------------------- */
 
+/* "xdp, tc, classifier": the sections of the program types that may
+ * call h (a prefix section as "kprobe/..."). */
+static const char *allowed_sections(struct lower *l, const struct ir_helper_info *h)
+{
+	char *s = "";
+
+	for (uint32_t k = 0; k < IR_PROG_COUNT; k++) {
+		const char *sec = ir_prog_info[k].section;
+
+		if (h->progs >> k & 1)
+			s = arena_printf(l->m->arena, "%s%s%s%s", s, *s ? ", " : "", sec,
+					 sec[strlen(sec) - 1] == '/' ? "..." : "");
+	}
+	return s;
+}
+
 /* A context field access: the entry's program type says which struct,
  * so which row of ir_ctx_fields[], and whether it may write the field. */
 static void resolve_ctx_field(struct lower *l, struct ir_inst *i)
@@ -490,8 +506,9 @@ static void check_allowed(struct ir_inst *i, void *user)
 		return;
 	h = &ir_helpers[i->u.call.func];
 	if (!ir_helper_allowed(h, (enum ir_prog_kind)e->kind))
-		refuse_kernel_rule(l, i, "bpf.%s may not be called by %s programs (entry '%s')%s%s", h->name,
-		       e->section, e->export_name, *h->instead ? "; use " : "", h->instead);
+		refuse_kernel_rule(l, i, "bpf.%s may not be called by %s programs (entry '%s'): it is for %s%s%s",
+				   h->name, e->section, e->export_name, allowed_sections(l, h),
+				   *h->instead ? "; use " : "", h->instead);
 	else if (h->gpl_only && !l->gpl)
 		refuse_kernel_rule(l, i, "bpf.%s is GPL-only and the license is not GPL-compatible (--license)%s%s",
 		       h->name, *h->instead ? "; use " : "", h->instead);
