@@ -137,6 +137,8 @@ static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
 	case IR_PROG_FEXIT:
 	case IR_PROG_KPROBE:
 	case IR_PROG_UPROBE:
+	case IR_PROG_KRETPROBE:
+	case IR_PROG_URETPROBE:
 	case IR_PROG_TRACEPOINT:
 	case IR_PROG_PERF_EVENT:
 	case IR_PROG_COUNT:
@@ -164,6 +166,8 @@ static unsigned param_offset(unsigned kind, uint32_t i)
 		return 8 * i;
 	case IR_PARAMS_REGS:
 		return i < sizeof(regs) / sizeof(regs[0]) ? regs[i] : 0;
+	case IR_PARAMS_RET:
+		return offsetof(struct pt_regs, rax);
 	default:
 		return W2B_SYSCALL_CTX_SLOTS + 8 * i;
 	}
@@ -609,6 +613,7 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 		LLVMBuildRet(cx->B, LLVMConstNull(cx->t_i32));
 	} else if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS ||
 		   ir_prog_info[e->kind].params == IR_PARAMS_REGS ||
+		   ir_prog_info[e->kind].params == IR_PARAMS_RET ||
 		   ir_prog_info[e->kind].params == IR_PARAMS_CTX) {
 		LLVMBuildRet(cx->B, nr ? res[0] : LLVMConstNull(cx->t_i32));
 	} else if (packet && is_cgroup_skb(e->kind)) {

@@ -36,7 +36,9 @@ enum w2b_prog_row {
 /* every program without one: the tracing types, and syscall, whose
  * func_proto falls back to the tracing one */
 #define W2B_PROGS_TRACING (W2B_PROGS_ALL & ~W2B_PROGS_PACKET)
-/* BPF_PROG_TYPE_KPROBE: kprobe and uprobe sections */
-#define W2B_PROGS_KPROBE (W2B_PROG_BIT(KPROBE) | W2B_PROG_BIT(UPROBE))
+/* BPF_PROG_TYPE_KPROBE: kprobe, uprobe, kretprobe, uretprobe sections */
+#define W2B_PROGS_KPROBE                                                        \
+	(W2B_PROG_BIT(KPROBE) | W2B_PROG_BIT(UPROBE) | W2B_PROG_BIT(KRETPROBE) |   \
+	 W2B_PROG_BIT(URETPROBE))
 
 #endif

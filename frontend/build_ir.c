@@ -2260,7 +2260,7 @@ static const char *supported_sections(struct arena *a)
  * argument registers that wasm2bpf reads. */
 static uint32_t max_entry_params(uint8_t params)
 {
-	return params == IR_PARAMS_REGS ? 5 : params == IR_PARAMS_CTX ? 1 :
+	return params == IR_PARAMS_REGS ? 5 : params == IR_PARAMS_CTX || params == IR_PARAMS_RET ? 1 :
 	       params == IR_PARAMS_SLOTS ? UINT32_MAX : 12;
 }
 
@@ -2337,6 +2337,8 @@ static int add_entry(struct ir_module *m, const struct fe_module *wm, const char
 				      "probed function's argument registers" :
 				      ir_prog_info[kind].params == IR_PARAMS_CTX ?
 				      "context pointer, an i64, the only one" :
+				      ir_prog_info[kind].params == IR_PARAMS_RET ?
+				      "probed function's return value" :
 				      "traced function's or tracepoint's arguments");
 			return -EINVAL;
 		}

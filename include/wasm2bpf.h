@@ -98,6 +98,8 @@ enum w2b_entry_abi {
 	W2B_ABI_ARGS0,		/* the same, the program returns 0 */
 	W2B_ABI_REGS,		/* pt_regs' argument registers; the result returned */
 	W2B_ABI_CTX,		/* the context pointer; the result returned */
+	W2B_ABI_RET,		/* pt_regs' return value register; the result
+				 * returned */
 };
 
 struct w2b_entry_info {

@@ -1,8 +1,9 @@
-;; ARGS: --entry exec=tp_btf/sched_process_exec --entry sleep=kprobe/do_nanosleep --entry main=uprobe/bin/true:main --entry enter=raw_tracepoint/sys_enter --entry tp=tracepoint/sched/sched_process_exec --entry sample=perf_event
+;; ARGS: --entry exec=tp_btf/sched_process_exec --entry sleep=kprobe/do_nanosleep --entry slept=kretprobe/do_nanosleep --entry main=uprobe/bin/true:main --entry done=uretprobe/bin/true:main --entry enter=raw_tracepoint/sys_enter --entry tp=tracepoint/sched/sched_process_exec --entry sample=perf_event
 ;; Each tracing program type wasm2bpf emits loads in the kernel (the batch
 ;; loads every entry before the first call): tp_btf (libbpf finds the
 ;; tracepoint's BTF id from the section), kprobe and uprobe (their
-;; parameters read from pt_regs), raw_tracepoint (test-run: its result),
+;; parameters read from pt_regs), kretprobe and uretprobe (the return
+;; value from pt_regs' ax), raw_tracepoint (test-run: its result),
 ;; tracepoint and perf_event (their one parameter the context pointer,
 ;; which the kernel lets a program pass on and compare, not compute with).
 ;; fentry/fexit are not here: this machine's kernel refuses every one
@@ -15,6 +16,11 @@
   (func (export "sleep") (param $rqtp i64) (param $mode i32) (result i32)
     (global.set $n (i64.add (global.get $n) (local.get $rqtp)))
     (i32.const 0))
+  (func (export "slept") (param $ret i64) (result i32)
+    (global.set $n (i64.add (global.get $n) (local.get $ret)))
+    (i32.const 0))
+  (func (export "done") (param $ret i32)
+    (global.set $n (i64.add (global.get $n) (i64.extend_i32_u (local.get $ret)))))
   (func (export "main") (param $argc i32) (param $argv i64) (result i32)
     (local.get $argc))
   (func (export "tp") (param $record i64) (result i32)

@@ -13,7 +13,8 @@
  * the pid, its parent's tgid (read through CO-RE) this process's pid, and
  * the comm of the command; and the tracepoint program's map `tp_seen` has
  * the pid with old_pid equal to it (read from the event's record). After
- * detaching, one more child must not be seen.
+ * detaching, one more child must not be seen. Then a uprobe and a
+ * uretprobe on a function of this program (check_uprobes()).
  *
  * Exit 0 when every check passes, 1 otherwise; the closing line is
  * "trace: N passed, M failed".
@@ -37,6 +38,49 @@ struct exec_info {
 	uint32_t has_pid_field;
 	char comm[16];
 };
+
+/* What exec_seen.c's uprobe and uretprobe watch: a call the compiler
+ * may not inline or fold. */
+__attribute__((noinline, used)) int w2b_uprobe_target(int a, int b)
+{
+	__asm__ volatile("" ::: "memory");
+	return a * b + 1;
+}
+
+/* Attaches exec_seen.c's on_call and on_return to w2b_uprobe_target in
+ * this executable, calls it with (6, 7), and checks what they saw. */
+static void check_uprobes(struct bpf_object *obj)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, entry, .func_name = "w2b_uprobe_target", .retprobe = false);
+	LIBBPF_OPTS(bpf_uprobe_opts, exit, .func_name = "w2b_uprobe_target", .retprobe = true);
+	struct bpf_program *call = bpf_object__find_program_by_name(obj, "on_call");
+	struct bpf_program *ret = bpf_object__find_program_by_name(obj, "on_return");
+	struct bpf_link *l1 = call ? bpf_program__attach_uprobe_opts(call, getpid(), "/proc/self/exe", 0, &entry) : NULL;
+	struct bpf_link *l2 = ret ? bpf_program__attach_uprobe_opts(ret, getpid(), "/proc/self/exe", 0, &exit) : NULL;
+	int map = bpf_object__find_map_fd_by_name(obj, "probe_seen");
+	uint64_t v[4] = { 0 };
+	int r;
+
+	expect("the uprobe attached to w2b_uprobe_target", l1 != NULL, 1);
+	expect("the uretprobe attached to w2b_uprobe_target", l2 != NULL, 1);
+	r = w2b_uprobe_target(6, 7);
+	for (uint32_t k = 0; k < 4 && map >= 0; k++)
+		bpf_map_lookup_elem(map, &k, &v[k]);
+	expect("w2b_uprobe_target(6, 7) itself", (uint64_t)r, 43);
+	expect("the uprobe saw one call", v[3], 1);
+	expect("the uprobe read its arguments 6, 7 from pt_regs", v[0], 6 << 16 | 7);
+	expect("the uretprobe read its return value 43 from pt_regs", v[1], 43);
+	expect("bpf_get_stackid recorded the user stack (an id)", v[2] > 0, 1);
+	bpf_link__destroy(l1);
+	bpf_link__destroy(l2);
+	w2b_uprobe_target(1, 1);
+	if (map >= 0) {
+		uint32_t k = 3;
+
+		bpf_map_lookup_elem(map, &k, &v[3]);
+	}
+	expect("after detaching, the uprobe does not see a call", v[3], 1);
+}
 
 /* Runs path with argv in a child; its pid, or -1. */
 static pid_t run(const char *path, char *const argv[])
@@ -138,6 +182,7 @@ int main(int argc, char **argv)
 	}
 	bpf_link__destroy(link);
 	bpf_link__destroy(tp_link);
+	check_uprobes(obj);
 	pid = run(cmds[0].path, cmds[0].argv);
 	expect("after detaching, an exec is not seen",
 	       pid > 0 && bpf_map_lookup_elem(map, &pid, &info) != 0, 1);

@@ -58,3 +58,34 @@ W2B_TRACING("tracepoint/sched/sched_process_exec", tp_exec, w2b_kptr record)
 
 	bpf_map_update_elem(&tp_seen, &pid, &old_pid, BPF_ANY);
 }
+
+/* A uprobe and a uretprobe on attach.c's own w2b_uprobe_target(a, b),
+ * which returns a * b + 1: the arguments from pt_regs' argument
+ * registers, the return value from its return register. The uprobe also
+ * records the user stack through bpf_get_stackid (a helper that takes
+ * the program's context, pt_regs here): probe_seen[0] = a << 16 | b,
+ * [1] = the return value, [2] = the stack id + 1 (0: none), [3] calls. */
+W2B_MAP(probe_seen, BPF_MAP_TYPE_ARRAY, w2b_u32, w2b_u64, 4);
+W2B_STACK_TRACE(user_stacks, 16, 64);
+
+static void probe_store(w2b_u32 k, w2b_u64 v)
+{
+	bpf_map_update_elem(&probe_seen, &k, &v, BPF_ANY);
+}
+
+W2B_TRACING("uprobe//proc/self/exe:w2b_uprobe_target", on_call, w2b_u32 a, w2b_u32 b)
+{
+	w2b_u32 k = 3;
+	w2b_u64 *calls = bpf_map_lookup_elem(&probe_seen, &k);
+	long id = bpf_get_stackid(&user_stacks, BPF_F_USER_STACK);
+
+	probe_store(0, (w2b_u64)a << 16 | b);
+	probe_store(2, id >= 0 ? (w2b_u64)id + 1 : 0);
+	if (calls)
+		*calls += 1;
+}
+
+W2B_TRACING("uretprobe//proc/self/exe:w2b_uprobe_target", on_return, w2b_u32 ret)
+{
+	probe_store(1, ret);
+}
