@@ -140,6 +140,7 @@ static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
 	case IR_PROG_KRETPROBE:
 	case IR_PROG_URETPROBE:
 	case IR_PROG_TRACEPOINT:
+	case IR_PROG_LSM:
 	case IR_PROG_PERF_EVENT:
 	case IR_PROG_COUNT:
 		break;
@@ -163,6 +164,7 @@ static unsigned param_offset(unsigned kind, uint32_t i)
 	switch (ir_prog_info[kind].params) {
 	case IR_PARAMS_ARGS:
 	case IR_PARAMS_ARGS0:
+	case IR_PARAMS_VERDICT:
 		return 8 * i;
 	case IR_PARAMS_REGS:
 		return i < sizeof(regs) / sizeof(regs[0]) ? regs[i] : 0;
@@ -608,7 +610,17 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 
 	/* 5. */
 	LLVMPositionBuilderAtEnd(cx->B, done);
-	if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS0) {
+	if (ir_prog_info[e->kind].params == IR_PARAMS_VERDICT) {
+		/* an LSM verdict: 0 or -errno, anything else -EPERM */
+		LLVMValueRef r = nr ? res[0] : LLVMConstInt(cx->t_i32, (unsigned long long)-1, 1);
+		LLVMValueRef ok = LLVMBuildICmp(cx->B, LLVMIntUGE, r,
+						LLVMConstInt(cx->t_i32, (unsigned long long)-4095, 1), "");
+
+		ok = LLVMBuildOr(cx->B, ok, LLVMBuildICmp(cx->B, LLVMIntEQ, r,
+							   LLVMConstNull(cx->t_i32), ""), "");
+		LLVMBuildRet(cx->B, LLVMBuildSelect(cx->B, ok, r,
+						    LLVMConstInt(cx->t_i32, (unsigned long long)-1, 1), ""));
+	} else if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS0) {
 		/* fentry, fexit, tp_btf: the kernel accepts only 0 */
 		LLVMBuildRet(cx->B, LLVMConstNull(cx->t_i32));
 	} else if (ir_prog_info[e->kind].params == IR_PARAMS_ARGS ||

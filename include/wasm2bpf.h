@@ -100,6 +100,8 @@ enum w2b_entry_abi {
 	W2B_ABI_CTX,		/* the context pointer; the result returned */
 	W2B_ABI_RET,		/* pt_regs' return value register; the result
 				 * returned */
+	W2B_ABI_VERDICT,	/* the context's u64 words; the result returned
+				 * as an LSM verdict: 0 or -errno */
 };
 
 struct w2b_entry_info {

@@ -368,7 +368,7 @@ enum ir_prog_kind {
 /* How an entry's parameters and results travel (program_types.def), in
  * the order of wasm2bpf.h's enum w2b_entry_abi. */
 enum ir_prog_params { IR_PARAMS_SLOTS, IR_PARAMS_PACKET, IR_PARAMS_ARGS, IR_PARAMS_ARGS0,
-		      IR_PARAMS_REGS, IR_PARAMS_CTX, IR_PARAMS_RET };
+		      IR_PARAMS_REGS, IR_PARAMS_CTX, IR_PARAMS_RET, IR_PARAMS_VERDICT };
 
 struct ir_prog_info {
 	const char *section;	/* ending in '/': a prefix, the attach target follows */

@@ -11,7 +11,11 @@ run` (BPF_PROG_TEST_RUN), printing the verdict of each run.
 - 6.1: every sample as CMake built it (BUILD_DIR/samples/NAME/NAME.bpf.o,
   default options) loads, and so does tests/kernel/trace's tp_btf program
   with its CO-RE reads (relocated in the guest for 6.1's BTF). The packet
-  samples give the right verdicts.
+  samples give the right verdicts. The test modules of OLD_KERNEL_MODULES
+  (below, as on 5.10) load and give their PACKET lines' values: among
+  them tests/run/packet-helpers.c's helpers that move the packet, and
+  fentry, fexit and lsm programs, which the host's kernel refuses to load
+  for everyone (EPERM).
   collatz (syscall programs) is only loaded: the guest's bpftool always
   sends a repeat count, which the kernel refuses for syscall programs
   (EINVAL), and okload, the guest's loader, cannot run programs at all.
@@ -20,11 +24,14 @@ run` (BPF_PROG_TEST_RUN), printing the verdict of each run.
   with the entries samples/CMakeLists.txt gives them and
   --target-kernel=5.10, load and give the same verdicts. collatz compiled
   so must be refused (exit 1, a message naming 5.14, the first kernel with
-  syscall programs). And tests/run's loop-packet.wat (counted loops the
-  verifier walks: a byte sum over a 1500-byte frame, a 64 x 64 nest over
-  its first bytes) and atomic-add-statement.wat (BPF_XADD, the one atomic
-  before 5.12), each entry compiled on its own with --target-kernel=5.10,
-  load and compute the values their PACKET lines give.
+  syscall programs). And the OLD_KERNEL_MODULES: tests/run's
+  loop-packet.wat (counted loops the verifier walks: a byte sum over a
+  1500-byte frame, a 64 x 64 nest over its first bytes),
+  atomic-add-statement.wat (BPF_XADD, the one atomic before 5.12) and
+  packet-helpers.c (a loop around a packet-moving helper is a global
+  function there), and tests/oldkernel/tracing-btf-types.wat, each entry
+  compiled on its own with --target-kernel=5.10, load and compute the
+  values their PACKET lines give.
 
 The frames and verdicts are the host tests' own: auth's from
 bench/auth_run.py, xdp_filter's from tests/kernel/test_samples.py, the map
@@ -58,6 +65,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 sys.path.insert(0, os.path.join(HERE, "..", "kernel"))
 import auth_run  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "golden"))
+import run_golden  # noqa: E402
 import test_maps_samples as maps  # noqa: E402
 import test_samples  # noqa: E402
 
@@ -90,48 +99,84 @@ def packet_cases():
     return cases
 
 
-# tests/run programs whose PACKET lines are checked on 5.10 too, each entry
-# compiled alone with --target-kernel=5.10.
-OLD_KERNEL_WATS = [os.path.join("tests", "run", n) for n in ("loop-packet.wat", "atomic-add-statement.wat")]
+# Test modules loaded on both kernels, each entry compiled alone (at the
+# kernel's --target-kernel) into the section given (a .wat's entries:
+# xdp), and their PACKET lines checked: tests/run programs (counted loops;
+# BPF_XADD; the packet helpers, which move the packet, in each loop
+# lowering) and the tracing types the host cannot load.
+OLD_KERNEL_MODULES = [
+    ("tests/run/loop-packet.wat", {}),
+    ("tests/run/atomic-add-statement.wat", {}),
+    ("tests/run/packet-helpers.c", {"nat": "tc", "strip": "xdp", "trim": "xdp", "grow": "tc",
+                                    "csum": "xdp", "via_devmap": "xdp", "nat_in_callee": "tc",
+                                    "store_loop": "tc"}),
+    ("tests/oldkernel/tracing-btf-types.wat", {"fe": "fentry/do_unlinkat", "fx": "fexit/do_unlinkat",
+                                               "open": "lsm/file_open"}),
+]
+
+# Entries only loaded, their PACKET lines not run: before 6.18 a repeated
+# XDP test run keeps the frame its last run left, so xdp_adjust_head(14)
+# and xdp_adjust_tail(-30) move it again each time (REPEAT runs) and fail
+# once too little is left; the host runs them once (tests/run).
+LOAD_ONLY = {"packet-helpers.strip", "packet-helpers.trim"}
+
+
+def module_entries(srcdir, rel, sections):
+    """[(entry, section)] of one OLD_KERNEL_MODULES row: its sections, or
+    (a .wat without them) the entries its PACKET lines name, as xdp."""
+    if sections:
+        return sorted(sections.items())
+    names = set()
+    with open(os.path.join(srcdir, rel)) as f:
+        for line in f:
+            m = re.match(r"(?:;;|//) PACKET: (\w+) ", line)
+            if m:
+                names.add(m.group(1))
+    return [(n, "xdp") for n in sorted(names)]
 
 
 def wat_cases(srcdir):
-    """(object, what, frame, value) for each `;; PACKET: ENTRY HEX => i32:V`
-    line of OLD_KERNEL_WATS; the object is "STEM.ENTRY". The values assume
-    programs give the same value however often a frame is run (run-objs.sh
-    repeats each run)."""
+    """(object, what, frame, value) for each `PACKET: ENTRY HEX => i32:V`
+    line of OLD_KERNEL_MODULES whose entry is compiled; the object is
+    "STEM.ENTRY". The values assume programs give the same value however
+    often a frame is run (run-objs.sh repeats each run)."""
     cases = []
-    for rel in OLD_KERNEL_WATS:
+    for rel, sections in OLD_KERNEL_MODULES:
         stem = os.path.splitext(os.path.basename(rel))[0]
+        wanted = {e for e, _ in module_entries(srcdir, rel, sections)}
         with open(os.path.join(srcdir, rel)) as f:
             for line in f:
-                m = re.match(r";; PACKET: (\w+) ([0-9a-f]+) => i32:(\d+)", line)
-                if m:
+                m = re.match(r"(?:;;|//) PACKET: (\w+) ([0-9a-f]+) => i32:(\d+)", line)
+                if m and m.group(1) in wanted and "%s.%s" % (stem, m.group(1)) not in LOAD_ONLY:
                     frame = bytes.fromhex(m.group(2))
                     cases.append(("%s.%s" % (stem, m.group(1)), "%d-byte frame" % len(frame), frame,
                                   int(m.group(3))))
     return cases
 
 
-def compile_wats(a, tmp, opts):
-    """{object name: path} for each entry of OLD_KERNEL_WATS, compiled alone."""
+def compile_wats(a, tmp, opts, kernel):
+    """{object name: path} for each entry of OLD_KERNEL_MODULES, compiled alone."""
     objs = {}
-    entries = sorted({c[0] for c in wat_cases(a.source)})
-    for rel in OLD_KERNEL_WATS:
+    for rel, sections in OLD_KERNEL_MODULES:
         stem = os.path.splitext(os.path.basename(rel))[0]
-        wasm = os.path.join(tmp, stem + ".wasm")
-        p = subprocess.run(["wat2wasm", "--enable-threads", os.path.join(a.source, rel), "-o", wasm],
-                           capture_output=True, text=True)
-        if p.returncode:
-            check("5.10: wat2wasm %s" % rel, False, first_line(p.stderr))
+        src = os.path.join(a.source, rel)
+        if rel.endswith(".c"):
+            wasm, err = run_golden.compile_c(src, tmp)
+        else:
+            wasm = os.path.join(tmp, stem + ".wasm")
+            p = subprocess.run(["wat2wasm", "--enable-threads", src, "-o", wasm],
+                               capture_output=True, text=True)
+            err = p.stderr if p.returncode else None
+        if err:
+            check("%s: build %s" % (kernel, rel), False, first_line(err))
             continue
-        for name in (e for e in entries if e.startswith(stem + ".")):
-            entry = name.split(".", 1)[1]
+        for entry, section in module_entries(a.source, rel, sections):
+            name = "%s.%s" % (stem, entry)
             obj = os.path.join(tmp, name.replace(".", "_").replace("-", "_") + ".bpf.o")
-            p = subprocess.run([a.wasm2bpf, "--entry", entry + "=xdp", *opts, wasm, "-o", obj],
+            p = subprocess.run([a.wasm2bpf, "--entry", "%s=%s" % (entry, section), *opts, wasm, "-o", obj],
                                capture_output=True, text=True)
             if p.returncode:
-                check("5.10: %s compiles" % name, False, "exit %d: %s" % (p.returncode, first_line(p.stderr)))
+                check("%s: %s compiles" % (kernel, name), False, "exit %d: %s" % (p.returncode, first_line(p.stderr)))
             else:
                 objs[name] = obj
     return objs
@@ -231,7 +276,8 @@ def kernel_61(a, run_objs, entries, cases, tmp):
     check("6.1: %s exists" % trace, os.path.exists(trace), "build the tests")
     if os.path.exists(trace):
         objs["trace_exec_seen"] = trace
-    test_kernel(run_objs, "6.1", objs, cases, tmp)
+    objs.update(compile_wats(a, tmp, ["--target-kernel=6.1"], "6.1"))
+    test_kernel(run_objs, "6.1", objs, cases + wat_cases(a.source), tmp)
 
 
 def kernel_510(a, run_objs, entries, cases, tmp):
@@ -259,7 +305,7 @@ def kernel_510(a, run_objs, entries, cases, tmp):
         check("5.10: %s (syscall programs) is refused: exit 1, naming %s" % (name, SYSCALL_MIN_KERNEL),
               p.returncode == 1 and SYSCALL_MIN_KERNEL in p.stderr,
               "exit %d: %s" % (p.returncode, first_line(p.stderr) or first_line(p.stdout)))
-    objs.update(compile_wats(a, tmp, opts))
+    objs.update(compile_wats(a, tmp, opts, "5.10"))
     if objs:
         test_kernel(run_objs, "5.10", objs, cases + wat_cases(a.source), tmp)
 

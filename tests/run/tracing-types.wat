@@ -6,8 +6,9 @@
 ;; value from pt_regs' ax), raw_tracepoint (test-run: its result),
 ;; tracepoint and perf_event (their one parameter the context pointer,
 ;; which the kernel lets a program pass on and compare, not compute with).
-;; fentry/fexit are not here: this machine's kernel refuses every one
-;; with EPERM, clang's too (docs/abi.md).
+;; fentry, fexit and lsm are not here: this machine's kernel refuses every
+;; one with EPERM, clang's too (docs/abi.md); tests/oldkernel loads them
+;; on Debian's 6.1 and 5.10 in qemu (tracing-btf-types.wat).
 ;; INVOKE: enter i64:5 i64:59 => i32:64
 (module
   (global $n (mut i64) (i64.const 0))
