@@ -354,6 +354,9 @@ LLVMMetadataRef be_di_func(struct be_ctx *cx, LLVMValueRef fn, const char *name,
 LLVMMetadataRef be_di_type(struct be_ctx *cx, enum ir_type t);
 /* struct xdp_md * or struct __sk_buff *: the context of program kind
  * `kind` (enum ir_prog_kind, a packet kind). */
+/* The debug info type of a C type from the module's DWARF (ir.h's
+ * ir_dtype): a map's key or value, a ring buffer's events. */
+LLVMMetadataRef be_di_dtype(struct be_ctx *cx, const struct ir_dtype *t);
 LLVMMetadataRef be_di_ctx_ptr(struct be_ctx *cx, unsigned kind);
 /* Instructions built from here on are at Wasm offset `offset` (its
  * source line where the module has them), in function scope sp; sets

@@ -53,6 +53,9 @@
 #define DW_ATE_SIGNED 0x05
 #define DW_ATE_UNSIGNED 0x07
 #define DW_ATE_UNSIGNED_CHAR 0x08
+#define DW_ATE_BOOLEAN 0x02
+#define DW_ATE_FLOAT 0x04
+#define DW_ATE_SIGNED_CHAR 0x06
 #define DW_TAG_CONST_TYPE 0x26
 #define DW_TAG_VOLATILE_TYPE 0x35
 
@@ -272,6 +275,55 @@ static LLVMMetadataRef sized_type(struct be_ctx *cx, uint32_t size, bool lpm_key
 	return structure(cx, "", 8ull * size, mem, 1);
 }
 
+LLVMMetadataRef be_di_dtype(struct be_ctx *cx, const struct ir_dtype *t)
+{
+	LLVMMetadataRef *mem, ty;
+
+	switch (t->kind) {
+	case IR_DT_INT:
+		return basic(cx, t->name, 8 * t->size,
+			     t->is_bool ? DW_ATE_BOOLEAN :
+			     t->is_char ? (t->is_signed ? DW_ATE_SIGNED_CHAR : DW_ATE_UNSIGNED_CHAR) :
+			     t->is_signed ? DW_ATE_SIGNED : DW_ATE_UNSIGNED);
+	case IR_DT_FLOAT:
+		return basic(cx, t->name, 8 * t->size, DW_ATE_FLOAT);
+	case IR_DT_ARRAY:
+		return be_di_array(cx, be_di_dtype(cx, t->elem), 8 * t->elem->size, t->count);
+	case IR_DT_ENUM:
+		mem = calloc(t->nmembers ? t->nmembers : 1, sizeof(*mem));
+		if (!mem)
+			abort();
+		for (uint32_t k = 0; k < t->nmembers; k++)
+			mem[k] = LLVMDIBuilderCreateEnumerator(cx->D, t->members[k].name,
+							       strlen(t->members[k].name),
+							       t->members[k].value, 0);
+		ty = LLVMDIBuilderCreateEnumerationType(cx->D, cx->di_file, t->name ? t->name : "",
+							t->name ? strlen(t->name) : 0, cx->di_file, 0,
+							8ull * t->size, 32, mem, t->nmembers,
+							cx->di_uint);
+		free(mem);
+		return ty;
+	default:
+		break;
+	}
+	mem = calloc(t->nmembers ? t->nmembers : 1, sizeof(*mem));
+	if (!mem)
+		abort();
+	for (uint32_t k = 0; k < t->nmembers; k++)
+		mem[k] = member(cx, t->members[k].name ? t->members[k].name : "",
+				8ull * t->members[k].type->size, 8ull * t->members[k].offset,
+				be_di_dtype(cx, t->members[k].type));
+	if (t->kind == IR_DT_UNION)
+		ty = LLVMDIBuilderCreateUnionType(cx->D, cx->di_file, t->name ? t->name : "",
+						  t->name ? strlen(t->name) : 0, cx->di_file, 0,
+						  8ull * t->size, 64, LLVMDIFlagZero, mem,
+						  t->nmembers, 0, "", 0);
+	else
+		ty = structure(cx, t->name ? t->name : "", 8ull * t->size, mem, t->nmembers);
+	free(mem);
+	return ty;
+}
+
 void be_di_user_map(struct be_ctx *cx, LLVMValueRef g, const struct ir_map *mp)
 {
 	LLVMMetadataRef mem[6], ty, gve;
@@ -284,11 +336,14 @@ void be_di_user_map(struct be_ctx *cx, LLVMValueRef g, const struct ir_map *mp)
 	n++;
 	if (mp->key_size) {
 		mem[n] = member(cx, "key", 64, 64 * n,
-				pointer(cx, sized_type(cx, mp->key_size, mp->type == 11)));
+				pointer(cx, mp->key_type ? be_di_dtype(cx, mp->key_type) :
+					    sized_type(cx, mp->key_size, mp->type == 11)));
 		n++;
 	}
 	if (mp->value_size) {
-		mem[n] = member(cx, "value", 64, 64 * n, pointer(cx, sized_type(cx, mp->value_size, false)));
+		mem[n] = member(cx, "value", 64, 64 * n,
+				pointer(cx, mp->value_type ? be_di_dtype(cx, mp->value_type) :
+					    sized_type(cx, mp->value_size, false)));
 		n++;
 	}
 	if (mp->map_flags) {

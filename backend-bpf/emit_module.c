@@ -562,6 +562,29 @@ static LLVMValueRef add_map(struct be_ctx *cx, const char *name, unsigned type,
 
 /* The maps the module declares (W2B_MAP): BTF-defined, in .maps under
  * their own names, so bpftool, skeletons and pinning see them. */
+/* A ring buffer's event type in the object's BTF, where a consumer finds
+ * it by the map's name: the variable w2b_event__NAME of that type, in
+ * section .w2b.types, which libbpf skips (a ring buffer map itself may
+ * not carry a value type: the kernel refuses one). docs/abi.md. */
+static int add_event_type(struct be_ctx *cx, const struct ir_map *mp)
+{
+	char name[160];
+	LLVMTypeRef ty = LLVMArrayType2(cx->t_i8, mp->value_type->size);
+	LLVMValueRef g;
+
+	snprintf(name, sizeof(name), "w2b_event__%s", mp->name);
+	if (LLVMGetNamedGlobal(cx->M, name) || LLVMGetNamedFunction(cx->M, name)) {
+		diag_ice(cx->d, "map '%s': the symbol %s is taken", mp->name, name);
+		return -EINVAL;
+	}
+	g = LLVMAddGlobal(cx->M, ty, name);
+	LLVMSetInitializer(g, LLVMConstNull(ty));
+	LLVMSetSection(g, ".w2b.types");
+	LLVMSetAlignment(g, 8);
+	be_di_global(cx, g, name, be_di_dtype(cx, mp->value_type));
+	return 0;
+}
+
 static int add_user_maps(struct be_ctx *cx)
 {
 	const struct ir_module *m = cx->m;
@@ -586,6 +609,9 @@ static int add_user_maps(struct be_ctx *cx)
 		LLVMSetAlignment(g, 8);
 		be_di_user_map(cx, g, mp);
 		cx->user_maps[k] = g;
+		if (!mp->key_size && !mp->value_size && mp->value_type &&
+		    add_event_type(cx, mp))
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -570,6 +570,7 @@ static int compile_module(struct compile *c)
 		return err;
 	if ((err = fe_read_maps(c->ir, c->wasm, &c->diag)))
 		return err;
+	fe_read_map_types(c->ir, c->wasm, &c->diag);
 	if ((err = check_map_names(c)))
 		return err;
 	if ((err = select_entries(c)))

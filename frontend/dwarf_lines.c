@@ -25,6 +25,7 @@
  * Every read is bounded by its section.
  */
 #include "frontend/frontend.h"
+#include "frontend/dwarf_read.h"
 #include "frontend/wasm_module.h"
 #include "common/diag.h"
 #include "common/source_map.h"
@@ -40,22 +41,6 @@ enum {
 	DW_AT_stmt_list = 0x10,
 	DW_AT_comp_dir = 0x1b,
 
-	DW_FORM_addr = 0x01, DW_FORM_block2 = 0x03, DW_FORM_block4 = 0x04,
-	DW_FORM_data2 = 0x05, DW_FORM_data4 = 0x06, DW_FORM_data8 = 0x07,
-	DW_FORM_string = 0x08, DW_FORM_block = 0x09, DW_FORM_block1 = 0x0a,
-	DW_FORM_data1 = 0x0b, DW_FORM_flag = 0x0c, DW_FORM_sdata = 0x0d,
-	DW_FORM_strp = 0x0e, DW_FORM_udata = 0x0f, DW_FORM_ref_addr = 0x10,
-	DW_FORM_ref1 = 0x11, DW_FORM_ref2 = 0x12, DW_FORM_ref4 = 0x13,
-	DW_FORM_ref8 = 0x14, DW_FORM_ref_udata = 0x15, DW_FORM_indirect = 0x16,
-	DW_FORM_sec_offset = 0x17, DW_FORM_exprloc = 0x18,
-	DW_FORM_flag_present = 0x19, DW_FORM_strx = 0x1a, DW_FORM_ref_sup4 = 0x1c,
-	DW_FORM_strp_sup = 0x1d, DW_FORM_data16 = 0x1e, DW_FORM_line_strp = 0x1f,
-	DW_FORM_ref_sig8 = 0x20, DW_FORM_implicit_const = 0x21,
-	DW_FORM_loclistx = 0x22, DW_FORM_rnglistx = 0x23, DW_FORM_ref_sup8 = 0x24,
-	DW_FORM_strx1 = 0x25, DW_FORM_strx2 = 0x26, DW_FORM_strx3 = 0x27,
-	DW_FORM_strx4 = 0x28, DW_FORM_addrx = 0x1b, DW_FORM_addrx1 = 0x29,
-	DW_FORM_addrx2 = 0x2a, DW_FORM_addrx3 = 0x2b, DW_FORM_addrx4 = 0x2c,
-
 	DW_LNCT_path = 1, DW_LNCT_directory_index = 2,
 
 	DW_LNS_copy = 1, DW_LNS_advance_pc, DW_LNS_advance_line, DW_LNS_set_file,
@@ -65,121 +50,6 @@ enum {
 	DW_LNE_end_sequence = 1, DW_LNE_set_address, DW_LNE_define_file,
 };
 
-/* A bounded reader over one section; any read past the end clears ok. */
-struct cur {
-	const uint8_t *p;
-	size_t pos, end;
-	bool ok;
-};
-
-struct sections {
-	struct cur info, abbrev, line, str, line_str;
-	bool have_info, have_abbrev, have_line, have_str, have_line_str;
-};
-
-static bool need(struct cur *c, size_t n)
-{
-	if (!c->ok || n > c->end - c->pos) {
-		c->ok = false;
-		return false;
-	}
-	return true;
-}
-
-static uint64_t u(struct cur *c, unsigned n)
-{
-	uint64_t v = 0;
-
-	if (!need(c, n))
-		return 0;
-	for (unsigned k = 0; k < n; k++)
-		v |= (uint64_t)c->p[c->pos + k] << (8 * k);
-	c->pos += n;
-	return v;
-}
-
-static uint64_t uleb(struct cur *c)
-{
-	uint64_t v = 0;
-
-	for (unsigned shift = 0; need(c, 1); shift += 7) {
-		uint8_t b = c->p[c->pos++];
-
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-	}
-	return 0;
-}
-
-static int64_t sleb(struct cur *c)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	uint8_t b = 0;
-
-	do {
-		if (!need(c, 1))
-			return 0;
-		b = c->p[c->pos++];
-		if (shift < 64)
-			v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
-		v |= ~0ull << shift;
-	return (int64_t)v;
-}
-
-static void skip(struct cur *c, uint64_t n)
-{
-	if (need(c, n))
-		c->pos += (size_t)n;
-}
-
-/* A NUL-terminated string in c (pointer into the input), or NULL. */
-static const char *cstr(struct cur *c)
-{
-	const uint8_t *s = c->p + c->pos;
-	const uint8_t *nul;
-
-	if (!c->ok || c->pos >= c->end || !(nul = memchr(s, 0, c->end - c->pos))) {
-		c->ok = false;
-		return NULL;
-	}
-	c->pos += (size_t)(nul - s) + 1;
-	return (const char *)s;
-}
-
-/* The string at off in a string section, or NULL. */
-static const char *str_at(const struct cur *sec, bool have, uint64_t off)
-{
-	struct cur c = *sec;
-
-	if (!have || off >= c.end)
-		return NULL;
-	c.pos = (size_t)off;
-	return cstr(&c);
-}
-
-/* unit_length: sets *offset_size (4 or 8) and returns the unit's end. */
-static size_t unit_end(struct cur *c, unsigned *offset_size)
-{
-	uint64_t len = u(c, 4);
-
-	*offset_size = 4;
-	if (len == 0xffffffffu) {
-		len = u(c, 8);
-		*offset_size = 8;
-	}
-	if (!c->ok || len > c->end - c->pos) {
-		c->ok = false;
-		return c->pos;
-	}
-	return c->pos + (size_t)len;
-}
-
 /* --- .debug_info: each unit's line table and directory ------------------- */
 
 struct unit_dir {
@@ -187,94 +57,53 @@ struct unit_dir {
 	const char *comp_dir;
 };
 
-/* Reads (form's value) from c: a number in *num, a string in *s (either
- * may be left alone). False for a form this reader does not know. */
-static bool read_form(const struct sections *s, struct cur *c, uint64_t form, unsigned osz,
-		      unsigned asz, uint64_t *num, const char **str)
-{
-	switch (form) {
-	case DW_FORM_addr: *num = u(c, asz); break;
-	case DW_FORM_data1: case DW_FORM_ref1: case DW_FORM_flag: case DW_FORM_strx1:
-	case DW_FORM_addrx1:
-		*num = u(c, 1); break;
-	case DW_FORM_data2: case DW_FORM_ref2: case DW_FORM_strx2: case DW_FORM_addrx2:
-		*num = u(c, 2); break;
-	case DW_FORM_strx3: case DW_FORM_addrx3: *num = u(c, 3); break;
-	case DW_FORM_data4: case DW_FORM_ref4: case DW_FORM_ref_sup4: case DW_FORM_strx4:
-	case DW_FORM_addrx4:
-		*num = u(c, 4); break;
-	case DW_FORM_data8: case DW_FORM_ref8: case DW_FORM_ref_sig8: case DW_FORM_ref_sup8:
-		*num = u(c, 8); break;
-	case DW_FORM_data16: u(c, 8); u(c, 8); break;
-	case DW_FORM_sdata: *num = (uint64_t)sleb(c); break;
-	case DW_FORM_udata: case DW_FORM_ref_udata: case DW_FORM_strx: case DW_FORM_addrx:
-	case DW_FORM_loclistx: case DW_FORM_rnglistx:
-		*num = uleb(c); break;
-	case DW_FORM_string: *str = cstr(c); break;
-	case DW_FORM_strp: *num = u(c, osz); *str = str_at(&s->str, s->have_str, *num); break;
-	case DW_FORM_line_strp:
-		*num = u(c, osz);
-		*str = str_at(&s->line_str, s->have_line_str, *num);
-		break;
-	case DW_FORM_sec_offset: case DW_FORM_ref_addr: case DW_FORM_strp_sup:
-		*num = u(c, osz); break;
-	case DW_FORM_flag_present: case DW_FORM_implicit_const: break;
-	case DW_FORM_block1: skip(c, u(c, 1)); break;
-	case DW_FORM_block2: skip(c, u(c, 2)); break;
-	case DW_FORM_block4: skip(c, u(c, 4)); break;
-	case DW_FORM_block: case DW_FORM_exprloc: skip(c, uleb(c)); break;
-	default: return false;
-	}
-	return c->ok;
-}
-
 /* The first DIE of the unit whose header c is at: its stmt_list and
  * comp_dir. False if the unit cannot be read (the caller stops). */
-static bool read_unit(const struct sections *s, struct cur *c, struct unit_dir *ud, bool *has_lines)
+static bool read_unit(const struct dw_sections *s, struct dw_cur *c, struct unit_dir *ud, bool *has_lines)
 {
 	unsigned osz, asz;
-	size_t end = unit_end(c, &osz);
-	unsigned version = (unsigned)u(c, 2);
+	size_t end = dw_unit_end(c, &osz);
+	unsigned version = (unsigned)dw_u(c, 2);
 	uint64_t abbrev_off, code;
-	struct cur ab = s->abbrev;
+	struct dw_cur ab = s->abbrev;
 
 	*has_lines = false;
 	if (version >= 5) {
-		u(c, 1);	/* unit_type */
-		asz = (unsigned)u(c, 1);
-		abbrev_off = u(c, osz);
+		dw_u(c, 1);	/* unit_type */
+		asz = (unsigned)dw_u(c, 1);
+		abbrev_off = dw_u(c, osz);
 	} else {
-		abbrev_off = u(c, osz);
-		asz = (unsigned)u(c, 1);
+		abbrev_off = dw_u(c, osz);
+		asz = (unsigned)dw_u(c, 1);
 	}
 	if (!c->ok || version < 2 || version > 5 || asz > 8 || abbrev_off >= ab.end)
 		return false;
-	code = uleb(c);
+	code = dw_uleb(c);
 	/* the abbreviation with that code */
 	ab.pos = (size_t)abbrev_off;
 	for (;;) {
-		uint64_t ac = uleb(&ab);
+		uint64_t ac = dw_uleb(&ab);
 
 		if (!ab.ok || !ac)
 			return false;
-		uleb(&ab);	/* tag */
-		u(&ab, 1);	/* children */
+		dw_uleb(&ab);	/* tag */
+		dw_u(&ab, 1);	/* children */
 		if (ac == code)
 			break;
 		for (;;) {
-			uint64_t at = uleb(&ab), form = uleb(&ab);
+			uint64_t at = dw_uleb(&ab), form = dw_uleb(&ab);
 
 			if (!ab.ok)
 				return false;
 			if (form == DW_FORM_implicit_const)
-				sleb(&ab);
+				dw_sleb(&ab);
 			if (!at && !form)
 				break;
 		}
 	}
 	ud->comp_dir = NULL;
 	for (;;) {
-		uint64_t at = uleb(&ab), form = uleb(&ab), num = 0;
+		uint64_t at = dw_uleb(&ab), form = dw_uleb(&ab), num = 0;
 		const char *str = NULL;
 
 		if (!ab.ok)
@@ -282,10 +111,10 @@ static bool read_unit(const struct sections *s, struct cur *c, struct unit_dir *
 		if (!at && !form)
 			break;
 		if (form == DW_FORM_indirect)
-			form = uleb(c);
+			form = dw_uleb(c);
 		if (form == DW_FORM_implicit_const)
-			num = (uint64_t)sleb(&ab);
-		if (!read_form(s, c, form, osz, asz, &num, &str))
+			num = (uint64_t)dw_sleb(&ab);
+		if (!dw_read_form(s, c, form, osz, asz, &num, &str))
 			break;	/* a form not known here: what was read is kept */
 		if (at == DW_AT_stmt_list) {
 			ud->stmt_list = num;
@@ -416,18 +245,18 @@ static bool add_row(struct build *b, uint64_t addr, uint32_t file, uint64_t line
 
 /* A v5 directory or file table: its entries' paths (and, for files,
  * directory indices). */
-static bool v5_table(const struct sections *s, struct cur *c, unsigned osz, uint32_t *n,
+static bool v5_table(const struct dw_sections *s, struct dw_cur *c, unsigned osz, uint32_t *n,
 		     const char ***paths, uint64_t **dirs)
 {
-	uint8_t nfmt = (uint8_t)u(c, 1);
+	uint8_t nfmt = (uint8_t)dw_u(c, 1);
 	uint64_t fmt[2 * 255];
 	uint64_t count;
 
 	for (unsigned k = 0; k < nfmt; k++) {
-		fmt[2 * k] = uleb(c);
-		fmt[2 * k + 1] = uleb(c);
+		fmt[2 * k] = dw_uleb(c);
+		fmt[2 * k + 1] = dw_uleb(c);
 	}
-	count = uleb(c);
+	count = dw_uleb(c);
 	if (!c->ok || count > c->end - c->pos)
 		return false;
 	*n = (uint32_t)count;
@@ -440,7 +269,7 @@ static bool v5_table(const struct sections *s, struct cur *c, unsigned osz, uint
 			uint64_t num = 0;
 			const char *str = NULL;
 
-			if (!read_form(s, c, fmt[2 * k + 1], osz, 4, &num, &str))
+			if (!dw_read_form(s, c, fmt[2 * k + 1], osz, 4, &num, &str))
 				return false;
 			if (fmt[2 * k] == DW_LNCT_path)
 				(*paths)[e] = str;
@@ -452,12 +281,12 @@ static bool v5_table(const struct sections *s, struct cur *c, unsigned osz, uint
 }
 
 /* One line table at c (its unit_length), with its unit's comp_dir. */
-static bool read_table(struct build *b, const struct sections *s, struct cur *c,
+static bool read_table(struct build *b, const struct dw_sections *s, struct dw_cur *c,
 		       const char *comp_dir)
 {
 	unsigned osz;
-	size_t end = unit_end(c, &osz), prog;
-	unsigned version = (unsigned)u(c, 2);
+	size_t end = dw_unit_end(c, &osz), prog;
+	unsigned version = (unsigned)dw_u(c, 2);
 	uint8_t min_inst, opcode_base, line_range, std_len[256] = { 0 };
 	int8_t line_base;
 	uint64_t header_len;
@@ -467,22 +296,22 @@ static bool read_table(struct build *b, const struct sections *s, struct cur *c,
 	bool ok = false;
 
 	if (version >= 5) {
-		u(c, 1);	/* address_size */
-		u(c, 1);	/* segment_selector_size */
+		dw_u(c, 1);	/* address_size */
+		dw_u(c, 1);	/* segment_selector_size */
 	}
-	header_len = u(c, osz);
+	header_len = dw_u(c, osz);
 	if (!c->ok || version < 2 || version > 5 || header_len > end - c->pos)
 		return false;
 	prog = c->pos + (size_t)header_len;
-	min_inst = (uint8_t)u(c, 1);
+	min_inst = (uint8_t)dw_u(c, 1);
 	if (version >= 4)
-		u(c, 1);	/* maximum_operations_per_instruction */
-	u(c, 1);		/* default_is_stmt */
-	line_base = (int8_t)u(c, 1);
-	line_range = (uint8_t)u(c, 1);
-	opcode_base = (uint8_t)u(c, 1);
+		dw_u(c, 1);	/* maximum_operations_per_instruction */
+	dw_u(c, 1);		/* default_is_stmt */
+	line_base = (int8_t)dw_u(c, 1);
+	line_range = (uint8_t)dw_u(c, 1);
+	opcode_base = (uint8_t)dw_u(c, 1);
 	for (unsigned k = 1; k < opcode_base; k++)
-		std_len[k] = (uint8_t)u(c, 1);
+		std_len[k] = (uint8_t)dw_u(c, 1);
 	if (!c->ok || !line_range)
 		return false;
 	if (version >= 5) {
@@ -496,7 +325,7 @@ static bool read_table(struct build *b, const struct sections *s, struct cur *c,
 		if (!grow((void **)&dirs, &cap, 0, sizeof(*dirs)))
 			goto out;
 		dirs[ndirs++] = comp_dir;
-		for (const char *d; (d = cstr(c)) && *d;) {
+		for (const char *d; (d = dw_cstr(c)) && *d;) {
 			if (!grow((void **)&dirs, &cap, ndirs, sizeof(*dirs)))
 				goto out;
 			dirs[ndirs++] = d;
@@ -505,7 +334,7 @@ static bool read_table(struct build *b, const struct sections *s, struct cur *c,
 		    !(fdirs = calloc(fcap, sizeof(*fdirs))))
 			goto out;
 		fnames[nfiles++] = NULL;
-		for (const char *f; (f = cstr(c)) && *f;) {
+		for (const char *f; (f = dw_cstr(c)) && *f;) {
 			uint32_t old = fcap;
 
 			if (!grow((void **)&fnames, &fcap, nfiles, sizeof(*fnames)))
@@ -517,9 +346,9 @@ static bool read_table(struct build *b, const struct sections *s, struct cur *c,
 					goto out;
 				fdirs = q;
 			}
-			fdirs[nfiles] = uleb(c);
-			uleb(c);	/* mtime */
-			uleb(c);	/* length */
+			fdirs[nfiles] = dw_uleb(c);
+			dw_uleb(c);	/* mtime */
+			dw_uleb(c);	/* length */
 			fnames[nfiles++] = f;
 		}
 	}
@@ -538,7 +367,7 @@ static bool read_table(struct build *b, const struct sections *s, struct cur *c,
 		bool in_code = true;
 
 		while (c->ok && c->pos < end) {
-			uint8_t op = (uint8_t)u(c, 1);
+			uint8_t op = (uint8_t)dw_u(c, 1);
 			bool row = false, end_seq = false;
 
 			if (op >= opcode_base) {
@@ -548,35 +377,35 @@ static bool read_table(struct build *b, const struct sections *s, struct cur *c,
 				line += (int64_t)line_base + adj % line_range;
 				row = true;
 			} else if (op == 0) {
-				uint64_t len = uleb(c);
+				uint64_t len = dw_uleb(c);
 				size_t next = c->pos + (size_t)len;
 				uint8_t sub;
 
-				if (!len || !need(c, len))
+				if (!len || !dw_need(c, len))
 					goto out;
-				sub = (uint8_t)u(c, 1);
+				sub = (uint8_t)dw_u(c, 1);
 				if (sub == DW_LNE_end_sequence)
 					end_seq = row = true;
 				else if (sub == DW_LNE_set_address)
-					addr = u(c, len - 1 > 8 ? 8 : (unsigned)(len - 1));
+					addr = dw_u(c, len - 1 > 8 ? 8 : (unsigned)(len - 1));
 				c->pos = next;
 			} else if (op == DW_LNS_copy) {
 				row = true;
 			} else if (op == DW_LNS_advance_pc) {
-				addr += uleb(c) * min_inst;
+				addr += dw_uleb(c) * min_inst;
 			} else if (op == DW_LNS_advance_line) {
-				line += (uint64_t)sleb(c);
+				line += (uint64_t)dw_sleb(c);
 			} else if (op == DW_LNS_set_file) {
-				file = uleb(c);
+				file = dw_uleb(c);
 			} else if (op == DW_LNS_set_column) {
-				col = uleb(c);
+				col = dw_uleb(c);
 			} else if (op == DW_LNS_const_add_pc) {
 				addr += (uint64_t)((255 - opcode_base) / line_range) * min_inst;
 			} else if (op == DW_LNS_fixed_advance_pc) {
-				addr += u(c, 2);
+				addr += dw_u(c, 2);
 			} else {
 				for (unsigned k = 0; k < std_len[op]; k++)
-					uleb(c);
+					dw_uleb(c);
 			}
 			if (!row || !c->ok)
 				continue;
@@ -665,42 +494,17 @@ static bool sort_lines(struct source_line *v, uint32_t n)
 	return true;
 }
 
-static void find_sections(const struct fe_module *wm, struct sections *s)
-{
-	static const struct {
-		const char *name;
-		size_t cur, have;
-	} names[] = {
-		{ ".debug_info", offsetof(struct sections, info), offsetof(struct sections, have_info) },
-		{ ".debug_abbrev", offsetof(struct sections, abbrev), offsetof(struct sections, have_abbrev) },
-		{ ".debug_line", offsetof(struct sections, line), offsetof(struct sections, have_line) },
-		{ ".debug_str", offsetof(struct sections, str), offsetof(struct sections, have_str) },
-		{ ".debug_line_str", offsetof(struct sections, line_str), offsetof(struct sections, have_line_str) },
-	};
-
-	memset(s, 0, sizeof(*s));
-	for (uint32_t k = 0; k < wm->ncustoms; k++) {
-		for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
-			if (strcmp(wm->customs[k].name, names[n].name))
-				continue;
-			*(struct cur *)((char *)s + names[n].cur) =
-				(struct cur){ wm->customs[k].payload, 0, wm->customs[k].size, true };
-			*(bool *)((char *)s + names[n].have) = true;
-		}
-	}
-}
-
 struct source_map *fe_read_source_lines(const struct fe_module *wm, struct diag_sink *d)
 {
-	struct sections s;
+	struct dw_sections s;
 	struct build b = { 0 };
 	struct unit_dir *units = NULL;
 	uint32_t nunits = 0, ucap = 0;
-	struct cur info, line;
+	struct dw_cur info, line;
 	char cwd[4096];
 	bool ok = true;
 
-	find_sections(wm, &s);
+	dw_find_sections(wm, &s);
 	if (!s.have_line || !wm->code_size)
 		return NULL;
 	if (!(b.sm = calloc(1, sizeof(*b.sm))))
@@ -727,9 +531,9 @@ struct source_map *fe_read_source_lines(const struct fe_module *wm, struct diag_
 		const char *comp_dir = NULL;
 		size_t at = line.pos, next;
 		unsigned osz;
-		struct cur t = line;
+		struct dw_cur t = line;
 
-		next = unit_end(&line, &osz);
+		next = dw_unit_end(&line, &osz);
 		if (!line.ok) {
 			ok = false;
 			break;

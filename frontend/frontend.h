@@ -116,6 +116,12 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
  * load-time settings ("wasm2bpf.config") into m->configs. Needs the
  * memory laid out. 0 or -EINVAL (reported). */
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
+/* The C types of the maps' keys and values (and ring buffers' events),
+ * from the module's DWARF when it was built with -g: the SDK's W2B_MAP
+ * declares NAME__w2b_key and NAME__w2b_value, pointers to them
+ * (dwarf_types.c). A type DWARF cannot give, or whose size differs from
+ * the map's, leaves the map described by sizes. Never fails. */
+void fe_read_map_types(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
 /* The same for an entry the module records at byte offset `record`
  * (messages say so, located). */
 int fe_add_recorded_entry(struct ir_module *m, const struct fe_module *wm,

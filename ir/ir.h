@@ -427,6 +427,31 @@ struct ir_memory {
 	struct ir_data *datas;
 };
 
+/* A C type's layout, from the module's DWARF (frontend/dwarf_types.c),
+ * for the object's BTF: what a map's key and value, or a ring buffer's
+ * events, are made of. Pointers are the module's 4-byte addresses
+ * (IR_DT_INT "w2b_addr"); typedefs and qualifiers are looked through;
+ * an enum keeps its enumerators (members with values). */
+enum ir_dtype_kind { IR_DT_INT, IR_DT_FLOAT, IR_DT_STRUCT, IR_DT_UNION, IR_DT_ARRAY, IR_DT_ENUM };
+struct ir_dmember;
+struct ir_dtype {
+	uint8_t kind;			/* enum ir_dtype_kind */
+	const char *name;		/* INT/FLOAT: its C name; STRUCT/UNION: the
+					 * tag, or NULL */
+	uint32_t size;			/* bytes */
+	bool is_signed, is_char, is_bool;	/* INT */
+	const struct ir_dtype *elem;	/* ARRAY: the element type */
+	uint32_t count;			/* ARRAY: elements */
+	uint32_t nmembers;		/* STRUCT, UNION; ENUM: enumerators */
+	const struct ir_dmember *members;
+};
+struct ir_dmember {
+	const char *name;
+	uint32_t offset;		/* bytes from the start */
+	const struct ir_dtype *type;	/* NULL for an enumerator */
+	int64_t value;			/* an enumerator's */
+};
+
 /* A map the module declares (the SDK's W2B_MAP: frontend/sdk_metadata.c). */
 struct ir_map {
 	const char *name;		/* C identifier: ELF symbol, BTF, pin name */
@@ -434,6 +459,10 @@ struct ir_map {
 	uint32_t type;			/* BPF_MAP_TYPE_* */
 	uint32_t key_size, value_size, max_entries, map_flags, pinning;
 	uint32_t offset;		/* of its record, for diagnostics */
+	/* Set by fe_read_map_types() when the module has DWARF for them:
+	 * the key's and value's C types (NULL: described by size); for a
+	 * ring buffer value_type is its events' type. */
+	const struct ir_dtype *key_type, *value_type;
 };
 
 /* The map types a module may declare (common/map_types.def). */

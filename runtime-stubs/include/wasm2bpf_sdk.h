@@ -111,19 +111,35 @@ struct w2b_map_def {
 		(type), (ksize), (vsize), (max), (flags), (pin)                 \
 	}
 
+/* The key's and value's C types, for the object's BTF (bpftool and
+ * skeletons show a struct value by field): two unused pointers of those
+ * types, which a module built with -g describes in its DWARF and the
+ * compiler finds by name (NAME__w2b_key, NAME__w2b_value). */
+#define W2B_MAP_TYPES_(name, key_t, value_t)                                   \
+	__attribute__((used)) static key_t *const name##__w2b_key = 0;         \
+	__attribute__((used)) static value_t *const name##__w2b_value = 0
+
 /* W2B_MAP(counts, BPF_MAP_TYPE_HASH, w2b_u32, struct stats, 1024); */
 #define W2B_MAP(name, type, key_t, value_t, max)                                \
+	W2B_MAP_TYPES_(name, key_t, value_t);                                  \
 	W2B_MAP_DEF(name, type, sizeof(key_t), sizeof(value_t), max,           \
 		    (type) == BPF_MAP_TYPE_LPM_TRIE ? BPF_F_NO_PREALLOC : 0u,  \
 		    LIBBPF_PIN_NONE)
 /* The same, pinned by name (shared with userspace and other programs). */
 #define W2B_MAP_PINNED(name, type, key_t, value_t, max)                         \
+	W2B_MAP_TYPES_(name, key_t, value_t);                                  \
 	W2B_MAP_DEF(name, type, sizeof(key_t), sizeof(value_t), max,           \
 		    (type) == BPF_MAP_TYPE_LPM_TRIE ? BPF_F_NO_PREALLOC : 0u,  \
 		    LIBBPF_PIN_BY_NAME)
 /* A ring buffer of `bytes` (a power of two, a multiple of the page size). */
 #define W2B_RINGBUF(name, bytes)                                               \
 	W2B_MAP_DEF(name, BPF_MAP_TYPE_RINGBUF, 0, 0, bytes, 0u, LIBBPF_PIN_NONE)
+/* The same, whose records are `event_t`s: with -g, the object's BTF has
+ * the variable w2b_event__NAME of that type, so that a generic consumer
+ * can decode the records (docs/abi.md, Ring buffer events). */
+#define W2B_RINGBUF_OF(name, bytes, event_t)                                   \
+	__attribute__((used)) static event_t *const name##__w2b_value = 0;     \
+	W2B_RINGBUF(name, bytes)
 /* Maps user space fills with file descriptors or indexes (the program
  * only names them): bpf_redirect_map's targets — interfaces by ifindex
  * (devmap, devmap_hash), CPUs (cpumap: the value is the queue size),

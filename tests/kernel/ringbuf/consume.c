@@ -11,6 +11,9 @@
  * - every run's verdict is XDP_PASS (a trap would be XDP_ABORTED);
  * - the ring buffer holds exactly one record per run, in run order, each
  *   with the frame's length, ethertype and first six bytes, and nothing more;
+ * - the object's BTF names the records' type (w2b_event__events: struct
+ *   event, by field) and decodes the first record generically (btf_dump),
+ *   and totals' value type is struct total;
  * - totals holds exactly the keys 0x0800, 0x0806 and 0x86dd, each with the
  *   packets and bytes of its frames, and 0x9999 is gone (the program deleted
  *   it).
@@ -19,8 +22,10 @@
  * differed) otherwise. Closing line: "ringbuf: N passed, M failed".
  */
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +106,62 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* btf_dump's output, gathered. */
+static char dumped[1024];
+
+static void gather(void *ctx, const char *fmt, va_list args)
+{
+	size_t n = strlen(dumped);
+
+	(void)ctx;
+	if (n < sizeof(dumped) - 1)
+		vsnprintf(dumped + n, sizeof(dumped) - n, fmt, args);
+}
+
+/* The object's BTF describes the events and the totals by their C types
+ * (events.c is built with -g): the ring buffer's record type is the
+ * variable w2b_event__events's, which decodes a record with nothing but
+ * the object in hand, as a generic consumer would (btf_dump's typed
+ * data dump); totals' value type is struct total, by field. */
+static void check_btf(struct bpf_object *obj, struct bpf_map *totals, const struct event *first)
+{
+	LIBBPF_OPTS(btf_dump_type_data_opts, one_line, .compact = true);
+	struct btf *btf = bpf_object__btf(obj);
+	int var = btf ? btf__find_by_name_kind(btf, "w2b_event__events", BTF_KIND_VAR) : -1;
+	const struct btf_type *ev = var > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, var)->type) : NULL;
+	const struct btf_type *tot = btf ? btf__type_by_id(btf, bpf_map__btf_value_type_id(totals)) : NULL;
+	static const char *const ev_names[] = { "len", "ethertype", "first_bytes" };
+	static const uint32_t ev_bits[] = { 0, 32, 48 };
+	struct btf_dump *d;
+
+	expect("the object's BTF has VAR w2b_event__events", var > 0, 1);
+	expect("its type is struct event, 12 bytes, 3 members",
+	       ev && btf_is_struct(ev) && !strcmp(btf__name_by_offset(btf, ev->name_off), "event") &&
+	       ev->size == 12 && btf_vlen(ev) == 3, 1);
+	for (unsigned k = 0; ev && btf_is_struct(ev) && k < btf_vlen(ev) && k < 3; k++) {
+		const struct btf_member *m = btf_members(ev) + k;
+		char what[96];
+
+		snprintf(what, sizeof(what), "struct event member %u is '%s' at bit %u", k,
+			 ev_names[k], ev_bits[k]);
+		expect(what, !strcmp(btf__name_by_offset(btf, m->name_off), ev_names[k]) &&
+			     btf_member_bit_offset(ev, k) == ev_bits[k], 1);
+	}
+	expect("totals' value type is struct total (packets, bytes)",
+	       tot && btf_is_struct(tot) && btf_vlen(tot) == 2 &&
+	       !strcmp(btf__name_by_offset(btf, tot->name_off), "total") &&
+	       !strcmp(btf__name_by_offset(btf, btf_members(tot)[0].name_off), "packets") &&
+	       !strcmp(btf__name_by_offset(btf, btf_members(tot)[1].name_off), "bytes"), 1);
+	if (var <= 0 || !(d = btf_dump__new(btf, gather, NULL, NULL)))
+		return;
+	btf_dump__dump_type_data(d, btf__type_by_id(btf, var)->type, first, sizeof(*first), &one_line);
+	btf_dump__free(d);
+	printf("     the first record decoded by its BTF type: %s\n", dumped);
+	expect("the decoded first record (IPv4/UDP) shows .len = 60 and .ethertype = 2048",
+	       strstr(dumped, ".len = (unsigned int)60") &&
+	       strstr(dumped, ".ethertype = (unsigned short)2048") != NULL, 1);
+}
+
 static int fail_setup(const char *what, int err)
 {
 	printf("FAIL setup: %s: %s\n", what, strerror(err < 0 ? -err : err));
@@ -174,6 +235,8 @@ static int run_checks(struct bpf_object *obj)
 	expect("ring_buffer__consume result", (uint64_t)(int64_t)n, want_records);
 	expect("records consumed", nrecords, want_records);
 	expect("records of the wrong size", bad_sizes, 0);
+	if (nrecords)
+		check_btf(obj, totals, &records[0]);
 	n = ring_buffer__consume(rb);
 	expect("second ring_buffer__consume (buffer empty)", (uint64_t)(int64_t)n, 0);
 	ring_buffer__free(rb);

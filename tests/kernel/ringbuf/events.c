@@ -29,7 +29,7 @@ struct total {
 	w2b_u64 bytes;
 };
 
-W2B_RINGBUF(events, 4096);
+W2B_RINGBUF_OF(events, 4096, struct event);
 W2B_MAP(totals, BPF_MAP_TYPE_HASH, w2b_u32, struct total, 64);
 
 W2B_PROGRAM("xdp", watch)
