@@ -95,6 +95,10 @@ struct reader {
 	struct abbrev_attr *attrs;
 	uint32_t nattrs, attrs_cap;
 	bool ok;
+	/* convert()'s results per DIE, so that a type used many times is
+	 * converted once (a hostile module's fan-out stays linear) */
+	const struct ir_dtype **memo;
+	uint8_t *state;		/* 0 not yet, 1 converting (a cycle), 2 done */
 };
 
 static bool grow(void **p, uint32_t *cap, uint32_t n, size_t size)
@@ -414,13 +418,34 @@ static const struct ir_dtype *composite(const struct reader *r, struct arena *a,
 	return t;
 }
 
+static const struct ir_dtype *convert_die(const struct reader *r, struct arena *a,
+					  const struct die *d, unsigned depth);
+
 static const struct ir_dtype *convert(const struct reader *r, struct arena *a, const struct die *d,
 				      unsigned depth)
 {
-	struct ir_dtype *t;
+	uint32_t idx;
+	const struct ir_dtype *t;
 
 	if (!d || depth > MAX_DEPTH)
 		return NULL;
+	idx = (uint32_t)(d - r->dies);
+	if (r->state[idx] == 2)
+		return r->memo[idx];
+	if (r->state[idx] == 1)
+		return NULL;	/* a type that contains itself */
+	r->state[idx] = 1;
+	t = convert_die(r, a, d, depth);
+	r->memo[idx] = t;
+	r->state[idx] = 2;
+	return t;
+}
+
+static const struct ir_dtype *convert_die(const struct reader *r, struct arena *a,
+					  const struct die *d, unsigned depth)
+{
+	struct ir_dtype *t;
+
 	switch (d->tag) {
 	case DW_TAG_typedef: {
 		/* typedef struct { ... } name_t: the struct takes the name */
@@ -522,6 +547,10 @@ void fe_read_map_types(struct ir_module *m, const struct fe_module *wm, struct d
 	for (info = s.info; info.ok && info.pos < info.end;)
 		if (!read_unit(&r, &info))
 			break;
+	r.memo = calloc(r.ndies ? r.ndies : 1, sizeof(*r.memo));
+	r.state = calloc(r.ndies ? r.ndies : 1, 1);
+	if (!r.memo || !r.state)
+		abort();
 	for (uint32_t k = 0; k < m->nmaps; k++) {
 		struct ir_map *mp = &m->maps[k];
 		bool ring = !mp->key_size && !mp->value_size;
@@ -533,4 +562,6 @@ void fe_read_map_types(struct ir_module *m, const struct fe_module *wm, struct d
 	free(r.dies);
 	free(r.abbrevs);
 	free(r.attrs);
+	free(r.memo);
+	free(r.state);
 }
