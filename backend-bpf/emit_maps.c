@@ -25,6 +25,16 @@
  * formed from). When the address may come from several sites, the site
  * is picked at run time by which site's range holds a.
  *
+ * Tail calls (helpers.def's EFFECT TAIL): when bpf_tail_call finds a
+ * program the run continues there and never returns, abandoning the Wasm
+ * frames between the entry and the call. Their globals' writes stand (as
+ * they would had the frames returned); the one thing a return would have
+ * undone is the shadow stack (wasm-ld's __stack_pointer, ir_module's
+ * stack_pointer), which is set back to its initial value, where every run
+ * starts it, before the call. When there is no program at the index the
+ * call returns and the code goes on (its result means nothing: the
+ * kernel sets none).
+ *
  * Atomics (IR_ATOMIC_RMW, IR_ATOMIC_CMPXCHG) are LLVM atomicrmw/cmpxchg on
  * the checked pointer — BPF_ATOMIC instructions — with Wasm's alignment
  * trap first ("unaligned atomic"): the verifier demands aligned atomics.
@@ -154,6 +164,13 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 	}
 	if (fs->bad)
 		return 0;
+	if (h->effect == IR_HEFFECT_TAIL && m->stack_pointer < m->nglobals) {
+		/* the run may end here: the shadow stack as a run starts it */
+		const struct ir_global *sp = &m->globals[m->stack_pointer];
+
+		be_store(cx, LLVMConstInt(cx->t_i64, (uint64_t)sp->init, 0),
+			 be_env_slot(cx, fs->env, BE_ENV_GLOBALS, cx->global_slot[m->stack_pointer]));
+	}
 	r = be_call_helper(cx, h->id,
 			   LLVMFunctionType(lookup ? cx->t_ptr : cx->t_i64, pt, n + nctx, 0),
 			   argv, n + nctx);

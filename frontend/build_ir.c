@@ -2193,6 +2193,7 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, cons
 
 	if (invalid_module)
 		return NULL;
+	m->stack_pointer = IR_NOVAL;	/* fe_layout_memory() finds it */
 	fe_eval_globals(wm, a, &b.gv);
 	b.global_ir = collect_globals(m, wm, a, &b.gv);
 	if (fe_static_tables(wm, &b.gv, a, d, &b.tables))

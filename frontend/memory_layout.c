@@ -101,7 +101,7 @@ static const char *global_name(const struct fe_module *wm, struct arena *a, uint
  * called __heap_base is no wasm-ld module, and exporting must not change
  * how its memory behaves. */
 static bool named_global_value(const struct fe_module *wm, struct arena *a,
-			       const char *name, bool mutable_, uint64_t *value)
+			       const char *name, bool mutable_, uint64_t *value, uint32_t *index)
 {
 	for (uint32_t k = 0; k < wm->nglobals; k++) {
 		const struct fe_global *g = &wm->globals[k];
@@ -113,6 +113,8 @@ static bool named_global_value(const struct fe_module *wm, struct arena *a,
 		n = global_name(wm, a, k);
 		if (n && !strcmp(n, name)) {
 			*value = (uint32_t)g->init.instrs[0].u.i64;
+			if (index)
+				*index = k;
 			return true;
 		}
 	}
@@ -173,6 +175,7 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 	const struct fe_memory *mem;
 	struct fe_global_values gv;
 	uint64_t declared, size, data_end = 0, v;
+	uint32_t sp_index = UINT32_MAX;	/* __stack_pointer's Wasm index */
 	bool wasm_ld = false;
 
 	if (!wm->nmemories) {
@@ -226,23 +229,39 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 	 * static */
 	v = 0;
 	size = data_end;
-	if (named_global_value(wm, m->arena, "__stack_pointer", true, &v)) {
+	if (named_global_value(wm, m->arena, "__stack_pointer", true, &v, &sp_index)) {
 		wasm_ld = true;
+		for (uint32_t k = 0; k < m->nglobals; k++)
+			if (m->globals[k].mutable_ && m->globals[k].wasm_index == sp_index)
+				m->stack_pointer = k;
 		/* the stack's top and what lies above it (rustc's data,
 		 * with --stack-first): the bytes most accesses reach */
 		if (v > 16384 && v <= declared)
 			m->memory.hot = (uint32_t)((v - 16384) & ~(uint64_t)7);
 		size = v > size ? v : size;
-		if (named_global_value(wm, m->arena, "__heap_base", false, &v) ||
-		    named_global_value(wm, m->arena, "__data_end", false, &v))
+		if (named_global_value(wm, m->arena, "__heap_base", false, &v, NULL) ||
+		    named_global_value(wm, m->arena, "__data_end", false, &v, NULL))
 			size = v > size ? v : size;
 		if (exported_global_value(wm, "__heap_base", &v) ||
 		    exported_global_value(wm, "__data_end", &v))
 			size = v > size ? v : size;
 	}
 	if (sdk_heap_base(wm, &v)) {
+		const struct fe_global *g0 = wm->nglobals ? &wm->globals[0] : NULL;
+
 		wasm_ld = true;
 		size = v > size ? v : size;
+		/* a module the SDK's header was in is wasm-ld's, whose first
+		 * global is __stack_pointer even when wasm-opt dropped the
+		 * name section */
+		if (sp_index == UINT32_MAX && g0 && !g0->imported && g0->type.valtype == FE_I32 &&
+		    g0->type.mutable_ && g0->init.ninstrs == 1 &&
+		    g0->init.instrs[0].op == FE_OP_I32_CONST) {
+			sp_index = 0;
+			for (uint32_t k = 0; k < m->nglobals; k++)
+				if (m->globals[k].mutable_ && m->globals[k].wasm_index == 0)
+					m->stack_pointer = k;
+		}
 	}
 	size = (size + 15) & ~(uint64_t)15;
 	if (wasm_ld && size < declared)

@@ -467,7 +467,7 @@ struct ir_map {
 
 /* The map types a module may declare (common/map_types.def). */
 enum ir_map_class { IR_MAPS_NONE, IR_MAPS_DATA, IR_MAPS_RINGBUF, IR_MAPS_REDIRECT, IR_MAPS_PERF,
-		    IR_MAPS_STACK };
+		    IR_MAPS_STACK, IR_MAPS_PROGS };
 struct ir_map_type {
 	uint32_t type;			/* BPF_MAP_TYPE_* */
 	const char *name;
@@ -485,7 +485,7 @@ const char *ir_map_class_types(enum ir_map_class cls, char *buf, size_t size);
 
 /* The kernel helpers a module may import (common/helpers.def). */
 enum ir_helper_ret { IR_HRET_NUM, IR_HRET_MAP_VALUE };
-enum ir_helper_effect { IR_HEFFECT_NONE, IR_HEFFECT_PACKET };
+enum ir_helper_effect { IR_HEFFECT_NONE, IR_HEFFECT_PACKET, IR_HEFFECT_TAIL };
 struct ir_helper_info {
 	const char *name;		/* import name: libbpf's without "bpf_" */
 	uint32_t id;			/* BPF_FUNC_* */
@@ -547,6 +547,8 @@ struct ir_module {
 	struct ir_memory memory;
 	uint32_t nglobals;
 	struct ir_global *globals;
+	uint32_t stack_pointer;		/* wasm-ld's __stack_pointer: the IR global
+					 * (fe_layout_memory()), or IR_NOVAL */
 	uint32_t nfuncs;
 	struct ir_func *funcs;		/* defined functions, in Wasm order */
 	uint32_t nentries;

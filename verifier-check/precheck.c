@@ -62,7 +62,7 @@ const char *const vc_class_name[VC_CLASS_COUNT] = {
 /* The helpers a module imports (common/helpers.def): what the kernel
  * checks at a call of each. */
 enum helper_ret { RET_NUM, RET_MAP_VALUE };
-enum helper_effect { EFFECT_NONE, EFFECT_PACKET };
+enum helper_effect { EFFECT_NONE, EFFECT_PACKET, EFFECT_TAIL };
 struct helper {
 	const char *name;
 	uint32_t id;

@@ -77,6 +77,7 @@ enum { CGROUP_SKB_DROP = 0, CGROUP_SKB_ALLOW = 1 };
 enum {
 	BPF_MAP_TYPE_HASH = 1,
 	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PROG_ARRAY = 3,
 	BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4,
 	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
@@ -346,6 +347,17 @@ enum { BPF_F_INGRESS = 1 };
 enum { BPF_FIB_LOOKUP_DIRECT = 1, BPF_FIB_LOOKUP_OUTPUT = 2 };
 enum { BPF_FIB_LKUP_RET_SUCCESS = 0, BPF_FIB_LKUP_RET_NOT_FWDED = 4,
        BPF_FIB_LKUP_RET_NO_NEIGH = 7 };
+
+/* Programs by index for bpf_tail_call, filled by user space with program
+ * file descriptors (of the same program type). */
+#define W2B_PROG_ARRAY(name, max) W2B_MAP_DEF(name, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, max, 0u, LIBBPF_PIN_NONE)
+/* Go on in program `index` of a W2B_PROG_ARRAY, with this program's
+ * context: when there is one the run ends there (the shadow stack is put
+ * back as the run found it, as if every function had returned) and this
+ * call never returns; when there is none it returns (the result means
+ * nothing) and the code goes on. At most 33 in a row (the kernel's
+ * limit). */
+W2B_HELPER(tail_call) long bpf_tail_call(const void *prog_array, w2b_u32 index);
 
 /* --- events and stacks ------------------------------------------------------- */
 
