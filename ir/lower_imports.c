@@ -310,8 +310,8 @@ static bool map_fits(struct lower *l, struct ir_inst *i, const struct ir_helper_
 
 	if (t && t->cls == h->maps)
 		return true;
-	refuse(l, i, "bpf.%s: map '%s' is a %s; it takes a %s", h->name, mp->name,
-	       t ? t->name : "map of an unknown type",
+	refuse(l, i, "bpf.%s: map '%s' (type %s) is not one it takes: %s", h->name, mp->name,
+	       t ? t->name : "unknown",
 	       ir_map_class_types((enum ir_map_class)h->maps, want, sizeof(want)));
 	return false;
 }
