@@ -542,6 +542,23 @@ static int check_map_names(struct compile *c)
 	return 0;
 }
 
+/* Whether rustc made the module (its producers section names it) with
+ * debug info, as cargo's dev profile does. */
+static bool rust_debug_build(const struct fe_module *wm)
+{
+	bool rustc = false, debug = false;
+
+	for (uint32_t k = 0; k < wm->ncustoms; k++) {
+		const struct fe_custom *cs = &wm->customs[k];
+
+		if (!strcmp(cs->name, "producers"))
+			for (uint32_t i = 0; i + 5 <= cs->size && !rustc; i++)
+				rustc = !memcmp(cs->payload + i, "rustc", 5);
+		debug |= !strcmp(cs->name, ".debug_info");
+	}
+	return rustc && debug;
+}
+
 static int compile_module(struct compile *c)
 {
 	struct ir_loop_opts loops = { c->o.max_loop_iters, w2b_license_is_gpl_compatible(c->o.license),
@@ -811,6 +828,12 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 	}
 	if (err == -E2BIG)
 		err = -EINVAL;		/* reported: a refusal */
+	if ((err || c.diag.nerrors) && !c.diag.nices && c.wasm && rust_debug_build(c.wasm))
+		diag_report(&c.diag, DIAG_NOTE, NULL,
+			    "the module is a Rust build with debug info: cargo's dev profile "
+			    "(opt-level 0) leaves the SDK's calls un-inlined, which eBPF cannot take; "
+			    "build with --release, or set `[profile.dev] opt-level = 1` in Cargo.toml "
+			    "(docs/sdk-rust.md)");
 	if (!err)
 		describe_entries(&c);
 	if (c.diag.nices)

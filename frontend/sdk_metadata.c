@@ -15,6 +15,13 @@
  *                       the u32 Wasm address of its `const volatile`
  *                       variable; ir_lower_imports() turns reads of it
  *                       into reads of a .rodata variable of that name.
+ *   "wasm2bpf.maps.exported", "wasm2bpf.config.exported"
+ *                       the same, a NUL-terminated name alone: the address
+ *                       is the value of the module's export of that name
+ *                       (an immutable i32 global, as wasm-ld exports a
+ *                       data symbol). For languages whose custom sections
+ *                       can hold only plain bytes, no relocations: Rust's
+ *                       #[link_section] statics (the Rust SDK).
  *
  * The definition is read from the memory's initial contents (the active
  * data segments; bytes no segment covers are zero, as wasm-opt's memory
@@ -168,44 +175,125 @@ static void yield_symbol(struct ir_module *m, const char *name)
 	}
 }
 
-static int read_configs(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
+/* One load-time setting: its variable at addr. */
+static int add_config(struct ir_module *m, const char *name, uint32_t addr, uint32_t rec,
+		      struct diag_sink *d)
+{
+	if (!is_identifier(name) || !strncmp(name, "w2b_", 4)) {
+		diag_error_at(d, rec, "config '%s': the name must be a C identifier not starting with w2b_",
+			      name);
+		return -EINVAL;
+	}
+	for (uint32_t k = 0; k < m->nconfigs; k++)
+		if (!strcmp(m->configs[k].name, name) || m->configs[k].addr == addr) {
+			diag_error_at(d, rec, "config '%s' is declared twice", name);
+			return -EINVAL;
+		}
+	for (uint32_t k = 0; k < m->nmaps; k++)
+		if (!strcmp(m->maps[k].name, name)) {
+			diag_error_at(d, rec, "config '%s' has the name of a map", name);
+			return -EINVAL;
+		}
+	if (!m->memory.present || addr >= m->memory.size) {
+		diag_error_at(d, rec, "config '%s': its variable at %u is outside the memory", name, addr);
+		return -EINVAL;
+	}
+	m->configs = arena_grow(m->arena, m->configs, m->nconfigs, m->nconfigs + 1, sizeof(*m->configs));
+	m->configs[m->nconfigs++] = (struct ir_config){ name, addr, rec, IR_NOVAL };
+	return 0;
+}
+
+/* The value of the immutable i32 global the module exports as `name`
+ * (wasm-ld exports a data symbol's address so: a Rust #[no_mangle]
+ * static, C's --export=NAME). */
+static bool exported_address(const struct fe_module *wm, const char *name, uint32_t *addr)
+{
+	for (uint32_t k = 0; k < wm->nexports; k++) {
+		const struct fe_export *ex = &wm->exports[k];
+		const struct fe_global *g;
+
+		if (ex->kind != FE_EXT_GLOBAL || strcmp(ex->name, name) || ex->index >= wm->nglobals)
+			continue;
+		g = &wm->globals[ex->index];
+		if (g->imported || g->type.valtype != FE_I32 || g->type.mutable_ ||
+		    g->init.ninstrs != 1 || g->init.instrs[0].op != FE_OP_I32_CONST)
+			return false;
+		*addr = (uint32_t)g->init.instrs[0].u.i64;
+		return true;
+	}
+	return false;
+}
+
+/* One map record: its definition at addr, checked as the kernel would. */
+static int add_map(struct ir_module *m, const char *name, uint32_t addr, uint32_t rec,
+		   struct diag_sink *d)
+{
+	struct ir_map mp = { 0 };
+	const char *why;
+
+	if (!is_identifier(name) || !strncmp(name, "w2b_", 4)) {
+		diag_error_at(d, rec, "map '%s': the name must be a C identifier not starting with w2b_",
+			      name);
+		return -EINVAL;
+	}
+	for (uint32_t k = 0; k < m->nmaps; k++)
+		if (!strcmp(m->maps[k].name, name) || m->maps[k].addr == addr) {
+			diag_error_at(d, rec, "map '%s' is declared twice", name);
+			return -EINVAL;
+		}
+	if (!m->memory.present || addr > m->memory.size || m->memory.size - addr < MAP_DEF_SIZE) {
+		diag_error_at(d, rec, "map '%s': its definition at %u is outside the memory", name, addr);
+		return -EINVAL;
+	}
+	mp.name = name;
+	mp.addr = addr;
+	mp.offset = rec;
+	mp.type = initial_u32(&m->memory, addr);
+	mp.key_size = initial_u32(&m->memory, addr + 4);
+	mp.value_size = initial_u32(&m->memory, addr + 8);
+	mp.max_entries = initial_u32(&m->memory, addr + 12);
+	mp.map_flags = initial_u32(&m->memory, addr + 16);
+	mp.pinning = initial_u32(&m->memory, addr + 20);
+	if ((why = bad_definition(m->arena, &mp))) {
+		diag_error_at(d, rec, "map '%s': %s", name, why);
+		return -EINVAL;
+	}
+	m->maps = arena_grow(m->arena, m->maps, m->nmaps, m->nmaps + 1, sizeof(*m->maps));
+	m->maps[m->nmaps++] = mp;
+	yield_symbol(m, name);
+	return 0;
+}
+
+/* The records of custom section `section` ("NAME\0" u32 address, or with
+ * `exported` "NAME\0" alone, the address the module's export NAME holds),
+ * each given to add. */
+static int read_records(struct ir_module *m, const struct fe_module *wm, const char *section,
+			bool exported, int (*add)(struct ir_module *, const char *, uint32_t,
+						  uint32_t, struct diag_sink *),
+			struct diag_sink *d)
 {
 	const struct fe_custom *c = NULL;
+	int err;
 
-	while ((c = find_custom(wm, "wasm2bpf.config", c))) {
+	while ((c = find_custom(wm, section, c))) {
 		struct reader r = { c, 0 };
 
 		while (r.pos < c->size) {
 			uint32_t rec = at(&r), addr;
 			const char *name = read_str(&r);
 
-			if (!name || !read_u32(&r, &addr)) {
-				diag_error_at(d, rec, "wasm2bpf.config: truncated record (a name and a u32 address)");
+			if (!name || (!exported && !read_u32(&r, &addr))) {
+				diag_error_at(d, rec, exported ? "%s: truncated record (a NUL-terminated name)" :
+					      "%s: truncated record (a name and a u32 address)", section);
 				return -EINVAL;
 			}
-			if (!is_identifier(name) || !strncmp(name, "w2b_", 4)) {
-				diag_error_at(d, rec, "config '%s': the name must be a C identifier not starting with w2b_",
-					      name);
+			if (exported && !exported_address(wm, name, &addr)) {
+				diag_error_at(d, rec, "%s: '%s' is not an exported immutable i32 global (the address of the definition: a #[no_mangle] static)",
+					      section, name);
 				return -EINVAL;
 			}
-			for (uint32_t k = 0; k < m->nconfigs; k++)
-				if (!strcmp(m->configs[k].name, name) || m->configs[k].addr == addr) {
-					diag_error_at(d, rec, "config '%s' is declared twice", name);
-					return -EINVAL;
-				}
-			for (uint32_t k = 0; k < m->nmaps; k++)
-				if (!strcmp(m->maps[k].name, name)) {
-					diag_error_at(d, rec, "config '%s' has the name of a map", name);
-					return -EINVAL;
-				}
-			if (!m->memory.present || addr >= m->memory.size) {
-				diag_error_at(d, rec, "config '%s': its variable at %u is outside the memory",
-					      name, addr);
-				return -EINVAL;
-			}
-			m->configs = arena_grow(m->arena, m->configs, m->nconfigs, m->nconfigs + 1,
-						sizeof(*m->configs));
-			m->configs[m->nconfigs++] = (struct ir_config){ name, addr, rec, IR_NOVAL };
+			if ((err = add(m, name, addr, rec, d)))
+				return err;
 		}
 	}
 	return 0;
@@ -213,56 +301,12 @@ static int read_configs(struct ir_module *m, const struct fe_module *wm, struct 
 
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
 {
-	const struct fe_custom *c = NULL;
 	int err;
 
-	while ((c = find_custom(wm, "wasm2bpf.maps", c))) {
-		struct reader r = { c, 0 };
-
-		while (r.pos < c->size) {
-			uint32_t rec = at(&r), addr;
-			const char *name = read_str(&r), *why;
-			struct ir_map mp = { 0 };
-
-			if (!name || !read_u32(&r, &addr)) {
-				diag_error_at(d, rec, "wasm2bpf.maps: truncated record (a name and a u32 address)");
-				return -EINVAL;
-			}
-			if (!is_identifier(name) || !strncmp(name, "w2b_", 4)) {
-				diag_error_at(d, rec, "map '%s': the name must be a C identifier not starting with w2b_",
-					      name);
-				return -EINVAL;
-			}
-			for (uint32_t k = 0; k < m->nmaps; k++)
-				if (!strcmp(m->maps[k].name, name) || m->maps[k].addr == addr) {
-					diag_error_at(d, rec, "map '%s' is declared twice", name);
-					return -EINVAL;
-				}
-			if (!m->memory.present || addr > m->memory.size ||
-			    m->memory.size - addr < MAP_DEF_SIZE) {
-				diag_error_at(d, rec, "map '%s': its definition at %u is outside the memory",
-					      name, addr);
-				return -EINVAL;
-			}
-			mp.name = name;
-			mp.addr = addr;
-			mp.offset = rec;
-			mp.type = initial_u32(&m->memory, addr);
-			mp.key_size = initial_u32(&m->memory, addr + 4);
-			mp.value_size = initial_u32(&m->memory, addr + 8);
-			mp.max_entries = initial_u32(&m->memory, addr + 12);
-			mp.map_flags = initial_u32(&m->memory, addr + 16);
-			mp.pinning = initial_u32(&m->memory, addr + 20);
-			if ((why = bad_definition(m->arena, &mp))) {
-				diag_error_at(d, rec, "map '%s': %s", name, why);
-				return -EINVAL;
-			}
-			m->maps = arena_grow(m->arena, m->maps, m->nmaps, m->nmaps + 1, sizeof(*m->maps));
-			m->maps[m->nmaps++] = mp;
-			yield_symbol(m, name);
-		}
-	}
-	if ((err = read_configs(m, wm, d)))
+	if ((err = read_records(m, wm, "wasm2bpf.maps", false, add_map, d)) ||
+	    (err = read_records(m, wm, "wasm2bpf.maps.exported", true, add_map, d)) ||
+	    (err = read_records(m, wm, "wasm2bpf.config", false, add_config, d)) ||
+	    (err = read_records(m, wm, "wasm2bpf.config.exported", true, add_config, d)))
 		return err;
 	return 0;
 }

@@ -12,7 +12,7 @@ PACKAGES=(
   wabt                                  # wat2wasm reads text modules; wast2json for the spec tests
   iproute2 curl                         # end-to-end traffic tests
   nodejs                                # the reference engine of the differential tests
-  rustc libstd-rust-dev-wasm32          # the Rust programs of the loop corpus (tests/loops)
+  rustc cargo libstd-rust-dev-wasm32    # Rust: the loop corpus (tests/loops), the Rust SDK and samples
   csmith libcsmith-dev                  # random C programs (tests/diff/csmith_batch.py)
 )
 

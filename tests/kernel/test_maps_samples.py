@@ -10,7 +10,8 @@ data_in FILE repeat N`: N runs, the last one's verdict printed), and its
 maps are read with `bpftool map dump id ID -j` (the maps found through the
 program's map_ids, so no other object's maps of the same name get in):
 
-- counters: UDP, TCP, ICMP, ARP and IPv6/ICMPv6 frames, each run a
+- counters, and counters-rust (the same policy in Rust, through the Rust
+  SDK): UDP, TCP, ICMP, ARP and IPv6/ICMPv6 frames, each run a
   different number of times; proto_stats summed over CPUs must count
   exactly those packets and bytes under 17, 6, 1, 255 (not IP) and 58.
 - ratelimit (RATE 10/s, BURST 5): five runs from one source in one burst
@@ -146,21 +147,22 @@ def u32(n):
 
 # --- the samples -----------------------------------------------------------------
 
-def test_counters(obj, pin, tmp):
+def test_counters(obj, pin, tmp, name="counters"):
     p = Prog(obj, pin, tmp)
     frames = [("UDP", udp(), 17, 3), ("TCP", tcp(), 6, 5), ("ICMP", icmp(), 1, 7),
               ("ARP", arp(), 255, 11), ("IPv6 ICMPv6", icmpv6(), 58, 2)]
-    for name, frame, _, n in frames:
+    sample = name
+    for what, frame, _, n in frames:
         v = p.run(frame, n)
-        check("counters: %s x%d passes" % (name, n), v == XDP_PASS, "verdict %d" % v)
+        check("%s: %s x%d passes" % (sample, what, n), v == XDP_PASS, "verdict %d" % v)
     stats = p.dump("proto_stats")
-    for name, frame, key, n in frames:
+    for what, frame, key, n in frames:
         got = stats.get(u32(key), [0, 0])
-        check("counters: proto_stats[%d] (%s) = %d packets, %d bytes" % (key, name, n, n * len(frame)),
+        check("%s: proto_stats[%d] (%s) = %d packets, %d bytes" % (sample, key, what, n, n * len(frame)),
               got == [n, n * len(frame)], "got %s" % got)
     others = {int.from_bytes(k, "little"): v for k, v in stats.items()
               if v != [0, 0] and int.from_bytes(k, "little") not in {f[2] for f in frames}}
-    check("counters: no other protocol counted", not others, str(others))
+    check("%s: no other protocol counted" % sample, not others, str(others))
 
 
 def test_ratelimit(obj, pin, tmp):
@@ -235,7 +237,8 @@ def main():
     try:
         os.mkdir(pindir)
         for name, fn in (("counters", test_counters), ("ratelimit", test_ratelimit),
-                         ("blocklist", test_blocklist)):
+                         ("blocklist", test_blocklist),
+                         ("counters-rust", lambda o, p, t: test_counters(o, p, t, "counters-rust"))):
             obj = os.path.join(a.build, "samples", name, name + ".bpf.o")
             try:
                 if not os.path.exists(obj):
