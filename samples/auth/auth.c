@@ -5,9 +5,11 @@
  *
  *     Authorization: Bearer eyJhbGciOiJIUzI1NiI...
  *
- * (the header name in any case, at the start of a line, i.e. right after
- * "\r\n"; the token must start with the base64 of {"alg":"HS256", the
- * header every HS256 JWT begins with). Other requests to 8080 are dropped;
+ * as RFC 9110 lets it be written: the field name in any case, at the start
+ * of a line (right after "\r\n"), optional spaces or tabs after the colon
+ * (`authorization:Bearer ...` is valid), the scheme "Bearer" in any case,
+ * one or more spaces before the token; the token must start with the
+ * base64 of {"alg":"HS256", the header every HS256 JWT begins with). Other requests to 8080 are dropped;
  * TCP segments to 8080 without payload (handshake, ACKs, FIN) and all other
  * traffic pass, so connections can be made and refused requests simply get
  * no answer. Each segment with payload counts as one request: a request
@@ -20,8 +22,7 @@
  *
  * IPv4 (with options: the real IHL) and IPv6 whose next header is TCP.
  * The payload is scanned eight bytes at a time for a carriage return; only
- * there are the 43 bytes "\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiI"
- * compared, as six 8-byte words.
+ * there is the header compared, mostly as 8-byte words.
  */
 #include "wasm2bpf_sdk.h"
 
@@ -46,20 +47,32 @@ W2B_MAP(auth_stats, BPF_MAP_TYPE_ARRAY, w2b_u32, w2b_u64, 2);
 #define HIGHS 0x8080808080808080ull
 
 /*
- * The pattern, from the "\r" before the header: 43 bytes, read as the words
- * at offsets 0, 8, 16, 24, 32 and 35 (the last overlaps the one before).
- * The header name is compared with 0x20 or-ed into its letters (lower case).
+ * The header, from the "\r" before it (RFC 9110: the field name in any
+ * case, optional whitespace after the colon, the auth-scheme in any case,
+ * one or more spaces before the credentials):
+ *
+ *     \r\n authorization: OWS bearer 1*SP eyJhbGciOiJIUzI1NiI
+ *
+ * "\r\nauthorization:" is two 8-byte words (letters compared with 0x20
+ * or-ed in: lower case), "bearer " one word less its last byte, the token
+ * prefix three (the last overlapping the one before). Runs of spaces and
+ * tabs are skipped up to MAX_WS bytes: a longer one is not accepted.
  */
-#define PAT_LEN 43
-#define P0 W8('\r', '\n', 'a', 'u', 't', 'h', 'o', 'r')
-#define P0_FOLD 0x2020202020200000ull /* bytes 2..7 */
-#define P1 W8('i', 'z', 'a', 't', 'i', 'o', 'n', ':')
-#define P1_FOLD 0x0020202020202020ull /* bytes 0..6 */
-#define P2 W8(' ', 'B', 'e', 'a', 'r', 'e', 'r', ' ')
-#define P3 W8('e', 'y', 'J', 'h', 'b', 'G', 'c', 'i')
-#define P4 W8('O', 'i', 'J', 'I', 'U', 'z', 'I', '1')
-#define P5 W8('I', 'U', 'z', 'I', '1', 'N', 'i', 'I') /* bytes 35..42 */
-#define P5_OFF 35
+#define H0 W8('\r', '\n', 'a', 'u', 't', 'h', 'o', 'r')
+#define H0_FOLD 0x2020202020200000ull /* bytes 2..7 */
+#define H1 W8('i', 'z', 'a', 't', 'i', 'o', 'n', ':')
+#define H1_FOLD 0x0020202020202020ull /* bytes 0..6 */
+#define B0 W8('b', 'e', 'a', 'r', 'e', 'r', ' ', 0)
+#define B0_FOLD 0x0000202020202020ull /* bytes 0..5 */
+#define B0_MASK 0x00ffffffffffffffull /* bytes 0..6 */
+#define T0 W8('e', 'y', 'J', 'h', 'b', 'G', 'c', 'i')
+#define T1 W8('O', 'i', 'J', 'I', 'U', 'z', 'I', '1')
+#define T2 W8('I', 'U', 'z', 'I', '1', 'N', 'i', 'I') /* bytes 11..18 */
+#define HEADER_LEN 16	/* "\r\nauthorization:" */
+#define SCHEME_LEN 7	/* "bearer " */
+#define TOKEN_LEN 19	/* "eyJhbGciOiJIUzI1NiI" */
+#define MIN_LEN (HEADER_LEN + SCHEME_LEN + TOKEN_LEN)
+#define MAX_WS 8
 
 /* An unaligned 8-byte load from the packet. */
 static inline __attribute__((always_inline)) w2b_u64 load64(const w2b_u8 *p)
@@ -70,15 +83,37 @@ static inline __attribute__((always_inline)) w2b_u64 load64(const w2b_u8 *p)
 	return v;
 }
 
+/* j past the spaces and tabs at p[j] (at most MAX_WS of them). */
+static inline __attribute__((always_inline)) w2b_u32 skip_ws(const w2b_u8 *p, w2b_u32 j,
+							     w2b_u32 n)
+{
+	for (w2b_u32 k = 0; k < MAX_WS && j < n && (p[j] == ' ' || p[j] == '\t'); k++)
+		j++;
+	return j;
+}
+
+/* After "\r\nauthorization:" at p[j - HEADER_LEN]: the rest of an
+ * accepted header? */
+static inline __attribute__((always_inline)) int bearer_token(const w2b_u8 *p, w2b_u32 j,
+							      w2b_u32 n)
+{
+	j = skip_ws(p, j, n);
+	if (j > n - SCHEME_LEN - TOKEN_LEN || ((load64(p + j) | B0_FOLD) & B0_MASK) != B0)
+		return 0;
+	j = skip_ws(p, j + SCHEME_LEN, n);
+	return j <= n - TOKEN_LEN && load64(p + j) == T0 && load64(p + j + 8) == T1 &&
+	       load64(p + j + 11) == T2;
+}
+
 /* Does the payload [p, p + n) carry the header with an accepted token? */
 static inline __attribute__((always_inline)) int authorized(const w2b_u8 *p, w2b_u32 n)
 {
-	/* the pattern starts at a '\r' at i, and must end by n */
-	const w2b_u32 last = n - PAT_LEN;
-	w2b_u32 i = 0;
+	/* the header starts at a '\r' at i, and must end by n */
+	w2b_u32 last, i = 0;
 
-	if (n < PAT_LEN + 8)	/* the request line comes first */
+	if (n < MIN_LEN + 8)	/* the request line comes first */
 		return 0;
+	last = n - MIN_LEN;
 	while (i <= last) {
 		w2b_u64 x = load64(p + i) ^ (ONES * '\r');	/* i + 8 <= n */
 		w2b_u64 t = (x - ONES) & ~x & HIGHS;	/* 0x80 in the '\r' bytes */
@@ -93,9 +128,8 @@ static inline __attribute__((always_inline)) int authorized(const w2b_u8 *p, w2b
 		if (i > last)
 			break;
 		q = p + i;
-		if ((load64(q) | P0_FOLD) == P0 && (load64(q + 8) | P1_FOLD) == P1 &&
-		    load64(q + 16) == P2 && load64(q + 24) == P3 && load64(q + 32) == P4 &&
-		    load64(q + P5_OFF) == P5)
+		if ((load64(q) | H0_FOLD) == H0 && (load64(q + 8) | H1_FOLD) == H1 &&
+		    bearer_token(p, i + HEADER_LEN, n))
 			return 1;
 		i++;
 	}

@@ -14,17 +14,20 @@ direct-action obj OBJ sec tc`), then curl in the client's namespace:
 - `Authorization: Bearer abc` to 8080: no answer (curl --max-time 3, exit 28)
 - no Authorization header to 8080: no answer (exit 28)
 - no header to 8081: 200
+- as RFC 9110 allows: `authorization:Bearer TOKEN` (no whitespace) and
+  `AUTHORIZATION:<tab> bearer   TOKEN`: 200; `Authorization: Basic TOKEN`:
+  no answer
 
 Each curl uses its own source port (--local-port), so the trace lines can be
 matched to the requests. Then auth_stats (the attached program's map, found
-through `tc filter show` and `bpftool prog show`) must count exactly 2
+through `tc filter show` and `bpftool prog show`) must count exactly 4
 allowed — each accepted request is one segment, answered at once — and at
-least 2 denied: a dropped request is retransmitted by the client's TCP
+least 3 denied: a dropped request is retransmitted by the client's TCP
 until curl gives up and after (the closed socket keeps retrying), and each
 copy is judged again, so the exact number depends on timing. The trace
 buffer (/sys/kernel/tracing/trace, mounted if needed and cleared first) must
-have "auth: allow sport P" for both accepted requests' ports and "auth:
-deny sport P" for both refused ones. Last, bench/auth_run.py's frames run
+have "auth: allow sport P" for the accepted requests' ports and "auth:
+deny sport P" for the refused ones. Last, bench/auth_run.py's frames run
 through BPF_PROG_TEST_RUN (valid request 0 = TC_ACT_OK, invalid 2 =
 TC_ACT_SHOT), printing ns/run and the xlated instruction count.
 
@@ -224,6 +227,12 @@ def main():
             ("wrong token", 8080, ["Authorization: Bearer abc"], 41003, False),
             ("no Authorization header", 8080, [], 41004, False),
             ("port 8081 without a token", 8081, [], 41005, True),
+            # RFC 9110: no whitespace after the colon; tabs and spaces; the
+            # scheme in any case, several spaces before the token
+            ("no space after the colon", 8080, ["authorization:Bearer " + TOKEN], 41006, True),
+            ("a tab, spaces, scheme in lower case", 8080,
+             ["AUTHORIZATION:\t bearer   " + TOKEN], 41007, True),
+            ("another scheme", 8080, ["Authorization: Basic " + TOKEN], 41008, False),
         ]
         for name, port, headers, lport, answered in cases:
             if lport == 41001:
@@ -243,13 +252,14 @@ def main():
         counts = map_counts(prog_id, "auth_stats")
         allowed, denied = counts.get(0, 0), counts.get(1, 0)
         print("auth_stats: allowed %d, denied %d" % (allowed, denied))
-        check("auth_stats allowed == 2 (two accepted one-segment requests)", allowed == 2, "allowed %d" % allowed)
-        check("auth_stats denied >= 2 (two refused requests, each retransmitted)", denied >= 2,
+        check("auth_stats allowed == 4 (four accepted one-segment requests)", allowed == 4, "allowed %d" % allowed)
+        check("auth_stats denied >= 3 (three refused requests, each retransmitted)", denied >= 3,
               "denied %d" % denied)
 
         with open(trace) as f:
             lines = [l.rstrip("\n") for l in f if "auth: " in l]
-        for verb, lport in (("allow", 41001), ("allow", 41002), ("deny", 41003), ("deny", 41004)):
+        for verb, lport in (("allow", 41001), ("allow", 41002), ("deny", 41003), ("deny", 41004),
+                            ("allow", 41006), ("allow", 41007), ("deny", 41008)):
             want = "auth: %s sport %d" % (verb, lport)
             check("trace has %r" % want, any(want in l for l in lines),
                   "%d auth lines in %s: %s" % (len(lines), trace, lines[:6]))
