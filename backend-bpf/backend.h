@@ -74,6 +74,9 @@ struct be_options {
 	bool kernel_limits_warn;
 };
 
+/* The version of the LLVM the backend is linked with. */
+void be_llvm_version(unsigned *major, unsigned *minor, unsigned *patch);
+
 /* Returns 0 and a malloc'd buffer in *out (caller frees), or a negative
  * errno with the diagnostic already reported: -E2BIG when a program's
  * chain of calls is deeper than the kernel's frames even with every

@@ -132,6 +132,11 @@ LLVMValueRef be_load_ptr(struct be_ctx *cx, LLVMValueRef p)
 	return v;
 }
 
+void be_llvm_version(unsigned *major, unsigned *minor, unsigned *patch)
+{
+	LLVMGetVersion(major, minor, patch);
+}
+
 LLVMValueRef be_call_helper(struct be_ctx *cx, unsigned id, LLVMTypeRef fty,
 			    LLVMValueRef *args, unsigned nargs)
 {

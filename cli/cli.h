@@ -18,6 +18,7 @@ enum {
 };
 
 struct cli_opts {
+	bool verbose;		/* -v: the version went to stderr */
 	const char *input;
 	const char *output;
 	struct w2b_compile_opts compile;

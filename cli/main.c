@@ -65,6 +65,8 @@ static void usage(FILE *out)
 	      "                          kernel's, /sys/kernel/btf/vmlinux)\n"
 	      "  --map-prefix=NAME       the object's own maps are NAME_env, NAME_mem,\n"
 	      "                          NAME_traps (default: from the file name and a hash)\n"
+	      "  -v                      print the version and the tools, then go on\n"
+	      "  --version               print the version and the tools, and exit\n"
 	      "  -h, --help              this text\n", out);
 }
 
@@ -115,9 +117,11 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 {
 	enum { O_ENTRY = 256, O_ALL, O_SKIP, O_EMIT, O_MCPU, O_LICENSE, O_LOOPS,
 	       O_INVOKE, O_BATCH, O_MEMSIZE, O_PACKET, O_STRICT_ALIGN, O_TARGET_KERNEL,
-	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS, O_CHECK, O_NO_PRECHECK, O_BTF };
+	       O_RECURSION, O_MAP_PREFIX, O_VERIFY, O_STATS, O_CHECK, O_NO_PRECHECK, O_BTF,
+	       O_VERSION };
 	static const struct option longopts[] = {
 		{ "entry", required_argument, NULL, O_ENTRY },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ "all-exports", optional_argument, NULL, O_ALL },
 		{ "skip-unsupported", no_argument, NULL, O_SKIP },
 		{ "emit", required_argument, NULL, O_EMIT },
@@ -145,7 +149,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 	memset(c, 0, sizeof(*c));
 	c->compile.sz = sizeof(c->compile);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:O:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:O:hv", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			c->output = optarg;
@@ -251,6 +255,17 @@ int cli_parse(int argc, char **argv, struct cli_opts *c)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case O_VERSION:
+		case 'v': {
+			char text[1024];
+
+			w2b_version_text(text, sizeof(text));
+			fputs(text, opt == 'v' ? stderr : stdout);
+			if (opt == O_VERSION)
+				exit(0);
+			c->verbose = true;
+			break;
+		}
 		default:
 			usage(stderr);
 			return -1;

@@ -21,6 +21,7 @@
 #include "common/license.h"
 #include "common/source_map.h"
 #include "frontend/frontend.h"
+#include "frontend/isolate.h"
 #include "ir/ir.h"
 #include "verifier-check/vcheck.h"
 
@@ -850,6 +851,25 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 	snprintf(c.out->map_prefix, sizeof(c.out->map_prefix), "%s", c.map_prefix);
 	*out = c.out;
 	return 0;
+}
+
+#ifndef W2B_VERSION
+#define W2B_VERSION "unknown"
+#endif
+
+void w2b_version_text(char *buf, size_t size)
+{
+	unsigned major, minor, patch;
+	char *helper = isolate_binaryen_path();
+
+	be_llvm_version(&major, &minor, &patch);
+	snprintf(buf, size,
+		 "wasm2bpf %s\n"
+		 "LLVM %u.%u.%u (BPF backend), libbpf %s\n"
+		 "binaryen validator: %s\n",
+		 W2B_VERSION, major, minor, patch, libbpf_version_string(),
+		 helper ? helper : "(not found)");
+	free(helper);
 }
 
 const char *w2b_source_text(const struct w2b_output *out, uint32_t offset, char *buf, size_t size)

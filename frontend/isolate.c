@@ -48,8 +48,12 @@ static ssize_t growbuf_read(struct growbuf *g, int fd)
 	return r;
 }
 
-static char *tool_path(void)
+char *isolate_binaryen_path(void)
 {
+	static const char *const beside[] = {
+		"",			/* the build tree: next to wasm2bpf */
+		"../libexec/wasm2bpf/",	/* an install under any prefix */
+	};
 	const char *env = getenv("W2B_BINARYEN_TOOL");
 	char self[PATH_MAX], *slash, *p;
 	ssize_t n;
@@ -60,11 +64,15 @@ static char *tool_path(void)
 	if (n > 0) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
-		if (slash) {
+		for (size_t k = 0; slash && k < sizeof(beside) / sizeof(beside[0]); k++) {
 			slash[1] = '\0';
-			if (asprintf(&p, "%s%s", self, W2B_BINARYEN_TOOL) >= 0) {
-				if (access(p, X_OK) == 0)
-					return p;
+			if (asprintf(&p, "%s%s%s", self, beside[k], W2B_BINARYEN_TOOL) >= 0) {
+				char *real = access(p, X_OK) == 0 ? realpath(p, NULL) : NULL;
+
+				if (real) {
+					free(p);
+					return real;
+				}
 				free(p);
 			}
 		}
@@ -84,7 +92,7 @@ static void close_fd(int *fd)
 int isolate_binaryen(const char *mode, const void *in, size_t in_size,
 		     struct isolated_result *res)
 {
-	char *path = tool_path();
+	char *path = isolate_binaryen_path();
 	const char *argv[] = { path, mode, NULL };
 	int err;
 

@@ -7,7 +7,8 @@
  * status. A crash of the child is reported, never shared.
  *
  * The tool is found as $W2B_BINARYEN_TOOL if set, else next to the running
- * executable, else in the install's libexec directory.
+ * executable (the build tree), else in ../libexec/wasm2bpf beside it (an
+ * install under any prefix), else in the configured install's libexec.
  */
 #ifndef W2B_FRONTEND_ISOLATE_H
 #define W2B_FRONTEND_ISOLATE_H
@@ -32,5 +33,7 @@ int isolate_exec(const char *const *argv, const void *in, size_t in_size,
 int isolate_binaryen(const char *mode, const void *in, size_t in_size,
 		     struct isolated_result *res);
 void isolate_result_free(struct isolated_result *res);
+/* Where wasm2bpf-binaryen is looked for, as above (malloc'd). */
+char *isolate_binaryen_path(void);
 
 #endif

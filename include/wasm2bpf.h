@@ -160,4 +160,8 @@ const char *w2b_source_text(const struct w2b_output *out, uint32_t offset, char 
 /* Decode and validate only (`wasm2bpf check`): 0 valid, -EINVAL not. */
 int w2b_check(const char *path, const struct w2b_compile_opts *opts);
 
+/* "wasm2bpf 0.1.0" and the tools it is made of (LLVM, libbpf, the
+ * binaryen helper's path), one per line, into buf. */
+void w2b_version_text(char *buf, size_t size);
+
 #endif
