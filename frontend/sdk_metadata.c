@@ -299,23 +299,102 @@ static int read_records(struct ir_module *m, const struct fe_module *wm, const c
 	return 0;
 }
 
+/* The exports named PREFIX + NAME (immutable i32 globals): each gives
+ * add NAME and the global's value, located at the export. For languages
+ * that can export constants but write no custom sections at all:
+ * AssemblyScript (`export const w2b_map__counts = memory.data<u32>([...])`). */
+static int read_exported(struct ir_module *m, const struct fe_module *wm, const char *prefix,
+			 int (*add)(struct ir_module *, const char *, uint32_t, uint32_t,
+				    struct diag_sink *),
+			 struct diag_sink *d)
+{
+	size_t pl = strlen(prefix);
+	int err;
+
+	for (uint32_t k = 0; k < wm->nexports; k++) {
+		const struct fe_export *ex = &wm->exports[k];
+		uint32_t addr;
+
+		if (strncmp(ex->name, prefix, pl))
+			continue;
+		if (ex->kind != FE_EXT_GLOBAL || !exported_address(wm, ex->name, &addr)) {
+			diag_error_at(d, ex->offset, "export '%s': a %s export must be an immutable i32 global holding an address (AssemblyScript: export const %s = memory.data<u32>([...]))",
+				      ex->name, prefix, ex->name);
+			return -EINVAL;
+		}
+		if ((err = add(m, ex->name + pl, addr, ex->offset, d)))
+			return err;
+	}
+	return 0;
+}
+
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d)
 {
 	int err;
 
 	if ((err = read_records(m, wm, "wasm2bpf.maps", false, add_map, d)) ||
 	    (err = read_records(m, wm, "wasm2bpf.maps.exported", true, add_map, d)) ||
+	    (err = read_exported(m, wm, "w2b_map__", add_map, d)) ||
 	    (err = read_records(m, wm, "wasm2bpf.config", false, add_config, d)) ||
-	    (err = read_records(m, wm, "wasm2bpf.config.exported", true, add_config, d)))
+	    (err = read_records(m, wm, "wasm2bpf.config.exported", true, add_config, d)) ||
+	    (err = read_exported(m, wm, "w2b_config__", add_config, d)))
 		return err;
 	return 0;
+}
+
+/* The string at Wasm address addr of the memory's initial contents, as
+ * AssemblyScript lays out a static string: UTF-16LE code units, its byte
+ * length in the u32 before it and its class id 2 (String) before that;
+ * NULL unless it is one of printable ASCII. */
+static const char *as_string(struct ir_module *m, uint32_t addr)
+{
+	uint32_t bytes, n;
+	char *s;
+
+	if (addr < 8 || !m->memory.present || addr > m->memory.size ||
+	    initial_u32(&m->memory, addr - 8) != 2)
+		return NULL;
+	bytes = initial_u32(&m->memory, addr - 4);
+	if (!bytes || bytes % 2 || bytes > 512 || bytes > m->memory.size - addr)
+		return NULL;
+	n = bytes / 2;
+	s = arena_alloc(m->arena, n + 1);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t c = (uint32_t)ir_memory_initial(&m->memory, addr + 2 * k, 2);
+
+		if (c < 0x20 || c > 0x7e)
+			return NULL;
+		s[k] = (char)c;
+	}
+	s[n] = '\0';
+	return s;
 }
 
 int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,
 			    struct diag_sink *d)
 {
+	static const char prefix[] = "w2b_section__";
 	const struct fe_custom *c = NULL;
 	int err;
+
+	/* AssemblyScript: export const w2b_section__FUNC = "xdp" */
+	for (uint32_t k = 0; k < wm->nexports; k++) {
+		const struct fe_export *ex = &wm->exports[k];
+		const char *section;
+		uint32_t addr;
+
+		if (strncmp(ex->name, prefix, sizeof(prefix) - 1))
+			continue;
+		if (ex->kind != FE_EXT_GLOBAL || !exported_address(wm, ex->name, &addr) ||
+		    !(section = as_string(m, addr))) {
+			diag_error_at(d, ex->offset, "export '%s': expected a constant string, the section of program '%s' (AssemblyScript: export const %s = \"xdp\")",
+				      ex->name, ex->name + sizeof(prefix) - 1, ex->name);
+			return -EINVAL;
+		}
+		if ((err = fe_add_recorded_entry(m, wm, ex->name + sizeof(prefix) - 1, section,
+						 ex->offset, d)))
+			return err;
+	}
 
 	while ((c = find_custom(wm, "wasm2bpf.entries", c))) {
 		struct reader r = { c, 0 };

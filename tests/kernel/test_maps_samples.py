@@ -10,8 +10,8 @@ data_in FILE repeat N`: N runs, the last one's verdict printed), and its
 maps are read with `bpftool map dump id ID -j` (the maps found through the
 program's map_ids, so no other object's maps of the same name get in):
 
-- counters, and counters-rust (the same policy in Rust, through the Rust
-  SDK): UDP, TCP, ICMP, ARP and IPv6/ICMPv6 frames, each run a
+- counters, counters-rust and counters-as (the same policy in Rust and
+  in AssemblyScript, through their SDKs): UDP, TCP, ICMP, ARP and IPv6/ICMPv6 frames, each run a
   different number of times; proto_stats summed over CPUs must count
   exactly those packets and bytes under 17, 6, 1, 255 (not IP) and 58.
 - ratelimit (RATE 10/s, BURST 5): five runs from one source in one burst
@@ -238,7 +238,8 @@ def main():
         os.mkdir(pindir)
         for name, fn in (("counters", test_counters), ("ratelimit", test_ratelimit),
                          ("blocklist", test_blocklist),
-                         ("counters-rust", lambda o, p, t: test_counters(o, p, t, "counters-rust"))):
+                         ("counters-rust", lambda o, p, t: test_counters(o, p, t, "counters-rust")),
+                         ("counters-as", lambda o, p, t: test_counters(o, p, t, "counters-as"))):
             obj = os.path.join(a.build, "samples", name, name + ".bpf.o")
             try:
                 if not os.path.exists(obj):
