@@ -746,8 +746,8 @@ static bool do_helper_call(struct builder *b, const struct fe_instr *in,
 		return false;
 	h = ir_helper_named(im->name);
 	if (!h) {
-		refuse(b, in->offset, "unknown import 'bpf.%s': not a helper wasm2bpf knows (docs/sdk.md lists the %u it does)%s",
-		       im->name, ir_nhelpers, near_helpers(b->a, im->name));
+		refuse(b, in->offset, "unknown import 'bpf.%s': not a helper wasm2bpf knows (docs/sdk.md lists those it does)%s",
+		       im->name, near_helpers(b->a, im->name));
 		goto refused;
 	}
 	hi = (uint32_t)(h - ir_helpers);
