@@ -1091,7 +1091,12 @@ static void at_exit(struct walk *w, const struct state *s, uint64_t i)
 	const char *sec = c->im->sec_name[c->prog->sec];
 	uint64_t max;
 
-	if (r0->kind == K_UNINIT) {
+	/* the program's own exit, a global function's (checked as a
+	 * program) and a callback's read R0; a static subprogram's exit
+	 * passes R0 on as it is (prepare_func_exit()): a void function
+	 * need not set it */
+	if (r0->kind == K_UNINIT &&
+	    (w->f == c->prog || w->f->global || c->fi[w->f - c->im->fns].callback)) {
 		finding(c, true, VC_CLASS_TYPE, w->f, i, "R0 !read_ok");
 		return;
 	}

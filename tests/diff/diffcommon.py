@@ -52,6 +52,33 @@ def compile_wat(src, out, timeout=60):
     return None
 
 
+# npm's assemblyscript, where scripts/setup.sh installs it ($ASC to choose another)
+ASC = os.environ.get("ASC") or "/opt/wasm2bpf/npm/node_modules/.bin/asc"
+
+
+def compile_as(src, out, variant, timeout=120):
+    """An AssemblyScript program with asc at the variant's level (O2 ->
+    -O2), the stub runtime and one page of initial memory, as
+    docs/sdk-assemblyscript.md builds. None, or the first line of asc's
+    complaint."""
+    opt, mods = parse_variant(variant)
+    if mods:
+        return "variant %s: +bulk and +nowasmopt are for C" % variant
+    argv = [ASC, src, opt if opt in ("-O0", "-O1", "-O2", "-O3", "-Os", "-Oz") else "-O2",
+            "--runtime", "stub", "--initialMemory", "1", "-o", out]
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return "asc timed out"
+    except OSError as e:
+        return "cannot run %s: %s" % (ASC, e)
+    if p.returncode:
+        lines = [l for l in p.stdout.splitlines() if l.strip()]
+        return (lines[0] if lines else "asc failed (status %d)" % p.returncode).strip()
+    return None
+
+
 def compile_rust(src, out, variant, stack_size, timeout=120):
     """A #![no_std] single-file Rust program (exports: #[no_mangle] extern
     "C" fns) to a cdylib at the variant's opt-level (O2 -> opt-level=2;

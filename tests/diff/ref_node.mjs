@@ -5,7 +5,8 @@
 //   node ref_node.mjs MODULE.wasm --invoke FUNC [TYPE:VALUE ...]
 //       one call: prints each result as TYPE:VALUE (unsigned decimal of the
 //       bit pattern), one per line, exit 0; on a trap `trap: MESSAGE`, exit 3;
-//       a module that does not compile or instantiate (with no imports): exit 1
+//       a module that does not compile or instantiate (its imports: env.abort
+//       alone, IMPORTS below): exit 1
 //   node ref_node.mjs MODULE.wasm --batch
 //       instantiates once and reads `invoke HEXNAME TYPE:VALUE ...` lines on
 //       stdin; answers one line each: `ok TYPE:VALUE ...`, `trap MESSAGE` or
@@ -67,6 +68,13 @@ function exportSignatures(bytes) {
   }
   return exports;
 }
+
+// What a module may import: AssemblyScript's env.abort (an assertion or
+// bounds check that failed) ends the call, as wasm2bpf makes it: the trap
+// `unreachable`.
+const IMPORTS = {
+  env: { abort: () => { throw new WebAssembly.RuntimeError("unreachable"); } },
+};
 
 const TRAPS = [
   [/^divide by zero$|^remainder by zero$/, "integer divide by zero"],
@@ -154,7 +162,7 @@ try {
 }
 try {
   sigs = exportSignatures(bytes);
-  instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), IMPORTS);
 } catch (e) {
   if (isTrap(e)) { // a start function or data segment trapped
     process.stdout.write(`trap: ${trapMessage(e)}\n`);

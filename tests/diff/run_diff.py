@@ -10,8 +10,10 @@ Each tests/diff/programs/*.c is compiled once per variant (default -O2 and
 O1, O3, Os, Oz, and the modifiers +bulk for -mbulk-memory and +nowasmopt to
 link without binaryen's wasm-opt, e.g. --variants O2,O0,O1+bulk,O2+nowasmopt)
 with the recipe of docs/c-recipe.md (programs/*.rs, #![no_std] single files:
-with Debian's rustc at the variant's opt-level, panic=abort; programs/*.wat:
-with wat2wasm, once, named NAME.wat), and every call its header lists,
+with Debian's rustc at the variant's opt-level, panic=abort; programs/*.ts,
+AssemblyScript: with asc at the variant's level, --runtime stub;
+programs/*.wat: with wat2wasm, once, named NAME.wat), and every call its
+header lists,
 
     // ARGS: FUNC TYPE:VALUE ...          (one call per line, in order)
     // VARIANTS: O3,O2+nowasmopt          (optional: overrides --variants for the file)
@@ -86,6 +88,10 @@ def run_one(job):
         err = dc.compile_rust(src, wasm, variant, opts.stack_size)
         if err:
             return name, {"kind": "error", "detail": "rustc: " + err, "crash": False}
+    elif src.endswith(".ts"):
+        err = dc.compile_as(src, wasm, variant)
+        if err:
+            return name, {"kind": "error", "detail": "asc: " + err, "crash": False}
     else:
         err = dc.compile_c([src], wasm, variant, opts.stack_size,
                            include_dirs=[os.path.dirname(os.path.abspath(src))])
@@ -122,7 +128,7 @@ def main():
             dc.parse_variant(v)
         except ValueError as e:
             ap.error(str(e))
-    srcs = sorted(f for f in os.listdir(opts.programs) if f.endswith((".c", ".rs", ".wat")))
+    srcs = sorted(f for f in os.listdir(opts.programs) if f.endswith((".c", ".rs", ".ts", ".wat")))
     if opts.names:
         srcs = [f for f in srcs if os.path.splitext(f)[0] in opts.names]
     if not srcs:
