@@ -86,6 +86,7 @@ struct builder {
 	const char *btf_path;		/* --btf (NULL: the running kernel's) */
 	struct fe_core *core;		/* opened at the first "core" import */
 	const char *core_err;		/* why it could not be */
+	bool grow_noted;		/* the note on memory.grow was given */
 };
 
 #define NO_GLOBAL UINT32_MAX
@@ -1677,6 +1678,11 @@ static void do_memory_op(struct builder *b, const struct fe_instr *in)
 		 * any time: delta == 0 ? the size : -1, as V8 answers a
 		 * grow by nothing (an allocator's way of asking the size). */
 		x = pop_expect(b, FE_I32);
+		if (emitting(b) && !b->grow_noted) {
+			b->grow_noted = true;
+			diag_report(b->d, DIAG_NOTE, &(struct diag_loc){ in->offset, b->fidx, b->f->name, NULL },
+				    "memory.grow always fails here (it answers -1: the instance's memory is a map, its size fixed at load), so an allocator runs out at the module's initial memory (AssemblyScript: new, arrays and strings made at run time then abort; use static buffers, memory.data<T>([...]), and size the memory with --initialMemory)");
+		}
 		if (emitting(b)) {
 			struct ir_inst *z = emit(b, IR_NUM), *size, *fail;
 			uint32_t vz, vsize, vfail;

@@ -26,7 +26,7 @@ const char *fe_support_reason(enum fe_support s)
 	switch (s) {
 	case FE_SUPPORT_OK: return "supported";
 	case FE_SUPPORT_MULTIMEM: return "only memory 0 with 32-bit offsets: no multi-memory or memory64";
-	case FE_SUPPORT_FLOAT: return "eBPF has no floating point";
+	case FE_SUPPORT_FLOAT: return "eBPF has no floating point: compute in integers, e.g. fixed point (AssemblyScript: i32/u64 types, no f64 numbers or Math; C and Rust: no float or double)";
 	case FE_SUPPORT_TABLE: return "a table may change only as its element segments set it: call_indirect dispatches over those";
 	case FE_SUPPORT_TAIL: return "tail calls between Wasm functions are not implemented";
 	case FE_SUPPORT_REF: return "reference types have no meaning in eBPF";
