@@ -4,10 +4,12 @@
  *
  * Clang-built BPF objects describe a map's key and value with their C
  * types, so bpftool prints a struct value by field and a skeleton names
- * them; a module's map definition has only sizes. The SDK's W2B_MAP also
+ * them; a module's map definition has only sizes. The C SDK's W2B_MAP also
  * declares two unused pointers, NAME__w2b_key and NAME__w2b_value, of the
  * key's and value's types (W2B_RINGBUF_OF: the value is the event type),
- * and a module built with -g has them in its DWARF. This reads every DIE of
+ * and a module built with -g has them in its DWARF; the Rust SDK's map
+ * static NAME is a generic handle, HashMap<K, V>, whose template
+ * parameters K and V are the types. This reads every DIE of
  * every unit into a flat table (offset, tag, name, size, type reference,
  * member offset, array bounds), finds each map's two variables at unit
  * level, and turns the types they point to into ir_dtype trees:
@@ -40,7 +42,7 @@
 enum {
 	DW_TAG_array_type = 0x01, DW_TAG_enumeration_type = 0x04, DW_TAG_member = 0x0d,
 	DW_TAG_pointer_type = 0x0f, DW_TAG_compile_unit = 0x11, DW_TAG_structure_type = 0x13,
-	DW_TAG_enumerator = 0x28,
+	DW_TAG_enumerator = 0x28, DW_TAG_template_type_parameter = 0x2f, DW_TAG_namespace = 0x39,
 	DW_TAG_typedef = 0x16, DW_TAG_union_type = 0x17, DW_TAG_subrange_type = 0x21,
 	DW_TAG_base_type = 0x24, DW_TAG_const_type = 0x26, DW_TAG_variable = 0x34,
 	DW_TAG_volatile_type = 0x35, DW_TAG_restrict_type = 0x37, DW_TAG_atomic_type = 0x47,
@@ -514,6 +516,34 @@ static const struct ir_dtype *pointee_of(const struct reader *r, struct arena *a
 	return NULL;
 }
 
+/* The Rust SDK's map statics: the variable `name` (in a crate's namespace)
+ * whose type is a generic map handle, wasm2bpf::maps::HashMap<K, V> and
+ * the like: its template parameter `param` (K, V) is the key or value
+ * type. NULL if there is none; *found whether the variable is there. */
+static const struct ir_dtype *template_param_of(const struct reader *r, struct arena *a,
+						const char *name, const char *param, bool *found)
+{
+	for (uint32_t k = 0; k < r->ndies; k++) {
+		const struct die *d = &r->dies[k], *t;
+
+		if (d->tag != DW_TAG_variable || !d->name || strcmp(d->name, name) ||
+		    d->parent == UINT32_MAX || (r->dies[d->parent].tag != DW_TAG_compile_unit &&
+						r->dies[d->parent].tag != DW_TAG_namespace) ||
+		    !d->has_type || !(t = die_at(r, d->type)) || t->tag != DW_TAG_structure_type)
+			continue;
+		for (uint32_t j = (uint32_t)(t - r->dies) + 1; j < r->ndies && j < t->next; j++) {
+			const struct die *p = &r->dies[j];
+
+			if (p->parent == (uint32_t)(t - r->dies) && p->tag == DW_TAG_template_type_parameter &&
+			    p->name && !strcmp(p->name, param) && p->has_type) {
+				*found = true;
+				return convert(r, a, die_at(r, p->type), 0);
+			}
+		}
+	}
+	return NULL;
+}
+
 /* The map's key or value type named by its SDK variable, if its size is
  * the map's (want 0: a ring buffer's events, any size). */
 static const struct ir_dtype *map_type(const struct reader *r, struct ir_module *m,
@@ -523,6 +553,9 @@ static const struct ir_dtype *map_type(const struct reader *r, struct ir_module 
 	const char *var = arena_printf(m->arena, "%s__w2b_%s", mp->name, which);
 	bool found = false;
 	const struct ir_dtype *t = pointee_of(r, m->arena, var, &found);
+
+	if (!found)	/* the Rust SDK: the handle's K or V */
+		t = template_param_of(r, m->arena, mp->name, !strcmp(which, "key") ? "K" : "V", &found);
 
 	if (t && (!want || t->size == want) && t->size)
 		return t;

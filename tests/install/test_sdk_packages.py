@@ -8,7 +8,8 @@ from the repository.
   runtime-stubs/rust/wasm2bpf by path, built by Debian's cargo (/usr/bin)
   with --offline, in the release and the dev profile (the dev profile with
   the opt-level docs/sdk-rust.md gives; without it, wasm2bpf's refusal
-  carries the note naming that setting);
+  carries the note naming that setting), and in release with debug info,
+  whose map value type (struct Seen) reaches the object's BTF by field;
 - AssemblyScript: a new npm project that installs
   runtime-stubs/assemblyscript/wasm2bpf-sdk with `npm install --offline PATH`
   and imports it by name, built by asc;
@@ -78,13 +79,15 @@ def rust(w2b, tmp):
     shutil.copy(os.path.join(ROOT, "samples", "counters-rust", ".cargo", "config.toml"),
                 os.path.join(crate, ".cargo"))
     env = dict(os.environ, CARGO_HOME=os.path.join(tmp, "cargo-home"), RUSTC="/usr/bin/rustc")
-    for profile, opt in (("release", None), ("dev", None), ("dev", 1)):
+    for profile, opt in (("release", None), ("dev", None), ("dev", 1), ("release", "debug")):
         with open(os.path.join(crate, "Cargo.toml"), "w") as f:
             f.write('[package]\nname = "policy"\nversion = "0.1.0"\nedition = "2021"\n\n'
                     '[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm2bpf = { path = "%s" }\n\n'
-                    '[profile.release]\npanic = "abort"\n\n[profile.dev]\npanic = "abort"\n%s'
-                    % (sdk, "opt-level = %d\n" % opt if opt is not None else ""))
-        tag = "rust-%s%s" % (profile, "-opt%d" % opt if opt is not None else "")
+                    '[profile.release]\npanic = "abort"\n%s\n[profile.dev]\npanic = "abort"\n%s'
+                    % (sdk, "debug = true\n" if opt == "debug" else "",
+                       "opt-level = %d\n" % opt if isinstance(opt, int) else ""))
+        tag = "rust-%s%s" % (profile, "-" + str(opt) if opt == "debug" else
+                             "-opt%d" % opt if opt is not None else "")
         argv = ["/usr/bin/cargo", "build", "--offline", "--target-dir", os.path.join(tmp, "target-" + tag)]
         if profile == "release":
             argv.append("--release")
@@ -100,6 +103,12 @@ def rust(w2b, tmp):
                   q.returncode == 1 and "[profile.dev] opt-level = 1" in q.stderr, q.stderr[-1500:])
         else:
             compile_and_load(w2b, wasm, tag, tmp)
+        if opt == "debug":
+            # with debug info, the map's value type is in the BTF by field
+            text = run(["bpftool", "btf", "dump", "file", os.path.join(tmp, tag + ".bpf.o"),
+                        "format", "c"]).stdout
+            check("%s: the BTF has the map value's Rust type (struct Seen { u64 frames; })" % tag,
+                  "struct Seen {\n\tu64 frames;\n};" in text, text[-1500:])
 
 
 def assemblyscript(w2b, tmp):
