@@ -41,6 +41,8 @@ void cli_opts_free(struct cli_opts *c);
  * written in place. 0 or -errno. */
 int cli_write_output(const char *path, const void *data, size_t size);
 int cli_run(struct cli_opts *c);
+/* `wasm2bpf events ...` (events.c): argv[0] is "events". An exit status. */
+int cli_events(int argc, char **argv);
 /* "func[3] 'parse', offset 0x1a2 (parse.c:42:7)": a Wasm function and a
  * module offset as run.c's traps and verify.c's logs name them (the
  * source line when the module has them), into buf. */

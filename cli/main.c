@@ -32,6 +32,8 @@ static void usage(FILE *out)
 	      "       wasm2bpf run [OPTIONS] INPUT --invoke FUNC [TYPE:VALUE ...]\n"
 	      "       wasm2bpf run [OPTIONS] INPUT --entry FUNC=xdp --invoke FUNC --packet HEX\n"
 	      "       wasm2bpf run [OPTIONS] INPUT --all-exports --batch [--skip-unsupported]\n"
+	      "       wasm2bpf events (--map NAME | --map-id ID | --pinned PATH) [--count N]\n"
+	      "                       [--timeout SECONDS] [--raw]\n"
 	      "\n"
 	      "options:\n"
 	      "  -o FILE                 output file (default: INPUT with .bpf.o; '-' is stdout)\n"
@@ -429,6 +431,8 @@ int main(int argc, char **argv)
 		if (cli_parse(argc - 1, argv + 1, &c))
 			return W2B_EXIT_FAILURE;
 		status = exit_status(w2b_check(c.input, &c.compile));
+	} else if (argc > 1 && !strcmp(argv[1], "events")) {
+		return cli_events(argc - 1, argv + 1);
 	} else if (argc > 1 && !strcmp(argv[1], "run")) {
 		if (cli_parse(argc - 1, argv + 1, &c))
 			return W2B_EXIT_FAILURE;
