@@ -18,16 +18,18 @@ direct-action obj OBJ sec tc`), then curl in the client's namespace:
   `AUTHORIZATION:<tab> bearer   TOKEN`: 200; `Authorization: Basic TOKEN`:
   no answer
 
-Each curl uses its own source port (--local-port), so the trace lines can be
+Each curl uses its own source port (--local-port), so the decisions can be
 matched to the requests. Then auth_stats (the attached program's map, found
 through `tc filter show` and `bpftool prog show`) must count exactly 4
 allowed — each accepted request is one segment, answered at once — and at
 least 3 denied: a dropped request is retransmitted by the client's TCP
 until curl gives up and after (the closed socket keeps retrying), and each
-copy is judged again, so the exact number depends on timing. The trace
-buffer (/sys/kernel/tracing/trace, mounted if needed and cleared first) must
-have "auth: allow sport P" for the accepted requests' ports and "auth:
-deny sport P" for the refused ones. Last, bench/auth_run.py's frames run
+copy is judged again, so the exact number depends on timing. The ring
+buffer auth_log, read with `wasm2bpf events --raw` (each record the
+verdict and the client's port), must hold at least as many decisions as
+auth_stats counted (refused requests' copies may arrive in between), only
+"allowed" for the accepted requests' ports, only "denied" for the refused
+ones, and none for port 8081's request. Last, bench/auth_run.py's frames run
 through BPF_PROG_TEST_RUN (valid request 0 = TC_ACT_OK, invalid 2 =
 TC_ACT_SHOT), printing ns/run and the xlated instruction count.
 
@@ -49,7 +51,6 @@ import auth_run  # noqa: E402
 
 SERVER, CLIENT = auth_run.SERVER, auth_run.CLIENT
 TOKEN = auth_run.TOKEN
-TRACEFS = "/sys/kernel/tracing"
 
 results = []
 
@@ -184,12 +185,27 @@ def map_counts(prog_id, name):
     raise RuntimeError("program %d has no map %s" % (prog_id, name))
 
 
-def tracefs():
-    """Mount tracefs if needed; (path of trace, whether we mounted it)."""
-    if os.path.exists(os.path.join(TRACEFS, "trace")):
-        return os.path.join(TRACEFS, "trace"), False
-    sh("mount", "-t", "tracefs", "nodev", TRACEFS, check_rc=True)
-    return os.path.join(TRACEFS, "trace"), True
+def map_id(prog_id, name):
+    """The id of the map `name` used by program prog_id."""
+    _, out, _ = sh("bpftool", "prog", "show", "id", str(prog_id), "-j", check_rc=True)
+    for mid in json.loads(out).get("map_ids", []):
+        _, mout, _ = sh("bpftool", "map", "show", "id", str(mid), "-j", check_rc=True)
+        if json.loads(mout).get("name") == name:
+            return mid
+    raise RuntimeError("program %d has no map %s" % (prog_id, name))
+
+
+def decisions(w2b, prog_id):
+    """[(verdict, sport)]: the records of the program's ring buffer
+    auth_log (struct decision: u32 verdict, u32 sport), read with
+    `wasm2bpf events --raw` (the same bytes in all three languages)."""
+    _, out, _ = sh(w2b, "events", "--map-id", str(map_id(prog_id, "auth_log")), "--raw",
+                   "--timeout", "1", check_rc=True)
+    recs = []
+    for line in out.splitlines():
+        raw = bytes.fromhex(line.split(": ", 1)[1])
+        recs.append((int.from_bytes(raw[0:4], "little"), int.from_bytes(raw[4:8], "little")))
+    return recs
 
 
 def main():
@@ -211,13 +227,9 @@ def main():
         return 2
 
     net = Net()
-    mounted = False
     captured = None
     try:
         net.up()
-        trace, mounted = tracefs()
-        with open(trace, "w") as f:     # clears the buffer
-            f.write("")
         prog_id = net.attach(obj)
         print("attached %s at %s ingress: program id %d" % (obj, net.vsrv, prog_id))
 
@@ -256,21 +268,22 @@ def main():
         check("auth_stats denied >= 3 (three refused requests, each retransmitted)", denied >= 3,
               "denied %d" % denied)
 
-        with open(trace) as f:
-            lines = [l.rstrip("\n") for l in f if "auth: " in l]
-        for verb, lport in (("allow", 41001), ("allow", 41002), ("deny", 41003), ("deny", 41004),
-                            ("allow", 41006), ("allow", 41007), ("deny", 41008)):
-            want = "auth: %s sport %d" % (verb, lport)
-            check("trace has %r" % want, any(want in l for l in lines),
-                  "%d auth lines in %s: %s" % (len(lines), trace, lines[:6]))
-        check("trace has no line for port 8081's request (source port 41005)",
-              not any("sport 41005" in l for l in lines), str([l for l in lines if "41005" in l]))
+        recs = decisions(os.path.join(a.build, "wasm2bpf"), prog_id)
+        print("auth_log: %d decisions" % len(recs))
+        check("auth_log has a decision for each that auth_stats counted", len(recs) >= allowed + denied,
+              "%d records, %d counted" % (len(recs), allowed + denied))
+        for verdict, lport in ((0, 41001), (0, 41002), (1, 41003), (1, 41004),
+                               (0, 41006), (0, 41007), (1, 41008)):
+            mine = [v for v, p in recs if p == lport]
+            check("auth_log: the request from source port %d was %s" %
+                  (lport, "allowed" if verdict == 0 else "denied"), mine and set(mine) == {verdict},
+                  "its records' verdicts: %s" % mine)
+        check("auth_log has no record for port 8081's request (source port 41005)",
+              not any(p == 41005 for _, p in recs), str([r for r in recs if r[1] == 41005]))
     except (RuntimeError, subprocess.TimeoutExpired, OSError, ValueError) as e:
         check("setup", False, str(e))
     finally:
         net.close()
-        if mounted:
-            sh("umount", TRACEFS)
 
     # BPF_PROG_TEST_RUN on the captured request and on built frames:
     # verdicts, ns/run, size

@@ -8,12 +8,13 @@
 //! spaces or tabs after the colon, the scheme in any case, one or more
 //! spaces before the token, whose start is the base64 of {"alg":"HS256".
 //! Other requests to 8080 are dropped; segments without payload and all
-//! other traffic pass. Every decision is logged ("auth: allow sport N" /
-//! "auth: deny sport N") and counted in auth_stats (0 allowed, 1 denied),
-//! atomically.
+//! other traffic pass. Every decision is a record in the ring buffer
+//! auth_log (verdict: 0 allowed, 1 denied; the client's port: the C
+//! version's struct decision) and counted in auth_stats (0 allowed, 1
+//! denied), atomically.
 #![no_std]
 
-use wasm2bpf::{atomic, map, printk, program, TC_ACT_OK, TC_ACT_SHOT};
+use wasm2bpf::{atomic, map, program, TC_ACT_OK, TC_ACT_SHOT};
 
 const ETH_HLEN: usize = 14;
 const ETH_P_IP: u16 = 0x0800;
@@ -24,6 +25,14 @@ const AUTH_ALLOWED: u32 = 0;
 const AUTH_DENIED: u32 = 1;
 
 map!(auth_stats: Array<u64>[2]);
+map!(auth_log: RingBuf[65536]);
+
+/// One decision, as auth_log records it.
+#[repr(C)]
+struct Decision {
+    verdict: u32,
+    sport: u32,
+}
 
 /// Eight bytes as the little-endian u64 an 8-byte load of them gives.
 const fn w8(s: &[u8; 8]) -> u64 {
@@ -152,12 +161,9 @@ program!("tc", fn auth(pkt: &mut [u8]) -> u32 {
     }
     let sport = be16(pkt, l4) as u32;
     let ok = authorized(&pkt[l4 + doff..end]);
-    if ok {
-        printk!("auth: allow sport %u\n", sport);
-    } else {
-        printk!("auth: deny sport %u\n", sport);
-    }
-    if let Some(count) = auth_stats.get(if ok { AUTH_ALLOWED } else { AUTH_DENIED }) {
+    let verdict = if ok { AUTH_ALLOWED } else { AUTH_DENIED };
+    auth_log.output(&Decision { verdict, sport });
+    if let Some(count) = auth_stats.get(verdict) {
         atomic::add_u64(count, 1);
     }
     if ok { TC_ACT_OK } else { TC_ACT_SHOT }
