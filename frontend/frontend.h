@@ -14,7 +14,8 @@
  *   fe_read_source_lines() the DWARF line table of a module built with -g:
  *                          the source file, line and column of each offset
  *   fe_layout_memory()     how big the instance memory is, what it starts with
- *   fe_read_maps()         the maps the SDK's W2B_MAP declared
+ *   fe_read_maps()         the maps the SDKs declared
+ *   fe_read_map_types()    their keys' and values' C types, from DWARF
  *   fe_add_entry() ...     choose which exports become programs (or
  *                          fe_add_recorded_entries(): the SDK's records)
  */
@@ -111,10 +112,11 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
 		 const char *export_name, const char *section, struct diag_sink *d);
 
 
-/* The maps the module declares (sdk_metadata.c: the "wasm2bpf.maps"
- * custom section and the definitions in memory), into m->maps, and its
- * load-time settings ("wasm2bpf.config") into m->configs. Needs the
- * memory laid out. 0 or -EINVAL (reported). */
+/* The maps the module declares (sdk_metadata.c: the "wasm2bpf.maps" and
+ * "wasm2bpf.maps.exported" custom sections, w2b_map__NAME exports, and the
+ * definitions in memory), into m->maps, and its load-time settings (the
+ * same for "config") into m->configs. Needs the memory laid out. 0 or
+ * -EINVAL (reported). */
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
 /* The C types of the maps' keys and values (and ring buffers' events),
  * from the module's DWARF when it was built with -g: the SDK's W2B_MAP
@@ -127,8 +129,10 @@ void fe_read_map_types(struct ir_module *m, const struct fe_module *wm, struct d
 int fe_add_recorded_entry(struct ir_module *m, const struct fe_module *wm,
 			  const char *export_name, const char *section, uint32_t record,
 			  struct diag_sink *d);
-/* Adds the entries the "wasm2bpf.entries" custom section records (the
- * SDK's W2B_SECTION / W2B_PROGRAM). 0 or an fe_add_entry() error. */
+/* Adds the entries the module records: w2b_section__FUNC exports
+ * (AssemblyScript) and the "wasm2bpf.entries" custom section (the C SDK's
+ * W2B_SECTION / W2B_PROGRAM, the Rust SDK's program!). 0 or an
+ * fe_add_entry() error. */
 int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,
 			    struct diag_sink *d);
 #endif

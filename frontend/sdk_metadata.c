@@ -23,6 +23,13 @@
  *                       can hold only plain bytes, no relocations: Rust's
  *                       #[link_section] statics (the Rust SDK).
  *
+ * And for languages that write no custom sections at all (AssemblyScript),
+ * exported constants: an immutable i32 global exported as w2b_map__NAME
+ * is map NAME's definition address, w2b_config__NAME a setting's, and
+ * w2b_section__FUNC the address of an AssemblyScript static string (its
+ * UTF-16 units after its byte length and class id 2) naming the section
+ * of program FUNC.
+ *
  * The definition is read from the memory's initial contents (the active
  * data segments; bytes no segment covers are zero, as wasm-opt's memory
  * packing leaves trailing zeros out). Its address is the map's handle: the
