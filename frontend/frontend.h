@@ -118,6 +118,11 @@ int fe_add_entry(struct ir_module *m, const struct fe_module *wm,
  * same for "config") into m->configs. Needs the memory laid out. 0 or
  * -EINVAL (reported). */
 int fe_read_maps(struct ir_module *m, const struct fe_module *wm, struct diag_sink *d);
+/* The value of the immutable i32 global the module exports as `name`
+ * (wasm-ld exports a data symbol's address so: a Rust #[no_mangle]
+ * static, C's --export=NAME, AssemblyScript's export const), into *addr;
+ * false if there is no such export (sdk_metadata.c). */
+bool fe_exported_address(const struct fe_module *wm, const char *name, uint32_t *addr);
 /* The C types of the maps' keys and values (and ring buffers' events),
  * from the module's DWARF when it was built with -g: the SDK's W2B_MAP
  * declares NAME__w2b_key and NAME__w2b_value, pointers to them

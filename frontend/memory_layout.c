@@ -121,28 +121,6 @@ static bool named_global_value(const struct fe_module *wm, struct arena *a,
 	return false;
 }
 
-/* The initial value of the immutable i32 global exported as `name`. Only
- * asked of a module already known to be wasm-ld's (its name section names
- * __stack_pointer): rustc's names no other global, and exports
- * __heap_base and __data_end. */
-static bool exported_global_value(const struct fe_module *wm, const char *name, uint64_t *value)
-{
-	for (uint32_t k = 0; k < wm->nexports; k++) {
-		const struct fe_export *ex = &wm->exports[k];
-		const struct fe_global *g;
-
-		if (ex->kind != FE_EXT_GLOBAL || strcmp(ex->name, name) || ex->index >= wm->nglobals)
-			continue;
-		g = &wm->globals[ex->index];
-		if (g->imported || g->type.valtype != FE_I32 || g->type.mutable_ ||
-		    g->init.ninstrs != 1 || g->init.instrs[0].op != FE_OP_I32_CONST)
-			continue;
-		*value = (uint32_t)g->init.instrs[0].u.i64;
-		return true;
-	}
-	return false;
-}
-
 /* The largest __heap_base the SDK's "wasm2bpf.layout" records hold (one
  * u32 per translation unit that included the header, all equal after
  * linking). A record of another length is ignored, as custom sections
@@ -242,9 +220,14 @@ int fe_layout_memory(struct ir_module *m, const struct fe_module *wm, uint64_t m
 		if (named_global_value(wm, m->arena, "__heap_base", false, &v, NULL) ||
 		    named_global_value(wm, m->arena, "__data_end", false, &v, NULL))
 			size = v > size ? v : size;
-		if (exported_global_value(wm, "__heap_base", &v) ||
-		    exported_global_value(wm, "__data_end", &v))
-			size = v > size ? v : size;
+		/* only asked of a module known to be wasm-ld's (its name
+		 * section names __stack_pointer): rustc's names no other
+		 * global, and exports __heap_base and __data_end */
+		uint32_t x;
+
+		if (fe_exported_address(wm, "__heap_base", &x) ||
+		    fe_exported_address(wm, "__data_end", &x))
+			size = x > size ? x : size;
 	}
 	if (sdk_heap_base(wm, &v)) {
 		const struct fe_global *g0 = wm->nglobals ? &wm->globals[0] : NULL;

@@ -210,10 +210,7 @@ static int add_config(struct ir_module *m, const char *name, uint32_t addr, uint
 	return 0;
 }
 
-/* The value of the immutable i32 global the module exports as `name`
- * (wasm-ld exports a data symbol's address so: a Rust #[no_mangle]
- * static, C's --export=NAME). */
-static bool exported_address(const struct fe_module *wm, const char *name, uint32_t *addr)
+bool fe_exported_address(const struct fe_module *wm, const char *name, uint32_t *addr)
 {
 	for (uint32_t k = 0; k < wm->nexports; k++) {
 		const struct fe_export *ex = &wm->exports[k];
@@ -294,7 +291,7 @@ static int read_records(struct ir_module *m, const struct fe_module *wm, const c
 					      "%s: truncated record (a name and a u32 address)", section);
 				return -EINVAL;
 			}
-			if (exported && !exported_address(wm, name, &addr)) {
+			if (exported && !fe_exported_address(wm, name, &addr)) {
 				diag_error_at(d, rec, "%s: '%s' is not an exported immutable i32 global (the address of the definition: a #[no_mangle] static)",
 					      section, name);
 				return -EINVAL;
@@ -324,7 +321,7 @@ static int read_exported(struct ir_module *m, const struct fe_module *wm, const 
 
 		if (strncmp(ex->name, prefix, pl))
 			continue;
-		if (ex->kind != FE_EXT_GLOBAL || !exported_address(wm, ex->name, &addr)) {
+		if (ex->kind != FE_EXT_GLOBAL || !fe_exported_address(wm, ex->name, &addr)) {
 			diag_error_at(d, ex->offset, "export '%s': a %s export must be an immutable i32 global holding an address (AssemblyScript: export const %s = memory.data<u32>([...]))",
 				      ex->name, prefix, ex->name);
 			return -EINVAL;
@@ -392,7 +389,7 @@ int fe_add_recorded_entries(struct ir_module *m, const struct fe_module *wm,
 
 		if (strncmp(ex->name, prefix, sizeof(prefix) - 1))
 			continue;
-		if (ex->kind != FE_EXT_GLOBAL || !exported_address(wm, ex->name, &addr) ||
+		if (ex->kind != FE_EXT_GLOBAL || !fe_exported_address(wm, ex->name, &addr) ||
 		    !(section = as_string(m, addr))) {
 			diag_error_at(d, ex->offset, "export '%s': expected a constant string, the section of program '%s' (AssemblyScript: export const %s = \"xdp\")",
 				      ex->name, ex->name + sizeof(prefix) - 1, ex->name);
