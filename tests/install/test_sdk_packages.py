@@ -111,6 +111,54 @@ def rust(w2b, tmp):
                   "struct Seen {\n\tu64 frames;\n};" in text, text[-1500:])
 
 
+TRACER_LIB = """#![no_std]
+use wasm2bpf::{core_exists, core_u32, map, tracing, BPF_ANY};
+
+#[repr(C)]
+pub struct Exec { ppid: u32, has_pid: u32 }
+
+map!(execs: HashMap<u32, Exec>[1024]);
+
+tracing!("tp_btf/sched_process_exec", fn on_exec(task: u64, old_pid: u32, bprm: u64) {
+    let _ = bprm;
+    let e = Exec {
+        ppid: core_u32!(task, "task_struct", "real_parent->tgid"),
+        has_pid: core_exists!("task_struct", "pid"),
+    };
+    execs.insert(&old_pid, &e, BPF_ANY);
+});
+"""
+
+
+def rust_tracer(w2b, tmp):
+    """A tp_btf program reading kernel fields through CO-RE from Rust:
+    the object carries the relocations and loads."""
+    crate = os.path.join(tmp, "tracer")
+    os.makedirs(os.path.join(crate, "src"))
+    os.makedirs(os.path.join(crate, ".cargo"))
+    sdk = os.path.join(ROOT, "runtime-stubs", "rust", "wasm2bpf")
+    with open(os.path.join(crate, "src", "lib.rs"), "w") as f:
+        f.write(TRACER_LIB)
+    shutil.copy(os.path.join(ROOT, "samples", "counters-rust", ".cargo", "config.toml"),
+                os.path.join(crate, ".cargo"))
+    with open(os.path.join(crate, "Cargo.toml"), "w") as f:
+        f.write('[package]\nname = "tracer"\nversion = "0.1.0"\nedition = "2021"\n\n'
+                '[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\nwasm2bpf = { path = "%s" }\n\n'
+                '[profile.release]\npanic = "abort"\n' % sdk)
+    env = dict(os.environ, CARGO_HOME=os.path.join(tmp, "cargo-home"), RUSTC="/usr/bin/rustc")
+    p = run(["/usr/bin/cargo", "build", "--release", "--offline", "--target-dir",
+             os.path.join(tmp, "target-tracer")], cwd=crate, env=env)
+    check("rust-tracer: a tp_btf program with core_u32!/core_exists! builds", p.returncode == 0,
+          p.stderr[-1500:])
+    if p.returncode:
+        return
+    wasm = os.path.join(tmp, "target-tracer", "wasm32-unknown-unknown", "release", "tracer.wasm")
+    compile_and_load(w2b, wasm, "rust-tracer", tmp)
+    p = run(["bpftool", "btf", "dump", "file", os.path.join(tmp, "rust-tracer.bpf.o")])
+    check("rust-tracer: the object's BTF has the CO-RE target (task_struct)", "task_struct" in p.stdout,
+          p.stdout[-800:])
+
+
 def assemblyscript(w2b, tmp):
     proj = os.path.join(tmp, "as-policy")
     os.makedirs(proj)
@@ -137,6 +185,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="w2b-sdkpkg-")
     try:
         rust(w2b, tmp)
+        rust_tracer(w2b, tmp)
         assemblyscript(w2b, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

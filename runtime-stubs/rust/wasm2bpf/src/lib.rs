@@ -139,6 +139,75 @@ macro_rules! printk {
     }};
 }
 
+/// Kernel struct fields by name, through CO-RE (docs/abi.md, Kernel
+/// structs): `core_u32!(task, "task_struct", "real_parent->tgid")` reads
+/// the field at that path of the `struct task_struct` at kernel address
+/// `task` (a `u64`), relocated by libbpf for the kernel that loads the
+/// object; 0 if the address cannot be read. `core_u64!` reads 8 bytes (a
+/// kernel pointer too), `core_exists!("task_struct", "pid")` and
+/// `core_size!(...)` ask the loading kernel about a field, `core_enum!("pid_type",
+/// "PIDTYPE_PID")` an enumerator's value. The compiler resolves the names
+/// against kernel BTF and refuses unknown ones with the near names.
+#[macro_export]
+macro_rules! core_u32 {
+    ($ptr:expr, $ty:literal, $path:literal) => {{
+        #[link(wasm_import_module = "core")]
+        extern "C" {
+            #[link_name = concat!("read ", $ty, " ", $path)]
+            fn read(p: u64) -> u32;
+        }
+        unsafe { read($ptr) }
+    }};
+}
+
+#[macro_export]
+macro_rules! core_u64 {
+    ($ptr:expr, $ty:literal, $path:literal) => {{
+        #[link(wasm_import_module = "core")]
+        extern "C" {
+            #[link_name = concat!("read ", $ty, " ", $path)]
+            fn read(p: u64) -> u64;
+        }
+        unsafe { read($ptr) }
+    }};
+}
+
+#[macro_export]
+macro_rules! core_exists {
+    ($ty:literal, $path:literal) => {{
+        #[link(wasm_import_module = "core")]
+        extern "C" {
+            #[link_name = concat!("exists ", $ty, " ", $path)]
+            fn exists() -> u32;
+        }
+        unsafe { exists() }
+    }};
+}
+
+#[macro_export]
+macro_rules! core_size {
+    ($ty:literal, $path:literal) => {{
+        #[link(wasm_import_module = "core")]
+        extern "C" {
+            #[link_name = concat!("size ", $ty, " ", $path)]
+            fn size() -> u32;
+        }
+        unsafe { size() }
+    }};
+}
+
+#[macro_export]
+macro_rules! core_enum {
+    ($ty:literal, $name:literal) => {{
+        #[link(wasm_import_module = "core")]
+        extern "C" {
+            #[link_name = concat!("enum ", $ty, " ", $name)]
+            fn value() -> u64;
+        }
+        unsafe { value() }
+    }};
+}
+
 /// The crate's panic handler: a panic (an index past the packet, an
 /// unwrap of None, an overflow in debug arithmetic) is a trap.
 #[cfg(all(feature = "panic-handler", target_arch = "wasm32"))]
