@@ -36,6 +36,14 @@ export const BPF_MAP_TYPE_PERCPU_HASH: u32 = 5;
 export const BPF_MAP_TYPE_PERCPU_ARRAY: u32 = 6;
 export const BPF_MAP_TYPE_LRU_HASH: u32 = 9;
 export const BPF_MAP_TYPE_LPM_TRIE: u32 = 11;
+export const BPF_MAP_TYPE_PROG_ARRAY: u32 = 3;
+export const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
+export const BPF_MAP_TYPE_STACK_TRACE: u32 = 7;
+export const BPF_MAP_TYPE_LRU_PERCPU_HASH: u32 = 10;
+export const BPF_MAP_TYPE_DEVMAP: u32 = 14;
+export const BPF_MAP_TYPE_CPUMAP: u32 = 16;
+export const BPF_MAP_TYPE_XSKMAP: u32 = 17;
+export const BPF_MAP_TYPE_DEVMAP_HASH: u32 = 25;
 export const BPF_MAP_TYPE_RINGBUF: u32 = 27;
 export const BPF_F_NO_PREALLOC: u32 = 1;
 export const LIBBPF_PIN_BY_NAME: u32 = 1;
@@ -87,6 +95,63 @@ export declare function l4_csum_replace(offset: u32, from: u64, to: u64, flags: 
 export declare function xdp_adjust_head(delta: i32): i32;
 @external("bpf", "xdp_adjust_tail")
 export declare function xdp_adjust_tail(delta: i32): i32;
+
+@external("bpf", "get_numa_node_id")
+export declare function get_numa_node_id(): u32;
+@external("bpf", "jiffies64")
+export declare function jiffies64(): u64;
+@external("bpf", "ktime_get_coarse_ns")
+export declare function ktime_get_coarse_ns(): u64;
+@external("bpf", "ktime_get_tai_ns")
+export declare function ktime_get_tai_ns(): u64;
+@external("bpf", "get_current_task")
+export declare function get_current_task(): u64;
+@external("bpf", "probe_read_user")
+export declare function probe_read_user(dst: usize, size: u32, src: u64): i32;
+@external("bpf", "probe_read_user_str")
+export declare function probe_read_user_str(dst: usize, size: u32, src: u64): i32;
+@external("bpf", "probe_read_kernel_str")
+export declare function probe_read_kernel_str(dst: usize, size: u32, src: u64): i32;
+@external("bpf", "skb_vlan_push")
+export declare function skb_vlan_push(proto: u32, tci: u32): i32;
+@external("bpf", "skb_vlan_pop")
+export declare function skb_vlan_pop(): i32;
+@external("bpf", "skb_change_proto")
+export declare function skb_change_proto(proto: u32, flags: u64): i32;
+@external("bpf", "skb_change_type")
+export declare function skb_change_type(pkt_type: u32): i32;
+@external("bpf", "get_hash_recalc")
+export declare function get_hash_recalc(): u32;
+@external("bpf", "skb_change_tail")
+export declare function skb_change_tail(len: u32, flags: u64): i32;
+@external("bpf", "skb_change_head")
+export declare function skb_change_head(len: u32, flags: u64): i32;
+@external("bpf", "skb_adjust_room")
+export declare function skb_adjust_room(len_diff: i32, mode: u32, flags: u64): i32;
+@external("bpf", "get_socket_cookie")
+export declare function get_socket_cookie(): u64;
+@external("bpf", "get_socket_uid")
+export declare function get_socket_uid(): u32;
+@external("bpf", "redirect_map")
+export declare function redirect_map(map: usize, key: u64, flags: u64): i32;
+@external("bpf", "csum_diff")
+export declare function csum_diff(from: usize, from_size: u32, to: usize, to_size: u32, seed: u32): u64;
+@external("bpf", "fib_lookup")
+export declare function fib_lookup(params: usize, plen: u32, flags: u32): i32;
+@external("bpf", "perf_event_output")
+export declare function perf_event_output(map: usize, flags: u64, data: usize, size: u64): i32;
+@external("bpf", "get_stackid")
+export declare function get_stackid(map: usize, flags: u64): i32;
+@external("bpf", "get_stack")
+export declare function get_stack(buf: usize, size: u32, flags: u64): i32;
+@external("bpf", "send_signal")
+export declare function send_signal(sig: u32): i32;
+@external("bpf", "send_signal_thread")
+export declare function send_signal_thread(sig: u32): i32;
+@external("bpf", "override_return")
+export declare function override_return(rc: u64): i32;
+@external("bpf", "tail_call")
+export declare function tail_call(prog_array: usize, index: u32): i32;
 
 // --- context fields: imports from "ctx" (common/ctx_fields.def) -------------
 

@@ -42,6 +42,21 @@ pub mod sys {
         pub fn get_socket_uid() -> u32;
         pub fn get_stack(buf: *mut u8, size: u32, flags: u64) -> i32;
         pub fn get_stackid(map: *const u8, flags: u64) -> i32;
+        pub fn get_numa_node_id() -> u32;
+        pub fn ktime_get_tai_ns() -> u64;
+        pub fn get_current_task() -> u64;
+        pub fn skb_vlan_push(proto: u32, tci: u32) -> i32;
+        pub fn skb_vlan_pop() -> i32;
+        pub fn skb_change_proto(proto: u32, flags: u64) -> i32;
+        pub fn skb_change_type(pkt_type: u32) -> i32;
+        pub fn get_hash_recalc() -> u32;
+        pub fn skb_change_tail(len: u32, flags: u64) -> i32;
+        pub fn skb_change_head(len: u32, flags: u64) -> i32;
+        pub fn skb_adjust_room(len_diff: i32, mode: u32, flags: u64) -> i32;
+        pub fn fib_lookup(params: *mut u8, plen: u32, flags: u32) -> i32;
+        pub fn send_signal(sig: u32) -> i32;
+        pub fn send_signal_thread(sig: u32) -> i32;
+        pub fn override_return(rc: u64) -> i32;
     }
 }
 
