@@ -184,13 +184,14 @@ def compile_wats(a, tmp, opts, kernel):
 
 def sample_entries(srcdir):
     """{NAME: [--entry FUNC=SECTION ...]}: the entries samples/CMakeLists.txt's
-    w2b_sdk_module(NAME SOURCE ENTRIES...) compiles each sample with."""
+    w2b_sdk_module(NAME SOURCE [DEBUG] ENTRIES...) compiles each sample with."""
     with open(os.path.join(srcdir, "samples", "CMakeLists.txt")) as f:
         text = re.sub(r"#.*", "", f.read())
     out = {}
     for args in re.findall(r"w2b_sdk_module\(([^)]*)\)", text):
         name, _source, *entries = args.split()
-        out[name] = [a for e in entries for a in ("--entry", e)]
+        # DEBUG is w2b_sdk_module's keyword (build with -g), not an entry
+        out[name] = [a for e in entries if e != "DEBUG" for a in ("--entry", e)]
     return out
 
 
