@@ -148,64 +148,52 @@ macro_rules! printk {
 /// `core_size!(...)` ask the loading kernel about a field, `core_enum!("pid_type",
 /// "PIDTYPE_PID")` an enumerator's value. The compiler resolves the names
 /// against kernel BTF and refuses unknown ones with the near names.
+#[doc(hidden)]
 #[macro_export]
-macro_rules! core_u32 {
-    ($ptr:expr, $ty:literal, $path:literal) => {{
+macro_rules! __core_import {
+    ($request:expr, ($($p:ident: $t:ty),*) -> $ret:ty, ($($arg:expr),*)) => {{
         #[link(wasm_import_module = "core")]
         extern "C" {
-            #[link_name = concat!("read ", $ty, " ", $path)]
-            fn read(p: u64) -> u32;
+            #[link_name = $request]
+            fn request($($p: $t),*) -> $ret;
         }
-        unsafe { read($ptr) }
+        unsafe { request($($arg),*) }
     }};
+}
+
+#[macro_export]
+macro_rules! core_u32 {
+    ($ptr:expr, $ty:literal, $path:literal) => {
+        $crate::__core_import!(concat!("read ", $ty, " ", $path), (p: u64) -> u32, ($ptr))
+    };
 }
 
 #[macro_export]
 macro_rules! core_u64 {
-    ($ptr:expr, $ty:literal, $path:literal) => {{
-        #[link(wasm_import_module = "core")]
-        extern "C" {
-            #[link_name = concat!("read ", $ty, " ", $path)]
-            fn read(p: u64) -> u64;
-        }
-        unsafe { read($ptr) }
-    }};
+    ($ptr:expr, $ty:literal, $path:literal) => {
+        $crate::__core_import!(concat!("read ", $ty, " ", $path), (p: u64) -> u64, ($ptr))
+    };
 }
 
 #[macro_export]
 macro_rules! core_exists {
-    ($ty:literal, $path:literal) => {{
-        #[link(wasm_import_module = "core")]
-        extern "C" {
-            #[link_name = concat!("exists ", $ty, " ", $path)]
-            fn exists() -> u32;
-        }
-        unsafe { exists() }
-    }};
+    ($ty:literal, $path:literal) => {
+        $crate::__core_import!(concat!("exists ", $ty, " ", $path), () -> u32, ())
+    };
 }
 
 #[macro_export]
 macro_rules! core_size {
-    ($ty:literal, $path:literal) => {{
-        #[link(wasm_import_module = "core")]
-        extern "C" {
-            #[link_name = concat!("size ", $ty, " ", $path)]
-            fn size() -> u32;
-        }
-        unsafe { size() }
-    }};
+    ($ty:literal, $path:literal) => {
+        $crate::__core_import!(concat!("size ", $ty, " ", $path), () -> u32, ())
+    };
 }
 
 #[macro_export]
 macro_rules! core_enum {
-    ($ty:literal, $name:literal) => {{
-        #[link(wasm_import_module = "core")]
-        extern "C" {
-            #[link_name = concat!("enum ", $ty, " ", $name)]
-            fn value() -> u64;
-        }
-        unsafe { value() }
-    }};
+    ($ty:literal, $name:literal) => {
+        $crate::__core_import!(concat!("enum ", $ty, " ", $name), () -> u64, ())
+    };
 }
 
 /// The crate's panic handler: a panic (an index past the packet, an
