@@ -101,6 +101,15 @@ static uint8_t bits_of(struct prov *p, uint32_t vreg)
 	return vreg == IR_NOVAL ? PROV_N : p->fp[p->fi].vreg[vreg];
 }
 
+/* Whether load or store i may reach the packet: its region says so, or
+ * it may be either region and its address may be a packet address. */
+static bool reaches_packet(struct prov *p, const struct ir_inst *i)
+{
+	return (i->kind == IR_LOAD || i->kind == IR_STORE) &&
+	       (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
+		(i->u.mem.region == IR_MEM_ANY && (bits_of(p, i->a) & PROV_P)));
+}
+
 static uint64_t sites_of(struct prov *p, uint32_t vreg)
 {
 	return vreg == IR_NOVAL ? 0 : p->fp[p->fi].vsites[vreg];
@@ -581,9 +590,7 @@ static void classify(struct ir_inst *i, void *user)
 	default:
 		return;
 	}
-	if ((i->kind == IR_LOAD || i->kind == IR_STORE) &&
-	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
-	     (i->u.mem.region == IR_MEM_ANY && (bits_of(p, i->a) & PROV_P))))
+	if (reaches_packet(p, i))
 		p->f->packet = true;
 }
 
@@ -644,17 +651,13 @@ static void entry_inst(struct ir_inst *i, void *user)
 {
 	struct entry_walk *w = user;
 
-	if ((i->kind == IR_LOAD || i->kind == IR_STORE) && !ir_prog_info[w->e->kind].packet &&
-	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
-	     (i->u.mem.region == IR_MEM_ANY && (bits_of(w->p, i->a) & PROV_P)))) {
+	if (!ir_prog_info[w->e->kind].packet && reaches_packet(w->p, i)) {
 		refuse_at(w->p, i, "an access that may reach the packet, in code entry '%s' reaches: %s programs have no packet",
 			  w->e->export_name, w->e->section);
 		return;
 	}
 
-	if (i->kind == IR_STORE && ir_prog_info[w->e->kind].read_only &&
-	    (i->u.mem.region == IR_MEM_PACKET || i->u.mem.region == IR_MEM_DISPATCH ||
-	     (i->u.mem.region == IR_MEM_ANY && (bits_of(w->p, i->a) & PROV_P))))
+	if (i->kind == IR_STORE && ir_prog_info[w->e->kind].read_only && reaches_packet(w->p, i))
 		refuse_at(w->p, i, "a store that may reach the packet, in code entry '%s' reaches: the packet of a %s program is read-only",
 			  w->e->export_name, w->e->section);
 }
