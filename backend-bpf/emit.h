@@ -595,9 +595,9 @@ LLVMTypeRef be_packet_type(struct be_ctx *cx);
  * loads them from the struct). */
 void be_packet_setup(struct be_fn *fs);
 /* After a helper that moved the packet: data and data_end afresh from
- * the context (struct xdp_md if xdp, else struct __sk_buff) into the
+ * the context of a program of type `kind` (be_packet_ctx()) into the
  * struct fs->pkt. */
-void be_packet_reload(struct be_fn *fs, bool xdp);
+void be_packet_reload(struct be_fn *fs, enum ir_prog_kind kind);
 /* A load or store whose region is IR_MEM_PACKET or IR_MEM_DISPATCH
  * (v: the value a store stores). Returns the loaded value (loads), or
  * NULL with *err 0: a store, or an access that always traps (the block is
@@ -611,6 +611,14 @@ int be_emit_ctx_field(struct be_fn *fs, const struct ir_inst *in);
  * context access: base + constant, through llvm.preserve.static.offset
  * (emit_entry.c). */
 LLVMValueRef be_ctx_ptr(struct be_ctx *cx, LLVMValueRef ctx, unsigned off);
+/* Where a packet entry's context keeps the packet pointers (u32 fields),
+ * and whether the skb must be pulled linear first (emit_entry.c): false
+ * for a program type without a packet. */
+struct be_packet_ctx {
+	unsigned data, data_end;
+	bool pull;
+};
+bool be_packet_ctx(enum ir_prog_kind kind, struct be_packet_ctx *pc);
 /* The packet pointer in the u32 context field at off (data, data_end),
  * loaded as the verifier needs it (emit_entry.c). */
 LLVMValueRef be_packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off);

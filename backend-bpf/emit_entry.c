@@ -96,23 +96,16 @@ struct wrapper {
 	const struct ir_entry *e;
 };
 
-/* Where a packet entry's context keeps the packet pointers (u32 fields),
- * and whether the skb must be pulled linear first (and its len field). */
-struct packet_ctx {
-	unsigned data, data_end;
-	bool pull;
-};
-
 static bool is_cgroup_skb(unsigned kind)
 {
 	return kind == IR_PROG_CGROUP_SKB_INGRESS || kind == IR_PROG_CGROUP_SKB_EGRESS;
 }
 
-static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
+bool be_packet_ctx(enum ir_prog_kind kind, struct be_packet_ctx *pc)
 {
 	switch (kind) {
 	case IR_PROG_XDP:
-		*pc = (struct packet_ctx){ offsetof(struct xdp_md, data),
+		*pc = (struct be_packet_ctx){ offsetof(struct xdp_md, data),
 					   offsetof(struct xdp_md, data_end), false };
 		return true;
 	case IR_PROG_TC:
@@ -121,13 +114,13 @@ static bool packet_ctx(enum ir_prog_kind kind, struct packet_ctx *pc)
 	case IR_PROG_TCX_EGRESS:
 	case IR_PROG_CGROUP_SKB_INGRESS:
 	case IR_PROG_CGROUP_SKB_EGRESS:
-		*pc = (struct packet_ctx){ offsetof(struct __sk_buff, data),
+		*pc = (struct be_packet_ctx){ offsetof(struct __sk_buff, data),
 					   offsetof(struct __sk_buff, data_end),
 					   !is_cgroup_skb(kind) };
 		return true;
 	case IR_PROG_SOCKET:
 		/* no data/data_end: reads are copies (emit_packet.c) */
-		*pc = (struct packet_ctx){ 0, 0, false };
+		*pc = (struct be_packet_ctx){ 0, 0, false };
 		return true;
 	case IR_PROG_SYSCALL:
 	case IR_PROG_RAW_TP:
@@ -413,10 +406,10 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 			LLVMValueRef *pkt_arg)
 {
 	struct be_ctx *cx = w->cx;
-	struct packet_ctx pc = { 0, 0, false };
+	struct be_packet_ctx pc = { 0, 0, false };
 	LLVMValueRef data, end, len;
 
-	packet_ctx((enum ir_prog_kind)w->e->kind, &pc);
+	be_packet_ctx((enum ir_prog_kind)w->e->kind, &pc);
 	if (ir_prog_info[w->e->kind].load_bytes) {
 		/* a socket filter: len is skb->len, the functions get the skb */
 		args[0] = LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0);
@@ -481,7 +474,7 @@ static int check_entry(struct be_ctx *cx, const struct ir_entry *e)
 	const struct ir_module *m = cx->m;
 	const char *name = e->export_name ? e->export_name : "?";
 	const struct ir_func *f;
-	struct packet_ctx pc;
+	struct be_packet_ctx pc;
 
 	if (e->kind >= IR_PROG_COUNT || e->func >= m->nfuncs || !cx->fns[e->func] ||
 	    !e->symbol || !*e->symbol) {
@@ -489,7 +482,7 @@ static int check_entry(struct be_ctx *cx, const struct ir_entry *e)
 		return -EINVAL;
 	}
 	f = &m->funcs[e->func];
-	if (!packet_ctx((enum ir_prog_kind)e->kind, &pc)) {
+	if (!be_packet_ctx((enum ir_prog_kind)e->kind, &pc)) {
 		/* f->packet: the context only (ir_lower_memory() refused
 		 * packet accesses) */
 		return 0;
@@ -664,7 +657,7 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 {
 	struct be_ctx *cx = fs->cx;
 	const struct ir_func *f = fs->f;
-	struct packet_ctx pc = { 0, 0, false };
+	struct be_packet_ctx pc = { 0, 0, false };
 	LLVMTypeRef ty = be_packet_type(cx);
 	LLVMValueRef slot;
 
@@ -677,7 +670,7 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 	 * pulled linear there already */
 	slot = LLVMBuildAlloca(fs->alloca_b, ty, "packet");
 	LLVMSetAlignment(slot, 8);
-	if (!packet_ctx((enum ir_prog_kind)f->entry_kind, &pc)) {
+	if (!be_packet_ctx((enum ir_prog_kind)f->entry_kind, &pc)) {
 		/* no packet: the context alone */
 		for (unsigned k = 0; k < 2; k++)
 			LLVMSetAlignment(LLVMBuildStore(cx->B, LLVMConstNull(cx->t_ptr),

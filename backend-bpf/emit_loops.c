@@ -538,7 +538,7 @@ static int open_callback(struct be_fn *fs, const struct ir_inst *in, struct be_l
 		lp->code = call_global_body(fs, li, fn);
 		/* the body moved the packet in a struct of its own */
 		if (f->changes_packet)
-			be_packet_reload(fs, f->entry_kind == IR_PROG_XDP);
+			be_packet_reload(fs, (enum ir_prog_kind)f->entry_kind);
 	} else {
 		/* in the enclosing function: bpf_loop */
 		be_store(cx, LLVMConstInt(cx->t_i64, EXIT_NONE, 0), state_field(fs, ST_EXIT, 0));

@@ -175,7 +175,8 @@ int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)
 			   LLVMFunctionType(lookup ? cx->t_ptr : cx->t_i64, pt, n + nctx, 0),
 			   argv, n + nctx);
 	if (h->effect == IR_HEFFECT_PACKET)
-		be_packet_reload(fs, h->progs == W2B_PROGS_XDP);
+		/* the helpers that move the packet are xdp's or tc's */
+		be_packet_reload(fs, h->progs == W2B_PROGS_XDP ? IR_PROG_XDP : IR_PROG_TC);
 	if (lookup) {
 		be_store_ptr(cx, r, fs->windows[in->u.call.site]);
 		return be_def(fs, in, LLVMBuildSelect(cx->B, LLVMBuildIsNull(cx->B, r, ""),

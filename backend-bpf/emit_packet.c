@@ -99,11 +99,9 @@
 #include "backend-bpf/emit.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/bpf.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "common/trap_kinds.h"
@@ -159,17 +157,17 @@ static LLVMValueRef pkt_field(struct be_fn *fs, unsigned k)
 	return v;
 }
 
-void be_packet_reload(struct be_fn *fs, bool xdp)
+void be_packet_reload(struct be_fn *fs, enum ir_prog_kind kind)
 {
 	struct be_ctx *cx = fs->cx;
 	LLVMTypeRef ty = be_packet_type(cx);
-	unsigned off[2] = {
-		xdp ? offsetof(struct xdp_md, data) : offsetof(struct __sk_buff, data),
-		xdp ? offsetof(struct xdp_md, data_end) : offsetof(struct __sk_buff, data_end),
-	};
+	struct be_packet_ctx pc;
+	unsigned off[2];
 
-	if (!fs->pkt || !fs->pkt_ctx || fs->f->load_bytes)
+	if (!fs->pkt || !fs->pkt_ctx || fs->f->load_bytes || !be_packet_ctx(kind, &pc))
 		return;
+	off[0] = pc.data;
+	off[1] = pc.data_end;
 	for (unsigned k = 0; k < 2; k++)
 		LLVMSetAlignment(LLVMBuildStore(cx->B, be_packet_field(cx, fs->pkt_ctx, off[k]),
 						LLVMBuildStructGEP2(cx->B, ty, fs->pkt, k, "")), 8);
