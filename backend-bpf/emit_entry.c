@@ -400,6 +400,22 @@ LLVMValueRef be_packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off)
 	return LLVMBuildIntToPtr(cx->B, v, cx->t_ptr, "");
 }
 
+/* A struct w2b_packet { data; data_end; ctx; } on the stack (emit_packet.c),
+ * with the fields given stored; a NULL one is left unset. */
+static LLVMValueRef packet_struct(struct be_ctx *cx, LLVMBuilderRef alloca_b, LLVMValueRef data,
+				  LLVMValueRef end, LLVMValueRef ctx)
+{
+	LLVMTypeRef ty = be_packet_type(cx);
+	LLVMValueRef slot = LLVMBuildAlloca(alloca_b, ty, "packet"), fields[3] = { data, end, ctx };
+
+	LLVMSetAlignment(slot, 8);
+	for (unsigned k = 0; k < 3; k++)
+		if (fields[k])
+			LLVMSetAlignment(LLVMBuildStore(cx->B, fields[k],
+							LLVMBuildStructGEP2(cx->B, ty, slot, k, "")), 8);
+	return slot;
+}
+
 /* A packet entry's arguments: args[0] = pkt, args[1] = len; *pkt_arg the
  * struct w2b_packet pointer when f needs the packet. */
 static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef *args,
@@ -414,16 +430,7 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 		/* a socket filter: len is skb->len, the functions get the skb */
 		args[0] = LLVMConstInt(cx->t_i32, IR_PACKET_BASE, 0);
 		args[1] = be_load(cx, cx->t_i32, ctx_at(w, offsetof(struct __sk_buff, len)));
-		*pkt_arg = NULL;
-		if (f->packet) {
-			LLVMTypeRef ty = be_packet_type(cx);
-			LLVMValueRef slot = LLVMBuildAlloca(w->alloca_b, ty, "packet");
-
-			LLVMSetAlignment(slot, 8);
-			LLVMSetAlignment(LLVMBuildStore(cx->B, w->ctx,
-							LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
-			*pkt_arg = slot;
-		}
+		*pkt_arg = f->packet ? packet_struct(cx, w->alloca_b, NULL, NULL, w->ctx) : NULL;
 		return;
 	}
 	if (pc.pull) {
@@ -450,21 +457,11 @@ static void packet_args(struct wrapper *w, const struct ir_func *f, LLVMValueRef
 						 LLVMBuildPtrToInt(cx->B, data, cx->t_i64, ""), ""));
 		args[1] = LLVMBuildTrunc(cx->B, len, cx->t_i32, "");
 	}
-	*pkt_arg = NULL;
-	if (f->packet) {
-		LLVMTypeRef ty = be_packet_type(cx);
-		LLVMValueRef slot = LLVMBuildAlloca(w->alloca_b, ty, "packet");
-
-		LLVMSetAlignment(slot, 8);
-		LLVMSetAlignment(LLVMBuildStore(cx->B, data, LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
-		LLVMSetAlignment(LLVMBuildStore(cx->B, end, LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
-		/* the context, for context fields (ctx.NAME imports) and
-		 * cgroup_skb's reads past the linear part */
-		if (f->ctx || ir_prog_info[w->e->kind].beyond_linear)
-			LLVMSetAlignment(LLVMBuildStore(cx->B, w->ctx,
-							LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
-		*pkt_arg = slot;
-	}
+	/* the context, for context fields (ctx.NAME imports), helpers that
+	 * take it, and cgroup_skb's reads past the linear part */
+	*pkt_arg = !f->packet ? NULL :
+		   packet_struct(cx, w->alloca_b, data, end,
+				 f->ctx || ir_prog_info[w->e->kind].beyond_linear ? w->ctx : NULL);
 }
 
 /* An entry's function has the type its program kind calls it with, and
@@ -581,14 +578,9 @@ int be_emit_entry(struct be_ctx *cx, const struct ir_entry *e)
 	if (!packet && f->packet) {
 		/* a program without a packet whose code passes its context
 		 * to helpers: the struct carries the context alone */
-		LLVMTypeRef ty = be_packet_type(cx);
+		LLVMValueRef none = LLVMConstNull(cx->t_ptr);
 
-		pkt = LLVMBuildAlloca(w.alloca_b, ty, "context");
-		LLVMSetAlignment(pkt, 8);
-		for (unsigned k = 0; k < 2; k++)
-			LLVMSetAlignment(LLVMBuildStore(cx->B, LLVMConstNull(cx->t_ptr),
-							LLVMBuildStructGEP2(cx->B, ty, pkt, k, "")), 8);
-		LLVMSetAlignment(LLVMBuildStore(cx->B, w.ctx, LLVMBuildStructGEP2(cx->B, ty, pkt, 2, "")), 8);
+		pkt = packet_struct(cx, w.alloca_b, none, none, w.ctx);
 	}
 	be_build_call(cx, w.alloca_b, env, pkt, e->func, args, res);
 
@@ -658,8 +650,7 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 	struct be_ctx *cx = fs->cx;
 	const struct ir_func *f = fs->f;
 	struct be_packet_ctx pc = { 0, 0, false };
-	LLVMTypeRef ty = be_packet_type(cx);
-	LLVMValueRef slot;
+	LLVMValueRef data = NULL, end = NULL;
 
 	fs->env = lookup_in(cx, fs->alloca_b, cx->env_map, LLVMConstInt(cx->t_i32, 0, 0));
 	found_or(fs, fs->env, missing);
@@ -668,19 +659,12 @@ void be_refind_run(struct be_fn *fs, LLVMValueRef ctx, LLVMBasicBlockRef missing
 		fs->mem = be_env_slot(cx, fs->env, BE_ENV_MEMORY, 0);
 	/* the packet as the entry passed it (packet_args()): a TC skb was
 	 * pulled linear there already */
-	slot = LLVMBuildAlloca(fs->alloca_b, ty, "packet");
-	LLVMSetAlignment(slot, 8);
 	if (!be_packet_ctx((enum ir_prog_kind)f->entry_kind, &pc)) {
 		/* no packet: the context alone */
-		for (unsigned k = 0; k < 2; k++)
-			LLVMSetAlignment(LLVMBuildStore(cx->B, LLVMConstNull(cx->t_ptr),
-							LLVMBuildStructGEP2(cx->B, ty, slot, k, "")), 8);
+		data = end = LLVMConstNull(cx->t_ptr);
 	} else if (!f->load_bytes) {
-		LLVMSetAlignment(LLVMBuildStore(cx->B, be_packet_field(cx, ctx, pc.data),
-						LLVMBuildStructGEP2(cx->B, ty, slot, 0, "")), 8);
-		LLVMSetAlignment(LLVMBuildStore(cx->B, be_packet_field(cx, ctx, pc.data_end),
-						LLVMBuildStructGEP2(cx->B, ty, slot, 1, "")), 8);
+		data = be_packet_field(cx, ctx, pc.data);
+		end = be_packet_field(cx, ctx, pc.data_end);
 	}
-	LLVMSetAlignment(LLVMBuildStore(cx->B, ctx, LLVMBuildStructGEP2(cx->B, ty, slot, 2, "")), 8);
-	fs->pkt = slot;
+	fs->pkt = packet_struct(cx, fs->alloca_b, data, end, ctx);
 }
