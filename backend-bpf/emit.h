@@ -159,6 +159,8 @@ struct be_ctx {
 					 * first slot there */
 	uint32_t *global_slot;		/* per IR global: its env slot (mutable) */
 	LLVMValueRef *global_var;	/* per IR global: its .rodata variable */
+	bool *global_read;		/* per IR global: some reachable code reads
+					 * it (else its initial value is unseen) */
 	bool need_init;			/* data, non-zero globals or a start
 					 * function to set up */
 	struct be_chunk *chunks;	/* the memory's initial contents */
@@ -233,6 +235,8 @@ struct be_fn {
 	LLVMBasicBlockRef entry;
 	LLVMValueRef env;
 	LLVMValueRef mem;		/* base of the linear memory, or NULL */
+	LLVMValueRef frame;		/* the promoted shadow-stack frame
+					 * (ir_func.frame_size bytes), or NULL */
 	LLVMValueRef pkt;		/* struct w2b_packet * (f->packet), or NULL */
 	LLVMValueRef pkt_data, pkt_end;	/* the packet's data and data_end */
 	LLVMValueRef pkt_ctx;		/* load_bytes functions: the skb instead */
@@ -549,6 +553,8 @@ LLVMValueRef be_access_at(struct be_fn *fs, const struct ir_inst *in, LLVMValueR
 void be_maps_setup(struct be_fn *fs);
 /* IR_HELPER_CALL: 0 or -EINVAL (reported). */
 int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in);
+/* The pointer to byte `at` (an i32) of the function's promoted frame. */
+LLVMValueRef be_frame_ptr(struct be_fn *fs, LLVMValueRef at);
 /* emit_core.c: IR_CORE, a kernel field through CO-RE. */
 int be_emit_core(struct be_fn *fs, const struct ir_inst *in);
 /* The pointer a MAP_VALUE access of `width` bytes reaches, after its
@@ -622,8 +628,12 @@ bool be_packet_ctx(enum ir_prog_kind kind, struct be_packet_ctx *pc);
 /* The packet pointer in the u32 context field at off (data, data_end),
  * loaded as the verifier needs it (emit_entry.c). */
 LLVMValueRef be_packet_field(struct be_ctx *cx, LLVMValueRef ctx, unsigned off);
-/* After optimisation: packet offsets that became constants are checked at
- * compile time (emit_packet.c). 0, or -EINVAL (reported). */
-int be_packet_fold(struct be_ctx *cx);
+/* After optimisation: packet offsets, memory and map value indexes that
+ * became constants are checked at compile time (emit_packet.c). 0, or
+ * -EINVAL (reported). */
+int be_fold_constant_checks(struct be_ctx *cx);
+/* Tags a barrier (be_opaque_here(), be_unlinked(), a be_checked_index()
+ * check) for be_fold_constant_checks(). */
+void be_mark_foldable(struct be_ctx *cx, LLVMValueRef barrier);
 
 #endif

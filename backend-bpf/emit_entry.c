@@ -304,7 +304,7 @@ static int init_instance(struct wrapper *w, LLVMValueRef env, LLVMValueRef mem)
 		}
 	}
 	for (uint32_t k = 0; k < m->nglobals; k++)
-		if (m->globals[k].mutable_ && m->globals[k].init)
+		if (m->globals[k].mutable_ && m->globals[k].init && cx->global_read[k])
 			be_store(cx, LLVMConstInt(cx->t_i64, (unsigned long long)m->globals[k].init, 0),
 				 be_env_slot(cx, env, BE_ENV_GLOBALS, cx->global_slot[k]));
 	if (m->has_start) {

@@ -408,7 +408,7 @@ LLVMValueRef be_checked_index_to(struct be_fn *fs, LLVMValueRef x, uint64_t limi
 	 * stack read at -O0). Where loops are COUNTED, the way on jumps over
 	 * a `goto trap`, making the trap the fall-through that the walk
 	 * wants (trap_if() says why): one instruction more per check, none
-	 * more run. be_packet_fold() folds the check when x becomes a
+	 * more run. be_fold_constant_checks() folds the check when x becomes a
 	 * constant. */
 	const char *text = cx->span_lowering == IR_LOOP_COUNTED ? walked : plain;
 
@@ -1033,12 +1033,35 @@ LLVMValueRef be_checked_ptr(struct be_fn *fs, LLVMValueRef base, LLVMValueRef x,
 		x = be_aligned(fs, x, width);
 		return be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));
 	}
+	if (LLVMIsAConstantInt(x)) {
+		/* a constant index (a field of a map value at a known
+		 * address): in bounds or not is known now, and the verifier
+		 * sees the constant offset on the pointer itself, so neither
+		 * a check nor an opaque copy is needed */
+		uint64_t at = LLVMConstIntGetZExtValue(x);
+
+		if (at > limit) {
+			be_trap_exit(fs, W2B_TRAP_OOB_MEMORY);
+			return NULL;
+		}
+		x = LLVMConstInt(cx->t_i64, at + off, 0);
+		return LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, "");
+	}
+	/* an index that optimisation makes a constant (a map value's field
+	 * at the address its lookup returned) is checked at compile time
+	 * after all: the barrier and the check are tagged for
+	 * be_fold_constant_checks() */
 	x = be_opaque_here(cx, x);
-	if (limit < UINT32_MAX)	/* else no zext'ed i32 is out of bounds */
+	be_mark_foldable(cx, x);
+	if (limit < UINT32_MAX) {	/* else no zext'ed i32 is out of bounds */
 		x = be_checked_index(fs, x, limit, W2B_TRAP_OOB_MEMORY);
+		be_mark_foldable(cx, x);
+	}
 	/* the pointer, formed right after the check and kept opaque: if it
-	 * is spilled, the pointer (and its range) is */
+	 * is spilled, the pointer (and its range) is; a constant distance
+	 * from the base needs no barrier */
 	p = be_opaque_here(cx, LLVMBuildGEP2(B, cx->t_i8, base, &x, 1, ""));
+	be_mark_foldable(cx, p);
 	return off ? LLVMBuildGEP2(B, cx->t_i8, p, &o, 1, "") : p;
 }
 
@@ -1071,10 +1094,24 @@ static LLVMValueRef checked_instance_ptr(struct be_fn *fs, LLVMValueRef a, uint3
 		uint64_t base = cx->mem_in_map ? cx->mem_hot : 0;
 		uint64_t reach = cx->mem_in_map ? cx->mem_fast : size;
 
-		if (lo + off >= base && hi + off + width <= base + reach) {
-			x = LLVMBuildZExt(B, a, cx->t_i64, "");
-			if (off != base)
-				x = LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, off - base, 0), "");
+		/* The range again, in instructions LLVM cannot drop: it may
+		 * find an IR `and` redundant from what it knows of the operand
+		 * (a udiv, a urem) where the verifier knows nothing, and take
+		 * away the bound the verifier needed ("math between map_value
+		 * pointer and register with unbounded min value"). Behind an
+		 * opaque copy, (a - lo) & span + lo is a itself, and bounded
+		 * for the verifier whatever came before. */
+		uint64_t span = hi - lo;
+
+		for (unsigned k = 1; k < 32; k <<= 1)
+			span |= span >> k;
+		if (lo + off >= base && lo + span + off + width <= base + reach) {
+			x = be_opaque_here(cx, LLVMBuildZExt(B, a, cx->t_i64, ""));
+			if (lo)
+				x = LLVMBuildSub(B, x, LLVMConstInt(cx->t_i64, lo, 0), "");
+			x = LLVMBuildAnd(B, x, LLVMConstInt(cx->t_i64, span, 0), "");
+			if (lo + off != base)
+				x = LLVMBuildAdd(B, x, LLVMConstInt(cx->t_i64, lo + off - base, 0), "");
 			return LLVMBuildGEP2(B, cx->t_i8, fs->mem, &x, 1, "");
 		}
 	}
@@ -1309,6 +1346,19 @@ static LLVMValueRef access(struct be_fn *fs, const struct ir_inst *in, LLVMValue
 	LLVMValueRef p;
 
 	*err = 0;
+	if (in->u.mem.region == IR_MEM_FRAME) {
+		/* in the promoted frame: the pass proved it inside */
+		LLVMValueRef at = be_val(fs, in->a);
+
+		if (fs->bad || !fs->frame) {
+			fn_ice(fs, in->offset, "frame access without a promoted frame");
+			*err = -EINVAL;
+			return NULL;
+		}
+		at = LLVMBuildAdd(fs->cx->B, at, LLVMConstInt(fs->cx->t_i32, in->u.mem.offset, 0), "");
+		p = be_access_at(fs, in, be_frame_ptr(fs, at), v);
+		return in->kind == IR_LOAD ? p : NULL;
+	}
 	if (in->u.mem.region == IR_MEM_ANY)
 		return access_any(fs, in, v, err);
 	if (in->u.mem.region == IR_MEM_PACKET || in->u.mem.region == IR_MEM_DISPATCH)
@@ -1979,6 +2029,15 @@ int be_emit_func(struct be_ctx *cx, uint32_t index)
 			be_store(cx, be_to_u64(cx, v), fs.locals[i]);
 		else
 			be_store(cx, v, fs.locals[i]);
+	}
+	if (f->frame_size) {
+		/* the promoted frame (ir/promote_frames.c), zeroed: the
+		 * verifier of older kernels refuses a read of stack never
+		 * written, and a helper reads a key whole */
+		fs.frame = LLVMBuildAlloca(cx->B, LLVMArrayType(cx->t_i8, f->frame_size), "frame");
+		LLVMSetAlignment(fs.frame, 8);
+		LLVMBuildMemSet(cx->B, fs.frame, LLVMConstInt(cx->t_i8, 0, 0),
+				LLVMConstInt(cx->t_i64, f->frame_size, 0), 8);
 	}
 	fs.windows = calloc(f->nsites + 1, sizeof(*fs.windows));
 	if (!fs.windows) {

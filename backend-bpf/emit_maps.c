@@ -79,7 +79,24 @@ static LLVMValueRef memory_arg(struct be_fn *fs, const struct ir_inst *in, uint3
 	*err = 0;
 	if (fs->bad)
 		return NULL;
+	if (k < 8 && (in->u.call.frame_args >> k & 1)) {
+		/* in the promoted frame, inside it (ir/promote_frames.c) */
+		if (!fs->frame) {
+			be_fn_ice(fs, in->offset, "frame argument without a promoted frame");
+			*err = -EINVAL;
+			return NULL;
+		}
+		return be_frame_ptr(fs, a);
+	}
 	return be_instance_span(fs, in, a, size, err);
+}
+
+LLVMValueRef be_frame_ptr(struct be_fn *fs, LLVMValueRef at)
+{
+	struct be_ctx *cx = fs->cx;
+	LLVMValueRef x = LLVMBuildZExt(cx->B, at, cx->t_i64, "");
+
+	return LLVMBuildGEP2(cx->B, cx->t_i8, fs->frame, &x, 1, "");
 }
 
 int be_emit_helper_call(struct be_fn *fs, const struct ir_inst *in)

@@ -21,7 +21,8 @@
  *      (calls may go forward), then the bodies, then the entry wrappers.
  *   5. DIBuilder finalize, verify once, LLVMRunPasses("default<On>") with
  *      the BPF target machine (the only route that runs the BPF IR passes),
- *      the folding of packet offsets that became constants (emit_packet.c),
+ *      the folding of checks on packet offsets and indexes that became
+ *      constants (emit_packet.c),
  *      then codegen into memory.
  *
  * LLVM reports codegen errors (e.g. "unsupported signed division") through
@@ -404,6 +405,12 @@ static int plan_data(struct be_ctx *cx)
 	return 0;
 }
 
+static void note_global_read(struct ir_inst *i, void *user)
+{
+	if (i->kind == IR_GLOBAL_GET)
+		((bool *)user)[i->u.global] = true;
+}
+
 static void note_memory_use(struct ir_inst *i, void *user)
 {
 	if (ir_inst_uses_memory(i))
@@ -468,6 +475,15 @@ static int build_env_type(struct be_ctx *cx)
 	cx->global_var = calloc(m->nglobals + 1, sizeof(*cx->global_var));
 	if (!cx->global_slot || !cx->global_var)
 		return -ENOMEM;
+	/* a global no code reads (the stack pointer, once every frame is
+	 * promoted) needs no initial value: nothing could see it */
+	cx->global_read = calloc(m->nglobals + 1, sizeof(*cx->global_read));
+	if (!cx->global_read)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < m->nfuncs; k++)
+		if (m->funcs[k].reachable)
+			ir_walk_insts((struct ir_region *)&m->funcs[k].body, note_global_read,
+				      cx->global_read);
 	for (uint32_t k = 0; k < m->nglobals; k++) {
 		const struct ir_global *g = &m->globals[k];
 
@@ -477,7 +493,7 @@ static int build_env_type(struct be_ctx *cx)
 		}
 		if (g->mutable_) {
 			cx->global_slot[k] = cx->env_nglobals++;
-			if (g->init)
+			if (g->init && cx->global_read[k])
 				cx->need_init = true;
 		}
 	}
@@ -780,7 +796,7 @@ static int flatten(struct be_ctx *cx, int opt_level)
 	snprintf(pipeline, sizeof(pipeline), "always-inline,default<O%d>", opt_level);
 	if (run_pipeline(cx, pipeline))
 		return -EINVAL;
-	return opt_level > 0 ? be_packet_fold(cx) : 0;
+	return opt_level > 0 ? be_fold_constant_checks(cx) : 0;
 }
 
 static int verify(struct be_ctx *cx, const char *when)
@@ -961,7 +977,7 @@ int be_emit(const struct ir_module *m, const struct be_options *opts,
 		goto out;
 	if (run_passes(&cx, opt_level) || be_llvm_errors(&cx, "optimisation failed"))
 		goto out;
-	if (opt_level > 0 && (be_packet_fold(&cx) || be_llvm_errors(&cx, "optimisation failed")))
+	if (opt_level > 0 && (be_fold_constant_checks(&cx) || be_llvm_errors(&cx, "optimisation failed")))
 		goto out;
 	/* the frames as LLVM's inliner left them; too many: every function
 	 * inlined, and those counted again, reported this time */
@@ -978,6 +994,7 @@ out:
 	free(cx.fn_tys);
 	free(cx.fn_sps);
 	free(cx.global_slot);
+	free(cx.global_read);
 	free(cx.loop_base);
 	free(cx.global_var);
 	free(cx.user_maps);

@@ -71,7 +71,7 @@
  * constant offset either, and after inlining most header reads are at
  * constant offsets (pkt is IR_PACKET_BASE in the entry): so the barrier
  * carries a metadata tag, and after the optimisation pipeline
- * be_packet_fold() replaces each tagged barrier whose operand became a
+ * be_fold_constant_checks() replaces each tagged barrier whose operand became a
  * constant by the constant and runs instsimplify and simplifycfg again,
  * which drop the clamp and its trap path. A constant cannot be checked in
  * one register and added from another, so nothing is lost for the
@@ -106,8 +106,19 @@
 
 #include "common/trap_kinds.h"
 
-/* Marks the be_opaque() of a packet offset (metadata kind). */
-#define BE_FOLD_MD "w2b.packet.offset"
+/* Marks a barrier that may go once its operand is a constant (metadata
+ * kind): packet offsets here, memory and map value indexes in
+ * be_checked_ptr(). */
+#define BE_FOLD_MD "w2b.fold"
+
+void be_mark_foldable(struct be_ctx *cx, LLVMValueRef barrier)
+{
+	LLVMValueRef fold = LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0));
+
+	if (LLVMIsACallInst(barrier) || LLVMIsACallBrInst(barrier))
+		LLVMSetMetadata(barrier, LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD,
+								  strlen(BE_FOLD_MD)), fold);
+}
 
 LLVMTypeRef be_packet_type(struct be_ctx *cx)
 {
@@ -178,24 +189,21 @@ void be_packet_reload(struct be_fn *fs, enum ir_prog_kind kind)
 static LLVMValueRef packet_offset(struct be_fn *fs, LLVMValueRef x, unsigned w)
 {
 	struct be_ctx *cx = fs->cx;
-	LLVMValueRef fold = LLVMMetadataAsValue(cx->C, LLVMMDNodeInContext2(cx->C, NULL, 0));
-	unsigned md = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
 
 	/* LLVM folds the base into a's own constants (pkt + i - 1 is
 	 * i + 0x7fffffff), which the verifier links to i with that delta and
 	 * then refuses in pointer arithmetic: be_unlinked(). Both asms and
-	 * the check (an asm goto) carry the fold mark: be_packet_fold()
+	 * the check (an asm goto) carry the fold mark: be_fold_constant_checks()
 	 * drops the first once its operand became a constant, then the
 	 * second, then makes the check a branch on a constant. */
 	x = be_unlinked(cx, x);
-	LLVMSetMetadata(x, md, fold);
+	be_mark_foldable(cx, x);
 	x = be_opaque_here(cx, x);
-	LLVMSetMetadata(x, md, fold);
+	be_mark_foldable(cx, x);
 	/* the clamp defines the x the pointer is formed from: the register
 	 * the verifier saw checked (be_checked_index()) */
 	x = be_checked_index(fs, x, BE_MAX_PACKET_OFF - w, W2B_TRAP_OOB_MEMORY);
-	if (LLVMIsACallBrInst(x))
-		LLVMSetMetadata(x, md, fold);
+	be_mark_foldable(cx, x);
 	return x;
 }
 
@@ -373,8 +381,24 @@ static void fold_check(struct be_ctx *cx, LLVMValueRef check, LLVMValueRef x)
 	LLVMDisposeBuilder(B);
 }
 
+/* A pointer a constant distance from its base: what a checked pointer's
+ * barrier holds once the index folded. */
+static bool constant_gep(LLVMValueRef x)
+{
+	unsigned n;
+
+	if (!LLVMIsAGetElementPtrInst(x))
+		return false;
+	n = (unsigned)LLVMGetNumOperands(x);
+	for (unsigned k = 1; k < n; k++)
+		if (!LLVMIsAConstantInt(LLVMGetOperand(x, k)))
+			return false;
+	return true;
+}
+
 /* One sweep: replaces each fold-marked barrier whose operand is a
- * constant by the constant. True if it replaced any. */
+ * constant (or a pointer a constant distance from its base) by its
+ * operand. True if it replaced any. */
 static bool fold_constant_barriers(struct be_ctx *cx, unsigned kind)
 {
 	bool changed = false;
@@ -391,7 +415,7 @@ static bool fold_constant_barriers(struct be_ctx *cx, unsigned kind)
 				if (!(LLVMIsACallInst(i) || LLVMIsACallBrInst(i)) || !LLVMGetMetadata(i, kind))
 					continue;
 				x = LLVMGetOperand(i, 0);
-				if (!LLVMIsAConstantInt(x))
+				if (!LLVMIsAConstantInt(x) && !constant_gep(x))
 					continue;
 				if (LLVMIsACallBrInst(i))
 					fold_check(cx, i, x);
@@ -403,7 +427,7 @@ static bool fold_constant_barriers(struct be_ctx *cx, unsigned kind)
 	return changed;
 }
 
-int be_packet_fold(struct be_ctx *cx)
+int be_fold_constant_checks(struct be_ctx *cx)
 {
 	unsigned kind = LLVMGetMDKindIDInContext(cx->C, BE_FOLD_MD, strlen(BE_FOLD_MD));
 	LLVMPassBuilderOptionsRef po;
@@ -427,7 +451,7 @@ int be_packet_fold(struct be_ctx *cx)
 	if (e) {
 		char *msg = LLVMGetErrorMessage(e);
 
-		diag_ice(cx->d, "LLVM packet offset folding failed: %s", msg);
+		diag_ice(cx->d, "LLVM folding of constant checks failed: %s", msg);
 		LLVMDisposeErrorMessage(msg);
 		return -EINVAL;
 	}

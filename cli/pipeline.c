@@ -603,6 +603,7 @@ static int compile_module(struct compile *c)
 	ir_insert_traps(c->ir);
 	if ((err = ir_bound_loops(c->ir, &loops, &c->diag)))
 		return err;
+	ir_promote_frames(c->ir);
 	ir_compute_may_trap(c->ir);
 	if (c->o.emit == W2B_EMIT_IR)
 		return emit_ir_text(c);

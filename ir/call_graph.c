@@ -233,6 +233,9 @@ static void scan_traps(struct ir_inst *i, void *user)
 	case IR_TRAP_IF:
 	case IR_LOAD:		/* out of bounds */
 	case IR_STORE:
+		if (i->u.mem.region != IR_MEM_FRAME)	/* in its frame: never */
+			s->traps = true;
+		break;
 	case IR_MEMORY_COPY:
 	case IR_MEMORY_FILL:
 		s->traps = true;

@@ -363,12 +363,22 @@ bool ir_inst_uses_memory(const struct ir_inst *i)
 	case IR_STORE:
 	case IR_ATOMIC_RMW:
 	case IR_ATOMIC_CMPXCHG:
-		/* the packet's and map values' accesses do not use it */
-		return i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE;
+		/* the packet's, map values' and promoted frames' accesses do
+		 * not use it */
+		return i->u.mem.region != IR_MEM_PACKET && i->u.mem.region != IR_MEM_MAP_VALUE &&
+		       i->u.mem.region != IR_MEM_FRAME;
 	case IR_MEMORY_COPY:
 	case IR_MEMORY_FILL:
-	case IR_HELPER_CALL:	/* its pointer arguments are into it */
 		return true;
+	case IR_HELPER_CALL: {
+		/* its pointer arguments are into it, unless into a promoted frame */
+		const char *kinds = ir_helper_params(&ir_helpers[i->u.call.func]);
+
+		for (uint32_t k = 0; k < i->u.call.nargs && kinds[k]; k++)
+			if (strchr("kvp", kinds[k]) && !(k < 8 && (i->u.call.frame_args >> k & 1)))
+				return true;
+		return false;
+	}
 	default:
 		return false;
 	}

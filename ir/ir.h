@@ -172,7 +172,15 @@ enum ir_mem_region {
 				 * in [IR_MAP_VALUE_BASE, IR_PACKET_BASE), the
 				 * packet at or above IR_PACKET_BASE (in a function
 				 * with the packet), instance memory below */
+	IR_MEM_FRAME,		/* the function's promoted shadow-stack frame
+				 * (ir_promote_frames()): the address is the
+				 * offset in it, a constant inside ir_func.frame_size */
 };
+
+/* The largest shadow-stack frame ir_promote_frames() moves to the BPF
+ * stack: the kernel's 512 bytes are shared with LLVM's spills, the loop
+ * state and the frames of the calls below. */
+#define IR_MAX_PROMOTED_FRAME 128
 
 /* A packet entry's `pkt` parameter: the Wasm address of the packet's
  * first byte. Packet addresses are [IR_PACKET_BASE, IR_PACKET_BASE + len),
@@ -268,6 +276,9 @@ struct ir_inst {
 			uint32_t map;		/* helpers with a map: index into
 						 * ir_module.maps (ir_lower_imports) */
 			uint32_t site;		/* map_lookup_elem: its lookup site */
+			uint8_t frame_args;	/* IR_HELPER_CALL: bit k, argument k is
+						 * an offset in the promoted frame
+						 * (ir_promote_frames()) */
 		} call;
 		struct {
 			struct ir_label *label;
@@ -332,6 +343,10 @@ struct ir_func {
 	bool changes_packet;	/* calls a helper that may move the packet's
 				 * data (helpers.def's EFFECT), or calls what
 				 * does: data and data_end are reloaded after it */
+
+	/* Set by ir_promote_frames(): the bytes of its shadow-stack frame
+	 * that live on the BPF stack instead (IR_MEM_FRAME), or 0. */
+	uint32_t frame_size;
 
 	/* Set by ir_lower_imports(): map_lookup_elem calls, numbered in order
 	 * (u.call.site), with the map each looks up. */
@@ -692,6 +707,11 @@ int ir_bound_loops(struct ir_module *m, const struct ir_loop_opts *opts, struct 
 const struct ir_inst **ir_vreg_defs(const struct ir_func *f);
 bool ir_u32_range(const struct ir_func *f, const struct ir_inst *const *defs, uint32_t v,
 		  uint32_t *lo, uint32_t *hi);
+
+/* require: ir_bound_loops(). Moves the shadow-stack frames whose address
+ * never escapes to the BPF stack, where no other access could see their
+ * bytes in the memory (promote_frames.c says when); returns how many. */
+uint32_t ir_promote_frames(struct ir_module *m);
 
 /* require: all passes above. Sets may_trap on every reachable function
  * that can trap itself or calls one that can. */

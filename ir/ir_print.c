@@ -44,6 +44,7 @@ static const char *region_name(uint8_t region)
 	case IR_MEM_DISPATCH: return " dispatch";
 	case IR_MEM_MAP_VALUE: return " map_value";
 	case IR_MEM_ANY: return " any";
+	case IR_MEM_FRAME: return " frame";
 	}
 	return " ?";
 }
@@ -248,7 +249,9 @@ static void print_inst(FILE *out, const struct ir_module *m, const struct ir_fun
 		}
 		fprintf(out, "helper %s(", ir_helpers[i->u.call.func].name);
 		for (uint32_t k = 0; k < i->u.call.nargs; k++)
-			fprintf(out, "%s%%%u", k ? ", " : "", i->u.call.args[k]);
+			fprintf(out, "%s%s%%%u", k ? ", " : "",
+				k < 8 && (i->u.call.frame_args >> k & 1) ? "frame " : "",
+				i->u.call.args[k]);
 		fputs(")", out);
 		if (i->u.call.map != IR_NOVAL)
 			fprintf(out, " map %s", m->maps[i->u.call.map].name);
@@ -290,6 +293,8 @@ void ir_print_func(FILE *out, const struct ir_module *m, const struct ir_func *f
 		fputs(" may_trap", out);
 	if (f->packet)
 		fputs(" packet", out);
+	if (f->frame_size)
+		fprintf(out, " frame %u", f->frame_size);
 	fputc('\n', out);
 	for (uint32_t k = f->nparams; k < f->nlocals; k++)
 		fprintf(out, "  local $%u %s\n", k, ir_type_name(f->local_types[k]));
