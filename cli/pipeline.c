@@ -197,6 +197,7 @@ static int select_entries(struct compile *c)
 		    (err = fe_add_entry(c->ir, wm, c->o.fallback_entry, "syscall", &c->diag)))
 			return err;
 	}
+	ir_refuse_over_budget(c->ir);
 	c->rec_depth = ir_bound_recursion(c->ir, c->o.max_recursion_depth, c->rec_reduced, &c->diag);
 	if (c->o.skip_unsupported)
 		drop_unsupported_entries(c);
@@ -582,6 +583,8 @@ static int compile_module(struct compile *c)
 	if (!(c->ir = fe_build_ir(c->wasm, c->path, c->o.btf_path, &c->arena, &c->diag)))
 		return -EINVAL;
 	c->ir->source = c->source;
+	if ((err = ir_check_nesting(c->ir, &c->diag)))
+		return err;
 	if ((err = fe_binaryen_validate(c->bytes, c->size, &c->diag)))
 		return err;
 	if ((err = fe_layout_memory(c->ir, c->wasm, c->o.memory_size, &c->diag)))

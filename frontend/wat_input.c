@@ -122,7 +122,13 @@ int fe_read_input(const char *path, struct arena *a, struct diag_sink *d,
 		}
 		if (res.status != 0 || res.output_size == 0) {
 			if (res.signal)
-				diag_report(d, DIAG_ICE, NULL, "wat2wasm crashed (signal %d)", res.signal);
+				/* wabt's parser recurses per nested block: 10,000
+				 * nested `if`s overflow its stack. The module may
+				 * still be fine as a binary, whose reader is ours. */
+				diag_report(d, DIAG_ERROR, NULL,
+					    "wat2wasm (wabt) crashed reading the text (signal %d; "
+					    "blocks nested deeper than it can parse?): give "
+					    "wasm2bpf the binary module", res.signal);
 			else if (res.status == 127)
 				diag_report(d, DIAG_ERROR, NULL, "cannot run wat2wasm: install wabt (%s)",
 					    res.messages);

@@ -639,6 +639,23 @@ void ir_walk_reached(struct ir_module *m, uint32_t root, ir_func_fn fn, void *us
 uint32_t ir_bound_recursion(struct ir_module *m, uint32_t max_depth, bool reduced,
 			    struct diag_sink *d);
 
+/* --- budgets (budgets.c) ----------------------------------------------- */
+
+/* The largest function, in IR instructions, and the deepest nest of
+ * `if`s (else arms included) a function may have. */
+#define IR_MAX_FUNC_INSTS 100000u
+#define IR_MAX_IF_NESTING 1024u
+/* The deepest nest of scopes of any kind a module may have. */
+#define IR_MAX_NESTING 10000u
+/* Marks each function over a budget as outside the subset (its refusal
+ * says which, located): an error if an entry reaches it. Run before the
+ * call graph is analysed. */
+void ir_refuse_over_budget(struct ir_module *m);
+/* Refuses (located) a module with scopes nested deeper than
+ * IR_MAX_NESTING anywhere, reachable or not: run before the second
+ * validator, which would overflow its stack. 0 or -EINVAL. */
+int ir_check_nesting(const struct ir_module *m, struct diag_sink *d);
+
 /* --- printing (ir_print.c) -------------------------------------------- */
 
 void ir_print_module(FILE *out, const struct ir_module *m);
