@@ -27,7 +27,8 @@
  *
  * Output: key=value lines, one per fact (result0, status, verified_insns,
  * xlated_insns, jited_bytes, run_cnt, run_time_ns, ns_per_run (the mean),
- * ns_min, ns_median, wall_ns_per_run). Exit 0 on success, 1 if the program trapped (status
+ * ns_min, ns_median, wall_ns_per_run, load_ns: the wall time of
+ * bpf_object__load, i.e. map creation, verification and JIT). Exit 0 on success, 1 if the program trapped (status
  * != 0) or returned non-zero, 2 on any failure to load or run.
  */
 #include "bench_common.h"
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 	uint64_t *per_run;
 	unsigned long nper = 0;
 	uint64_t init[1 + MAX_SLOTS], ctx[1 + MAX_SLOTS];
-	uint64_t t0, t1;
+	uint64_t t0, t1, load_t0, load_ns;
 	char *log_buf = NULL;
 	size_t log_size = 16 << 20;
 	int fd, err, status = 0;
@@ -99,7 +100,9 @@ int main(int argc, char **argv)
 		bpf_program__set_log_buf(prog, log_buf, log_size);
 		bpf_program__set_log_level(prog, 2);
 	}
+	load_t0 = now_ns();
 	err = bpf_object__load(obj);
+	load_ns = now_ns() - load_t0;
 	if (log_buf && log_buf[0])
 		fprintf(stderr, "%s", log_buf);
 	if (err) {
@@ -180,6 +183,7 @@ int main(int argc, char **argv)
 	printf("ns_per_run=%.1f\n", cnt ? (double)ns / (double)cnt : 0.0);
 	print_per_run(per_run, nper);
 	printf("wall_ns_per_run=%.1f\n", (double)(t1 - t0) / (double)runs);
+	printf("load_ns=%llu\n", (unsigned long long)load_ns);
 	fflush(stdout);
 
 	bpf_object__close(obj);

@@ -6,7 +6,8 @@
  *
  *     packet_run OBJ PROG FRAME [--runs N] [--warmup W] [--repeat R]
  *                [--cpu C] [--pin PATH] [--pin-root DIR]
- *                [--map-update MAP KEYHEX VALHEX]...
+ *                [--map-update MAP KEYHEX VALHEX]... [--skb-ctx]
+ *                [--map-dump MAP KEYHEX]...
  *
  * FRAME is a file holding the frame (Ethernet header first).
  *
@@ -19,16 +20,29 @@
  *     run_time_ns / run_cnt over those R runs (repeat_stats_ns).
  * --pin-root: where maps pinned by name go (default /sys/fs/bpf).
  * --map-update: bpf_map_update_elem on the named map after loading.
+ * --skb-ctx: after the timed runs, one more test run with a zeroed struct
+ *   __sk_buff as ctx_in and ctx_out (tc programs), so that what the program
+ *   wrote into the context is seen: ctx_retval, mark. Kept out of the timed
+ *   runs so that both sides are timed the same way.
+ * --map-dump: at the end, bpf_map_lookup_elem of KEYHEX in the named map,
+ *   printed as map.MAP.KEYHEX=VALHEX (per-CPU maps: every possible CPU's
+ *   value, each padded to 8 bytes, in CPU order; "none" if absent). Maps
+ *   are fresh per load (unless pinned by name), so counters there count
+ *   exactly this process's runs: runs_total says how many.
  *
  * Output: key=value lines: retval, verified_insns, xlated_insns,
  * jited_bytes, run_cnt, ns_min, ns_median, wall_ns_per_run,
- * repeat_duration_ns, repeat_stats_ns. Exit 0 on success, 2 on failure.
+ * repeat_duration_ns, repeat_stats_ns, load_ns (wall time of
+ * bpf_object__load: maps, verification, JIT), runs_total (every test run
+ * of the program, warm-up, repeat and --skb-ctx included), and the
+ * --skb-ctx and --map-dump lines. Exit 0 on success, 2 on failure.
  */
 #include "bench_common.h"
 
 #include <unistd.h>
 
 #define MAX_UPDATES 8
+#define MAX_DUMPS 8
 
 static size_t unhex(const char *s, unsigned char *out, size_t max)
 {
@@ -50,8 +64,49 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: packet_run OBJ PROG FRAME [--runs N] [--warmup W] "
 		"[--repeat R] [--cpu C] [--pin PATH] [--pin-root DIR] "
-		"[--map-update MAP KEYHEX VALHEX]...\n");
+		"[--map-update MAP KEYHEX VALHEX]... [--skb-ctx] "
+		"[--map-dump MAP KEYHEX]...\n");
 	exit(2);
+}
+
+/* map.NAME.KEYHEX=VALHEX for one key (see the header); 0 or 2 (said). */
+static int dump_map(struct bpf_object *obj, const char *name, const char *keyhex)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+	unsigned char k[256], *v;
+	size_t vsize;
+	int percpu, ncpu = 1;
+
+	if (!m) {
+		fprintf(stderr, "packet_run: no map '%s'\n", name);
+		return 2;
+	}
+	switch (bpf_map__type(m)) {
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		percpu = 1;
+		ncpu = libbpf_num_possible_cpus();
+		break;
+	default:
+		percpu = 0;
+	}
+	/* the kernel copies per-CPU values 8-byte aligned, one per CPU */
+	vsize = percpu ? ((bpf_map__value_size(m) + 7) & ~7u) * (size_t)ncpu
+		       : bpf_map__value_size(m);
+	v = calloc(1, vsize);
+	if (!v)
+		return 2;
+	unhex(keyhex, k, sizeof(k));
+	printf("map.%s.%s=", name, keyhex);
+	if (bpf_map_lookup_elem(bpf_map__fd(m), k, v))
+		printf("none");
+	else
+		for (size_t i = 0; i < vsize; i++)
+			printf("%02x", v[i]);
+	printf("\n");
+	free(v);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -59,14 +114,16 @@ int main(int argc, char **argv)
 	const char *obj_path, *prog_name, *frame_path, *pin = NULL;
 	const char *pin_root = NULL;
 	const char *upd[MAX_UPDATES][3];
-	int nupd = 0, cpu = -1, fd, err;
+	const char *dump[MAX_DUMPS][2];
+	int nupd = 0, ndump = 0, skb_ctx = 0, cpu = -1, fd, err;
 	unsigned long runs = 1, warmup = 0, repeat = 0, nper = 0;
+	unsigned long long runs_total = 0;
 	unsigned char frame[65536];
 	size_t frame_len;
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_prog_info before, after, last;
-	uint64_t *per_run, t0, t1;
+	uint64_t *per_run, t0, t1, load_t0, load_ns;
 	__u32 retval = 0;
 	FILE *f;
 
@@ -95,7 +152,15 @@ int main(int argc, char **argv)
 			upd[nupd][2] = argv[i + 3];
 			nupd++;
 			i += 3;
-		} else
+		} else if (!strcmp(argv[i], "--map-dump") && i + 2 < argc &&
+			   ndump < MAX_DUMPS) {
+			dump[ndump][0] = argv[i + 1];
+			dump[ndump][1] = argv[i + 2];
+			ndump++;
+			i += 2;
+		} else if (!strcmp(argv[i], "--skb-ctx"))
+			skb_ctx = 1;
+		else
 			usage();
 	}
 	if (runs < 1)
@@ -112,7 +177,9 @@ int main(int argc, char **argv)
 	if (pin_to_cpu("packet_run", cpu) ||
 	    !(prog = open_one("packet_run", obj_path, prog_name, pin_root, &obj)))
 		return 2;
+	load_t0 = now_ns();
 	err = bpf_object__load(obj);
+	load_ns = now_ns() - load_t0;
 	if (err) {
 		fprintf(stderr, "packet_run: %s: prog '%s': load failed: %s\n",
 			obj_path, prog_name, strerror(-err));
@@ -163,6 +230,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		retval = opts.retval;
+		runs_total++;
 		if (r >= warmup) {
 			if (prog_info(fd, &after))
 				goto info_fail;
@@ -179,6 +247,7 @@ int main(int argc, char **argv)
 	printf("run_cnt=%llu\n", (unsigned long long)(after.run_cnt - before.run_cnt));
 	print_per_run(per_run, nper);
 	printf("wall_ns_per_run=%.1f\n", (double)(t1 - t0) / (double)runs);
+	printf("load_ns=%llu\n", (unsigned long long)load_ns);
 
 	if (repeat) {
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
@@ -198,7 +267,31 @@ int main(int argc, char **argv)
 		printf("repeat_retval=%u\n", opts.retval);
 		printf("repeat_duration_ns=%u\n", opts.duration);
 		printf("repeat_stats_ns=%.1f\n", cnt ? (double)ns / (double)cnt : 0.0);
+		runs_total += repeat;
 	}
+	if (skb_ctx) {
+		struct __sk_buff in, out;
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
+			    .data_size_in = (__u32)frame_len, .repeat = 1,
+			    .ctx_in = &in, .ctx_size_in = sizeof(in),
+			    .ctx_out = &out, .ctx_size_out = sizeof(out));
+
+		memset(&in, 0, sizeof(in));
+		memset(&out, 0, sizeof(out));
+		err = bpf_prog_test_run_opts(fd, &opts);
+		if (err) {
+			fprintf(stderr, "packet_run: prog '%s': test run (skb ctx): %s\n",
+				prog_name, strerror(-err));
+			return 2;
+		}
+		runs_total++;
+		printf("ctx_retval=%u\n", opts.retval);
+		printf("mark=%u\n", out.mark);
+	}
+	for (int d = 0; d < ndump; d++)
+		if (dump_map(obj, dump[d][0], dump[d][1]))
+			return 2;
+	printf("runs_total=%llu\n", runs_total);
 	fflush(stdout);
 	bpf_object__close(obj);
 	free(per_run);

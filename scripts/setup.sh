@@ -14,6 +14,7 @@ PACKAGES=(
   nodejs                                # the reference engine of the differential tests
   rustc cargo libstd-rust-dev-wasm32    # Rust: the loop corpus (tests/loops), the Rust SDK and samples
   csmith libcsmith-dev                  # random C programs (tests/diff/csmith_batch.py)
+  python3-matplotlib                    # bench/perf.py's chart (docs/perf.png), run by /usr/bin/python3
 )
 
 missing=()
