@@ -420,6 +420,88 @@ def measure_packets(args, tool, objs, out):
     return facts, sorted(set(bad), key=bad.index)
 
 
+# --- loop lowering by --target-kernel ----------------------------------------------
+
+def measure_lowerings(args, tool, out):
+    """The packet workloads again, wasm2bpf built for each of
+    args.lowerings (how loops are lowered depends on the target kernel:
+    docs/kernels.md), against the same native build. Returns rows
+    {kernel, workload, frame, ns: {side}, xlated, verified} or {kernel,
+    workload, failed}: a workload that does not build or load for that
+    target is reported, not fatal."""
+    rows = []
+    quick = argparse.Namespace(**vars(args))
+    quick.rounds = max(2, args.rounds // 2)
+    quick.repeat = 0
+    for kern in args.lowerings:
+        sub = os.path.join(out, "lowering-" + kern)
+        os.makedirs(sub, exist_ok=True)
+        for w in args.workloads:
+            wl = WORKLOADS[w]
+            wasm_cmd = [args.clang, "--target=wasm32", "-O2", "-nostdlib", "-matomics",
+                        "-Wl,--no-entry", "-Wl,-z,stack-size=8192",
+                        "-I", os.path.join(ROOT, "runtime-stubs/include"),
+                        os.path.join(ROOT, wl["wasm"])]
+            multiarch = run(["gcc", "-dumpmachine"]).stdout.strip()
+            native = [args.clang, "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-Wall",
+                      f"-I/usr/include/{multiarch}", "-c", os.path.join(ROOT, wl["native"])]
+            one = argparse.Namespace(**vars(quick))
+            one.workloads = [w]
+            one.compile_reps = 1
+            try:
+                objs, _ = build_pair(one, sub, w, wasm_cmd, ["--target-kernel", kern], native)
+                facts, bad = measure_packets(one, tool, {w: objs}, sub)
+            except SystemExit:
+                rows.append({"kernel": kern, "workload": w, "failed": True})
+                say(f"lowering {kern}: {w} did not build or load (see the messages above)")
+                continue
+            per = facts[(w, 0)]
+            rows.append({
+                "kernel": kern, "workload": w, "frame": wl["frames"][0].name, "failed": False,
+                "agree": not bad,
+                "ns": {sd: statistics.median(f["ns_median"] for f in per[sd]) for sd in SIDES},
+                "xlated": {sd: per[sd][0]["xlated_insns"] for sd in SIDES},
+                "verified": {sd: per[sd][0]["verified_insns"] for sd in SIDES}})
+        say(f"lowering {kern}: done")
+    return rows
+
+
+def lowering_md(args, rows, main_rows):
+    """perf.md's section on loop lowering: the main run's wasm2bpf (the
+    default --target-kernel) beside the other targets."""
+    if not rows:
+        return ""
+    by = {(r["kernel"], r["workload"]): r for r in rows}
+    main = {r["name"]: r for r in main_rows if r["kind"] == "packet"}
+    kerns = [args.target_kernel] + args.lowerings
+    out = ["## Loop lowering by --target-kernel", "",
+           "How wasm2bpf bounds a loop depends on the kernel it targets (docs/kernels.md): "
+           "6.4+ open-coded iterators (a `bpf_iter_num_next` kfunc call per pass), 5.17+ "
+           "`bpf_loop` callbacks (an indirect call per pass), older kernels counted loops the "
+           "verifier walks pass by pass (fuel per loop, loop state laundered through the env "
+           "value). The same natives as above; ns/run of the first frame, fewer rounds "
+           f"({max(2, args.rounds // 2)}); each cell wasm2bpf (ratio to native), then xlated / "
+           "verifier-processed instructions.", "",
+           "| workload | native ns/run | " + " | ".join(f"--target-kernel {k}" for k in kerns) + " |",
+           "|---|---:|" + "---:|" * len(kerns)]
+    for w in args.workloads:
+        m = main.get(w)
+        if not m:
+            continue
+        cells = [f"{m['ns']['w2b']:,.0f} ({m['ratio']['ns']:.2f}x); "
+                 f"{m['st']['w2b']['xlated_insns']} / {m['st']['w2b']['verified_insns']}"]
+        for k in args.lowerings:
+            r = by.get((k, w))
+            if not r or r["failed"]:
+                cells.append("does not build or load")
+                continue
+            cells.append(f"{r['ns']['w2b']:,.0f} ({r['ns']['w2b'] / r['ns']['native']:.2f}x); "
+                         f"{r['xlated']['w2b']} / {r['verified']['w2b']}"
+                         + ("" if r["agree"] else " **results differ**"))
+        out.append(f"| {w} | {m['ns']['native']:,.0f} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
 # --- size series ---------------------------------------------------------------
 
 def compile_measured(cmd, scratch):
@@ -676,7 +758,7 @@ def write_png(path, rows):
     plt.close(fig)
 
 
-def write_md(path, args, info, rows, pfacts, pbad, kern_rows, size_rows, lin, elapsed):
+def write_md(path, args, info, rows, pfacts, pbad, kern_rows, size_rows, lin, elapsed, lowering=""):
     L = []
     w = L.append
     w("# wasm2bpf performance against native clang")
@@ -774,6 +856,8 @@ def write_md(path, args, info, rows, pfacts, pbad, kern_rows, size_rows, lin, el
             w(f"| {wl} | {fr.name} | {len(fr.data)} | {per['native'][0]['retval']} | {res} | "
               + " | ".join(cells) + " |")
     w("")
+    if lowering:
+        w(lowering)
     w("## Size series (wasm2bpf alone)")
     w("")
     w("Generated modules (`bench/sizegen.py`): **funcs-N** — an entry that threads a value "
@@ -855,6 +939,10 @@ def main():
     ap.add_argument("--clang", default="clang-19")
     ap.add_argument("--target-kernel", default="6.4",
                     help="wasm2bpf's --target-kernel (6.4: iterators, as the natives' loops)")
+    ap.add_argument("--lowerings", default="5.17,5.10",
+                    help="more --target-kernel values the packet workloads are built for and "
+                    "measured against the same natives (5.17: loops as bpf_loop callbacks; "
+                    "5.10: counted loops the verifier walks); 'none' for none")
     ap.add_argument("--workloads", help="comma-separated subset of: " + ", ".join(WORKLOADS))
     ap.add_argument("--kernels", help="comma-separated subset of: " + ", ".join(run_bench.KERNELS)
                     + " ('none' for none)")
@@ -878,6 +966,7 @@ def main():
         die("needs root (BPF_PROG_LOAD, kernel.bpf_stats_enabled)")
     if args.cpu is None:
         args.cpu = (os.cpu_count() or 1) - 1
+    args.lowerings = [] if args.lowerings in ("none", "") else args.lowerings.split(",")
     args.workloads = args.workloads.split(",") if args.workloads else list(WORKLOADS)
     args.kernels = [] if args.kernels == "none" else (
         args.kernels.split(",") if args.kernels else list(run_bench.KERNELS))
@@ -916,6 +1005,7 @@ def main():
                 die(f"kernel {k} ({SIDE_TITLE[v]}): {why}")
         kern_samples = run_bench.measure(tools["bench_run"], kobjs, args.kernels, args) \
             if args.kernels else {}
+        lowering_rows = measure_lowerings(args, tools["packet_run"], out)
         load_after = os.getloadavg()
         size_rows = size_series(args, tools["bench_run"], out)
     finally:
@@ -936,7 +1026,7 @@ def main():
     if not args.no_plot:
         write_png(os.path.join(args.out_dir, "perf.png"), rows)
     write_md(os.path.join(args.out_dir, "perf.md"), args, info, rows, pfacts, pbad, kern_rows,
-             size_rows, lin, time.time() - t_start)
+             size_rows, lin, time.time() - t_start, lowering_md(args, lowering_rows, rows))
     say(f"wrote perf.md, perf.csv{'' if args.no_plot else ', perf.png'} in {args.out_dir} "
         f"({(time.time() - t_start) / 60:.1f} min)")
     if not args.build_dir:
