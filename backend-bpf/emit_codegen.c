@@ -163,8 +163,13 @@ int be_codegen(struct be_ctx *cx, LLVMCodeGenFileType ft, void **out, size_t *ou
 		free(cx->llvm_errors);
 		cx->llvm_errors = strdup(buf + 1);
 		cx->llvm_errors_len = cx->llvm_errors ? strlen(cx->llvm_errors) : 0;
-		if (!cx->llvm_errors || !be_llvm_errors(cx, "code generation failed"))
+		if (!cx->llvm_errors || !(err = be_llvm_errors(cx, "code generation failed")))
 			diag_ice(cx->d, "LLVM code generation failed: %s", buf + 1);
+		else if (err == -E2BIG) {
+			free(buf);
+			free(msg);
+			return -E2BIG;	/* over the stack: the pipeline may retry */
+		}
 	} else if (msg && strstr(msg, "Branch target out of insn range")) {
 		const struct ir_func *f = largest_func(cx->m);
 

@@ -841,7 +841,9 @@ int be_llvm_errors(struct be_ctx *cx, const char *when)
 		free(cx->llvm_errors);
 		cx->llvm_errors = NULL;
 		cx->llvm_errors_len = 0;
-		return -EINVAL;
+		/* -E2BIG: over the stack, which a retry with less on it (frames
+		 * left in the memory, fewer recursion copies) may fix */
+		return -E2BIG;
 	}
 	diag_ice(cx->d, "LLVM %s: %s%s", when, cx->llvm_errors,
 		 cx->llvm_nerrors > BE_LLVM_ERRORS_KEPT ? "; ..." : "");

@@ -49,6 +49,11 @@ struct compile {
 	uint32_t shrink_to;
 	const char *shrink_why;
 	bool shrunk;
+	/* frames ir_promote_frames() moved to the BPF stack, and whether this
+	 * is the retry without: promoted frames made the stack too deep
+	 * (w2b_compile()) */
+	uint32_t promoted;
+	bool no_promotion;
 	/* diagnostics held back while a retry may still come (w2b_compile()) */
 	struct held *held;
 	/* the module's source lines (DWARF), or NULL; the output takes them */
@@ -606,7 +611,7 @@ static int compile_module(struct compile *c)
 	ir_insert_traps(c->ir);
 	if ((err = ir_bound_loops(c->ir, &loops, &c->diag)))
 		return err;
-	ir_promote_frames(c->ir);
+	c->promoted = c->no_promotion ? 0 : ir_promote_frames(c->ir);
 	ir_compute_may_trap(c->ir);
 	if (c->o.emit == W2B_EMIT_IR)
 		return emit_ir_text(c);
@@ -802,7 +807,7 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		c.rec_depth = 0;
 		err = compile_module(&c);
 		c.held = NULL;
-		if (err == -E2BIG && !c.diag.nices && (c.rec_depth > 1 || c.shrink_to)) {
+		if (err == -E2BIG && !c.diag.nices && (c.rec_depth > 1 || c.shrink_to || c.promoted)) {
 			for (size_t k = 0; k < held.n; k++)
 				free(held.v[k].line);
 			free(held.v);
@@ -812,8 +817,15 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 			diag_init(&c.diag, path);
 			c.diag.cb = forward_diag;
 			c.diag.user = &c;
+			if (c.promoted) {
+				/* first the frames back in the memory: they were
+				 * what the BPF stack could not hold */
+				c.no_promotion = true;
+				c.shrink_to = 0;
+				continue;
+			}
 			if (c.shrink_to) {
-				/* first the memory in the env value, at the depth
+				/* then the memory in the env value, at the depth
 				 * that was tried */
 				c.o.memory_size = c.shrink_to;
 				c.shrink_to = 0;
