@@ -905,7 +905,7 @@ int w2b_check(const char *path, const struct w2b_compile_opts *opts)
 		err = -EINVAL;
 		goto out;
 	}
-	if (!fe_build_ir(c.wasm, c.path, c.o.btf_path, &c.arena, &c.diag)) {
+	if (fe_validate(c.wasm, c.path, c.o.btf_path, &c.arena, &c.diag)) {
 		err = -EINVAL;
 		goto out;
 	}

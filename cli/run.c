@@ -29,20 +29,35 @@
  * trap there is the entry's trap action, so whether one happened is read
  * from the object's PREFIX_traps map, before and after the run.
  *
- * A trap's location (function and Wasm offset) is in this CPU's env value
- * after the run (the trap word, common/abi.h): the process pins itself to
- * the CPU it starts on, so its runs and its reads meet on one instance.
- * `--invoke` prints it after the message; the batch protocol does not.
+ * A trap's location (function and Wasm offset) is in the env value of the
+ * CPU the run was made on (the trap word, common/abi.h): the process pins
+ * itself to the CPU it starts on (run_cpu), the runs are made there, and
+ * the trap word is read from that CPU's instance. `--invoke` prints it
+ * after the message; the batch protocol does not.
+ *
+ * Each BPF_PROG_TEST_RUN is made by a child process, the worker
+ * (test_run()). A process inside that syscall cannot die until the kernel
+ * returns, and a loop with a large fuel bound runs for seconds there (or
+ * minutes: docs/cli.md): had the run been ours, `kill -9` would wait for
+ * it and `timeout` would find its command still alive. The worker is the
+ * one that waits; this process stays in read(), on another CPU, where any
+ * signal reaches it at once, and the worker dies with it
+ * (PR_SET_PDEATHSIG) as soon as the kernel lets go of it.
  */
 #include <sched.h>	/* sched_getcpu, CPU_SET: _GNU_SOURCE is the build's */
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -97,6 +112,10 @@ static int run_counting_traps(struct vc_object *obj, const struct w2b_output *ou
 			      const void *data, size_t data_size, struct packet_out *po,
 			      uint32_t *retval, unsigned *trap, char *msg, size_t msgsz,
 			      struct diag_sink *d);
+
+static int test_run(struct vc_object *obj, const char *symbol, void *ctx, size_t ctx_size,
+		    const void *data, size_t data_size, void *data_out, size_t *data_out_size,
+		    uint32_t *retval, struct diag_sink *d);
 
 struct call {
 	const struct w2b_output *out;
@@ -154,7 +173,7 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 			c->results[0] = retval;
 		return err;
 	}
-	err = vc_test_run(obj, e->symbol, ctx, size, NULL, 0, NULL, NULL, &retval, d);
+	err = test_run(obj, e->symbol, ctx, size, NULL, 0, NULL, NULL, &retval, d);
 	if (err) {
 		snprintf(c->msg, sizeof(c->msg), "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		free(ctx);
@@ -169,6 +188,297 @@ static int do_call(struct vc_object *obj, struct call *c, char **args, size_t na
 	}
 	free(ctx);
 	return 0;
+}
+
+/* --- the test run, in a child that can be abandoned ---------------------- */
+
+/* The CPU the runs are made on (cli_run() pins the process there first),
+ * or -1: the instance whose trap word trap_word() reads. */
+static int run_cpu = -1;
+
+/* The child that makes the runs: started at the first run and kept (a
+ * fork per call cost a millisecond, fifty times the call); 0 if none. It
+ * serves requests on its end of a socket pair until the socket closes. */
+static volatile sig_atomic_t worker_pid;
+static int worker_sock = -1;
+
+/* SIGTERM or SIGINT while the worker exists: it is killed (it goes when
+ * the kernel lets it) and this process dies of the signal at once, as it
+ * would have without a handler. Async-signal-safe calls only. */
+static void abandon_run(int sig)
+{
+	pid_t pid = (pid_t)worker_pid;
+
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* A request: the header, then the symbol's bytes, ctx_size bytes of
+ * context and data_size bytes of packet. */
+struct run_request {
+	uint32_t symbol_len;
+	uint8_t want_data_out;
+	uint64_t ctx_size, data_size, data_out_cap;
+};
+
+/* A reply: the header, msg_len bytes of diagnostics (lines), the context
+ * as the kernel wrote it back (ctx_size bytes), data_out_size bytes of
+ * data_out. */
+struct run_reply {
+	int32_t err;
+	uint32_t retval;
+	uint64_t data_out_size;
+	uint32_t msg_len;
+};
+
+static int recv_all(int fd, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* send(), not write(): a worker gone is EPIPE here, never a SIGPIPE that
+ * would end this process. */
+static int send_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n) {
+		ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += (size_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* The worker's diagnostics, collected for the reply. */
+struct msgs {
+	char text[4096];
+	size_t len;
+};
+
+static void collect_diag(void *user, enum diag_level level, const char *line)
+{
+	struct msgs *m = user;
+	int n;
+
+	(void)level;
+	n = snprintf(m->text + m->len, sizeof(m->text) - m->len, "%s\n", line);
+	if (n > 0)
+		m->len += (size_t)n < sizeof(m->text) - m->len ? (size_t)n : sizeof(m->text) - m->len - 1;
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+/* The worker: a request, a run, a reply, until the socket closes. */
+static void worker_loop(struct vc_object *obj, const struct diag_sink *d, int sock)
+{
+	for (;;) {
+		struct run_request q;
+		struct run_reply rep;
+		struct diag_sink wd = *d;
+		struct msgs m = { .len = 0 };
+		char *sym;
+		uint8_t *ctx, *data, *data_out;
+		size_t out_size;
+		bool ok;
+
+		if (recv_all(sock, &q, sizeof(q)))
+			_exit(0);
+		sym = xmalloc(q.symbol_len + 1);
+		ctx = xmalloc(q.ctx_size);
+		data = xmalloc(q.data_size);
+		data_out = xmalloc(q.data_out_cap);
+		if (recv_all(sock, sym, q.symbol_len) || recv_all(sock, ctx, q.ctx_size) ||
+		    recv_all(sock, data, q.data_size))
+			_exit(1);
+		sym[q.symbol_len] = '\0';
+		wd.cb = collect_diag;
+		wd.user = &m;
+		out_size = q.data_out_cap;
+		memset(&rep, 0, sizeof(rep));
+		rep.err = vc_test_run(obj, sym, q.ctx_size ? ctx : NULL, q.ctx_size,
+				      q.data_size ? data : NULL, q.data_size,
+				      q.want_data_out ? data_out : NULL,
+				      q.want_data_out ? &out_size : NULL, &rep.retval, &wd);
+		rep.data_out_size = rep.err || !q.want_data_out ? 0 : out_size;
+		rep.msg_len = (uint32_t)m.len;
+		ok = !send_all(sock, &rep, sizeof(rep)) && !send_all(sock, m.text, m.len) &&
+		     !send_all(sock, ctx, q.ctx_size) &&
+		     !send_all(sock, data_out, rep.data_out_size);
+		free(sym);
+		free(ctx);
+		free(data);
+		free(data_out);
+		if (!ok)
+			_exit(1);
+	}
+}
+
+/* Starts the worker. 0, or -errno. */
+static int start_worker(struct vc_object *obj, const struct diag_sink *d)
+{
+	struct sigaction on_sig = { .sa_handler = abandon_run };
+	pid_t pid, parent = getpid();
+	int sv[2], err;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	/* The runs belong on the instance CPU, the one this process is
+	 * pinned to (cli_run()). The kernel may not preempt a BPF program
+	 * (PREEMPT_NONE, PREEMPT_VOLUNTARY): on that CPU, this process would
+	 * not run, nor die of a signal, until the program ends. So this
+	 * process moves to the other CPUs for good before the worker exists
+	 * (a worker scheduled first could take the CPU for a whole run),
+	 * and the worker moves itself back. With one CPU there is no
+	 * elsewhere: then a signal takes effect when a run ends. */
+	if (run_cpu >= 0 && run_cpu < CPU_SETSIZE) {
+		cpu_set_t others;
+
+		CPU_ZERO(&others);
+		for (int k = 0; k < CPU_SETSIZE; k++)
+			if (k != run_cpu)
+				CPU_SET(k, &others);
+		sched_setaffinity(0, sizeof(others), &others);	/* EINVAL: no other CPU */
+	}
+	fflush(stdout);
+	fflush(stderr);
+	/* the handlers are in place before the worker exists, so that no
+	 * signal can find a worker this process does not know of */
+	sigemptyset(&on_sig.sa_mask);
+	sigaction(SIGTERM, &on_sig, NULL);
+	sigaction(SIGINT, &on_sig, NULL);
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (pid == 0) {
+		int null;
+
+		/* dies with its parent; a parent gone before prctl() took
+		 * effect would never send the signal, hence the check */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		if (run_cpu >= 0 && run_cpu < CPU_SETSIZE) {
+			cpu_set_t one;
+
+			CPU_ZERO(&one);
+			CPU_SET(run_cpu, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+		}
+		/* Nothing of the caller's: a worker left holding its stdout
+		 * or stderr would keep a caller that reads them to the end (a
+		 * pipe) waiting until the kernel lets the worker go, after
+		 * this process is gone. Diagnostics go in the replies. */
+		null = open("/dev/null", O_RDWR);
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+		    dup2(null, STDERR_FILENO) < 0)
+			_exit(1);
+		close(sv[0]);
+		worker_loop(obj, d, sv[1]);
+	}
+	close(sv[1]);
+	worker_sock = sv[0];
+	worker_pid = pid;
+	return 0;
+}
+
+/* Ends the worker: its socket closed, it exits; waited for. */
+static void stop_worker(void)
+{
+	pid_t pid = (pid_t)worker_pid;
+
+	if (worker_sock >= 0)
+		close(worker_sock);
+	worker_sock = -1;
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	worker_pid = 0;
+}
+
+/* vc_test_run() in the worker (see the top of the file), with the same
+ * arguments and results: ctx and data_out come back as the kernel left
+ * them, and its diagnostics are reported here. */
+static int test_run(struct vc_object *obj, const char *symbol, void *ctx, size_t ctx_size,
+		    const void *data, size_t data_size, void *data_out, size_t *data_out_size,
+		    uint32_t *retval, struct diag_sink *d)
+{
+	struct run_request q = {
+		.symbol_len = (uint32_t)strlen(symbol), .want_data_out = data_out && data_out_size,
+		.ctx_size = ctx ? ctx_size : 0, .data_size = data ? data_size : 0,
+		.data_out_cap = data_out && data_out_size ? *data_out_size : 0,
+	};
+	struct run_reply rep;
+	char *msg;
+	int err;
+
+	if (!worker_pid && (err = start_worker(obj, d)))
+		return err;
+	if (send_all(worker_sock, &q, sizeof(q)) || send_all(worker_sock, symbol, q.symbol_len) ||
+	    send_all(worker_sock, ctx, q.ctx_size) || send_all(worker_sock, data, q.data_size) ||
+	    recv_all(worker_sock, &rep, sizeof(rep)) || rep.data_out_size > q.data_out_cap) {
+		int status = 0;
+		pid_t pid = (pid_t)worker_pid;
+
+		/* the worker is gone (killed by someone): say so, and the
+		 * next run starts another */
+		close(worker_sock);
+		worker_sock = -1;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		worker_pid = 0;
+		diag_report(d, DIAG_ERROR, NULL, "program '%s': the test run's process %s", symbol,
+			    WIFSIGNALED(status) ? "was killed" : "failed");
+		return -ECHILD;
+	}
+	msg = xmalloc((size_t)rep.msg_len + 1);
+	if (recv_all(worker_sock, msg, rep.msg_len) || recv_all(worker_sock, ctx, q.ctx_size) ||
+	    recv_all(worker_sock, data_out, rep.data_out_size)) {
+		free(msg);
+		stop_worker();
+		diag_report(d, DIAG_ERROR, NULL, "program '%s': the test run's process failed", symbol);
+		return -ECHILD;
+	}
+	msg[rep.msg_len] = '\0';
+	fputs(msg, stderr);
+	free(msg);
+	if (!rep.err && retval)
+		*retval = rep.retval;
+	if (!rep.err && q.want_data_out)
+		*data_out_size = (size_t)rep.data_out_size;
+	return rep.err;
 }
 
 /* An fd of the program's map called `name` (its info in *mi), or -1. */
@@ -225,16 +535,15 @@ struct trap_record {
 	uint64_t word, at;	/* the env's trap and trap_at (common/abi.h) */
 };
 
-/* This CPU's trap word and trap_at (common/abi.h) in the program's
+/* The run CPU's trap word and trap_at (common/abi.h) in the program's
  * PREFIX_env: where the last run on it trapped, and what it accessed.
- * 0 if unknown. The process is pinned to one CPU (cmd_run()), the one
- * BPF_PROG_TEST_RUN ran on. */
+ * 0 if unknown. The runs are made on run_cpu (cli_run(), test_run()). */
 
 static struct trap_record trap_word(int prog_fd, const struct w2b_output *out)
 {
 	struct bpf_map_info mi;
 	struct w2b_map_names names;
-	int ncpus = libbpf_num_possible_cpus(), cpu = sched_getcpu(), fd;
+	int ncpus = libbpf_num_possible_cpus(), cpu = run_cpu >= 0 ? run_cpu : sched_getcpu(), fd;
 	uint32_t key = 0;
 	struct trap_record t = { 0, 0 };
 	size_t stride;
@@ -328,8 +637,8 @@ static int run_counting_traps(struct vc_object *obj, const struct w2b_output *ou
 	}
 	if (po)
 		po->len = sizeof(po->bytes);
-	err = vc_test_run(obj, e->symbol, ctx, ctx_size, data, data_size, po ? po->bytes : NULL,
-			  po ? &po->len : NULL, retval, d);
+	err = test_run(obj, e->symbol, ctx, ctx_size, data, data_size, po ? po->bytes : NULL,
+		       po ? &po->len : NULL, retval, d);
 	if (err) {
 		snprintf(msg, msgsz, "BPF_PROG_TEST_RUN failed: %s", strerror(-err));
 		return -1;
@@ -522,9 +831,10 @@ int cli_run(struct cli_opts *c)
 		int cpu = sched_getcpu();
 
 		CPU_ZERO(&one);
-		if (cpu >= 0) {
+		if (cpu >= 0 && cpu < CPU_SETSIZE) {
 			CPU_SET(cpu, &one);
-			sched_setaffinity(0, sizeof(one), &one);	/* best effort */
+			if (!sched_setaffinity(0, sizeof(one), &one))
+				run_cpu = cpu;
 		}
 	}
 	if (c->compile.emit != W2B_EMIT_OBJ) {
@@ -636,6 +946,7 @@ int cli_run(struct cli_opts *c)
 				printf("%s:%" PRIu64 "\n", type_name(call.e->result_types[k]), results[k]);
 		}
 	}
+	stop_worker();
 	vc_close(obj);
 	w2b_output_free(out);
 	return status;

@@ -87,6 +87,7 @@ struct builder {
 	struct fe_core *core;		/* opened at the first "core" import */
 	const char *core_err;		/* why it could not be */
 	bool grow_noted;		/* the note on memory.grow was given */
+	uint8_t *declared;		/* per function: may a body's ref.func name it */
 };
 
 #define NO_GLOBAL UINT32_MAX
@@ -526,8 +527,13 @@ static struct ctl *branch_target(struct builder *b, uint32_t depth)
 	return &b->ctls[b->nctl - 1 - depth];
 }
 
-/* Checks the top values against the label's types without popping. */
-static void check_label_values(struct builder *b, struct ctl *t)
+/* Checks the top values against the label's types without popping. With
+ * `retype` (br_if), the label's values are on the stack afterwards, all of
+ * them and as the label's types, as the spec's algorithm has it (pop_vals,
+ * then push_vals of the label types): after an unreachable, `br_if` leaves
+ * values of known types above the polymorphic rest, and what follows must
+ * take them as they are. */
+static void check_label_values(struct builder *b, struct ctl *t, bool retype)
 {
 	const uint8_t *types;
 	uint32_t n = label_arity(t, &types);
@@ -543,9 +549,11 @@ static void check_label_values(struct builder *b, struct ctl *t)
 		if (b->nstk < before)
 			got++;
 	}
-	/* push back what was really there (the polymorphic rest is implicit) */
-	for (uint32_t k = n - got; k < n; k++)
-		push(b, saved[k].type == T_UNKNOWN ? types[k] : saved[k].type, saved[k].vreg);
+	/* push back what was really there (the polymorphic rest is implicit),
+	 * or, for br_if, the label's values */
+	for (uint32_t k = retype ? 0 : n - got; k < n; k++)
+		push(b, retype || saved[k].type == T_UNKNOWN ? types[k] : saved[k].type,
+		     saved[k].vreg);
 	free(saved);
 }
 
@@ -592,7 +600,7 @@ static void do_br(struct builder *b, const struct fe_instr *in, bool conditional
 	t = branch_target(b, in->u.index);
 	if (!t)
 		return;
-	check_label_values(b, t);
+	check_label_values(b, t, conditional);
 	if (emitting(b) && (t->scope || t->op == FE_OP_END))
 		emit_branch(b, t, cond);
 	if (!conditional)
@@ -620,9 +628,9 @@ static void do_br_table(struct builder *b, const struct fe_instr *in)
 			invalid(b, "type mismatch: br_table targets have different arities");
 			return;
 		}
-		check_label_values(b, t);
+		check_label_values(b, t, false);
 	}
-	check_label_values(b, dflt);
+	check_label_values(b, dflt, false);
 	if (stopped(b))
 		return;
 	if (emitting(b)) {
@@ -693,7 +701,7 @@ static void do_return(struct builder *b)
 {
 	struct ctl *fn = &b->ctls[0];
 
-	check_label_values(b, fn);
+	check_label_values(b, fn, false);
 	if (emitting(b))
 		emit_branch(b, fn, IR_NOVAL);
 	set_unreachable(b);
@@ -1472,7 +1480,10 @@ static void validate_special(struct builder *b, const struct fe_instr *in)
 	switch (in->op) {
 	case FE_OP_CALL_INDIRECT:
 	case FE_OP_RETURN_CALL_INDIRECT:
-		table_type(b, in->u.call_indirect.table);
+		tt = table_type(b, in->u.call_indirect.table);
+		if (tt != FE_FUNCREF && tt != T_UNKNOWN)
+			invalid(b, "type mismatch: %s through a table of %s", fe_opinfo[in->op].name,
+				valtype_name(tt));
 		if (in->u.call_indirect.typeidx >= wm->ntypes) {
 			invalid(b, "unknown type %u", in->u.call_indirect.typeidx);
 			return;
@@ -1514,6 +1525,9 @@ static void validate_special(struct builder *b, const struct fe_instr *in)
 	case FE_OP_REF_FUNC:
 		if (in->u.index >= wm->nfuncs)
 			invalid(b, "unknown function %u", in->u.index);
+		else if (!b->declared[in->u.index])
+			invalid(b, "undeclared function reference: func[%u] is in no element "
+				"segment, export or global initializer", in->u.index);
 		push(b, FE_FUNCREF, IR_NOVAL);
 		break;
 	case FE_OP_TABLE_GET:
@@ -2056,13 +2070,46 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 		diag_error_at(d, wm->memories[1].offset, "invalid module: multiple memories");
 		ok = false;
 	}
-	for (uint32_t k = 0; k < wm->nmemories; k++)
-		ok &= check_limits(d, wm->memories[k].offset, &wm->memories[k].limits, 65536, "memory");
-	for (uint32_t k = 0; k < wm->ntables; k++)
+	for (uint32_t k = 0; k < wm->nmemories; k++) {
+		const struct fe_limits *l = &wm->memories[k].limits;
+
+		/* a 64-bit memory's addresses are i64: every access would
+		 * validate by other rules, and the subset has none */
+		if (l->is64) {
+			diag_error_at(d, wm->memories[k].offset, "a 64-bit memory is not supported "
+				      "(only 32-bit memories: no memory64)");
+			ok = false;
+			continue;
+		}
+		if (l->shared && !l->has_max) {
+			diag_error_at(d, wm->memories[k].offset,
+				      "invalid module: shared memory must have maximum");
+			ok = false;
+		}
+		ok &= check_limits(d, wm->memories[k].offset, l, 65536, "memory");
+	}
+	for (uint32_t k = 0; k < wm->ntables; k++) {
+		if (wm->tables[k].limits.is64) {
+			diag_error_at(d, wm->tables[k].offset, "a 64-bit table is not supported "
+				      "(only 32-bit tables: no table64)");
+			ok = false;
+			continue;
+		}
 		ok &= check_limits(d, wm->tables[k].offset, &wm->tables[k].limits, UINT32_MAX, "table");
-	for (uint32_t k = 0; k < wm->nglobals; k++)
-		if (!wm->globals[k].imported)
-			ok &= check_const(d, wm, &wm->globals[k].init, wm->globals[k].type.valtype, k);
+	}
+	for (uint32_t k = 0; k < wm->nglobals; k++) {
+		if (wm->globals[k].imported)
+			continue;
+		/* the reader skips v128.const (decode_expr): its initializer
+		 * is not there to check */
+		if (wm->globals[k].type.valtype == FE_V128) {
+			diag_error_at(d, wm->globals[k].offset, "a v128 global is not supported (%s)",
+				      fe_support_reason(FE_SUPPORT_SIMD));
+			ok = false;
+			continue;
+		}
+		ok &= check_const(d, wm, &wm->globals[k].init, wm->globals[k].type.valtype, k);
+	}
 	for (uint32_t k = 0; k < wm->nexports; k++) {
 		const struct fe_export *ex = &wm->exports[k];
 		uint32_t n = ex->kind == FE_EXT_FUNC ? wm->nfuncs : ex->kind == FE_EXT_TABLE ? wm->ntables :
@@ -2133,6 +2180,41 @@ static bool validate_module(const struct fe_module *wm, struct diag_sink *d)
 	return ok;
 }
 
+/* Marks in v the functions a constant expression's ref.func names. */
+static void declare_in(const struct fe_module *wm, const struct fe_constexpr *e, uint8_t *v)
+{
+	for (uint32_t k = 0; k < e->ninstrs; k++)
+		if (e->instrs[k].op == FE_OP_REF_FUNC && e->instrs[k].u.index < wm->nfuncs)
+			v[e->instrs[k].u.index] = 1;
+}
+
+/* The functions a body's ref.func may name, one byte each: the spec's
+ * C.refs, those the module names outside function bodies (element
+ * segments, exports, global initializers). The rule lets an engine know
+ * every function that can become a reference before it reads any code. */
+static uint8_t *declared_funcs(const struct fe_module *wm, struct arena *a)
+{
+	uint8_t *v = arena_alloc(a, wm->nfuncs ? wm->nfuncs : 1);
+
+	memset(v, 0, wm->nfuncs ? wm->nfuncs : 1);
+	for (uint32_t k = 0; k < wm->nelems; k++) {
+		const struct fe_elem *e = &wm->elems[k];
+
+		for (uint32_t j = 0; e->func_indices && j < e->count; j++)
+			if (e->func_indices[j] < wm->nfuncs)
+				v[e->func_indices[j]] = 1;
+		for (uint32_t j = 0; e->exprs && j < e->count; j++)
+			declare_in(wm, &e->exprs[j], v);
+	}
+	for (uint32_t k = 0; k < wm->nexports; k++)
+		if (wm->exports[k].kind == FE_EXT_FUNC && wm->exports[k].index < wm->nfuncs)
+			v[wm->exports[k].index] = 1;
+	for (uint32_t k = 0; k < wm->nglobals; k++)
+		if (!wm->globals[k].imported)
+			declare_in(wm, &wm->globals[k].init, v);
+	return v;
+}
+
 /* An ELF symbol for an exported name: a C identifier, unique among the
  * entries and .rodata globals, and never one of the names wasm2bpf
  * itself uses (internal functions "w<index>_...", maps "w2b_...",
@@ -2190,8 +2272,9 @@ static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm
 	return map;
 }
 
-struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, const char *btf_path,
-			      struct arena *a, struct diag_sink *d)
+static struct ir_module *build_ir(const struct fe_module *wm, const char *file,
+				  const char *btf_path, bool validating, struct arena *a,
+				  struct diag_sink *d)
 {
 	struct builder b = { .wm = wm, .a = a, .d = d, .btf_path = btf_path };
 	struct ir_module *m = arena_alloc(a, sizeof(*m));
@@ -2200,9 +2283,10 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, cons
 	if (invalid_module)
 		return NULL;
 	m->stack_pointer = IR_NOVAL;	/* fe_layout_memory() finds it */
+	b.declared = declared_funcs(wm, a);
 	fe_eval_globals(wm, a, &b.gv);
 	b.global_ir = collect_globals(m, wm, a, &b.gv);
-	if (fe_static_tables(wm, &b.gv, a, d, &b.tables))
+	if (fe_static_tables(wm, &b.gv, validating, a, d, &b.tables))
 		return NULL;
 
 	m->arena = a;
@@ -2234,6 +2318,33 @@ struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, cons
 	}
 	fe_core_close(b.core);
 	return invalid_module ? NULL : m;
+}
+
+struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, const char *btf_path,
+			      struct arena *a, struct diag_sink *d)
+{
+	return build_ir(wm, file, btf_path, false, a, d);
+}
+
+int fe_validate(const struct fe_module *wm, const char *file, const char *btf_path,
+		struct arena *a, struct diag_sink *d)
+{
+	int err = 0;
+
+	if (!build_ir(wm, file, btf_path, true, a, d))
+		return -EINVAL;
+	for (uint32_t k = wm->nimported_funcs; k < wm->nfuncs; k++) {
+		const struct fe_func *wf = &wm->funcs[k];
+
+		if (wf->refused == FE_SUPPORT_OK)
+			continue;
+		diag_report(d, DIAG_ERROR, &(struct diag_loc){ wf->refused_offset, k,
+				display_name(wm, k), NULL },
+			    "%s are not supported (%s): the function cannot be validated",
+			    fe_support_family(wf->refused), fe_support_reason(wf->refused));
+		err = -EINVAL;
+	}
+	return err;
 }
 
 /* --- entries ------------------------------------------------------------ */

@@ -56,6 +56,15 @@ int fe_binaryen_validate(const uint8_t *bytes, size_t size, struct diag_sink *d)
 struct ir_module *fe_build_ir(const struct fe_module *wm, const char *file, const char *btf_path,
 			      struct arena *a, struct diag_sink *d);
 
+/* `wasm2bpf check`: the module's validation, as fe_build_ir() does it,
+ * but what makes instantiation fail (an element segment past its table's
+ * end) is a warning, and a function the reader did not decode to the end
+ * (SIMD, see wasm_decode.c) was not validated, so the module cannot be
+ * called valid: each is reported as outside the subset. 0, or -EINVAL
+ * (reported). */
+int fe_validate(const struct fe_module *wm, const char *file, const char *btf_path,
+		struct arena *a, struct diag_sink *d);
+
 /* Kernel fields by name (core_access.c): a kernel's BTF, opened once per
  * module, and an import from module "core" resolved against it (NULL and
  * the reason in err when it names what the BTF does not have). */
@@ -92,9 +101,11 @@ struct fe_static_table {
 };
 /* Every table's contents after instantiation (*out: wm->ntables of them).
  * 0, or -EINVAL if a segment does not fit its table (reported: the module
- * cannot be instantiated). */
+ * cannot be instantiated); `validating`: that is a warning and 0, and the
+ * tables hold nulls. */
 int fe_static_tables(const struct fe_module *wm, const struct fe_global_values *gv,
-		     struct arena *a, struct diag_sink *d, struct fe_static_table **out);
+		     bool validating, struct arena *a, struct diag_sink *d,
+		     struct fe_static_table **out);
 
 /* Largest instance memory wasm2bpf lays out: it is map memory, per CPU. */
 #define W2B_MAX_MEMORY_SIZE (64u << 20)

@@ -16,7 +16,7 @@ const char *fe_support_family(enum fe_support s)
 	switch (s) {
 	case FE_SUPPORT_SIMD: return "SIMD (0xfd) instructions";
 	case FE_SUPPORT_ATOMIC: return "memory.atomic.wait and notify";
-	case FE_SUPPORT_MULTIMEM: return "memory instructions on another memory or with a 64-bit offset";
+	case FE_SUPPORT_MULTIMEM: return "memory instructions with an offset past 32 bits";
 	default: return "instructions";
 	}
 }
@@ -25,7 +25,7 @@ const char *fe_support_reason(enum fe_support s)
 {
 	switch (s) {
 	case FE_SUPPORT_OK: return "supported";
-	case FE_SUPPORT_MULTIMEM: return "only memory 0 with 32-bit offsets: no multi-memory or memory64";
+	case FE_SUPPORT_MULTIMEM: return "32-bit offsets only: no memory64";
 	case FE_SUPPORT_FLOAT: return "eBPF has no floating point: compute in integers, e.g. fixed point (AssemblyScript: i32/u64 types, no f64 numbers or Math; C and Rust: no float or double)";
 	case FE_SUPPORT_TABLE: return "a table may change only as its element segments set it: call_indirect dispatches over those";
 	case FE_SUPPORT_TAIL: return "tail calls between Wasm functions are not implemented";

@@ -13,7 +13,8 @@
  * table either: in the kernel, the program is all there is.
  *
  * A segment that does not fit its table makes instantiation fail: the
- * module can never run, and it is refused (located at the segment).
+ * module can never run, and it is refused (located at the segment); it
+ * is valid, though, which is all `check` says.
  */
 #include "frontend/frontend.h"
 
@@ -40,9 +41,11 @@ static uint32_t element(const struct fe_elem *e, uint32_t j)
 }
 
 int fe_static_tables(const struct fe_module *wm, const struct fe_global_values *gv,
-		     struct arena *a, struct diag_sink *d, struct fe_static_table **out)
+		     bool validating, struct arena *a, struct diag_sink *d,
+		     struct fe_static_table **out)
 {
 	struct fe_static_table *t = arena_array(a, wm->ntables + 1, sizeof(*t));
+	bool bad = false;
 	int err = 0;
 
 	for (uint32_t k = 0; k < wm->ntables; k++) {
@@ -67,11 +70,16 @@ int fe_static_tables(const struct fe_module *wm, const struct fe_global_values *
 		}
 		off = (int64_t)(uint32_t)off;
 		if ((uint64_t)off + e->count > t[e->table].size) {
-			diag_error_at(d, e->offset,
-				      "elem segment %u writes elements %lld to %lld of table %u, which has %u: "
-				      "the module cannot be instantiated", s, (long long)off,
-				      (long long)off + e->count - 1, e->table, t[e->table].size);
-			err = -EINVAL;
+			/* valid, yet it can never run: `check` (validating)
+			 * says so and calls it valid, as the spec does */
+			diag_report(d, validating ? DIAG_WARNING : DIAG_ERROR,
+				    &(struct diag_loc){ e->offset, DIAG_NO_FUNC, NULL, NULL },
+				    "elem segment %u writes elements %lld to %lld of table %u, which has %u: "
+				    "the module cannot be instantiated", s, (long long)off,
+				    (long long)off + e->count - 1, e->table, t[e->table].size);
+			if (!validating)
+				err = -EINVAL;
+			bad = true;
 			continue;
 		}
 		if (e->count && (uint32_t)off + e->count > t[e->table].used)
@@ -82,7 +90,7 @@ int fe_static_tables(const struct fe_module *wm, const struct fe_global_values *
 		for (uint32_t j = 0; j < t[k].used; j++)
 			t[k].funcs[j] = FE_TABLE_NULL;
 	}
-	for (uint32_t s = 0; s < wm->nelems && !err; s++) {
+	for (uint32_t s = 0; s < wm->nelems && !bad; s++) {
 		const struct fe_elem *e = &wm->elems[s];
 		int64_t off;
 

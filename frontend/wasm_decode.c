@@ -29,10 +29,12 @@
  * SIMD (0xfd) instructions are not decoded at all: their immediates differ
  * per opcode and eBPF cannot run them, so a body that uses one is cut at
  * that instruction and marked refused; the
- * body size lets the reader skip the rest. A memory instruction that names
- * a memory other than 0, or an offset beyond 32 bits, is cut the same way,
- * so every instruction a later stage sees fits fe_instr. A module can hold
- * such code as long as no entry point reaches it.
+ * body size lets the reader skip the rest. A memory instruction with an
+ * offset beyond 32 bits (memory64's) is cut the same way, so every
+ * instruction a later stage sees fits fe_instr. A module can hold such
+ * code as long as no entry point reaches it; `check` refuses it, since the
+ * rest of that body is never validated (fe_validate()). A memory index
+ * other than 0 (multi-memory) is malformed, as in the 2.0 format.
  *
  * Custom sections are kept as they are. The "name" section's function
  * names are read last, by a reader that reports nothing: the spec says a
@@ -512,15 +514,32 @@ static bool rd_memarg(struct rd *r, struct fe_instr *in, bool *refuse)
 	return true;
 }
 
+/* A reserved byte of the 2.0 format, where multi-memory has a memory
+ * index: one byte, 0x00. It is a byte, not a LEB128, so "80 00" (a zero
+ * spelled long) is as malformed as "01", as in the 2.0 spec's binary.wast
+ * and wabt 1.0.32; with multi-memory it would be an index, and that is
+ * not accepted. */
+static bool rd_zero_byte(struct rd *r)
+{
+	size_t start = r->pos;
+	uint8_t b;
+
+	if (!rd_byte(r, &b))
+		return false;
+	if (b != 0)
+		return fail(r, start, "zero byte expected");
+	return true;
+}
+
 static bool rd_pair(struct rd *r, struct fe_instr *in)
 {
 	return rd_u32(r, &in->u.pair.a) && rd_u32(r, &in->u.pair.b);
 }
 
-/* Immediates of one instruction, per its kind in opcodes.def. A memory
- * index other than 0 (multi-memory) is malformed, as in the 2.0 binary
- * format ("zero byte expected"): later stages rely on every memory
- * instruction naming memory 0. A memarg offset past 32 bits (memory64)
+/* Immediates of one instruction, per its kind in opcodes.def. A reserved
+ * byte other than 0x00 (multi-memory's memory index) is malformed, as in
+ * the 2.0 binary format ("zero byte expected"): later stages rely on every
+ * memory instruction naming memory 0. A memarg offset past 32 bits (memory64)
  * sets *refuse. */
 static bool rd_immediates(struct dec *d, struct rd *r, struct fe_instr *in, bool *refuse)
 {
@@ -537,14 +556,10 @@ static bool rd_immediates(struct dec *d, struct rd *r, struct fe_instr *in, bool
 	case FE_IMM_TABLE: case FE_IMM_DATA: case FE_IMM_ELEM:
 		return rd_u32(r, &in->u.index);
 	case FE_IMM_MEMIDX:
-		/* memory.size/grow: the 2.0 format's reserved zero byte (a
-		 * memory index only with multi-memory) */
-		start = r->pos;
-		if (!rd_u32(r, &in->u.index))
-			return false;
-		if (in->u.index != 0)
-			return fail(r, start, "zero byte expected");
-		return true;
+		/* memory.size/grow/fill: the 2.0 format's reserved zero byte
+		 * (a memory index only with multi-memory) */
+		in->u.index = 0;
+		return rd_zero_byte(r);
 	case FE_IMM_BR_TABLE:
 		if (!rd_count(r, &n))
 			return false;
@@ -600,26 +615,12 @@ static bool rd_immediates(struct dec *d, struct rd *r, struct fe_instr *in, bool
 	}
 	case FE_IMM_MEMORY_INIT:
 		/* data index, then the reserved zero byte */
-		if (!rd_u32(r, &in->u.pair.a))
-			return false;
-		start = r->pos;
-		if (!rd_u32(r, &in->u.pair.b))
-			return false;
-		if (in->u.pair.b != 0)
-			return fail(r, start, "zero byte expected");
-		return true;
+		in->u.pair.b = 0;
+		return rd_u32(r, &in->u.pair.a) && rd_zero_byte(r);
 	case FE_IMM_MEMORY_COPY:
 		/* two reserved zero bytes */
-		for (int k = 0; k < 2; k++) {
-			uint32_t *x = k ? &in->u.pair.b : &in->u.pair.a;
-
-			start = r->pos;
-			if (!rd_u32(r, x))
-				return false;
-			if (*x != 0)
-				return fail(r, start, "zero byte expected");
-		}
-		return true;
+		in->u.pair.a = in->u.pair.b = 0;
+		return rd_zero_byte(r) && rd_zero_byte(r);
 	case FE_IMM_TABLE_INIT: case FE_IMM_TABLE_COPY:
 		return rd_pair(r, in);
 	}

@@ -70,7 +70,7 @@ enum fe_imm {
  * opcodes.def. fe_support_reason() gives the text the subset check prints. */
 enum fe_support {
 	FE_SUPPORT_OK,
-	FE_SUPPORT_MULTIMEM,	/* a memory other than 0, or a 64-bit offset */
+	FE_SUPPORT_MULTIMEM,	/* a memarg offset past 32 bits (memory64) */
 	FE_SUPPORT_FLOAT,
 	FE_SUPPORT_TABLE,
 	FE_SUPPORT_TAIL,

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Runs every malformed binary in cases.txt through a command.
 
-    run_malformed.py --cmd 'wasm2bpf {file} -o {dir}/out.o' [--cases FILE]
+    run_malformed.py --cmd 'wasm2bpf {file} -o {dir}/out.o' [--cases FILE] [--status N]
 
 cases.txt holds one case per line, `NAME | HEX BYTES | EXPECTED`, where
 EXPECTED is the exact first line of stderr with the input's path written as
 FILE. Each case is written to NAME.wasm in a fresh temporary directory and
 the command is run with {file} replaced by that path and {dir} by the
-directory. A case passes if the command exits with status 1, the first line
-of its stderr is the expected one, and nothing but the input is left in the
-directory: a rejected input must not leave a (half-written) output behind.
+directory. A case passes if the command exits with status 1 (or N), the
+first line of its stderr is the expected one, and nothing but the input is
+left in the directory: a rejected input must not leave a (half-written)
+output behind.
 
 Prints `PASS name` or `FAIL name: why` per case, then
 `malformed: N passed, M failed`; exits 1 if any case failed.
@@ -47,7 +48,7 @@ def read_cases(path):
     return cases
 
 
-def run_case(cmd, name, data, expected, timeout):
+def run_case(cmd, name, data, expected, timeout, status=1):
     tmp = tempfile.mkdtemp(prefix="w2b-malformed-")
     try:
         path = os.path.join(tmp, name + ".wasm")
@@ -62,8 +63,8 @@ def run_case(cmd, name, data, expected, timeout):
         first = stderr.split("\n", 1)[0]
         want = expected.replace("FILE", path)
         left = sorted(set(os.listdir(tmp)) - {name + ".wasm"})
-        if p.returncode != 1:
-            return f"exit status {p.returncode}, expected 1 (stderr: {first!r})"
+        if p.returncode != status:
+            return f"exit status {p.returncode}, expected {status} (stderr: {first!r})"
         if first != want:
             return f"stderr {first!r}, expected {want!r}"
         if left:
@@ -78,11 +79,12 @@ def main():
     ap.add_argument("--cmd", required=True, help="command; {file} is the input, {dir} its directory")
     ap.add_argument("--cases", default=os.path.join(HERE, "cases.txt"))
     ap.add_argument("--timeout", type=float, default=30)
+    ap.add_argument("--status", type=int, default=1, help="the exit status every case must have")
     args = ap.parse_args()
 
     passed = failed = 0
     for name, data, expected in read_cases(args.cases):
-        why = run_case(args.cmd, name, data, expected, args.timeout)
+        why = run_case(args.cmd, name, data, expected, args.timeout, args.status)
         if why is None:
             passed += 1
             print(f"PASS {name}")
