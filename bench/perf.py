@@ -959,13 +959,7 @@ def main():
         "funcs:10,100;body:1000,4000" if q else
         "funcs:10,100,1000,3000;shared:300;big:10,30,100,300;"
         "body:1000,5000,10000,25000,50000"))
-    args.wasm2bpf = os.path.abspath(args.wasm2bpf)
-    if not os.access(args.wasm2bpf, os.X_OK):
-        die(f"{args.wasm2bpf}: not an executable")
-    if os.geteuid() != 0:
-        die("needs root (BPF_PROG_LOAD, kernel.bpf_stats_enabled)")
-    if args.cpu is None:
-        args.cpu = (os.cpu_count() or 1) - 1
+    run_bench.check_setup(args)
     args.lowerings = [] if args.lowerings in ("none", "") else args.lowerings.split(",")
     args.workloads = args.workloads.split(",") if args.workloads else list(WORKLOADS)
     args.kernels = [] if args.kernels == "none" else (

@@ -612,6 +612,18 @@ def write_report(path, args, info, rows, samples, hot, any_mismatch, timing_src)
 
 # --- main -------------------------------------------------------------------
 
+def check_setup(args):
+    """The checks every bench script makes of its arguments: an executable
+    wasm2bpf (made absolute), root, and the CPU to pin to (the last)."""
+    args.wasm2bpf = os.path.abspath(args.wasm2bpf)
+    if not os.access(args.wasm2bpf, os.X_OK):
+        die(f"{args.wasm2bpf}: not an executable")
+    if os.geteuid() != 0:
+        die("needs root (BPF_PROG_LOAD, kernel.bpf_stats_enabled)")
+    if args.cpu is None:
+        args.cpu = (os.cpu_count() or 1) - 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--wasm2bpf", required=True, help="the wasm2bpf binary "
@@ -636,13 +648,7 @@ def main():
     global NICE
     NICE = args.nice
 
-    args.wasm2bpf = os.path.abspath(args.wasm2bpf)
-    if not os.access(args.wasm2bpf, os.X_OK):
-        die(f"{args.wasm2bpf}: not an executable")
-    if os.geteuid() != 0:
-        die("needs root (BPF_PROG_LOAD, kernel.bpf_stats_enabled)")
-    if args.cpu is None:
-        args.cpu = (os.cpu_count() or 1) - 1
+    check_setup(args)
     args.kernels = args.kernels.split(",") if args.kernels else list(KERNELS)
     for k in args.kernels:
         if k not in KERNELS:
