@@ -15,6 +15,7 @@ PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32    # Rust: the loop corpus (tests/loops), the Rust SDK and samples
   csmith libcsmith-dev                  # random C programs (tests/diff/csmith_batch.py)
   python3-matplotlib                    # bench/perf.py's chart (docs/perf.png), run by /usr/bin/python3
+  libclang-rt-19-dev                    # libFuzzer and the sanitizers' runtimes for clang-19 (scripts/fuzz.sh)
 )
 
 missing=()
