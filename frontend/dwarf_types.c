@@ -505,10 +505,17 @@ static const struct ir_dtype *pointee_of(const struct reader *r, struct arena *a
 		    d->parent == UINT32_MAX || r->dies[d->parent].tag != DW_TAG_compile_unit)
 			continue;
 		*found = true;
-		while ((p = d->has_type ? die_at(r, d->type) : NULL) &&
-		       (p->tag == DW_TAG_const_type || p->tag == DW_TAG_volatile_type ||
-			p->tag == DW_TAG_typedef))
+		/* the qualifiers and typedefs down to the pointer, at most one
+		 * step per DIE: a chain that comes back to itself (no compiler
+		 * writes one, any module may) is no pointer */
+		for (uint32_t steps = 0;
+		     (p = d->has_type ? die_at(r, d->type) : NULL) &&
+		     (p->tag == DW_TAG_const_type || p->tag == DW_TAG_volatile_type ||
+		      p->tag == DW_TAG_typedef); steps++) {
+			if (steps == r->ndies)
+				return NULL;
 			d = p;
+		}
 		if (!p || p->tag != DW_TAG_pointer_type || !p->has_type)
 			return NULL;
 		return convert(r, a, die_at(r, p->type), 0);

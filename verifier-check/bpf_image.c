@@ -9,6 +9,7 @@
 #include "verifier-check/bpf_image.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,12 @@ static int read_sections(struct vc_image *im)
 		im->text[k] = elf_getdata(scn, NULL);
 		if (!im->text[k] || im->text[k]->d_size % sizeof(struct bpf_insn))
 			return -EINVAL;
+		/* the instructions are read in place (libelf hands out a
+		 * pointer into obj): a section at an offset that leaves them
+		 * misaligned is no object a compiler writes (code is 8-aligned),
+		 * and refused rather than read through a misaligned pointer */
+		if ((uintptr_t)im->text[k]->d_buf % _Alignof(struct bpf_insn))
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -133,17 +140,23 @@ static int read_functions(struct vc_image *im, Elf_Data *d, const GElf_Shdr *sh)
 		return -ENOMEM;
 	for (size_t k = 0; k < n; k++) {
 		GElf_Sym s;
+		const char *name;
 		bool text, global;
 
 		if (!gelf_getsym(d, (int)k, &s) || GELF_ST_TYPE(s.st_info) != STT_FUNC ||
 		    s.st_shndx >= im->nsecs || !im->text[s.st_shndx] || !s.st_size ||
-		    s.st_value + s.st_size > im->text[s.st_shndx]->d_size)
+		    /* inside its section, without the sum wrapping around */
+		    s.st_value > im->text[s.st_shndx]->d_size ||
+		    s.st_size > im->text[s.st_shndx]->d_size - s.st_value)
 			continue;
 		text = !strcmp(im->sec_name[s.st_shndx], ".text");
 		global = GELF_ST_BIND(s.st_info) == STB_GLOBAL;
+		/* a name past its string table is no name, as for the
+		 * relocations' symbols: every reader compares names */
+		name = elf_strptr(im->elf, sh->sh_link, s.st_name);
 		im->fns[im->nfns++] = (struct vc_fn){
 			.sec = s.st_shndx, .start = s.st_value / 8, .end = (s.st_value + s.st_size) / 8,
-			.name = elf_strptr(im->elf, sh->sh_link, s.st_name),
+			.name = name ? name : "",
 			.program = global && !text, .global = global && text,
 		};
 	}

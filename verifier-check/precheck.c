@@ -1142,7 +1142,10 @@ static void alu(struct walk *w, struct state *s, const struct bpf_insn *x)
 	if (!is64 && BPF_SRC(x->code) == BPF_K)
 		b = scalar((uint32_t)x->imm, (uint32_t)x->imm);
 	if (op == BPF_END) {
-		uint64_t m = x->imm >= 64 ? UMAX : (1ull << x->imm) - 1;
+		/* 16, 32 or 64 bits; the kernel refuses any other width
+		 * ("BPF_END uses reserved fields"), and an object's imm may
+		 * be anything: no shift by it */
+		uint64_t m = x->imm == 16 || x->imm == 32 ? (1ull << x->imm) - 1 : UMAX;
 
 		*d = d->kind == K_SCALAR && BPF_SRC(x->code) == BPF_TO_LE && is64 == false &&
 		     d->umax <= m ? *d : scalar(0, m);
@@ -1257,6 +1260,15 @@ static void walk_block(struct walk *w, uint32_t b)
 		if (i > f->start && w->fi->leader[i - f->start] != UINT32_MAX &&
 		    w->fi->leader[i - f->start] != b) {
 			flow_to(w, i, &s);
+			return;
+		}
+		/* a register field names R11 to R15 (4 bits): no register
+		 * (check_reg_arg()) or a reserved field the kernel refuses
+		 * either way; the path ends here, as the verifier's does, and
+		 * nothing below indexes the registers with it */
+		if (x->dst_reg >= NREGS || x->src_reg >= NREGS) {
+			finding(c, true, VC_CLASS_TYPE, f, i, "R%d is invalid",
+				x->dst_reg >= NREGS ? x->dst_reg : x->src_reg);
 			return;
 		}
 		/* reads of registers never written */

@@ -63,10 +63,12 @@ static uint32_t frame_bytes(uint32_t depth)
 static uint32_t own_depth(const struct vc_image *im, const struct vc_fn *f)
 {
 	const struct bpf_insn *in = vc_image_insns(im, f->sec);
-	int64_t fp[11];		/* register -> offset from r10, or 1: not one */
+	/* register -> offset from r10, or 1: not one; a register field is 4
+	 * bits, and R11 to R15 (which the kernel refuses) stay "not one" */
+	int64_t fp[16];
 	int64_t deepest = 0;
 
-	for (int r = 0; r < 11; r++)
+	for (int r = 0; r < 16; r++)
 		fp[r] = 1;
 	for (uint64_t i = f->start; i < f->end; i++) {
 		const struct bpf_insn *x = &in[i];
@@ -99,7 +101,7 @@ static uint32_t own_depth(const struct vc_image *im, const struct vc_fn *f)
 			i++;
 		/* a branch target may be reached with other values */
 		if ((cls == BPF_JMP || cls == BPF_JMP32) && BPF_OP(x->code) != BPF_CALL)
-			for (int r = 0; r < 11; r++)
+			for (int r = 0; r < 16; r++)
 				fp[r] = 1;
 	}
 	return deepest > VC_MAX_STACK ? VC_MAX_STACK : (uint32_t)deepest;

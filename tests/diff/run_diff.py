@@ -17,6 +17,7 @@ header lists,
 
     // ARGS: FUNC TYPE:VALUE ...          (one call per line, in order)
     // VARIANTS: O3,O2+nowasmopt          (optional: overrides --variants for the file)
+    // W2B-ARGS: --target-kernel=5.14     (optional: options of `wasm2bpf run` for the file)
 
 is made in both, in that order, in one instance each (memory and globals
 carry over from call to call on both sides; the wasm2bpf process is pinned
@@ -51,6 +52,18 @@ import diffcommon as dc  # noqa: E402
 
 ARGS_RE = re.compile(r"^\s*(?://+|;;+|\*)?\s*ARGS:\s*(\S.*?)\s*(?:\*/)?\s*$")
 VARIANTS_RE = re.compile(r"^\s*(?://+|;;+|\*)?\s*VARIANTS:\s*(\S.*?)\s*(?:\*/)?\s*$")
+W2B_ARGS_RE = re.compile(r"^\s*(?://+|;;+|\*)?\s*W2B-ARGS:\s*(\S.*?)\s*(?:\*/)?\s*$")
+
+
+def file_w2b_args(path):
+    """A `;; W2B-ARGS: --target-kernel=5.14` line: options of `wasm2bpf run`
+    for this file, after --w2b-arg's (a failure that needs a target)."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = W2B_ARGS_RE.match(line)
+            if m:
+                return m.group(1).split()
+    return []
 
 
 def file_variants(path):
@@ -98,7 +111,7 @@ def run_one(job):
         if err:
             return name, {"kind": "error", "detail": "clang: " + err, "crash": False}
     r = dc.run_module(opts.wasm2bpf, wasm, calls, cpu=cpu, timeout=opts.timeout,
-                      w2b_extra=opts.w2b_arg)
+                      w2b_extra=list(opts.w2b_arg) + file_w2b_args(src))
     if r["kind"] == "node-fail":
         r["kind"] = "error"
     return name, r

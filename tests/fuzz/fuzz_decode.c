@@ -12,11 +12,11 @@
  *   ./fuzz_decode -max_total_time=300 CORPUS_DIR
  *
  * Built with -DW2B_FUZZ_STANDALONE (and without -fsanitize=fuzzer) it gets
- * a main() that runs the harness once over each file named on the command
- * line: the way to replay a crash or a corpus without libFuzzer.
+ * a main() (replay_main.h) that runs the harness once over each file or
+ * directory named on the command line: the way to replay a crash or a
+ * corpus without libFuzzer. scripts/fuzz.sh builds and runs the fuzzer.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "common/arena.h"
@@ -50,35 +50,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef W2B_FUZZ_STANDALONE
-int main(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		uint8_t *buf = NULL;
-		size_t n = 0, cap = 0, got;
-
-		if (!f) {
-			perror(argv[i]);
-			return 1;
-		}
-		do {
-			if (n == cap) {
-				uint8_t *nb = realloc(buf, cap = cap ? 2 * cap : 65536);
-
-				if (!nb) {
-					fclose(f);
-					free(buf);
-					return 1;
-				}
-				buf = nb;
-			}
-			got = fread(buf + n, 1, cap - n, f);
-			n += got;
-		} while (got);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-		free(buf);
-	}
-	return 0;
-}
+#include "replay_main.h"
 #endif
