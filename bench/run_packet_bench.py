@@ -42,7 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import auth_run  # noqa: E402  (frames: tcp_frame, http_request, TOKEN)
-from run_bench import STATS_SYSCTL, machine, ratio, run  # noqa: E402
+from run_bench import STATS_SYSCTL, check_setup, machine, ratio, run  # noqa: E402
 BEGIN, END = "<!-- packet-bench:begin -->", "<!-- packet-bench:end -->"
 SIDES = ("native", "w2b")
 
@@ -242,13 +242,7 @@ def main():
     ap.add_argument("--clang", default="clang-19")
     ap.add_argument("--samples", help="comma-separated subset of: " + ", ".join(SAMPLES))
     args = ap.parse_args()
-    args.wasm2bpf = os.path.abspath(args.wasm2bpf)
-    if not os.access(args.wasm2bpf, os.X_OK):
-        die(f"{args.wasm2bpf}: not an executable")
-    if os.geteuid() != 0:
-        die("needs root")
-    if args.cpu is None:
-        args.cpu = (os.cpu_count() or 1) - 1
+    check_setup(args)
     args.samples = args.samples.split(",") if args.samples else list(SAMPLES)
     for s in args.samples:
         if s not in SAMPLES:

@@ -143,16 +143,6 @@ def run_one(job):
     return out
 
 
-def classify(r):
-    if r["kind"] == "node-fail":
-        return "DISCARD"
-    if r["kind"] == "differ":
-        return "FUEL" if r.get("fuel") else "DIFFER"
-    if r["kind"] == "error" and r.get("kernel_rejected"):
-        return "REJECTED"
-    return {"agree": "AGREE", "refused": "REFUSED"}.get(r["kind"], "ERROR")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wasm2bpf", required=True)
@@ -200,7 +190,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as ex:
         for results in ex.map(run_one, jobs):
             for name, r, src in results:
-                word = classify(r)
+                word = dc.classify(r)
                 counts[word] += 1
                 if word in ("REFUSED", "REJECTED", "DISCARD", "ERROR", "FUEL"):
                     reasons[word][dc.reason_key(r["detail"]) if word != "DISCARD"

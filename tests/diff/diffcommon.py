@@ -276,3 +276,18 @@ def run_module(wasm2bpf, wasm, calls, cpu=None, timeout=20, w2b_extra=(),
     else:
         res["kind"] = "agree"
     return res
+
+
+def classify(r):
+    """A run_module() result as a batch script's one-word verdict: DISCARD
+    (node failed: no reference), FUEL / RECURSION / DIFFER (the answers
+    differ: the loop fuel ran out, the recursion depth limit was hit, or a
+    real difference), REJECTED (the kernel refused what wasm2bpf built:
+    exit 2 before the first call), AGREE, REFUSED, or ERROR."""
+    if r["kind"] == "node-fail":
+        return "DISCARD"
+    if r["kind"] == "differ":
+        return "FUEL" if r.get("fuel") else "RECURSION" if r.get("limit") else "DIFFER"
+    if r["kind"] == "error" and (r.get("kernel_rejected") or r.get("status") == 2):
+        return "REJECTED"
+    return {"agree": "AGREE", "refused": "REFUSED"}.get(r["kind"], "ERROR")

@@ -316,18 +316,6 @@ def run_one(job):
     return name, source, run_calls(opts, wasm, calls, cpu), wat
 
 
-def classify(r):
-    if r["kind"] == "node-fail":
-        return "DISCARD"
-    if r["kind"] == "differ":
-        return "FUEL" if r.get("fuel") else "RECURSION" if r.get("limit") else "DIFFER"
-    # exit 2 before ready: the kernel refused what wasm2bpf built (the
-    # reason diffcommon keeps may be a note printed before the log)
-    if r["kind"] == "error" and (r.get("kernel_rejected") or r.get("status") == 2):
-        return "REJECTED"
-    return {"agree": "AGREE", "refused": "REFUSED"}.get(r["kind"], "ERROR")
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wasm2bpf", required=True)
@@ -364,7 +352,7 @@ def main():
     crashes = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as ex:
         for name, source, r, wat in ex.map(run_one, jobs):
-            word = classify(r)
+            word = dc.classify(r)
             counts[word] += 1
             sources[source] += 1
             calls["compared"] += r.get("compared", 0)
