@@ -68,7 +68,6 @@ struct frame_scan {
 	uint32_t depth;		/* scopes around this point */
 	uint32_t depth_outlined;	/* loops around this point compiled apart */
 	bool ok;
-	bool rewrite;		/* second walk: make the changes */
 };
 
 static const struct ir_inst *const_def(const struct ir_inst **defs, uint32_t v)
@@ -116,9 +115,10 @@ static bool inside(const struct frame_scan *s, int64_t at, uint64_t width)
 	return at >= 0 && (uint64_t)at + width <= s->size;
 }
 
-/* Is use `u` of a frame address (operand `which` of i) one the pass can
- * keep? */
-static bool frame_use_ok(struct frame_scan *s, const struct ir_inst *i, uint32_t u, int which)
+/* Is use `u` of a frame address (operand `which` of i: 'a', 'b', 'c', a
+ * helper's argument number, or -1) one the pass can keep? */
+static bool frame_use_ok(struct frame_scan *s, const struct ir_inst *i, uint32_t u, int which,
+			 const struct ir_inst **defs)
 {
 	int64_t at = s->at[u];
 
@@ -136,8 +136,8 @@ static bool frame_use_ok(struct frame_scan *s, const struct ir_inst *i, uint32_t
 	case IR_GLOBAL_SET:
 		return i->u.global == s->m->stack_pointer && (at == 0 || at == s->size);
 	case IR_HELPER_CALL: {
-		const struct ir_helper_info *h = &ir_helpers[i->u.call.func];
-		const char *kinds = ir_helper_params(h);
+		const char *kinds = ir_helper_params(&ir_helpers[i->u.call.func]);
+		const struct ir_inst *c;
 		uint64_t size;
 
 		if (s->depth_outlined || which < 0 || (uint32_t)which >= i->u.call.nargs ||
@@ -152,7 +152,12 @@ static bool frame_use_ok(struct frame_scan *s, const struct ir_inst *i, uint32_t
 						    s->m->maps[i->u.call.map].value_size;
 			break;
 		case 'p':
-			return false;	/* sized by a later argument: checked below */
+			/* sized by the next argument, a constant */
+			if ((uint32_t)which + 1 >= i->u.call.nargs ||
+			    !(c = const_def(defs, i->u.call.args[which + 1])))
+				return false;
+			size = (uint32_t)c->u.imm;
+			break;
 		default:
 			return false;
 		}
@@ -163,31 +168,19 @@ static bool frame_use_ok(struct frame_scan *s, const struct ir_inst *i, uint32_t
 	}
 }
 
-/* 'p' arguments: the size is the next argument, a constant. */
-static bool sized_arg_ok(struct frame_scan *s, const struct ir_inst *i, uint32_t k,
-			 const struct ir_inst **defs)
-{
-	const char *kinds = ir_helper_params(&ir_helpers[i->u.call.func]);
-	const struct ir_inst *c;
-
-	if (s->depth_outlined || k >= 8 || kinds[k] != 'p' || k + 1 >= i->u.call.nargs ||
-	    !(c = const_def(defs, i->u.call.args[k + 1])))
-		return false;
-	return inside(s, s->at[i->u.call.args[k]], (uint32_t)c->u.imm);
-}
-
 static void classify_and_check(struct frame_scan *s, struct ir_region *r,
 			       const struct ir_inst **defs);
 
 static void check_operand(struct frame_scan *s, const struct ir_inst *i, uint32_t v, int which,
 			  const struct ir_inst **defs)
 {
-	if (v == IR_NOVAL || v >= s->f->nvregs || s->at[v] < 0)
+	if (v == s->sp_get) {
+		/* the stack pointer's one use is the prologue's sub */
+		if (i->dst != s->base)
+			s->ok = false;
 		return;
-	if (i->kind == IR_HELPER_CALL && which >= 0 && (uint32_t)which < i->u.call.nargs &&
-	    sized_arg_ok(s, i, (uint32_t)which, defs))
-		return;
-	if (!frame_use_ok(s, i, v, which))
+	}
+	if (is_frame(s, v) && !frame_use_ok(s, i, v, which, defs))
 		s->ok = false;
 }
 
@@ -207,8 +200,7 @@ static void visit(struct frame_scan *s, struct ir_inst *i, const struct ir_inst 
 		uint32_t l = i->u.local;
 
 		if (!is_frame(s, i->a)) {
-			if (i->a == s->sp_get)
-				s->ok = false;	/* the stack pointer kept */
+			check_operand(s, i, i->a, 'a', defs);	/* the stack pointer kept? */
 			return;
 		}
 		/* a frame address into a local: the local holds it wherever
@@ -224,11 +216,11 @@ static void visit(struct frame_scan *s, struct ir_inst *i, const struct ir_inst 
 		if (i->u.numop == IR_I32_ADD && i->b != IR_NOVAL) {
 			uint32_t x = i->a, y = i->b;
 
-			if (y < s->f->nvregs && s->at[y] >= 0) {
+			if (is_frame(s, y)) {
 				x = i->b;
 				y = i->a;
 			}
-			if (x < s->f->nvregs && s->at[x] >= 0 && (c = const_def(defs, y)) &&
+			if (is_frame(s, x) && (c = const_def(defs, y)) &&
 			    (int32_t)c->u.imm >= 0 && s->at[x] + (int32_t)c->u.imm <= s->size) {
 				s->at[i->dst] = s->at[x] + (int32_t)c->u.imm;
 				break;
@@ -253,17 +245,6 @@ static void visit(struct frame_scan *s, struct ir_inst *i, const struct ir_inst 
 	if (i->kind == IR_RETURN)
 		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
 			check_operand(s, i, i->u.ret.vals[k], -1, defs);
-	/* the global.get's value used anywhere but the prologue's sub */
-	if ((i->a == s->sp_get || i->b == s->sp_get || i->c == s->sp_get) && i->dst != s->base)
-		s->ok = false;
-	if (i->kind == IR_CALL || i->kind == IR_HELPER_CALL)
-		for (uint32_t k = 0; k < i->u.call.nargs; k++)
-			if (i->u.call.args[k] == s->sp_get)
-				s->ok = false;
-	if (i->kind == IR_RETURN)
-		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
-			if (i->u.ret.vals[k] == s->sp_get)
-				s->ok = false;
 
 	if (i->kind == IR_BLOCK || i->kind == IR_LOOP || i->kind == IR_IF) {
 		bool apart = i->kind == IR_LOOP && (i->u.scope.loop.lowering == IR_LOOP_CALLBACK ||
