@@ -44,6 +44,7 @@
 
 #include <linux/bpf.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,35 @@ static LLVMMetadataRef structure(struct be_ctx *cx, const char *name, uint64_t b
 	return LLVMDIBuilderCreateStructType(cx->D, cx->di_file, name, strlen(name),
 					     cx->di_file, 0, bits, 64, LLVMDIFlagZero,
 					     NULL, members, n, 0, NULL, "", 0);
+}
+
+/* struct w2b_globals: the env value's mutable globals, a u64 each, named
+ * by their export names (so `bpftool map dump` and a loader reading the
+ * per-CPU value with the object's BTF see them), the others w<INDEX>_global
+ * (their Wasm index; an export's identifier never starts with w and a digit:
+ * fresh_symbol()). */
+static LLVMMetadataRef globals_type(struct be_ctx *cx)
+{
+	const struct ir_module *m = cx->m;
+	LLVMMetadataRef *mem = calloc(cx->env_nglobals ? cx->env_nglobals : 1, sizeof(*mem));
+	LLVMMetadataRef ty;
+
+	if (!mem)
+		abort();
+	for (uint32_t k = 0; k < m->nglobals; k++) {
+		const struct ir_global *g = &m->globals[k];
+		char name[32];
+		uint32_t slot = cx->global_slot[k];
+
+		if (!g->mutable_)
+			continue;
+		snprintf(name, sizeof(name), "w%u_global", g->wasm_index);
+		mem[slot] = member(cx, g->symbol ? g->symbol : name, 64, 64 * (uint64_t)slot,
+				   cx->di_ullong);
+	}
+	ty = structure(cx, "w2b_globals", 64 * (uint64_t)cx->env_nglobals, mem, cx->env_nglobals);
+	free(mem);
+	return ty;
 }
 
 LLVMMetadataRef be_di_ctx_ptr(struct be_ctx *cx, unsigned kind)
@@ -165,7 +195,7 @@ void be_di_init(struct be_ctx *cx)
 	if (cx->env_field[BE_ENV_GLOBALS] >= 0) {
 		uint64_t g = cx->env_nglobals;
 
-		mem[n++] = member(cx, "globals", 64 * g, off, be_di_array(cx, cx->di_ullong, 64, g));
+		mem[n++] = member(cx, "globals", 64 * g, off, globals_type(cx));
 		off += 64 * g;
 	}
 	if (cx->env_field[BE_ENV_LOOPS] >= 0) {

@@ -1312,7 +1312,7 @@ static void do_global_get(struct builder *b, const struct fe_instr *in)
 static int numop_of(uint16_t op)
 {
 	switch (op) {
-#define X(id, text, nops, rtype, otype) case FE_OP_##id: return IR_##id;
+#define X(id, text, nops, rtype, otype, address) case FE_OP_##id: return IR_##id;
 #include "ir/ir_ops.def"
 #undef X
 	}
@@ -2266,7 +2266,7 @@ static uint32_t *collect_globals(struct ir_module *m, const struct fe_module *wm
 		ig->wasm_index = k;
 		ig->name = exported;
 		map[k] = m->nglobals++;
-		if (!g->type.mutable_)
+		if (exported)
 			ig->symbol = fresh_symbol(m, a, exported);
 	}
 	return map;

@@ -21,9 +21,14 @@ _Static_assert((int)W2B_PROG_ROWS == (int)IR_PROG_COUNT &&
 	       (int)W2B_PROG_ROW_PERF_EVENT == (int)IR_PROG_PERF_EVENT, "program_types.def rows");
 
 const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT] = {
-#define X(id, txt, n, rtype, otype) [IR_##id] = { txt, n, IR_##rtype, IR_##otype },
+#define X(id, txt, n, rtype, otype, address) \
+	[IR_##id] = { txt, n, IR_##rtype, IR_##otype, IR_ADDRESS_##address },
+#define IR_ADDRESS_CARRY true
+#define IR_ADDRESS_COUNT false
 #include "ir_ops.def"
 #undef X
+#undef IR_ADDRESS_CARRY
+#undef IR_ADDRESS_COUNT
 };
 
 const struct ir_prog_info ir_prog_info[IR_PROG_COUNT] = {

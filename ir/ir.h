@@ -52,7 +52,7 @@ enum ir_type {
 };
 
 enum ir_numop {
-#define X(id, text, nops, rtype, otype) IR_##id,
+#define X(id, text, nops, rtype, otype, address) IR_##id,
 #include "ir_ops.def"
 #undef X
 	IR_NUMOP_COUNT
@@ -63,6 +63,7 @@ struct ir_numop_info {
 	uint8_t nops;
 	uint8_t result;		/* enum ir_type */
 	uint8_t operand;	/* enum ir_type of the operands */
+	bool carries_address;	/* ir_ops.def's address column: CARRY */
 };
 extern const struct ir_numop_info ir_numop_info[IR_NUMOP_COUNT];
 
@@ -416,7 +417,9 @@ struct ir_global {
 	int64_t init;			/* initial value */
 	uint32_t wasm_index;
 	const char *name;		/* Wasm name, or NULL */
-	const char *symbol;		/* .rodata variable: C identifier (exported immutable) */
+	const char *symbol;		/* exported: a C identifier, the name of its
+					 * .rodata variable (immutable) or of its
+					 * member of the env value's `globals` (mutable) */
 };
 
 /* An active data segment: initial contents of the instance memory. */

@@ -16,23 +16,30 @@
  *              the backend picks the site by the address at run time when
  *              there is more than one.
  *
- * A map value address mixed with another kind of address is refused, as is
- * one that leaves its function (call argument, result) or is stored into
- * memory or a global: the backend holds each site's kernel pointer in the
- * function's own variables.
+ * A map value address mixed with another kind of address is dispatched the
+ * same way (IR_MEM_ANY); one that leaves its function (call argument,
+ * result, global) is refused: the backend holds each site's kernel
+ * pointer in the function's own variables.
  *
- * "Derived" is provenance through locals, i32.add/i32.sub with a plain
- * number, select, call arguments, parameters and results. Locals are
- * followed flow-sensitively (flow_func(): clang reuses a local for
- * unrelated values), the rest is flow-insensitive, and the whole runs to a
- * fixed point over the reachable call graph. Three bits per value: P (may be a packet address), M (may be
- * a map value address, with the set of lookup sites), N (may be anything
- * else). A value computed any other way is N. A value read from memory is
- * N too, unless the module stores a packet address into memory anywhere
+ * "Derived" is every data flow: locals, select, call arguments,
+ * parameters and results, globals, memory, and arithmetic of any kind.
+ * An add or a subtract of an address and a plain number is an address of
+ * the same kind; every other operation with an address among its operands
+ * may still give one (`p * 1`, `p ^ 0`, an i64 round trip, `q + (p - q)`)
+ * and keeps its kinds beside "anything else" (ir_ops.def's address
+ * column: comparisons and bit counts give none); only the difference of
+ * two addresses surely in one window is a plain length. So a pointer's
+ * region is never lost through a computation: at worst its accesses are
+ * dispatched at run time. Locals are followed flow-sensitively
+ * (flow_func(): clang reuses a local for unrelated values), the rest
+ * flow-insensitively, and the whole runs to a fixed point over the
+ * reachable call graph. Three bits per value: P (may be a packet address),
+ * M (may be a map value address, with the set of lookup sites), N (may be
+ * anything else). Memory: once the module stores a packet address
  * (clang at -O0 keeps every parameter, `pkt` included, in its stack in
- * linear memory): then every i32 load may read one back, P|N, and the
- * accesses through what it loaded are dispatched by the address at run
- * time, which says which region it points into. memory.copy/fill on the
+ * linear memory), every load from there may read one back, P|N, whatever
+ * its width (loads from the packet only if one was stored into the packet); a map value address a function stores, that function's loads
+ * (L, below). A global holds what its sets store. memory.copy/fill on the
  * packet are refused, located (not supported).
  *
  * Functions that access the packet, or call one that does, are marked
@@ -75,7 +82,10 @@ struct prov {
 	struct ir_func *f;
 	uint32_t fi;
 	bool changed;
-	bool mem_packet;	/* some store writes a packet address to memory */
+	bool mem_packet;	/* some store writes a packet address to memory
+				 * other than the packet */
+	bool packet_in_packet;	/* ... or into the packet itself */
+	uint8_t *global;	/* per global: what the module's sets store */
 	struct diag_sink *d;
 	int err;
 };
@@ -115,34 +125,77 @@ static uint64_t sites_of(struct prov *p, uint32_t vreg)
 	return vreg == IR_NOVAL ? 0 : p->fp[p->fi].vsites[vreg];
 }
 
+/* Whether addresses a and b are in one window for sure: both only packet
+ * addresses, or both only from one and the same lookup site. Their
+ * difference is then a length inside it, a plain number. */
+static bool same_window(uint8_t a, uint8_t b, uint64_t as, uint64_t bs)
+{
+	if (a != b)
+		return false;
+	if (a == PROV_P)
+		return true;
+	return (a == PROV_M || a == PROV_L) && as == bs && as && !(as & (as - 1));
+}
+
 /* Where a + b or a - b may point, over every pair of what a and b may be:
  * address + number and number + address are addresses of the same kind,
- * address - number too; address - address is a length, and two addresses
- * do not add up to one either. *sites gets the lookup sites of the map
- * value addresses the result may be. */
+ * address - number too. Everything else that has an address in it may
+ * still be one and keeps its kinds beside N: a - b + b is a again (`p +
+ * (q - p)`, `0 - (0 - p)`), unless a and b are in one window for sure,
+ * where a - b is a length. *sites gets the lookup sites of the map value
+ * addresses the result may be. */
 static uint8_t arith(bool add, uint8_t a, uint8_t b, uint64_t as, uint64_t bs, uint64_t *sites)
 {
 	uint8_t r = 0;
 
 	*sites = 0;
-	if (a & PROV_ADDR) {
-		if (b & PROV_N) {
-			r |= a & PROV_ADDR;
-			*sites |= as;
-		}
-		if (b & PROV_ADDR)
-			r |= PROV_N;
+	if ((a & PROV_ADDR) && (b & PROV_N)) {
+		r |= a & PROV_ADDR;
+		*sites |= as;
 	}
-	if (a & PROV_N) {
-		if (b & PROV_N)
-			r |= PROV_N;
-		if (b & PROV_ADDR) {
-			r |= add ? b & PROV_ADDR : PROV_N;
-			if (add)
-				*sites |= bs;
+	if ((a & PROV_N) && (b & PROV_N))
+		r |= PROV_N;
+	if ((a & PROV_N) && (b & PROV_ADDR)) {
+		r |= (b & PROV_ADDR) | (add ? 0 : PROV_N);
+		*sites |= bs;
+	}
+	if ((a & PROV_ADDR) && (b & PROV_ADDR)) {
+		r |= PROV_N;
+		if (add || !same_window(a & PROV_ADDR, b & PROV_ADDR, as, bs)) {
+			r |= (a | b) & PROV_ADDR;
+			*sites |= as | bs;
 		}
 	}
 	return r;
+}
+
+/* What a load (or an atomic's old value) may read: a packet address if
+ * one was stored where it may read (the packet, or any other memory), the
+ * map value addresses this function stored. Any width: a pointer may be
+ * put together from its bytes. */
+static void flow_loaded(struct prov *p, struct fn_prov *fp, const struct ir_inst *i)
+{
+	uint8_t at = bits_of(p, i->a);
+	bool packet = ((at & PROV_P) && p->packet_in_packet) ||
+		      ((at & ~PROV_P) && p->mem_packet);
+
+	merge(p, &fp->vreg[i->dst], PROV_N | (packet ? PROV_P : 0) | (fp->mem_sites ? PROV_L : 0));
+	merge_sites(p, &fp->vsites[i->dst], fp->mem_sites);
+}
+
+/* A store (or an atomic's) of value v at address a. */
+static void flow_stored(struct prov *p, struct fn_prov *fp, uint32_t a, uint32_t v)
+{
+	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & ~PROV_P) && !p->mem_packet) {
+		p->mem_packet = true;
+		p->changed = true;
+	}
+	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & PROV_P) && !p->packet_in_packet) {
+		p->packet_in_packet = true;
+		p->changed = true;
+	}
+	if (bits_of(p, v) & (PROV_M | PROV_L))
+		merge_sites(p, &fp->mem_sites, sites_of(p, v));
 }
 
 static void flow(struct ir_inst *i, void *user)
@@ -163,6 +216,12 @@ static void flow(struct ir_inst *i, void *user)
 							  sites_of(p, i->a), sites_of(p, i->b),
 							  &sites));
 			merge_sites(p, &fp->vsites[i->dst], sites);
+		} else if (ir_numop_info[i->u.numop].carries_address) {
+			/* p * 1, p ^ 0, an i64 round trip: still p */
+			uint8_t bits = (bits_of(p, i->a) | bits_of(p, i->b)) & PROV_ADDR;
+
+			merge(p, &fp->vreg[i->dst], PROV_N | bits);
+			merge_sites(p, &fp->vsites[i->dst], bits ? sites_of(p, i->a) | sites_of(p, i->b) : 0);
 		} else {
 			merge(p, &fp->vreg[i->dst], PROV_N);
 		}
@@ -207,22 +266,26 @@ static void flow(struct ir_inst *i, void *user)
 			merge(p, &fp->results[k], bits_of(p, i->u.ret.vals[k]));
 		break;
 	case IR_STORE:
-		if ((bits_of(p, i->b) & PROV_P) && !p->mem_packet) {
-			p->mem_packet = true;
-			p->changed = true;
-		}
-		if (bits_of(p, i->b) & (PROV_M | PROV_L))
-			merge_sites(p, &fp->mem_sites, sites_of(p, i->b));
+		flow_stored(p, fp, i->a, i->b);
 		break;
-	case IR_LOAD: {
-		bool word = i->type == IR_I32 && i->u.mem.width == 4;
-
-		merge(p, &fp->vreg[i->dst], PROV_N | (p->mem_packet && word ? PROV_P : 0) |
-		      (fp->mem_sites && word ? PROV_L : 0));
-		if (fp->mem_sites && word)
-			merge_sites(p, &fp->vsites[i->dst], fp->mem_sites);
+	case IR_ATOMIC_RMW:
+	case IR_ATOMIC_CMPXCHG:
+		flow_stored(p, fp, i->a, i->b);
+		if (i->kind == IR_ATOMIC_CMPXCHG)
+			flow_stored(p, fp, i->a, i->c);
+		flow_loaded(p, fp, i);
 		break;
-	}
+	case IR_LOAD:
+		flow_loaded(p, fp, i);
+		break;
+	case IR_GLOBAL_GET:
+		merge(p, &fp->vreg[i->dst], p->global[i->u.global]);
+		break;
+	case IR_GLOBAL_SET:
+		/* a map value address is refused there (classify()) */
+		merge(p, &p->global[i->u.global], bits_of(p, i->a) & (PROV_M | PROV_L) ?
+		      (bits_of(p, i->a) & ~(PROV_M | PROV_L)) | PROV_N : bits_of(p, i->a));
+		break;
 	default:
 		if (i->dst != IR_NOVAL)
 			merge(p, &fp->vreg[i->dst], PROV_N);
@@ -535,8 +598,6 @@ static void classify(struct ir_inst *i, void *user)
 				  site_text(p, sites_of(p, i->a)));
 		break;
 	case IR_GLOBAL_SET:
-		if (bits_of(p, i->a) & PROV_P)
-			refuse_at(p, i, "a packet address stored into a global is not supported");
 		keep_map_value_local(p, i, i->a, "the value stored into a global");
 		break;
 	case IR_CALL:
@@ -692,8 +753,10 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 	struct prov p = { .m = m, .changed = true, .d = d };
 
 	p.fp = calloc(m->nfuncs ? m->nfuncs : 1, sizeof(*p.fp));
-	if (!p.fp)
+	p.global = malloc(m->nglobals ? m->nglobals : 1);
+	if (!p.fp || !p.global)
 		abort();
+	memset(p.global, PROV_N, m->nglobals);	/* initial values are numbers */
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
 
@@ -756,5 +819,6 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		free(p.fp[k].lsites);
 	}
 	free(p.fp);
+	free(p.global);
 	return p.err;
 }

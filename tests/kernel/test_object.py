@@ -22,6 +22,9 @@
 - License: GPL by default (the kernel marks the program gpl_compatible);
   --license=MIT is not GPL-compatible.
 - --emit=asm/ll/ir write text; a refused compile leaves no output file.
+- Exported mutable globals: after three runs on one CPU, `bpftool map
+  dump` of PREFIX_env shows them by their export names with their values
+  (tests/kernel/globals/exported.wat).
 
 Closing line: "object: N passed, M failed".
 """
@@ -204,6 +207,32 @@ def check_source_lines(w2b, tmp, pin):
           (p.stdout + p.stderr)[-400:])
 
 
+def check_exported_globals(w2b, tmp, pin):
+    """Exported mutable globals are visible to a loader: named members of
+    the env value's `globals`, per CPU, with the values the runs left."""
+    wat = os.path.join(ROOT, "tests/kernel/globals/exported.wat")
+    obj = os.path.join(tmp, "globals.o")
+    pkt = os.path.join(tmp, "pkt64.bin")
+    with open(pkt, "wb") as f:
+        f.write(bytes(64))
+    maps = pin + "-maps"
+    try:
+        note = sh(w2b, wat, "--entry", "f=xdp", "-o", obj).stderr
+        prefix = re.search(r"in (\w+)_env, ", note).group(1)
+        sh("bpftool", "prog", "loadall", obj, pin, "pinmaps", maps)
+        # pinned to CPU 0 so the three runs add up in one CPU's instance
+        sh("taskset", "-c", "0", "bpftool", "prog", "run", "pinned", pin + "/f",
+           "data_in", pkt, "repeat", "3")
+        dump = json.loads(sh("bpftool", "-j", "map", "dump", "pinned",
+                             "%s/%s_env" % (maps, prefix)).stdout)
+        cpu0 = [v["value"] for v in dump[0]["formatted"]["values"] if v["cpu"] == 0][0]
+        want = {"hits": 3, "last_len": 64, "w2_global": 6}
+        check("exported mutable globals are named members of the env value",
+              cpu0.get("globals") == want, "globals %s, want %s" % (cpu0.get("globals"), want))
+    finally:
+        subprocess.run(["rm", "-rf", pin, maps])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasm2bpf", required=True)
@@ -242,6 +271,7 @@ def main():
 
         check_source_lines(w2b, tmp, pin)
         check_map_names(w2b, tmp, pin, wasm, prefix)
+        check_exported_globals(w2b, tmp, pin)
 
         obj2 = os.path.join(tmp, "mit.bpf.o")
         sh(w2b, "--all-exports", "--license=MIT", wasm, "-o", obj2)
