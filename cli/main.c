@@ -329,6 +329,10 @@ static int cmd_compile(struct cli_opts *c)
 	err = w2b_compile(c->input, &c->compile, &out);
 	if (err)
 		return exit_status(err);
+	/* --skip-unsupported: what was left out, and the refusal that did it */
+	for (size_t k = 0; k < out->nskipped; k++)
+		fprintf(stderr, "%s: warning: export '%s' left out (--skip-unsupported): %s\n",
+			c->input, out->skipped[k].export_name, out->skipped[k].reason);
 	if (c->check_only) {
 		int status = c->stats ? cli_verify(c, out) : 0;
 

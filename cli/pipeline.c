@@ -54,6 +54,17 @@ struct compile {
 	 * (w2b_compile()) */
 	uint32_t promoted;
 	bool no_promotion;
+	/* --skip-unsupported: the located refusals of the passes after the
+	 * entries are chosen (memory, imports, loops, code generation, the
+	 * precheck), by Wasm function, over all attempts; `nlate_before` is
+	 * how many the attempt began with. Each attempt marks those functions
+	 * outside the subset, so the entries that reach them are skipped with
+	 * the refusal as their reason (w2b_compile()). */
+	struct late_refusal {
+		uint32_t func, offset;
+		char *msg;
+	} *late;
+	size_t nlate, nlate_before;
 	/* diagnostics held back while a retry may still come (w2b_compile()) */
 	struct held *held;
 	/* the module's source lines (DWARF), or NULL; the output takes them */
@@ -162,6 +173,45 @@ static void drop_unsupported_entries(struct compile *c)
 	free(ok);
 }
 
+/* diag_sink.take with --skip-unsupported, once the entries are chosen: an
+ * error located in a function not refused before is recorded instead of
+ * reported. */
+static bool take_late_refusal(void *user, enum diag_level level, const struct diag_loc *loc,
+			      const char *msg)
+{
+	struct compile *c = user;
+
+	if (level != DIAG_ERROR || !loc || loc->func == DIAG_NO_FUNC)
+		return false;
+	for (size_t k = 0; k < c->nlate; k++)
+		if (c->late[k].func == loc->func)
+			return false;	/* refused already, and still: report it */
+	c->late = realloc(c->late, (c->nlate + 1) * sizeof(*c->late));
+	if (!c->late)
+		abort();
+	c->late[c->nlate].func = loc->func;
+	c->late[c->nlate].offset = loc->offset == DIAG_NO_OFFSET ? 0 : loc->offset;
+	c->late[c->nlate++].msg = strdup(msg);
+	return true;
+}
+
+/* The functions earlier attempts' passes refused, outside the subset
+ * now, like a function over a budget (ir_analyze_calls() reports them
+ * where an entry reaches them). */
+static void mark_late_refusals(struct compile *c)
+{
+	for (uint32_t k = 0; k < c->ir->nfuncs; k++) {
+		struct ir_func *f = &c->ir->funcs[k];
+
+		for (size_t r = 0; r < c->nlate && !f->refusal; r++) {
+			if (c->late[r].func != f->wasm_index)
+				continue;
+			f->refusal = arena_printf(&c->arena, "%s", c->late[r].msg);
+			f->refusal_offset = c->late[r].offset;
+		}
+	}
+}
+
 static int select_entries(struct compile *c)
 {
 	const struct fe_module *wm = c->wasm;
@@ -203,9 +253,13 @@ static int select_entries(struct compile *c)
 			return err;
 	}
 	ir_refuse_over_budget(c->ir);
+	mark_late_refusals(c);
 	c->rec_depth = ir_bound_recursion(c->ir, c->o.max_recursion_depth, c->rec_reduced, &c->diag);
-	if (c->o.skip_unsupported)
+	if (c->o.skip_unsupported) {
 		drop_unsupported_entries(c);
+		c->diag.take = take_late_refusal;
+		c->diag.take_user = c;
+	}
 	if (c->ir->nentries == 0 && !c->o.skip_unsupported) {
 		diag_report(&c->diag, DIAG_ERROR, NULL,
 			    "no entries: name the exported functions that become programs with "
@@ -774,7 +828,11 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 	struct compile c;
 	int err;
 
+	struct w2b_compile_opts first;
+	bool retry_e2big;
+
 	init_compile(&c, path, opts);
+	first = c.o;
 	if (c.o.max_loop_iters > W2B_MAX_LOOP_ITERS_LIMIT) {
 		diag_report(&c.diag, DIAG_ERROR, NULL,
 			    "--max-loop-iters %u is above the kernel's limit of %u iterations per loop",
@@ -805,9 +863,18 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 			return -ENOMEM;
 		c.held = &held;
 		c.rec_depth = 0;
+		c.nlate_before = c.nlate;
 		err = compile_module(&c);
 		c.held = NULL;
-		if (err == -E2BIG && !c.diag.nices && (c.rec_depth > 1 || c.shrink_to || c.promoted)) {
+		retry_e2big = err == -E2BIG && !c.diag.nices &&
+			      (c.rec_depth > 1 || c.shrink_to || c.promoted);
+		if (retry_e2big) {
+			/* refusals of this attempt may not be the next's */
+			for (size_t k = c.nlate_before; k < c.nlate; k++)
+				free(c.late[k].msg);
+			c.nlate = c.nlate_before;
+		}
+		if (retry_e2big || (c.nlate > c.nlate_before && !c.diag.nices)) {
 			for (size_t k = 0; k < held.n; k++)
 				free(held.v[k].line);
 			free(held.v);
@@ -817,6 +884,16 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 			diag_init(&c.diag, path);
 			c.diag.cb = forward_diag;
 			c.diag.user = &c;
+			if (!retry_e2big) {
+				/* --skip-unsupported: the entries that reach what
+				 * this attempt's passes refused are left out */
+				c.no_promotion = false;
+				c.shrink_to = 0;
+				c.shrunk = false;
+				c.o = first;
+				c.rec_reduced = false;
+				continue;
+			}
 			if (c.promoted) {
 				/* first the frames back in the memory: they were
 				 * what the BPF stack could not hold */
@@ -843,6 +920,9 @@ int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2
 		free(held.v);
 		break;
 	}
+	for (size_t k = 0; k < c.nlate; k++)
+		free(c.late[k].msg);
+	free(c.late);
 	if (err == -E2BIG)
 		err = -EINVAL;		/* reported: a refusal */
 	if ((err || c.diag.nerrors) && !c.diag.nices && c.wasm && rust_debug_build(c.wasm))

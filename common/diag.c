@@ -62,6 +62,10 @@ void diag_vreport(struct diag_sink *d, enum diag_level level,
 	msg = vformat(fmt, ap);
 	if (!msg)
 		return;
+	if (d->take && d->take(d->take_user, level, loc, msg)) {
+		free(msg);
+		return;
+	}
 	if (loc && loc->offset != DIAG_NO_OFFSET)
 		snprintf(where, sizeof(where), ":0x%x", loc->offset);
 	else if (loc && loc->text_pos)

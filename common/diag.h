@@ -20,6 +20,7 @@
 #define W2B_COMMON_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum diag_level {
@@ -49,6 +50,13 @@ struct diag_sink {
 	const struct source_map *source;	/* the module's source lines, or NULL */
 	diag_callback cb;	/* NULL: print to stderr */
 	void *user;
+	/* If set, sees each diagnostic before it is formatted; returning
+	 * true takes it: not printed, not counted (the CLI's
+	 * --skip-unsupported turns a pass's located refusal into a skipped
+	 * entry this way). */
+	bool (*take)(void *user, enum diag_level level, const struct diag_loc *loc,
+		     const char *msg);
+	void *take_user;
 	unsigned nerrors, nwarnings, nices;
 };
 
