@@ -42,6 +42,17 @@
  * (L, below). A global holds what its sets store. memory.copy/fill on the
  * packet are refused, located (not supported).
  *
+ * A map value address may go into memory only in the function's own
+ * shadow-stack frame (F, below: the prologue's `__stack_pointer` minus N,
+ * through locals and constant offsets), where nothing else reads it
+ * while the frame's address stays in the function; the pass records which
+ * frame bytes hold one, and only loads of those bytes (or loads through
+ * an address of unknown origin, once the frame's address went where it
+ * could come back from) may read it back (L). Stored anywhere else, copied
+ * out of the frame, or the frame made reachable from elsewhere while it
+ * holds one: refused, located, since a function reading it back could not
+ * reach the value (its window is this function's).
+ *
  * Functions that access the packet, or call one that does, are marked
  * `packet`: the backend gives them the packet's kernel pointers. Such a
  * function reached from an entry without a packet is refused.
@@ -55,13 +66,30 @@
 
 #include "common/diag.h"
 
-/* PROV_L: may be a map value address this function stored into memory and
- * read back (clang -O0 keeps every pointer in its stack): dispatched by
- * the address like PROV_M, but not refused where it leaves the function
- * (it may as well be a plain number; if it is the map value, the access
- * through it there traps out of bounds). */
-enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_L = 8,
-       PROV_ADDR = PROV_P | PROV_M | PROV_L };
+/* PROV_L: may be a map value address this function stored into its frame
+ * and read back (clang -O0 keeps every pointer in its stack): dispatched
+ * by the address like PROV_M, and refused like it where it leaves the
+ * function.
+ * PROV_F: an address in this function's own shadow-stack frame, the one
+ * its prologue allocates (`global.get __stack_pointer` minus a constant),
+ * with its offset there in fn_prov.voff where it is known. The only
+ * memory a map value address may be stored into: nothing outside the
+ * function can read it there unless the frame's address leaves the
+ * function (fn_prov.frame_escapes). Outside the function it is a number. */
+enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_L = 8, PROV_F = 16,
+       PROV_ADDR = PROV_P | PROV_M | PROV_L | PROV_F,
+       PROV_LOCAL = PROV_M | PROV_L | PROV_F,	/* only meant in the function */
+       /* PROV_S: the value of __stack_pointer as this function read it,
+	* through locals (clang -O0 keeps it in one): the frame base is it
+	* minus a constant. A number to everything else (bits_of()).
+	* PROV_I: in the locals' flow-sensitive state only, a local that may
+	* still hold its initial zero. */
+       PROV_S = 32, PROV_I = 64 };
+
+/* fn_prov.voff, loff, kval, lkval: nothing seen yet, or several values. */
+#define MAX_SLOTS 64	/* frame byte ranges recorded per function */
+#define OFF_UNSET INT64_MIN
+#define OFF_VARIES INT64_MAX
 
 struct fn_prov {
 	uint8_t *vreg;		/* per vreg */
@@ -73,7 +101,26 @@ struct fn_prov {
 	bool insensitive;	/* flow_func() ran out of budget: locals are
 				 * followed flow-insensitively (flow_locals()) */
 	uint64_t mem_sites;	/* lookup sites whose addresses it stores into
-				 * memory: its i32 loads may read them back */
+				 * its frame: its loads from there may read
+				 * them back */
+	int64_t *voff;		/* per vreg with PROV_F: its offset in the
+				 * frame, OFF_UNSET or OFF_VARIES */
+	int64_t *loff;		/* per local: what its sets of frame addresses
+				 * store (flow-insensitive; read only where
+				 * the flow-sensitive bits say PROV_F) */
+	int64_t *kval;		/* per vreg defined by a constant or a local.get:
+				 * the constant it is */
+	int64_t *lkval;		/* per local: the constants its sets store
+				 * (OFF_VARIES once one stores anything else) */
+	const struct ir_inst **defs;	/* per vreg: its defining instruction */
+	struct slot { int64_t lo, hi; } *slots;	/* frame bytes holding map
+						 * value addresses */
+	uint32_t nslots;
+	bool slots_all;		/* ... or at offsets not known */
+	bool frame_escapes;	/* a frame address is stored, passed to a call,
+				 * returned or put in a global: loads through
+				 * addresses of unknown origin may read the
+				 * frame too */
 };
 
 struct prov {
@@ -106,9 +153,17 @@ static void merge_sites(struct prov *p, uint64_t *slot, uint64_t sites)
 	}
 }
 
-static uint8_t bits_of(struct prov *p, uint32_t vreg)
+static uint8_t raw_bits_of(struct prov *p, uint32_t vreg)
 {
 	return vreg == IR_NOVAL ? PROV_N : p->fp[p->fi].vreg[vreg];
+}
+
+/* What vreg may be, the stack pointer's value being a number. */
+static uint8_t bits_of(struct prov *p, uint32_t vreg)
+{
+	uint8_t b = raw_bits_of(p, vreg);
+
+	return b & PROV_S ? (uint8_t)((b & ~PROV_S) | PROV_N) : b;
 }
 
 /* Whether load or store i may reach the packet: its region says so, or
@@ -132,7 +187,7 @@ static bool same_window(uint8_t a, uint8_t b, uint64_t as, uint64_t bs)
 {
 	if (a != b)
 		return false;
-	if (a == PROV_P)
+	if (a == PROV_P || a == PROV_F)
 		return true;
 	return (a == PROV_M || a == PROV_L) && as == bs && as && !(as & (as - 1));
 }
@@ -169,6 +224,83 @@ static uint8_t arith(bool add, uint8_t a, uint8_t b, uint64_t as, uint64_t bs, u
 	return r;
 }
 
+static int64_t off_of(struct prov *p, uint32_t vreg)
+{
+	return vreg == IR_NOVAL ? OFF_UNSET : p->fp[p->fi].voff[vreg];
+}
+
+static void merge_off(struct prov *p, int64_t *slot, int64_t off)
+{
+	int64_t n = off == OFF_UNSET ? *slot : *slot == OFF_UNSET ? off :
+		    *slot == off ? off : OFF_VARIES;
+
+	if (n != *slot) {
+		*slot = n;
+		p->changed = true;
+	}
+}
+
+/* Whether v is a known i32 constant, directly or through locals (clang
+ * -O0 puts each in one): *c gets it. */
+static bool const_of(struct fn_prov *fp, uint32_t v, int32_t *c)
+{
+	const struct ir_inst *d = v == IR_NOVAL ? NULL : fp->defs[v];
+
+	if (!d || (d->kind != IR_CONST && d->kind != IR_LOCAL_GET) || d->type != IR_I32 ||
+	    fp->kval[v] == OFF_UNSET || fp->kval[v] == OFF_VARIES)
+		return false;
+	*c = (int32_t)fp->kval[v];
+	return true;
+}
+
+/* The frame's base: the prologue's `global.get __stack_pointer` minus a
+ * positive constant (or plus a negative one). */
+static bool is_frame_base(struct prov *p, struct fn_prov *fp, const struct ir_inst *i)
+{
+	int32_t n;
+
+	if (raw_bits_of(p, i->a) != PROV_S || !const_of(fp, i->b, &n))
+		return false;
+	return i->u.numop == IR_I32_SUB ? n > 0 : n < 0;
+}
+
+/* Where frame address a + off (+ the access's width) may reach overlaps a
+ * frame slot holding a map value address. */
+static bool reads_slot(struct fn_prov *fp, int64_t at, uint32_t width)
+{
+	if (fp->slots_all || at == OFF_UNSET || at == OFF_VARIES)
+		return fp->nslots || fp->slots_all;
+	for (uint32_t k = 0; k < fp->nslots; k++)
+		if (at < fp->slots[k].hi && at + width > fp->slots[k].lo)
+			return true;
+	return false;
+}
+
+/* A frame address (or anything else meant only here) leaving the
+ * function: a number outside it. */
+static uint8_t outside(uint8_t bits)
+{
+	return bits & PROV_LOCAL ? (uint8_t)((bits & ~PROV_LOCAL) | PROV_N) : bits;
+}
+
+static void note_escape(struct prov *p, struct fn_prov *fp, uint32_t v)
+{
+	if ((bits_of(p, v) & PROV_F) && !fp->frame_escapes) {
+		fp->frame_escapes = true;
+		p->changed = true;
+	}
+}
+
+/* Whether memory.copy i may read a frame slot holding a map value address. */
+static bool copies_slot(struct prov *p, const struct ir_inst *i)
+{
+	struct fn_prov *fp = &p->fp[p->fi];
+	uint8_t from = bits_of(p, i->b);
+
+	return fp->mem_sites && (((from & PROV_F) && (fp->nslots || fp->slots_all)) ||
+				 ((from & ~PROV_F) && fp->frame_escapes));
+}
+
 /* What a load (or an atomic's old value) may read: a packet address if
  * one was stored where it may read (the packet, or any other memory), the
  * map value addresses this function stored. Any width: a pointer may be
@@ -178,14 +310,52 @@ static void flow_loaded(struct prov *p, struct fn_prov *fp, const struct ir_inst
 	uint8_t at = bits_of(p, i->a);
 	bool packet = ((at & PROV_P) && p->packet_in_packet) ||
 		      ((at & ~PROV_P) && p->mem_packet);
+	int64_t off = off_of(p, i->a);
+	/* map value addresses are only ever stored into the frame's slots
+	 * (classify() refuses the rest): read back through the frame at a
+	 * slot's bytes, or through any address when the frame's address
+	 * went where it could come back from */
+	bool site = fp->mem_sites &&
+		    (((at & PROV_F) && reads_slot(fp, off == OFF_UNSET || off == OFF_VARIES ?
+						  off : off + i->u.mem.offset, i->u.mem.width)) ||
+		     ((at & ~PROV_F) && fp->frame_escapes));
 
-	merge(p, &fp->vreg[i->dst], PROV_N | (packet ? PROV_P : 0) | (fp->mem_sites ? PROV_L : 0));
-	merge_sites(p, &fp->vsites[i->dst], fp->mem_sites);
+	merge(p, &fp->vreg[i->dst], PROV_N | (packet ? PROV_P : 0) | (site ? PROV_L : 0));
+	if (site)
+		merge_sites(p, &fp->vsites[i->dst], fp->mem_sites);
 }
 
-/* A store (or an atomic's) of value v at address a. */
-static void flow_stored(struct prov *p, struct fn_prov *fp, uint32_t a, uint32_t v)
+/* A store (or an atomic's) of value v at address a (+ the access's
+ * offset, `width` bytes). */
+static void flow_stored(struct prov *p, struct fn_prov *fp, const struct ir_inst *i,
+			uint32_t a, uint32_t v)
 {
+	note_escape(p, fp, v);
+	if ((bits_of(p, v) & (PROV_M | PROV_L)) && (bits_of(p, a) & PROV_F)) {
+		int64_t off = off_of(p, a);
+		bool known = off != OFF_UNSET && off != OFF_VARIES;
+
+		if (!known && !fp->slots_all) {
+			fp->slots_all = true;
+			p->changed = true;
+		} else if (known && !fp->slots_all) {
+			int64_t lo = off + i->u.mem.offset, hi = lo + i->u.mem.width;
+			uint32_t k = 0;
+
+			while (k < fp->nslots && !(fp->slots[k].lo <= lo && hi <= fp->slots[k].hi))
+				k++;
+			if (k == fp->nslots && fp->nslots == MAX_SLOTS) {
+				fp->slots_all = true;	/* past the list: any byte */
+				p->changed = true;
+			} else if (k == fp->nslots) {
+				fp->slots = realloc(fp->slots, (fp->nslots + 1) * sizeof(*fp->slots));
+				if (!fp->slots)
+					abort();
+				fp->slots[fp->nslots++] = (struct slot){ lo, hi };
+				p->changed = true;
+			}
+		}
+	}
 	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & ~PROV_P) && !p->mem_packet) {
 		p->mem_packet = true;
 		p->changed = true;
@@ -211,17 +381,38 @@ static void flow(struct ir_inst *i, void *user)
 		if (i->u.numop == IR_I32_ADD || i->u.numop == IR_I32_SUB) {
 			uint64_t sites;
 
-			merge(p, &fp->vreg[i->dst], arith(i->u.numop == IR_I32_ADD,
-							  bits_of(p, i->a), bits_of(p, i->b),
+			bool add = i->u.numop == IR_I32_ADD;
+			int32_t ca, cb;
+			bool ka = const_of(fp, i->a, &ca), kb = const_of(fp, i->b, &cb);
+
+			if (is_frame_base(p, fp, i)) {
+				merge(p, &fp->vreg[i->dst], PROV_F);
+				merge_off(p, &fp->voff[i->dst], 0);
+				break;
+			}
+			merge(p, &fp->vreg[i->dst], arith(add, bits_of(p, i->a), bits_of(p, i->b),
 							  sites_of(p, i->a), sites_of(p, i->b),
 							  &sites));
 			merge_sites(p, &fp->vsites[i->dst], sites);
+			/* frame + constant: a known offset; anything else not */
+			if (fp->vreg[i->dst] & PROV_F) {
+				int64_t oa = off_of(p, i->a), ob = off_of(p, i->b);
+
+				if (kb && oa != OFF_UNSET && oa != OFF_VARIES)
+					merge_off(p, &fp->voff[i->dst], add ? oa + cb : oa - cb);
+				else if (add && ka && ob != OFF_UNSET && ob != OFF_VARIES)
+					merge_off(p, &fp->voff[i->dst], ob + ca);
+				else
+					merge_off(p, &fp->voff[i->dst], OFF_VARIES);
+			}
 		} else if (ir_numop_info[i->u.numop].carries_address) {
 			/* p * 1, p ^ 0, an i64 round trip: still p */
 			uint8_t bits = (bits_of(p, i->a) | bits_of(p, i->b)) & PROV_ADDR;
 
 			merge(p, &fp->vreg[i->dst], PROV_N | bits);
 			merge_sites(p, &fp->vsites[i->dst], bits ? sites_of(p, i->a) | sites_of(p, i->b) : 0);
+			if (bits & PROV_F)
+				merge_off(p, &fp->voff[i->dst], OFF_VARIES);
 		} else {
 			merge(p, &fp->vreg[i->dst], PROV_N);
 		}
@@ -229,6 +420,8 @@ static void flow(struct ir_inst *i, void *user)
 	case IR_SELECT:
 		merge(p, &fp->vreg[i->dst], bits_of(p, i->b) | bits_of(p, i->c));
 		merge_sites(p, &fp->vsites[i->dst], sites_of(p, i->b) | sites_of(p, i->c));
+		merge_off(p, &fp->voff[i->dst], off_of(p, i->b));
+		merge_off(p, &fp->voff[i->dst], off_of(p, i->c));
 		break;
 	case IR_HELPER_CALL:
 		if (i->dst == IR_NOVAL)
@@ -243,48 +436,61 @@ static void flow(struct ir_inst *i, void *user)
 	case IR_CALL: {
 		struct fn_prov *callee = &p->fp[i->u.call.func];
 
-		/* a map value address is refused as an argument (classify());
-		 * the callee sees a plain number instead */
+		/* a map value address is refused as an argument or a result
+		 * (classify()), a frame address is the caller's: the other
+		 * side sees a plain number */
 		for (uint32_t k = 0; k < i->u.call.nargs; k++) {
-			uint8_t bits = bits_of(p, i->u.call.args[k]);
-
-			merge(p, &callee->local[k], bits & (PROV_M | PROV_L) ?
-			      (bits & ~(PROV_M | PROV_L)) | PROV_N : bits);
+			merge(p, &callee->local[k], outside(bits_of(p, i->u.call.args[k])));
+			note_escape(p, fp, i->u.call.args[k]);
 		}
-		/* and a map value address it may return (only read back from
-		 * memory: PROV_M is refused there) is a plain number here */
-		for (uint32_t k = 0; k < i->u.call.nresults; k++) {
-			uint8_t bits = callee->results[k];
-
-			merge(p, &fp->vreg[i->u.call.results[k]], bits & (PROV_M | PROV_L) ?
-			      (bits & ~(PROV_M | PROV_L)) | PROV_N : bits);
-		}
+		for (uint32_t k = 0; k < i->u.call.nresults; k++)
+			merge(p, &fp->vreg[i->u.call.results[k]], outside(callee->results[k]));
 		break;
 	}
 	case IR_RETURN:
-		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
+		for (uint32_t k = 0; k < i->u.ret.nvals; k++) {
 			merge(p, &fp->results[k], bits_of(p, i->u.ret.vals[k]));
+			note_escape(p, fp, i->u.ret.vals[k]);
+		}
 		break;
 	case IR_STORE:
-		flow_stored(p, fp, i->a, i->b);
+		flow_stored(p, fp, i, i->a, i->b);
 		break;
 	case IR_ATOMIC_RMW:
 	case IR_ATOMIC_CMPXCHG:
-		flow_stored(p, fp, i->a, i->b);
+		flow_stored(p, fp, i, i->a, i->b);
 		if (i->kind == IR_ATOMIC_CMPXCHG)
-			flow_stored(p, fp, i->a, i->c);
+			flow_stored(p, fp, i, i->a, i->c);
 		flow_loaded(p, fp, i);
 		break;
 	case IR_LOAD:
 		flow_loaded(p, fp, i);
 		break;
+	case IR_MEMORY_COPY:
+		/* a slot copied within the frame: where it lands is not known
+		 * here (classify() refuses a copy out of the frame) */
+		if (copies_slot(p, i) && (bits_of(p, i->a) & PROV_F) && !fp->slots_all) {
+			fp->slots_all = true;
+			p->changed = true;
+		}
+		break;
 	case IR_GLOBAL_GET:
-		merge(p, &fp->vreg[i->dst], p->global[i->u.global]);
+		/* __stack_pointer: its value (and whatever else a set put
+		 * there, which then makes it no frame base) */
+		merge(p, &fp->vreg[i->dst], i->u.global == p->m->stack_pointer ?
+		      PROV_S | (p->global[i->u.global] & ~PROV_N) : p->global[i->u.global]);
+		break;
+	case IR_CONST:
+		merge(p, &fp->vreg[i->dst], PROV_N);
+		merge_off(p, &fp->kval[i->dst], i->type == IR_I32 ? (int32_t)i->u.imm : OFF_VARIES);
 		break;
 	case IR_GLOBAL_SET:
-		/* a map value address is refused there (classify()) */
-		merge(p, &p->global[i->u.global], bits_of(p, i->a) & (PROV_M | PROV_L) ?
-		      (bits_of(p, i->a) & ~(PROV_M | PROV_L)) | PROV_N : bits_of(p, i->a));
+		/* a map value address is refused there (classify()); the
+		 * frame's end put back into __stack_pointer by the epilogue
+		 * is the caller's stack pointer again, not an escape */
+		merge(p, &p->global[i->u.global], outside(bits_of(p, i->a)));
+		if (i->u.global != p->m->stack_pointer)
+			note_escape(p, fp, i->a);
 		break;
 	default:
 		if (i->dst != IR_NOVAL)
@@ -373,9 +579,12 @@ static void flow_locals(struct ir_inst *i, void *user)
 	if (i->kind == IR_LOCAL_GET) {
 		merge(p, &fp->vreg[i->dst], fp->local[i->u.local]);
 		merge_sites(p, &fp->vsites[i->dst], fp->lsites[i->u.local]);
+		merge_off(p, &fp->voff[i->dst], fp->loff[i->u.local]);
+		merge_off(p, &fp->kval[i->dst], OFF_VARIES);	/* may be its initial zero */
 	} else if (i->kind == IR_LOCAL_SET) {
 		merge(p, &fp->local[i->u.local], bits_of(p, i->a));
 		merge_sites(p, &fp->lsites[i->u.local], sites_of(p, i->a));
+		merge_off(p, &fp->loff[i->u.local], off_of(p, i->a));
 	} else {
 		flow(i, p);
 	}
@@ -400,7 +609,7 @@ static void flow_func(struct prov *p)
 	st_init(&cur, n);
 	cur.live = true;
 	for (uint32_t k = 0; k < n; k++) {
-		cur.bits[k] = k < f->nparams ? fp->local[k] : PROV_N;
+		cur.bits[k] = k < f->nparams ? fp->local[k] : PROV_N | PROV_I;
 		cur.sites[k] = k < f->nparams ? fp->lsites[k] : 0;
 	}
 	st[sp++] = (struct frame){ NULL, &f->body, 0, false, { false, NULL, NULL } };
@@ -500,14 +709,32 @@ static void flow_func(struct prov *p)
 		case IR_TRAP:
 			cur.live = false;
 			break;
-		case IR_LOCAL_GET:
-			merge(p, &fp->vreg[i->dst], cur.bits[i->u.local]);
-			merge_sites(p, &fp->vsites[i->dst], cur.sites[i->u.local]);
+		case IR_LOCAL_GET: {
+			uint32_t l = i->u.local;
+
+			merge(p, &fp->vreg[i->dst], cur.bits[l] & ~PROV_I);
+			merge_sites(p, &fp->vsites[i->dst], cur.sites[l]);
+			if (cur.bits[l] & PROV_F)
+				merge_off(p, &fp->voff[i->dst], fp->loff[l]);
+			/* the constants its sets store, and its initial zero if
+			 * no set may have run yet */
+			merge_off(p, &fp->kval[i->dst], l < f->nparams ? OFF_VARIES : fp->lkval[l]);
+			if (cur.bits[l] & PROV_I)
+				merge_off(p, &fp->kval[i->dst], 0);
 			break;
-		case IR_LOCAL_SET:
-			cur.bits[i->u.local] = bits_of(p, i->a);
+		}
+		case IR_LOCAL_SET: {
+			const struct ir_inst *d = fp->defs[i->a];
+			bool k = d && (d->kind == IR_CONST || d->kind == IR_LOCAL_GET);
+
+			cur.bits[i->u.local] = raw_bits_of(p, i->a);
 			cur.sites[i->u.local] = sites_of(p, i->a);
+			if (bits_of(p, i->a) & PROV_F)
+				merge_off(p, &fp->loff[i->u.local], off_of(p, i->a));
+			merge_off(p, &fp->lkval[i->u.local],
+				  k && fp->kval[i->a] != OFF_UNSET ? fp->kval[i->a] : OFF_VARIES);
 			break;
+		}
 		default:
 			flow(i, p);
 			break;
@@ -559,13 +786,30 @@ static uint8_t region_of(struct prov *p, const struct ir_inst *i, uint32_t a)
 }
 
 /* A value that leaves the function or goes into memory must not be a map
- * value address: its window is this function's. */
+ * value address: its window is this function's. One read back from the
+ * frame slot it was stored in (L) may be one too. */
 static void keep_map_value_local(struct prov *p, const struct ir_inst *i, uint32_t v,
 				 const char *where)
 {
-	if (bits_of(p, v) & PROV_M)
-		refuse_at(p, i, "%s is %s, which is not supported (map value pointers stay in the function that looked them up: make the callee static inline)",
-			  where, site_text(p, sites_of(p, v)));
+	uint8_t bits = bits_of(p, v);
+
+	if (bits & (PROV_M | PROV_L))
+		refuse_at(p, i, "%s %s %s%s, which is not supported (map value pointers stay in the function that looked them up: make the callee static inline)",
+			  where, bits & PROV_M ? "is" : "may be", site_text(p, sites_of(p, v)),
+			  bits & PROV_M ? "" : " (read back from the frame slot it was stored in)");
+}
+
+/* The frame of a function that keeps a map value address in it must not
+ * be reachable from elsewhere: another function would read the address
+ * back there and could not reach the value. */
+static void keep_frame_local(struct prov *p, const struct ir_inst *i, uint32_t v,
+			     const char *where)
+{
+	uint64_t sites = p->fp[p->fi].mem_sites;
+
+	if ((bits_of(p, v) & PROV_F) && sites)
+		refuse_at(p, i, "%s is an address in this function's stack frame, where it keeps %s: not supported (map value pointers stay in the function that looked them up; another function could read it back there)",
+			  where, site_text(p, sites));
 }
 
 static void classify(struct ir_inst *i, void *user)
@@ -580,9 +824,17 @@ static void classify(struct ir_inst *i, void *user)
 		i->u.mem.region = region_of(p, i, i->a);
 		i->u.mem.sites = i->u.mem.region == IR_MEM_MAP_VALUE || i->u.mem.region == IR_MEM_ANY ?
 				 sites_of(p, i->a) : 0;
-		/* a plain store may put a map value's address into memory, where
-		 * this function's loads find it again (clang -O0 keeps every
-		 * pointer in its stack); atomics may not */
+		/* a plain store may put a map value's address into the
+		 * function's own frame, where its loads find it again (clang
+		 * -O0 keeps every pointer in its stack); anywhere else another
+		 * function could read it back, and atomics may not */
+		if (i->kind != IR_LOAD && bits_of(p, i->a) != PROV_F)
+			keep_frame_local(p, i, i->b, "the value stored");
+		if (i->kind == IR_STORE && (bits_of(p, i->b) & (PROV_M | PROV_L)) &&
+		    bits_of(p, i->a) != PROV_F)
+			refuse_at(p, i, "the value stored %s %s, into memory that is not this function's own stack frame: not supported (map value pointers stay in the function that looked them up; a function reading it back there could not reach the value)",
+				  bits_of(p, i->b) & PROV_M ? "is" : "may be",
+				  site_text(p, sites_of(p, i->b)));
 		if (i->kind != IR_LOAD && i->kind != IR_STORE) {
 			keep_map_value_local(p, i, i->b, "the value stored");
 			if (i->kind == IR_ATOMIC_CMPXCHG)
@@ -598,16 +850,23 @@ static void classify(struct ir_inst *i, void *user)
 				  site_text(p, sites_of(p, i->a)));
 		break;
 	case IR_GLOBAL_SET:
+		if (i->u.global != p->m->stack_pointer)
+			keep_frame_local(p, i, i->a, "the value stored into a global");
 		keep_map_value_local(p, i, i->a, "the value stored into a global");
 		break;
 	case IR_CALL:
-		for (uint32_t k = 0; k < i->u.call.nargs; k++)
-			keep_map_value_local(p, i, i->u.call.args[k],
-					     arena_printf(p->m->arena, "argument %u of the call", k + 1));
+		for (uint32_t k = 0; k < i->u.call.nargs; k++) {
+			const char *what = arena_printf(p->m->arena, "argument %u of the call", k + 1);
+
+			keep_map_value_local(p, i, i->u.call.args[k], what);
+			keep_frame_local(p, i, i->u.call.args[k], what);
+		}
 		break;
 	case IR_RETURN:
-		for (uint32_t k = 0; k < i->u.ret.nvals; k++)
+		for (uint32_t k = 0; k < i->u.ret.nvals; k++) {
 			keep_map_value_local(p, i, i->u.ret.vals[k], "the value returned");
+			keep_frame_local(p, i, i->u.ret.vals[k], "the value returned");
+		}
 		break;
 	case IR_HELPER_CALL: {
 		const struct ir_helper_info *h = &ir_helpers[i->u.call.func];
@@ -621,7 +880,15 @@ static void classify(struct ir_inst *i, void *user)
 		for (uint32_t k = 0; kinds[k] && k < i->u.call.nargs; k++) {
 			uint8_t bits = bits_of(p, i->u.call.args[k]);
 
-			if (!strchr("kvp", kinds[k]) || !(bits & (PROV_P | PROV_M)))
+			/* a value written into a map from frame bytes that hold
+			 * a map value address: a later lookup would read it back */
+			if (kinds[k] == 'v' && (bits & PROV_F) && i->u.call.map < p->m->nmaps &&
+			    p->fp[p->fi].mem_sites &&
+			    reads_slot(&p->fp[p->fi], off_of(p, i->u.call.args[k]),
+				       p->m->maps[i->u.call.map].value_size))
+				refuse_at(p, i, "bpf.%s: argument %u is frame bytes that may hold %s: not supported (map value pointers stay in the function that looked them up)",
+					  h->name, k + 1, site_text(p, p->fp[p->fi].mem_sites));
+			if (!strchr("kvp", kinds[k]) || !(bits & (PROV_P | PROV_M | PROV_L)))
 				continue;
 			refuse_at(p, i, "bpf.%s: argument %u may point into %s; pass a pointer into the module's memory (copy the bytes into a local first)",
 				  h->name, k + 1, bits & PROV_P ? "the packet" :
@@ -638,10 +905,13 @@ static void classify(struct ir_inst *i, void *user)
 			refuse_at(p, i, i->kind == IR_MEMORY_COPY ?
 				  "memory.copy to or from the packet is not supported yet" :
 				  "memory.fill of the packet is not supported yet");
-		else if (bits & PROV_M)
+		else if (bits & (PROV_M | PROV_L))
 			refuse_at(p, i, "%s a map value is not supported yet (copy it field by field)",
 				  i->kind == IR_MEMORY_COPY ? "memory.copy (memcpy) to or from" :
 				  "memory.fill (memset) of");
+		else if (i->kind == IR_MEMORY_COPY && copies_slot(p, i) && bits_of(p, i->a) != PROV_F)
+			refuse_at(p, i, "memory.copy (memcpy) may copy %s out of the frame slot it was stored in, into memory that is not this function's own stack frame: not supported (map value pointers stay in the function that looked them up)",
+				  site_text(p, p->fp[p->fi].mem_sites));
 		break;
 	}
 	case IR_CTX_GET:
@@ -768,9 +1038,19 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		p.fp[k].results = calloc(f->nresults ? f->nresults : 1, 1);
 		p.fp[k].vsites = calloc(f->nvregs ? f->nvregs : 1, sizeof(uint64_t));
 		p.fp[k].lsites = calloc(f->nlocals ? f->nlocals : 1, sizeof(uint64_t));
+		p.fp[k].voff = malloc((f->nvregs ? f->nvregs : 1) * sizeof(int64_t));
+		p.fp[k].loff = malloc((f->nlocals ? f->nlocals : 1) * sizeof(int64_t));
+		p.fp[k].kval = malloc((f->nvregs ? f->nvregs : 1) * sizeof(int64_t));
+		p.fp[k].lkval = malloc((f->nlocals ? f->nlocals : 1) * sizeof(int64_t));
+		p.fp[k].defs = ir_vreg_defs(f);
 		if (!p.fp[k].vreg || !p.fp[k].local || !p.fp[k].results || !p.fp[k].vsites ||
-		    !p.fp[k].lsites)
+		    !p.fp[k].lsites || !p.fp[k].voff || !p.fp[k].loff || !p.fp[k].kval ||
+		    !p.fp[k].lkval || (f->nvregs && !p.fp[k].defs))
 			abort();
+		for (uint32_t v = 0; v < f->nvregs; v++)
+			p.fp[k].voff[v] = p.fp[k].kval[v] = OFF_UNSET;
+		for (uint32_t l = 0; l < f->nlocals; l++)
+			p.fp[k].loff[l] = p.fp[k].lkval[l] = OFF_UNSET;
 	}
 	/* what the entries pass in */
 	for (uint32_t e = 0; e < m->nentries; e++) {
@@ -817,6 +1097,12 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		free(p.fp[k].results);
 		free(p.fp[k].vsites);
 		free(p.fp[k].lsites);
+		free(p.fp[k].voff);
+		free(p.fp[k].loff);
+		free(p.fp[k].kval);
+		free(p.fp[k].lkval);
+		free((void *)p.fp[k].defs);
+		free(p.fp[k].slots);
 	}
 	free(p.fp);
 	free(p.global);

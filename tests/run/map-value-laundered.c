@@ -1,8 +1,9 @@
 // A map value pointer whose provenance goes through more than an add:
 // `* 1`, `^ 0` (the 1 and 0 read from volatiles, so clang keeps the
 // operations), `p + (q - p)` with q the value of another lookup (the
-// address moves to q's window; the difference goes through a volatile,
-// i.e. memory), an i64 round trip, an i64 stored and read back. Each
+// address moves to q's window; the difference goes through a volatile
+// local, i.e. the frame in memory), an i64 round trip, an i64 stored into
+// the frame and read back. Each
 // reaches the value the lookup returned (dispatched by the address at run
 // time where it may be more than one window, ir/lower_memory.c). Each entry
 // adds its amount through the laundered pointer and returns the slot read
@@ -48,7 +49,7 @@ W2B_PROGRAM("xdp", diff)
 {
 	LOOKUP(totals, p);
 	w2b_u64 *q = bpf_map_lookup_elem(&other, &key);
-	static volatile w2b_u32 d;
+	volatile w2b_u32 d;	/* in the frame: stored and read back */
 
 	if (!q)
 		return 0;
@@ -71,7 +72,7 @@ W2B_PROGRAM("xdp", round_trip)
 W2B_PROGRAM("xdp", stored)
 {
 	LOOKUP(totals, v);
-	static volatile w2b_u64 wide;
+	volatile w2b_u64 wide;	/* in the frame */
 
 	wide = (w2b_u64)(w2b_u32)v;
 	w2b_u64 *w = (w2b_u64 *)(w2b_u32)wide;
