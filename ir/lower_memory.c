@@ -33,13 +33,15 @@
  * dispatched at run time. Locals are followed flow-sensitively
  * (flow_func(): clang reuses a local for unrelated values), the rest
  * flow-insensitively, and the whole runs to a fixed point over the
- * reachable call graph. Three bits per value: P (may be a packet address),
- * M (may be a map value address, with the set of lookup sites), N (may be
- * anything else). Memory: once the module stores a packet address
- * (clang at -O0 keeps every parameter, `pkt` included, in its stack in
- * linear memory), every load from there may read one back, P|N, whatever
- * its width (loads from the packet only if one was stored into the packet); a map value address a function stores, that function's loads
- * (L, below). A global holds what its sets store. memory.copy/fill on the
+ * reachable call graph. Bits per value: P (may be a packet address), M
+ * (may be a map value address, with the set of lookup sites), N (may be
+ * anything else), and the function's own: L and F (below), S (the stack
+ * pointer's value, from which the frame is carved). Memory: once the
+ * module stores a packet address into memory other than the packet (clang
+ * at -O0 keeps every parameter, `pkt` included, in its stack in linear
+ * memory), every load from such memory may read one back, P|N, whatever
+ * its width; a load from the packet only if one was stored into the
+ * packet. A global holds what its sets store. memory.copy/fill on the
  * packet are refused, located (not supported).
  *
  * A map value address may go into memory only in the function's own
