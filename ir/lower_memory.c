@@ -384,7 +384,7 @@ static void flow(struct ir_inst *i, void *user)
 			uint64_t sites;
 
 			bool add = i->u.numop == IR_I32_ADD;
-			int32_t ca, cb;
+			int32_t ca = 0, cb = 0;
 			bool ka = const_of(fp, i->a, &ca), kb = const_of(fp, i->b, &cb);
 
 			if (is_frame_base(p, fp, i)) {
