@@ -89,9 +89,10 @@ enum { PROV_P = 1, PROV_N = 2, PROV_M = 4, PROV_L = 8, PROV_F = 16,
        PROV_S = 32, PROV_I = 64 };
 
 /* fn_prov.voff, loff, kval, lkval: nothing seen yet, or several values. */
-#define MAX_SLOTS 64	/* frame byte ranges recorded per function */
 #define OFF_UNSET INT64_MIN
 #define OFF_VARIES INT64_MAX
+
+#define MAX_SLOTS 64	/* frame byte ranges recorded per function */
 
 struct fn_prov {
 	uint8_t *vreg;		/* per vreg */
@@ -110,11 +111,10 @@ struct fn_prov {
 	int64_t *loff;		/* per local: what its sets of frame addresses
 				 * store (flow-insensitive; read only where
 				 * the flow-sensitive bits say PROV_F) */
-	int64_t *kval;		/* per vreg defined by a constant or a local.get:
-				 * the constant it is */
+	int64_t *kval;		/* per vreg: the i32 constant it is, if defined
+				 * by a constant or a local.get (else OFF_UNSET) */
 	int64_t *lkval;		/* per local: the constants its sets store
 				 * (OFF_VARIES once one stores anything else) */
-	const struct ir_inst **defs;	/* per vreg: its defining instruction */
 	struct slot { int64_t lo, hi; } *slots;	/* frame bytes holding map
 						 * value addresses */
 	uint32_t nslots;
@@ -151,6 +151,14 @@ static void merge_sites(struct prov *p, uint64_t *slot, uint64_t sites)
 {
 	if ((*slot | sites) != *slot) {
 		*slot |= sites;
+		p->changed = true;
+	}
+}
+
+static void set_flag(struct prov *p, bool *flag)
+{
+	if (!*flag) {
+		*flag = true;
 		p->changed = true;
 	}
 }
@@ -226,6 +234,13 @@ static uint8_t arith(bool add, uint8_t a, uint8_t b, uint64_t as, uint64_t bs, u
 	return r;
 }
 
+/* A frame offset or a constant that is one value (not OFF_UNSET or
+ * OFF_VARIES). */
+static bool known(int64_t v)
+{
+	return v != OFF_UNSET && v != OFF_VARIES;
+}
+
 static int64_t off_of(struct prov *p, uint32_t vreg)
 {
 	return vreg == IR_NOVAL ? OFF_UNSET : p->fp[p->fi].voff[vreg];
@@ -242,14 +257,11 @@ static void merge_off(struct prov *p, int64_t *slot, int64_t off)
 	}
 }
 
-/* Whether v is a known i32 constant, directly or through locals (clang
+/* Whether i32 v is a known constant, directly or through locals (clang
  * -O0 puts each in one): *c gets it. */
 static bool const_of(struct fn_prov *fp, uint32_t v, int32_t *c)
 {
-	const struct ir_inst *d = v == IR_NOVAL ? NULL : fp->defs[v];
-
-	if (!d || (d->kind != IR_CONST && d->kind != IR_LOCAL_GET) || d->type != IR_I32 ||
-	    fp->kval[v] == OFF_UNSET || fp->kval[v] == OFF_VARIES)
+	if (v == IR_NOVAL || !known(fp->kval[v]))
 		return false;
 	*c = (int32_t)fp->kval[v];
 	return true;
@@ -270,7 +282,7 @@ static bool is_frame_base(struct prov *p, struct fn_prov *fp, const struct ir_in
  * frame slot holding a map value address. */
 static bool reads_slot(struct fn_prov *fp, int64_t at, uint32_t width)
 {
-	if (fp->slots_all || at == OFF_UNSET || at == OFF_VARIES)
+	if (fp->slots_all || !known(at))
 		return fp->nslots || fp->slots_all;
 	for (uint32_t k = 0; k < fp->nslots; k++)
 		if (at < fp->slots[k].hi && at + width > fp->slots[k].lo)
@@ -287,10 +299,8 @@ static uint8_t outside(uint8_t bits)
 
 static void note_escape(struct prov *p, struct fn_prov *fp, uint32_t v)
 {
-	if ((bits_of(p, v) & PROV_F) && !fp->frame_escapes) {
-		fp->frame_escapes = true;
-		p->changed = true;
-	}
+	if (bits_of(p, v) & PROV_F)
+		set_flag(p, &fp->frame_escapes);
 }
 
 /* Whether memory.copy i may read a frame slot holding a map value address. */
@@ -318,13 +328,37 @@ static void flow_loaded(struct prov *p, struct fn_prov *fp, const struct ir_inst
 	 * slot's bytes, or through any address when the frame's address
 	 * went where it could come back from */
 	bool site = fp->mem_sites &&
-		    (((at & PROV_F) && reads_slot(fp, off == OFF_UNSET || off == OFF_VARIES ?
-						  off : off + i->u.mem.offset, i->u.mem.width)) ||
+		    (((at & PROV_F) && reads_slot(fp, known(off) ? off + i->u.mem.offset : off,
+						  i->u.mem.width)) ||
 		     ((at & ~PROV_F) && fp->frame_escapes));
 
 	merge(p, &fp->vreg[i->dst], PROV_N | (packet ? PROV_P : 0) | (site ? PROV_L : 0));
 	if (site)
 		merge_sites(p, &fp->vsites[i->dst], fp->mem_sites);
+}
+
+/* Frame bytes [lo, lo + width) hold a map value address: recorded unless
+ * a range recorded holds them already (past MAX_SLOTS, any byte may). */
+static void add_slot(struct prov *p, struct fn_prov *fp, int64_t lo, uint32_t width)
+{
+	int64_t hi = lo + width;
+	uint32_t k = 0;
+
+	if (fp->slots_all)
+		return;
+	while (k < fp->nslots && !(fp->slots[k].lo <= lo && hi <= fp->slots[k].hi))
+		k++;
+	if (k < fp->nslots)
+		return;
+	if (fp->nslots == MAX_SLOTS) {
+		set_flag(p, &fp->slots_all);
+		return;
+	}
+	fp->slots = realloc(fp->slots, (fp->nslots + 1) * sizeof(*fp->slots));
+	if (!fp->slots)
+		abort();
+	fp->slots[fp->nslots++] = (struct slot){ lo, hi };
+	p->changed = true;
 }
 
 /* A store (or an atomic's) of value v at address a (+ the access's
@@ -335,37 +369,16 @@ static void flow_stored(struct prov *p, struct fn_prov *fp, const struct ir_inst
 	note_escape(p, fp, v);
 	if ((bits_of(p, v) & (PROV_M | PROV_L)) && (bits_of(p, a) & PROV_F)) {
 		int64_t off = off_of(p, a);
-		bool known = off != OFF_UNSET && off != OFF_VARIES;
 
-		if (!known && !fp->slots_all) {
-			fp->slots_all = true;
-			p->changed = true;
-		} else if (known && !fp->slots_all) {
-			int64_t lo = off + i->u.mem.offset, hi = lo + i->u.mem.width;
-			uint32_t k = 0;
-
-			while (k < fp->nslots && !(fp->slots[k].lo <= lo && hi <= fp->slots[k].hi))
-				k++;
-			if (k == fp->nslots && fp->nslots == MAX_SLOTS) {
-				fp->slots_all = true;	/* past the list: any byte */
-				p->changed = true;
-			} else if (k == fp->nslots) {
-				fp->slots = realloc(fp->slots, (fp->nslots + 1) * sizeof(*fp->slots));
-				if (!fp->slots)
-					abort();
-				fp->slots[fp->nslots++] = (struct slot){ lo, hi };
-				p->changed = true;
-			}
-		}
+		if (known(off))
+			add_slot(p, fp, off + i->u.mem.offset, i->u.mem.width);
+		else
+			set_flag(p, &fp->slots_all);
 	}
-	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & ~PROV_P) && !p->mem_packet) {
-		p->mem_packet = true;
-		p->changed = true;
-	}
-	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & PROV_P) && !p->packet_in_packet) {
-		p->packet_in_packet = true;
-		p->changed = true;
-	}
+	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & ~PROV_P))
+		set_flag(p, &p->mem_packet);
+	if ((bits_of(p, v) & PROV_P) && (bits_of(p, a) & PROV_P))
+		set_flag(p, &p->packet_in_packet);
 	if (bits_of(p, v) & (PROV_M | PROV_L))
 		merge_sites(p, &fp->mem_sites, sites_of(p, v));
 }
@@ -381,11 +394,8 @@ static void flow(struct ir_inst *i, void *user)
 		break;	/* flow_func()'s: they depend on the point in the function */
 	case IR_NUM:
 		if (i->u.numop == IR_I32_ADD || i->u.numop == IR_I32_SUB) {
-			uint64_t sites;
-
 			bool add = i->u.numop == IR_I32_ADD;
-			int32_t ca = 0, cb = 0;
-			bool ka = const_of(fp, i->a, &ca), kb = const_of(fp, i->b, &cb);
+			uint64_t sites;
 
 			if (is_frame_base(p, fp, i)) {
 				merge(p, &fp->vreg[i->dst], PROV_F);
@@ -399,11 +409,12 @@ static void flow(struct ir_inst *i, void *user)
 			/* frame + constant: a known offset; anything else not */
 			if (fp->vreg[i->dst] & PROV_F) {
 				int64_t oa = off_of(p, i->a), ob = off_of(p, i->b);
+				int32_t c;
 
-				if (kb && oa != OFF_UNSET && oa != OFF_VARIES)
-					merge_off(p, &fp->voff[i->dst], add ? oa + cb : oa - cb);
-				else if (add && ka && ob != OFF_UNSET && ob != OFF_VARIES)
-					merge_off(p, &fp->voff[i->dst], ob + ca);
+				if (known(oa) && const_of(fp, i->b, &c))
+					merge_off(p, &fp->voff[i->dst], add ? oa + c : oa - c);
+				else if (add && known(ob) && const_of(fp, i->a, &c))
+					merge_off(p, &fp->voff[i->dst], ob + c);
 				else
 					merge_off(p, &fp->voff[i->dst], OFF_VARIES);
 			}
@@ -471,10 +482,8 @@ static void flow(struct ir_inst *i, void *user)
 	case IR_MEMORY_COPY:
 		/* a slot copied within the frame: where it lands is not known
 		 * here (classify() refuses a copy out of the frame) */
-		if (copies_slot(p, i) && (bits_of(p, i->a) & PROV_F) && !fp->slots_all) {
-			fp->slots_all = true;
-			p->changed = true;
-		}
+		if (copies_slot(p, i) && (bits_of(p, i->a) & PROV_F))
+			set_flag(p, &fp->slots_all);
 		break;
 	case IR_GLOBAL_GET:
 		/* __stack_pointer: its value (and whatever else a set put
@@ -725,18 +734,15 @@ static void flow_func(struct prov *p)
 				merge_off(p, &fp->kval[i->dst], 0);
 			break;
 		}
-		case IR_LOCAL_SET: {
-			const struct ir_inst *d = fp->defs[i->a];
-			bool k = d && (d->kind == IR_CONST || d->kind == IR_LOCAL_GET);
-
+		case IR_LOCAL_SET:
 			cur.bits[i->u.local] = raw_bits_of(p, i->a);
 			cur.sites[i->u.local] = sites_of(p, i->a);
 			if (bits_of(p, i->a) & PROV_F)
 				merge_off(p, &fp->loff[i->u.local], off_of(p, i->a));
+			/* anything but a constant makes it vary */
 			merge_off(p, &fp->lkval[i->u.local],
-				  k && fp->kval[i->a] != OFF_UNSET ? fp->kval[i->a] : OFF_VARIES);
+				  fp->kval[i->a] == OFF_UNSET ? OFF_VARIES : fp->kval[i->a]);
 			break;
-		}
 		default:
 			flow(i, p);
 			break;
@@ -1044,10 +1050,9 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		p.fp[k].loff = malloc((f->nlocals ? f->nlocals : 1) * sizeof(int64_t));
 		p.fp[k].kval = malloc((f->nvregs ? f->nvregs : 1) * sizeof(int64_t));
 		p.fp[k].lkval = malloc((f->nlocals ? f->nlocals : 1) * sizeof(int64_t));
-		p.fp[k].defs = ir_vreg_defs(f);
 		if (!p.fp[k].vreg || !p.fp[k].local || !p.fp[k].results || !p.fp[k].vsites ||
 		    !p.fp[k].lsites || !p.fp[k].voff || !p.fp[k].loff || !p.fp[k].kval ||
-		    !p.fp[k].lkval || (f->nvregs && !p.fp[k].defs))
+		    !p.fp[k].lkval)
 			abort();
 		for (uint32_t v = 0; v < f->nvregs; v++)
 			p.fp[k].voff[v] = p.fp[k].kval[v] = OFF_UNSET;
@@ -1103,7 +1108,6 @@ int ir_lower_memory(struct ir_module *m, struct diag_sink *d)
 		free(p.fp[k].loff);
 		free(p.fp[k].kval);
 		free(p.fp[k].lkval);
-		free((void *)p.fp[k].defs);
 		free(p.fp[k].slots);
 	}
 	free(p.fp);
