@@ -17,6 +17,7 @@
 #include "common/abi.h"
 #include "common/arena.h"
 #include "common/diag.h"
+#include "common/grouped.h"
 #include "common/kernel.h"
 #include "common/license.h"
 #include "common/source_map.h"
@@ -453,21 +454,6 @@ static int precheck(struct compile *c)
 	return r.errors ? -EINVAL : 0;
 }
 
-/* "17,051,648" */
-static const char *grouped(uint64_t v, char buf[32])
-{
-	char digits[24];
-	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), k = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf[k++] = ',';
-		buf[k++] = digits[i];
-	}
-	buf[k] = '\0';
-	return buf;
-}
-
 /* Instance state per CPU past which the compiler warns (docs/cli.md):
  * 64 CPUs of it are 64 MiB of kernel memory. */
 #define FOOTPRINT_WARN (1ull << 20)
@@ -481,7 +467,8 @@ static void report_footprint(struct compile *c)
 	struct vc_footprint fp;
 	uint64_t per_cpu;
 	int ncpus = libbpf_num_possible_cpus();
-	char a[32], b[32], e[32], m[32], layout[128] = "";
+	char a[W2B_GROUPED_SIZE], b[W2B_GROUPED_SIZE], e[W2B_GROUPED_SIZE], m[W2B_GROUPED_SIZE];
+	char layout[128] = "";
 
 	if (vc_footprint(c->out->data, c->out->size, c->map_prefix, &fp))
 		return;
@@ -490,9 +477,9 @@ static void report_footprint(struct compile *c)
 		ncpus = 1;
 	diag_report(&c->diag, DIAG_NOTE, NULL,
 		    "instance state: %s bytes per possible CPU (%s in %s, %s in %s), %s for this "
-		    "machine's %d", grouped(per_cpu, a), grouped(fp.env_value, e), c->maps.env,
-		    grouped((uint64_t)fp.memory_value * fp.memory_entries, m), c->maps.memory,
-		    grouped(per_cpu * (uint64_t)ncpus, b), ncpus);
+		    "machine's %d", w2b_grouped(per_cpu, a), w2b_grouped(fp.env_value, e), c->maps.env,
+		    w2b_grouped((uint64_t)fp.memory_value * fp.memory_entries, m), c->maps.memory,
+		    w2b_grouped(per_cpu * (uint64_t)ncpus, b), ncpus);
 	if (per_cpu <= FOOTPRINT_WARN)
 		return;
 	/* a wasm-ld module: the size that keeps what its linker placed */
@@ -506,7 +493,7 @@ static void report_footprint(struct compile *c)
 		    "memory); link with a small stack and initial memory (C: -Wl,-z,stack-size=8192 "
 		    "-Wl,--initial-memory=65536; Rust: -C link-arg=-zstack-size=8192 -C "
 		    "link-arg=--initial-memory=65536; AssemblyScript: --initialMemory 1), or shrink "
-		    "it with --memory-size%s", grouped(per_cpu, a), FOOTPRINT_WARN >> 20, layout);
+		    "it with --memory-size%s", w2b_grouped(per_cpu, a), FOOTPRINT_WARN >> 20, layout);
 }
 
 /* FNV-1a over n bytes, continuing from h. */
@@ -826,10 +813,9 @@ static int check_target_kernel(struct compile *c)
 int w2b_compile(const char *path, const struct w2b_compile_opts *opts, struct w2b_output **out)
 {
 	struct compile c;
-	int err;
-
-	struct w2b_compile_opts first;
+	struct w2b_compile_opts first;	/* the options as given, defaults filled */
 	bool retry_e2big;
+	int err;
 
 	init_compile(&c, path, opts);
 	first = c.o;

@@ -24,10 +24,10 @@
 #include "ir.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "common/diag.h"
+#include "common/grouped.h"
 
 /* How deep scopes nest in root (only `if`s, if ifs_only), and the offset
  * of the first scope deeper than limit. Iterative: a hostile module nests
@@ -93,28 +93,13 @@ static uint32_t max_nesting(const struct ir_region *root, bool ifs_only, uint32_
 	return max;
 }
 
-/* 1234567 as "1,234,567" */
-static const char *grouped(char *buf, size_t n, uint64_t v)
-{
-	char digits[24];
-	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), o = 0;
-
-	for (int k = 0; k < len && (size_t)o + 2 < n; k++) {
-		if (k && (len - k) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[k];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 void ir_refuse_over_budget(struct ir_module *m)
 {
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		struct ir_func *f = &m->funcs[k];
 		uint32_t depth, at;
 		uint64_t n;
-		char a[32], b[32];
+		char a[W2B_GROUPED_SIZE], b[W2B_GROUPED_SIZE];
 
 		if (f->refusal)
 			continue;
@@ -124,7 +109,7 @@ void ir_refuse_over_budget(struct ir_module *m)
 				"the function has %s instructions, more than the %s wasm2bpf "
 				"compiles in one function (code generation time grows faster "
 				"than the size past it): split it into smaller functions",
-				grouped(a, sizeof(a), n), grouped(b, sizeof(b), IR_MAX_FUNC_INSTS));
+				w2b_grouped(n, a), w2b_grouped(IR_MAX_FUNC_INSTS, b));
 			f->refusal_offset = f->offset;
 			continue;
 		}
@@ -134,7 +119,7 @@ void ir_refuse_over_budget(struct ir_module *m)
 				"`if`s nested %s deep, more than the %s wasm2bpf compiles "
 				"(optimisation time grows with the square of the depth): "
 				"use else-free early exits (br_if) or split the function",
-				grouped(a, sizeof(a), depth), grouped(b, sizeof(b), IR_MAX_IF_NESTING));
+				w2b_grouped(depth, a), w2b_grouped(IR_MAX_IF_NESTING, b));
 			f->refusal_offset = at;
 		}
 	}
@@ -145,14 +130,14 @@ int ir_check_nesting(const struct ir_module *m, struct diag_sink *d)
 	for (uint32_t k = 0; k < m->nfuncs; k++) {
 		const struct ir_func *f = &m->funcs[k];
 		uint32_t at, depth = max_nesting(&f->body, false, IR_MAX_NESTING, &at);
-		char a[32], b[32];
+		char a[W2B_GROUPED_SIZE], b[W2B_GROUPED_SIZE];
 
 		if (depth <= IR_MAX_NESTING)
 			continue;
 		diag_report(d, DIAG_ERROR, &(struct diag_loc){ at, f->wasm_index, f->name, NULL },
 			    "blocks nested %s deep, more than the %s wasm2bpf reads (binaryen, "
 			    "the second validator, overflows its stack at about 20,000)",
-			    grouped(a, sizeof(a), depth), grouped(b, sizeof(b), IR_MAX_NESTING));
+			    w2b_grouped(depth, a), w2b_grouped(IR_MAX_NESTING, b));
 		return -EINVAL;
 	}
 	return 0;
